@@ -1,0 +1,18 @@
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations predate the typed schema
+import { Migrator, type Kysely, type Migration } from 'kysely';
+import * as referenceData from './migrations/0001-reference-data.js';
+
+/** Every migration, in order. Listed here rather than read from a folder so bundlers and tsx agree. */
+const migrations: Record<string, Migration> = {
+  '0001-reference-data': referenceData,
+};
+
+export async function migrateToLatest(db: Kysely<any>): Promise<void> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((result) => result.status === 'Error');
+  if (error || failed) {
+    const name = failed ? ` (${failed.migrationName})` : '';
+    throw new Error(`Database migration failed${name}: ${String(error)}`, { cause: error });
+  }
+}

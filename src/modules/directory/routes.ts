@@ -1,0 +1,48 @@
+import type { FastifyInstance } from 'fastify';
+import { fieldError, formErrorsFrom } from '../../web/form-errors.js';
+import { postcodeFormSchema, unknownPostcodeMessage } from '../places/schemas.js';
+import type { PlacesService } from '../places/service.js';
+import { directoryPaths } from './paths.js';
+import { aToZQuerySchema } from './schemas.js';
+import { describeTier, type DirectoryService } from './service.js';
+
+export function registerDirectoryRoutes(app: FastifyInstance, directory: DirectoryService, places: PlacesService): void {
+  app.get(directoryPaths.home, async (_request, reply) => reply.render('directory/views/home.njk'));
+
+  app.get(directoryPaths.aboutTheData, async (_request, reply) => reply.render('directory/views/about-the-data.njk'));
+
+  app.get(directoryPaths.services, async (request, reply) => {
+    const context = { currentSection: 'services' };
+    const query = aToZQuerySchema.safeParse(request.query);
+    if (!query.success) {
+      return reply.code(400).render('directory/views/a-to-z.njk', { ...context, groups: [], errors: formErrorsFrom(query.error) });
+    }
+    const groups = await directory.aToZ(query.data.q);
+    const total = groups.reduce((sum, group) => sum + group.services.length, 0);
+    return reply.render('directory/views/a-to-z.njk', { ...context, groups, total, search: query.data.q });
+  });
+
+  app.get<{ Params: { slug: string }; Querystring: { postcode?: string } }>(directoryPaths.serviceRoute, async (request, reply) => {
+    const service = await directory.findBySlug(request.params.slug);
+    if (!service) return reply.callNotFound();
+
+    const template = 'directory/views/service.njk';
+    const context = {
+      currentSection: 'services',
+      service,
+      tierExplained: describeTier(service.tier),
+      postcode: request.query.postcode,
+      backLink: directoryPaths.services,
+    };
+    if (request.query.postcode === undefined) return reply.render(template, context);
+
+    const form = postcodeFormSchema.safeParse(request.query);
+    if (!form.success) return reply.code(400).render(template, { ...context, errors: formErrorsFrom(form.error) });
+    const lookup = await places.findByPostcode(form.data.postcode);
+    if (lookup.outcome !== 'found') {
+            return reply.code(404).render(template, { ...context, errors: fieldError('postcode', unknownPostcodeMessage(form.data.postcode)) });
+    }
+    const answer = await directory.providerAt(service, lookup.place);
+    return reply.render(template, { ...context, answer });
+  });
+}

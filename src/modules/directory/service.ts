@@ -1,0 +1,64 @@
+import type { Service } from '../../db/schema.js';
+import { providerFor, type Council, type Place } from '../places/service.js';
+import type { DirectoryRepository } from './repository.js';
+
+export interface ServiceProvider {
+  service: Service;
+  place: Place;
+  provider: Council;
+  /** The provider's own page for the service, or its homepage when we do not know one. */
+  url: string | null;
+  /** True when `url` is the provider's page for this service rather than its homepage. */
+  isServicePage: boolean;
+}
+
+export interface LetterGroup {
+  letter: string;
+  services: Service[];
+}
+
+function matchesSearch(service: Service, words: string[]): boolean {
+  const text = `${service.title} ${service.description}`.toLowerCase();
+  return words.every((word) => text.includes(word));
+}
+
+/** The A-Z of services and who provides each one where. */
+export function createDirectoryService(repository: DirectoryRepository) {
+  return {
+    listServices: () => repository.listServices(),
+    findBySlug: (slug: string) => repository.findServiceBySlug(slug),
+    findByLgsl: (lgsl: number) => repository.findServiceByLgsl(lgsl),
+
+    /** Services grouped by the first letter of their title, filtered by every word of a search. */
+    async aToZ(search = ''): Promise<LetterGroup[]> {
+      const words = search.toLowerCase().split(/\s+/).filter(Boolean);
+      const services = (await repository.listServices()).filter((service) => matchesSearch(service, words));
+      const groups = new Map<string, Service[]>();
+      for (const service of services) {
+        const letter = service.title.charAt(0).toUpperCase();
+        groups.set(letter, [...(groups.get(letter) ?? []), service]);
+      }
+      return [...groups].map(([letter, list]) => ({ letter, services: list }));
+    },
+
+    async providerAt(service: Service, place: Place): Promise<ServiceProvider> {
+      const provider = providerFor(place, service.tier);
+      const link = await repository.findServiceLink(provider.id, service.lgsl);
+      return { service, place, provider, url: link ?? provider.homepageUrl, isServicePage: link !== undefined };
+    },
+  };
+}
+
+export type DirectoryService = ReturnType<typeof createDirectoryService>;
+
+/** Who provides a tier of service, in words a resident understands. */
+export function describeTier(tier: Service['tier']): string {
+  switch (tier) {
+    case 'district/unitary':
+      return 'Your district or borough council provides this service. Where one council provides every service (a unitary council, such as a city council), that council provides it.';
+    case 'county/unitary':
+      return 'Your county council provides this service. Where one council provides every service (a unitary council, such as a city council), that council provides it.';
+    case 'all':
+      return 'Both district and county councils provide this service. Start with your district or borough council, or your unitary council if you have one.';
+  }
+}

@@ -1,0 +1,65 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import type { Boundary } from './boundary-index.js';
+import type { AreaGeometry } from './geometry.js';
+
+export interface CouncilRecord {
+  id: number;
+  gss: string;
+  slug: string;
+  name: string;
+  tier: 'county' | 'district' | 'unitary';
+  homepageUrl: string | null;
+}
+
+export function createPlacesRepository(db: Kysely<Database>) {
+  return {
+    async findPostcode(postcode: string) {
+      return db.selectFrom('postcodes').selectAll().where('postcode', '=', postcode).executeTakeFirst();
+    },
+
+    async listBoundaries(): Promise<Boundary[]> {
+      const rows = await db.selectFrom('boundaries').selectAll().execute();
+      return rows.map((row) => ({
+        gss: row.gss,
+        level: row.level,
+        name: row.name,
+        geometry: row.geometry as AreaGeometry,
+        minLongitude: row.min_longitude,
+        minLatitude: row.min_latitude,
+        maxLongitude: row.max_longitude,
+        maxLatitude: row.max_latitude,
+      }));
+    },
+
+    async findCouncils(gssCodes: string[]): Promise<CouncilRecord[]> {
+      if (gssCodes.length === 0) return [];
+      const rows = await db
+        .selectFrom('organisations')
+        .select(['id', 'gss', 'slug', 'name', 'tier', 'homepage_url'])
+        .where('type', '=', 'council')
+        .where('gss', 'in', gssCodes)
+        .execute();
+      return rows.map((row) => ({
+        id: row.id,
+        gss: row.gss ?? '',
+        slug: row.slug,
+        name: row.name,
+        tier: row.tier ?? 'unitary',
+        homepageUrl: row.homepage_url,
+      }));
+    },
+
+    async partnershipMemberIds(partnershipSlug: string): Promise<Set<number>> {
+      const rows = await db
+        .selectFrom('partnership_members')
+        .innerJoin('partnerships', 'partnerships.id', 'partnership_members.partnership_id')
+        .select('partnership_members.organisation_id')
+        .where('partnerships.slug', '=', partnershipSlug)
+        .execute();
+      return new Set(rows.map((row) => row.organisation_id));
+    },
+  };
+}
+
+export type PlacesRepository = ReturnType<typeof createPlacesRepository>;

@@ -1,0 +1,20 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type nunjucks from 'nunjucks';
+
+export interface SiteContext {
+  partnershipName: string;
+}
+
+declare module 'fastify' {
+  interface FastifyReply {
+    /** Renders a Nunjucks page with the site's shared context and this response's CSP nonce. */
+    render(template: string, context?: Record<string, unknown>): FastifyReply;
+  }
+}
+
+export function registerRendering(app: FastifyInstance, views: nunjucks.Environment, site: SiteContext): void {
+  app.decorateReply('render', function render(this: FastifyReply, template: string, context = {}) {
+    const html = views.render(template, { ...context, site, cspNonce: this.cspNonce?.script });
+    return this.type('text/html; charset=utf-8').send(html);
+  });
+}
