@@ -17,6 +17,9 @@ pg.types.setTypeParser(pg.types.builtins.FLOAT8, Number.parseFloat);
 export async function openDatabase(target: DatabaseTarget): Promise<Kysely<Database>> {
   if (target.kind === 'postgres') {
     const pool = new pg.Pool({ connectionString: target.url, max: 10 });
+    // An idle connection that the server closes (a restart, a failover) is replaced on next use;
+    // without a listener its error would end the whole process.
+    pool.on('error', (error) => console.error(`PostgreSQL connection lost: ${error.message}`));
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
   if (target.dataDir) mkdirSync(target.dataDir, { recursive: true });

@@ -31,7 +31,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       kind: 'postgres',
       async destroy() {
         await db.destroy();
-        await admin.query(`drop database if exists ${name} with (force)`);
+        await admin.query(`drop database if exists ${name}`);
         await admin.end();
       },
     };

@@ -1,0 +1,75 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
+
+/** WCAG 2.0, 2.1 and 2.2 at levels A and AA: what public sector bodies must meet. */
+export const wcagTags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+/**
+ * Runs axe on the page as it is now and expects no violations. `state` names what is on screen
+ * ("service page, empty postcode error") so that a failure says where to look.
+ */
+export async function expectAccessible(page: Page, state: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).withTags(wcagTags).analyze();
+  const violations = results.violations.map((violation) => {
+    const nodes = violation.nodes.map((node) => `    ${node.target.join(' ')}: ${node.failureSummary?.replace(/\s+/g, ' ') ?? ''}`);
+    return `  ${violation.id} (${violation.impact ?? 'unknown impact'}): ${violation.help}\n${nodes.join('\n')}`;
+  });
+  expect(violations, `axe found accessibility violations on "${state}" (${page.url()}):\n${violations.join('\n')}`).toEqual([]);
+}
+
+export interface PageProblems {
+  /** Console errors and warnings, including Chromium's reports of Content Security Policy blocks. */
+  console: string[];
+  /** `securitypolicyviolation` events: anything the Content Security Policy blocked. */
+  cspViolations: string[];
+  /** Requests that failed outright (blocked, refused, aborted). */
+  failedRequests: string[];
+  /** Assets (anything but the page itself) that answered with an error status. */
+  failedAssets: string[];
+  /** Uncaught exceptions in the page's scripts. */
+  pageErrors: string[];
+}
+
+/**
+ * Records everything that goes wrong while the page loads. Call before the first `goto`. The
+ * `securitypolicyviolation` listener is added by the browser, which the page's own policy does
+ * not govern, so it sees every block even if Chromium changes how it words console messages.
+ */
+export async function watchForProblems(page: Page): Promise<PageProblems> {
+  const problems: PageProblems = { console: [], cspViolations: [], failedRequests: [], failedAssets: [], pageErrors: [] };
+  await page.exposeBinding('__shirehallReportCsp', (_source, report: string) => {
+    problems.cspViolations.push(report);
+  });
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      const report = (window as unknown as { __shirehallReportCsp: (report: string) => void }).__shirehallReportCsp;
+      void report(`${event.effectiveDirective} blocked ${event.blockedURI || 'inline content'}`);
+    });
+  });
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') problems.console.push(`${message.type()}: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.pageErrors.push(error.message));
+  page.on('requestfailed', (request) => {
+    problems.failedRequests.push(`${request.method()} ${request.url()}: ${request.failure()?.errorText ?? 'failed'}`);
+  });
+  page.on('response', (response) => {
+    if (response.status() >= 400 && response.request().resourceType() !== 'document') {
+      problems.failedAssets.push(`${response.status()} ${response.url()}`);
+    }
+  });
+  return problems;
+}
+
+export const screenshotFolder = '/tmp/shirehall-shots';
+
+/** Saves a full-page screenshot outside the repository, for a person to look at. */
+export async function saveScreenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(screenshotFolder, { recursive: true });
+  const file = path.join(screenshotFolder, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
