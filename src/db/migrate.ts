@@ -1,4 +1,3 @@
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations predate the typed schema
 import { Migrator, type Kysely, type Migration } from 'kysely';
 import * as referenceData from './migrations/0001-reference-data.js';
 
@@ -7,6 +6,7 @@ const migrations: Record<string, Migration> = {
   '0001-reference-data': referenceData,
 };
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations run before the typed schema exists
 export async function migrateToLatest(db: Kysely<any>): Promise<void> {
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
   const { error, results } = await migrator.migrateToLatest();

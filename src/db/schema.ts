@@ -36,7 +36,7 @@ export interface PartnershipsTable {
   slug: string;
   name: string;
   kind: PartnershipKind;
-  description: string;
+  description: Generated<string>;
   created_at: Generated<Date>;
 }
 
