@@ -1,6 +1,8 @@
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import cookie from '@fastify/cookie';
+import csrfProtection from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
@@ -21,6 +23,15 @@ import { buildBoundaryIndex } from './modules/places/boundary-index.js';
 import { createPlacesRepository } from './modules/places/repository.js';
 import { registerPlacesRoutes } from './modules/places/routes.js';
 import { createPlacesService } from './modules/places/service.js';
+import { createSessionRepository } from './modules/identity/session-repository.js';
+import { registerSessions } from './modules/identity/session-plugin.js';
+import { createSessionService } from './modules/identity/sessions.js';
+import { createIdentityProviders } from './modules/identity/single-sign-on.js';
+import { registerStaffAccountRoutes } from './modules/identity/staff-account-routes.js';
+import { registerStaffAuthRoutes } from './modules/identity/staff-auth-routes.js';
+import { registerStaffHomeRoutes, type StaffHomeLink } from './modules/identity/staff-home-routes.js';
+import { createStaffRepository } from './modules/identity/staff-repository.js';
+import { createStaffService } from './modules/identity/staff-service.js';
 import { registerErrorPages } from './web/error-pages.js';
 import { registerRendering } from './web/rendering.js';
 import { createViewEnvironment, govukFrontendRoot } from './web/views.js';
@@ -28,7 +39,14 @@ import { createViewEnvironment, govukFrontendRoot } from './web/views.js';
 export interface AppDependencies {
   config: Config;
   db: Kysely<Database>;
+  /** The time, injectable so tests can move it (session expiry, lockouts, due dates). */
+  clock?: () => Date;
 }
+
+/** The staff area's front page, in order; each module's pages join this list as they are built. */
+const staffHomeLinks: StaffHomeLink[] = [
+  { href: '/staff/accounts', text: 'Staff accounts', description: 'Add staff, set their roles, end their sessions.', capability: 'staff.manage' },
+];
 
 const publicFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'web/public');
 
@@ -36,7 +54,7 @@ const publicFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 
  * The composition root: wires repositories → services → routes for every module. Nothing is a
  * module-level singleton, so each test builds its own app on its own database.
  */
-export async function buildApp({ config, db }: AppDependencies): Promise<FastifyInstance> {
+export async function buildApp({ config, db, clock = () => new Date() }: AppDependencies): Promise<FastifyInstance> {
   const app = Fastify({
     logger: { level: config.logLevel },
     trustProxy: config.environment === 'production',
@@ -46,6 +64,9 @@ export async function buildApp({ config, db }: AppDependencies): Promise<Fastify
   await app.register(formbody);
   await registerAssets(app);
 
+  const sessions = createSessionService(createSessionRepository(db), clock);
+  registerSessions(app, sessions, config.environment === 'production');
+
   const partnership = await createPartnershipRepository(db).findPartnership(config.partnership);
   if (!partnership) throw new Error(`Partnership "${config.partnership}" is not in the database: import its data first`);
   registerRendering(app, createViewEnvironment(), { partnershipName: partnership.name });
@@ -54,6 +75,16 @@ export async function buildApp({ config, db }: AppDependencies): Promise<Fastify
   const boundaries = buildBoundaryIndex(await placesRepository.listBoundaries());
   const places = createPlacesService({ repository: placesRepository, boundaries, partnershipSlug: config.partnership });
   const directory = createDirectoryService(createDirectoryRepository(db));
+
+  const staff = createStaffService({ db, repository: createStaffRepository(db), sessions, clock, publicUrl: config.publicUrl });
+  const identityProviders = createIdentityProviders(db);
+  const partnerships = createPartnershipRepository(db);
+  registerStaffAuthRoutes(app, staff, identityProviders, config.signInAttemptsPerMinute);
+  registerStaffHomeRoutes(app, staffHomeLinks);
+  registerStaffAccountRoutes(app, staff, async (actor) => {
+    const members = await partnerships.listMemberOrganisations(config.partnership);
+    return actor.roles.includes('partnership_admin') ? members : members.filter((member) => member.id === actor.organisationId);
+  });
 
   registerHealthRoutes(app, db);
   registerOpenApi(app);
@@ -84,6 +115,18 @@ async function registerSecurity(app: FastifyInstance, config: Config): Promise<v
     strictTransportSecurity: production,
   });
   await app.register(rateLimit, { max: config.rateLimitPerMinute, timeWindow: '1 minute' });
+  await app.register(cookie, { secret: config.sessionSecret });
+  await app.register(csrfProtection, {
+    cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', secure: production, signed: true },
+  });
+  // Every form post is checked, after its body is parsed. The APIs authenticate by key instead.
+  app.addHook('onRoute', (route) => {
+    const methods = [route.method].flat();
+    const changesState = methods.some((method) => !['GET', 'HEAD', 'OPTIONS'].includes(method));
+    const isApi = route.url.startsWith('/api/') || route.url.startsWith('/open311/');
+    if (!changesState || isApi) return;
+    route.preHandler = [app.csrfProtection, ...[route.preHandler ?? []].flat()];
+  });
 }
 
 async function registerAssets(app: FastifyInstance): Promise<void> {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 
 const environmentSchema = z.object({
@@ -12,8 +13,23 @@ const environmentSchema = z.object({
     .string()
     .regex(/^[a-z0-9-]+$/, 'PARTNERSHIP must be a slug such as "derbyshire"')
     .default('derbyshire'),
+  // The address people reach this installation at: used in emailed links and sign-in redirects.
+  PUBLIC_URL: z.string().url().optional(),
+  // Signs cookies. Required in production; a random one per start is used elsewhere.
+  SESSION_SECRET: z.string().min(32, 'SESSION_SECRET must be at least 32 characters').optional(),
+  // smtp://user:pass@host:port. Unset: emails wait in the outbox, readable by administrators.
+  SMTP_URL: z.string().url().optional(),
+  EMAIL_FROM: z.string().default('Shirehall <no-reply@shirehall.localhost>'),
+  // Citizens may sign in through one OpenID Connect provider (GOV.UK One Login speaks OIDC).
+  CITIZEN_OIDC_ISSUER: z.string().url().optional(),
+  CITIZEN_OIDC_CLIENT_ID: z.string().optional(),
+  CITIZEN_OIDC_CLIENT_SECRET: z.string().optional(),
+  // Run the email worker inside the web process (the default) or only with `npm run worker`.
+  RUN_WORKER: z.enum(['true', 'false']).default('true'),
   // Requests one client (IP address) may make in a minute before it is asked to wait.
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  // Sign-in, password reset and registration posts one address may make in a minute.
+  SIGN_IN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -24,7 +40,14 @@ export type Config = {
   databaseUrl: string | undefined;
   dataDir: string;
   partnership: string;
+  publicUrl: string;
+  sessionSecret: string;
+  smtpUrl: string | undefined;
+  emailFrom: string;
+  citizenOidc: { issuer: string; clientId: string; clientSecret: string } | undefined;
+  runWorker: boolean;
   rateLimitPerMinute: number;
+  signInAttemptsPerMinute: number;
   logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
 };
 
@@ -36,9 +59,14 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     throw new Error(`Invalid configuration:\n${problems.join('\n')}`);
   }
   const env = parsed.data;
-  if (env.NODE_ENV === 'production' && !env.DATABASE_URL) {
-    throw new Error('Invalid configuration:\n  DATABASE_URL: required in production (PostgreSQL)');
+  const missingInProduction = (['DATABASE_URL', 'SESSION_SECRET', 'PUBLIC_URL'] as const).filter((name) => !env[name]);
+  if (env.NODE_ENV === 'production' && missingInProduction.length > 0) {
+    throw new Error(`Invalid configuration:\n${missingInProduction.map((name) => `  ${name}: required in production`).join('\n')}`);
   }
+  const citizenOidc =
+    env.CITIZEN_OIDC_ISSUER && env.CITIZEN_OIDC_CLIENT_ID
+      ? { issuer: env.CITIZEN_OIDC_ISSUER, clientId: env.CITIZEN_OIDC_CLIENT_ID, clientSecret: env.CITIZEN_OIDC_CLIENT_SECRET ?? '' }
+      : undefined;
   return {
     environment: env.NODE_ENV,
     host: env.HOST,
@@ -46,7 +74,14 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     databaseUrl: env.DATABASE_URL,
     dataDir: env.DATA_DIR,
     partnership: env.PARTNERSHIP,
+    publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ''),
+    sessionSecret: env.SESSION_SECRET ?? randomBytes(32).toString('hex'),
+    smtpUrl: env.SMTP_URL,
+    emailFrom: env.EMAIL_FROM,
+    citizenOidc,
+    runWorker: env.RUN_WORKER === 'true',
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+    signInAttemptsPerMinute: env.SIGN_IN_ATTEMPTS_PER_MINUTE,
     logLevel: env.LOG_LEVEL,
   };
 }

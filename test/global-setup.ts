@@ -2,12 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { Kysely } from 'kysely';
 import type { TestProject } from 'vitest/node';
-import { PGliteDialect } from '../src/db/pglite-dialect.js';
+import { createPglite, kyselyOverPglite, openDatabase } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrate.js';
-import type { Database } from '../src/db/schema.js';
 import { importReferenceData } from '../src/db/seed/reference-data.js';
 import { adminConnection, databaseUrlFor } from './support/postgres.js';
 
@@ -32,8 +29,8 @@ export default async function setup(project: TestProject) {
 }
 
 async function preparePgliteTemplate(project: TestProject) {
-  const pglite = await PGlite.create();
-  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  const pglite = await createPglite();
+  const db = kyselyOverPglite(pglite);
   await migrateToLatest(db);
   await importReferenceData(db, 'derbyshire', quiet);
   const dump = await pglite.dumpDataDir('none');
@@ -51,7 +48,6 @@ async function preparePostgresTemplate(project: TestProject, url: string) {
   const name = `shirehall_template_${randomBytes(4).toString('hex')}`;
   const admin = adminConnection(url);
   await admin.query(`create database ${name}`);
-  const { openDatabase } = await import('../src/db/database.js');
   const db = await openDatabase({ kind: 'postgres', url: databaseUrlFor(url, name) });
   await migrateToLatest(db);
   await importReferenceData(db, 'derbyshire', quiet);

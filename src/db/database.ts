@@ -7,8 +7,12 @@ import type { Database } from './schema.js';
 
 export type DatabaseTarget = { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string | undefined };
 
-// PostgreSQL's double precision and numeric come back as strings by default; ours are plain numbers.
+// Both drivers agree on JavaScript types: bigint and double precision are numbers (our bigints —
+// pence, log ids — stay far below 2^53), and a date is its 'YYYY-MM-DD' text, free of time zones.
 pg.types.setTypeParser(pg.types.builtins.FLOAT8, Number.parseFloat);
+pg.types.setTypeParser(pg.types.builtins.INT8, Number);
+pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
+const pgliteParsers = { [pg.types.builtins.DATE]: (value: string) => value };
 
 /**
  * Opens the database: PostgreSQL when a URL is given, otherwise the embedded PGlite in a folder
@@ -23,6 +27,14 @@ export async function openDatabase(target: DatabaseTarget): Promise<Kysely<Datab
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
   if (target.dataDir) mkdirSync(target.dataDir, { recursive: true });
-  const pglite = await PGlite.create(target.dataDir);
+  return kyselyOverPglite(await createPglite({ dataDir: target.dataDir }));
+}
+
+/** A PGlite database: in a folder, in memory, or in memory from a dump (as tests start). */
+export function createPglite(options: { dataDir?: string; loadDataDir?: Blob } = {}): Promise<PGlite> {
+  return PGlite.create({ ...options, parsers: pgliteParsers });
+}
+
+export function kyselyOverPglite(pglite: PGlite): Kysely<Database> {
   return new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
 }

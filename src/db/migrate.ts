@@ -1,9 +1,11 @@
 import { Migrator, type Kysely, type Migration } from 'kysely';
 import * as referenceData from './migrations/0001-reference-data.js';
+import * as identityAndTrust from './migrations/0002-identity-and-trust.js';
 
 /** Every migration, in order. Listed here rather than read from a folder so bundlers and tsx agree. */
 const migrations: Record<string, Migration> = {
   '0001-reference-data': referenceData,
+  '0002-identity-and-trust': identityAndTrust,
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations run before the typed schema exists

@@ -10,6 +10,19 @@ export interface Database {
   services: ServicesTable;
   service_links: ServiceLinksTable;
   reference_imports: ReferenceImportsTable;
+  organisation_identity_providers: OrganisationIdentityProvidersTable;
+  staff: StaffTable;
+  citizens: CitizensTable;
+  sessions: SessionsTable;
+  account_tokens: AccountTokensTable;
+  partnership_projects: PartnershipProjectsTable;
+  project_members: ProjectMembersTable;
+  project_lessons: ProjectLessonsTable;
+  data_sharing_agreements: DataSharingAgreementsTable;
+  agreement_parties: AgreementPartiesTable;
+  agreement_services: AgreementServicesTable;
+  audit_log: AuditLogTable;
+  email_outbox: EmailOutboxTable;
 }
 
 export type OrganisationType = 'council' | 'advice_agency' | 'police' | 'health' | 'fire_and_rescue' | 'housing' | 'other';
@@ -24,6 +37,8 @@ export interface OrganisationsTable {
   tier: CouncilTier | null;
   parent_gss: string | null;
   homepage_url: string | null;
+  /** Staff email addresses of this domain belong to this organisation (for single sign-on). */
+  email_domain: Generated<string | null>;
   created_at: Generated<Date>;
 }
 export type Organisation = Selectable<OrganisationsTable>;
@@ -93,4 +108,169 @@ export interface ReferenceImportsTable {
   checksum: string;
   row_count: number;
   imported_at: Generated<Date>;
+}
+
+export interface OrganisationIdentityProvidersTable {
+  organisation_id: number;
+  issuer_url: string;
+  client_id: string;
+  client_secret: string;
+  enabled: Generated<boolean>;
+  created_at: Generated<Date>;
+}
+
+export const staffRoles = [
+  'partnership_admin',
+  'organisation_admin',
+  'contact_centre_agent',
+  'service_officer',
+  'service_manager',
+  'recruiter',
+  'analyst',
+  'partner_adviser',
+] as const;
+export type StaffRole = (typeof staffRoles)[number];
+
+export interface StaffTable {
+  id: Generated<number>;
+  organisation_id: number;
+  email: string;
+  name: string;
+  roles: StaffRole[];
+  password_hash: string | null;
+  failed_sign_ins: Generated<number>;
+  locked_until: Date | null;
+  disabled_at: Date | null;
+  last_signed_in_at: Date | null;
+  created_at: Generated<Date>;
+}
+export type StaffMember = Selectable<StaffTable>;
+
+export interface CitizensTable {
+  id: Generated<number>;
+  email: string;
+  name: string;
+  phone: string | null;
+  password_hash: string | null;
+  email_verified_at: Date | null;
+  oidc_issuer: string | null;
+  oidc_subject: string | null;
+  failed_sign_ins: Generated<number>;
+  locked_until: Date | null;
+  created_at: Generated<Date>;
+}
+export type Citizen = Selectable<CitizensTable>;
+
+export interface SessionsTable {
+  token_hash: string;
+  staff_id: number | null;
+  citizen_id: number | null;
+  created_at: Generated<Date>;
+  last_seen_at: Generated<Date>;
+  expires_at: Date;
+  revoked_at: Date | null;
+  ip_address: string | null;
+  user_agent: string | null;
+}
+
+export interface AccountTokensTable {
+  token_hash: string;
+  purpose: 'password_reset' | 'email_verification';
+  staff_id: number | null;
+  citizen_id: number | null;
+  expires_at: Date;
+  used_at: Date | null;
+  created_at: Generated<Date>;
+}
+
+export type ProjectStatus = 'proposed' | 'active' | 'completed' | 'stopped';
+
+export interface PartnershipProjectsTable {
+  id: Generated<number>;
+  partnership_id: number;
+  name: string;
+  summary: Generated<string>;
+  status: ProjectStatus;
+  /** 'YYYY-MM-DD' */
+  starts_on: string | null;
+  ends_on: string | null;
+  expected_cashable_pence: Generated<number>;
+  expected_non_cashable_pence: Generated<number>;
+  expected_other: Generated<string>;
+  realised_cashable_pence: Generated<number>;
+  realised_non_cashable_pence: Generated<number>;
+  realised_other: Generated<string>;
+  created_at: Generated<Date>;
+}
+
+export interface ProjectMembersTable {
+  project_id: number;
+  organisation_id: number;
+}
+
+export interface ProjectLessonsTable {
+  id: Generated<number>;
+  project_id: number;
+  outcome: 'worked' | 'did_not_work';
+  lesson: string;
+  recorded_by_staff_id: number | null;
+  recorded_at: Generated<Date>;
+}
+
+export type AgreementPurpose = 'cases' | 'recruitment' | 'insight';
+export type AgreementStatus = 'draft' | 'active' | 'ended';
+
+export interface DataSharingAgreementsTable {
+  id: Generated<number>;
+  title: string;
+  purpose: AgreementPurpose;
+  covers_all_services: Generated<boolean>;
+  /** 'YYYY-MM-DD' */
+  valid_from: string;
+  valid_to: string | null;
+  status: AgreementStatus;
+  created_by_staff_id: number | null;
+  created_at: Generated<Date>;
+}
+
+export interface AgreementPartiesTable {
+  agreement_id: number;
+  organisation_id: number;
+}
+
+export interface AgreementServicesTable {
+  agreement_id: number;
+  lgsl: number;
+}
+
+export type AuditActorType = 'staff' | 'citizen' | 'system' | 'api_client';
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  occurred_at: Date;
+  actor_type: AuditActorType;
+  actor_id: number | null;
+  actor_label: string;
+  organisation_id: number | null;
+  action: string;
+  record_type: string;
+  record_id: string | null;
+  detail: unknown;
+  ip_address: string | null;
+  previous_hash: string;
+  hash: string;
+}
+
+export interface EmailOutboxTable {
+  id: Generated<number>;
+  to_address: string;
+  subject: string;
+  body_text: string;
+  created_at: Generated<Date>;
+  attempts: Generated<number>;
+  next_attempt_at: Generated<Date>;
+  locked_until: Date | null;
+  last_error: string | null;
+  sent_at: Date | null;
+  message_id: string | null;
 }

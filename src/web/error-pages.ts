@@ -24,11 +24,14 @@ export function registerErrorPages(app: FastifyInstance): void {
 
     if (wantsJson(request)) {
       if (status === 429) return reply.send(apiError('too_many_requests', 'Too many requests. Wait a minute, then try again.'));
+      if (status === 403) return reply.send(apiError('forbidden', 'You do not have permission to do this.'));
       if (status >= 500) return reply.send(apiError('internal_error', 'Something went wrong on our side. Try again later.'));
       return reply.send(apiError(error.code?.toLowerCase() ?? 'bad_request', error.message));
     }
     if (status === 429) return reply.render('too-many-requests.njk');
     if (status === 404) return reply.render('not-found.njk');
+    if (status === 403) return reply.render(error.code?.startsWith('FST_CSRF') ? 'form-expired.njk' : 'forbidden.njk');
+    if (status < 500) return reply.render('bad-request.njk');
     return reply.render('server-error.njk');
   });
 }

@@ -1,3 +1,4 @@
+import '@fastify/csrf-protection';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type nunjucks from 'nunjucks';
 
@@ -14,7 +15,14 @@ declare module 'fastify' {
 
 export function registerRendering(app: FastifyInstance, views: nunjucks.Environment, site: SiteContext): void {
   app.decorateReply('render', function render(this: FastifyReply, template: string, context = {}) {
-    const html = views.render(template, { ...context, site, cspNonce: this.cspNonce?.script });
+    const html = views.render(template, {
+      ...context,
+      site,
+      actor: this.request.actor,
+      cspNonce: this.cspNonce?.script,
+      // Every page may hold a form; the token pairs with the signed secret cookie it sets.
+      csrfToken: this.generateCsrf(),
+    });
     return this.type('text/html; charset=utf-8').send(html);
   });
 }

@@ -21,5 +21,24 @@ export function createViewEnvironment(): nunjucks.Environment {
     { autoescape: true, throwOnUndefined: false },
   );
   environment.addFilter('formatNumber', (value: number) => value.toLocaleString('en-GB'));
+  environment.addFilter('date', formatDateTime);
+  environment.addFilter('day', formatDay);
+  environment.addFilter('flatten', (value: unknown[]) => value.flat());
   return environment;
+}
+
+/** "26 November 2026 at 9:41am", in UK time, as the GOV.UK style guide writes dates and times. */
+export function formatDateTime(value: Date | string): string {
+  const date = new Date(value);
+  const day = formatDay(date);
+  const time = date
+    .toLocaleTimeString('en-GB', { hour: 'numeric', minute: '2-digit', hour12: true, timeZone: 'Europe/London' })
+    .replace(' ', '')
+    .toLowerCase();
+  return `${day} at ${time}`;
+}
+
+/** "26 November 2026". */
+export function formatDay(value: Date | string): string {
+  return new Date(value).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/London' });
 }

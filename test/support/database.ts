@@ -1,10 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
-import { Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { inject } from 'vitest';
-import { openDatabase } from '../../src/db/database.js';
-import { PGliteDialect } from '../../src/db/pglite-dialect.js';
+import { createPglite, kyselyOverPglite, openDatabase } from '../../src/db/database.js';
 import type { Database } from '../../src/db/schema.js';
 import { adminConnection, databaseUrlFor } from './postgres.js';
 
@@ -37,7 +35,6 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     };
   }
   const template = readFileSync(inject('pgliteTemplate'));
-  const pglite = await PGlite.create({ loadDataDir: new Blob([template]) });
-  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  const db = kyselyOverPglite(await createPglite({ loadDataDir: new Blob([template]) }));
   return { db, kind: 'pglite', destroy: () => db.destroy() };
 }

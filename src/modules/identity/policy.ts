@@ -1,0 +1,96 @@
+import type { AgreementPurpose, StaffRole } from '../../db/schema.js';
+import type { Actor, StaffActor } from './actor.js';
+
+/** Raised by a service when the policy refuses; pages answer 403, never a hint of what exists. */
+export class ForbiddenError extends Error {
+  readonly statusCode = 403;
+  readonly code = 'FORBIDDEN';
+  constructor(message = 'You do not have permission to do this') {
+    super(message);
+    this.name = 'ForbiddenError';
+  }
+}
+
+/** Raised when a record does not exist, or exists but the actor may not know it does. */
+export class NotFoundError extends Error {
+  readonly statusCode = 404;
+  readonly code = 'NOT_FOUND';
+  constructor(message = 'Not found') {
+    super(message);
+    this.name = 'NotFoundError';
+  }
+}
+
+export interface ActiveAgreementFinder {
+  /** True when an active, in-date agreement names both bodies for this purpose and service. */
+  coversSharing(input: { from: number; to: number; purpose: AgreementPurpose; lgsl: number | null; on: Date }): Promise<boolean>;
+}
+
+export type Capability =
+  | 'partnerships.manage'
+  | 'organisations.manage'
+  | 'projects.record'
+  | 'agreements.manage'
+  | 'agreements.view'
+  | 'staff.manage'
+  | 'audit.view'
+  | 'outbox.view';
+
+/** Which roles hold each capability. Whose records it reaches is decided by the functions below. */
+const capabilityRoles: Record<Capability, StaffRole[]> = {
+  'partnerships.manage': ['partnership_admin'],
+  'organisations.manage': ['partnership_admin'],
+  'projects.record': ['partnership_admin', 'service_manager', 'analyst'],
+  'agreements.manage': ['partnership_admin'],
+  'agreements.view': ['partnership_admin', 'organisation_admin', 'service_manager', 'analyst'],
+  'staff.manage': ['partnership_admin', 'organisation_admin'],
+  'audit.view': ['partnership_admin', 'organisation_admin'],
+  'outbox.view': ['partnership_admin'],
+};
+
+export function isStaff(actor: Actor): actor is StaffActor {
+  return actor.kind === 'staff';
+}
+
+export function hasCapability(actor: Actor, capability: Capability): actor is StaffActor {
+  return isStaff(actor) && actor.roles.some((role) => capabilityRoles[capability].includes(role));
+}
+
+export function requireCapability(actor: Actor, capability: Capability): StaffActor {
+  if (!hasCapability(actor, capability)) throw new ForbiddenError();
+  return actor;
+}
+
+/** A partnership administrator reaches every organisation; others only their own. */
+export function reachesOrganisation(actor: StaffActor, organisationId: number): boolean {
+  return actor.roles.includes('partnership_admin') || actor.organisationId === organisationId;
+}
+
+/** Staff accounts: partnership administrators manage all, organisation administrators their own. */
+export function requireStaffManagementOf(actor: Actor, organisationId: number): StaffActor {
+  const staff = requireCapability(actor, 'staff.manage');
+  if (!reachesOrganisation(staff, organisationId)) throw new ForbiddenError();
+  return staff;
+}
+
+/** The audit log: partnership administrators see all of it, organisation administrators their own. */
+export function auditScope(actor: Actor): { organisationId: number | null } {
+  const staff = requireCapability(actor, 'audit.view');
+  return { organisationId: staff.roles.includes('partnership_admin') ? null : staff.organisationId };
+}
+
+/**
+ * May this member of staff see records (cases, applications, figures) that another organisation
+ * owns? Only their own organisation's, or another's under an active agreement covering the purpose
+ * and the service. Nothing is shared without one.
+ */
+export async function maySeeRecordsOf(
+  actor: Actor,
+  owner: { organisationId: number; purpose: AgreementPurpose; lgsl: number | null },
+  agreements: ActiveAgreementFinder,
+  now: Date,
+): Promise<boolean> {
+  if (!isStaff(actor)) return false;
+  if (actor.organisationId === owner.organisationId) return true;
+  return agreements.coversSharing({ from: owner.organisationId, to: actor.organisationId, purpose: owner.purpose, lgsl: owner.lgsl, on: now });
+}

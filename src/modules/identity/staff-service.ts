@@ -1,0 +1,184 @@
+import type { Kysely } from 'kysely';
+import { staffRoles, type Database, type StaffRole } from '../../db/schema.js';
+import { recordAudit } from '../audit/service.js';
+import { queueEmail } from '../notify/outbox.js';
+import type { Actor, StaffActor } from './actor.js';
+import { isAccountTokenUsable, issueAccountToken, redeemAccountToken } from './account-tokens.js';
+import { ForbiddenError, NotFoundError, hasCapability, reachesOrganisation, requireCapability, requireStaffManagementOf } from './policy.js';
+import { hashPassword, verifyPassword } from './secrets.js';
+import type { StaffRecord, StaffRepository } from './staff-repository.js';
+import type { SessionService } from './sessions.js';
+
+const MAX_FAILED_SIGN_INS = 5;
+const LOCKOUT_MINUTES = 15;
+const RESET_LINK_HOURS = 1;
+const INVITATION_DAYS = 7;
+
+// Verified against when the email is unknown, so a wrong email takes as long as a wrong password.
+const decoyHash = hashPassword('not a real password, used to keep sign-in timing even');
+
+export type SignInResult =
+  | { outcome: 'signed-in'; staffId: number }
+  | { outcome: 'invalid' }
+  | { outcome: 'locked'; until: Date };
+
+export interface StaffServiceDependencies {
+  db: Kysely<Database>;
+  repository: StaffRepository;
+  sessions: SessionService;
+  clock: () => Date;
+  publicUrl: string;
+}
+
+export interface NewStaffInput {
+  organisationId: number;
+  email: string;
+  name: string;
+  roles: StaffRole[];
+}
+
+export function createStaffService({ db, repository, sessions, clock, publicUrl }: StaffServiceDependencies) {
+  function assertMayGrant(actor: StaffActor, roles: StaffRole[]) {
+    // Only a partnership administrator makes another: an organisation's administrator cannot reach beyond it.
+    if (roles.includes('partnership_admin') && !actor.roles.includes('partnership_admin')) throw new ForbiddenError();
+  }
+
+  async function findReachable(actor: Actor, staffId: number): Promise<{ manager: StaffActor; staff: StaffRecord }> {
+    const manager = requireCapability(actor, 'staff.manage');
+    const staff = await repository.findById(staffId);
+    if (!staff) throw new NotFoundError();
+    if (!reachesOrganisation(manager, staff.organisation_id)) throw new ForbiddenError();
+    return { manager, staff };
+  }
+
+  return {
+    async signIn(input: { email: string; password: string; ip: string }): Promise<SignInResult> {
+      const now = clock();
+      const staff = await repository.findByEmail(input.email);
+      if (!staff || staff.disabled_at) {
+        await verifyPassword(await decoyHash, input.password);
+        await recordAudit(db, { actor: { kind: 'system', label: `sign-in attempt as ${input.email}` }, action: 'sign-in-failed', recordType: 'staff', ipAddress: input.ip }, now);
+        return { outcome: 'invalid' };
+      }
+      if (staff.locked_until && staff.locked_until > now) return { outcome: 'locked', until: staff.locked_until };
+
+      if (!(await verifyPassword(staff.password_hash, input.password))) {
+        const failures = staff.failed_sign_ins + 1;
+        const lockedUntil = failures >= MAX_FAILED_SIGN_INS ? new Date(now.getTime() + LOCKOUT_MINUTES * 60_000) : null;
+        await repository.recordFailedSignIn(staff.id, lockedUntil);
+        await recordAudit(db, { actor: { kind: 'system', label: `sign-in attempt as ${input.email}` }, action: 'sign-in-failed', recordType: 'staff', recordId: staff.id, detail: { failures, locked: lockedUntil !== null }, ipAddress: input.ip }, now);
+        return lockedUntil ? { outcome: 'locked', until: lockedUntil } : { outcome: 'invalid' };
+      }
+      await repository.recordSignIn(staff.id, now);
+      await recordAudit(db, { actor: { kind: 'system', label: `${staff.name} <${staff.email}>` }, action: 'sign-in', recordType: 'staff', recordId: staff.id, ipAddress: input.ip }, now);
+      return { outcome: 'signed-in', staffId: staff.id };
+    },
+
+    /** Emails a reset link when the account exists; says nothing either way, so no one can probe for accounts. */
+    async requestPasswordReset(email: string): Promise<void> {
+      const staff = await repository.findByEmail(email);
+      if (!staff || staff.disabled_at) return;
+      const now = clock();
+      await db.transaction().execute(async (trx) => {
+        const token = await issueAccountToken(trx, 'password_reset', { staffId: staff.id }, new Date(now.getTime() + RESET_LINK_HOURS * 3_600_000));
+        await queueEmail(trx, {
+          to: staff.email,
+          subject: 'Reset your password',
+          body: `Dear ${staff.name},\n\nSomeone asked to reset the password of your staff account. If it was you, choose a new password here within ${RESET_LINK_HOURS} hour:\n\n${publicUrl}/staff/reset-password?token=${token}\n\nIf it was not you, you need do nothing: your password has not changed.\n`,
+        });
+      });
+    },
+
+    isResetTokenUsable: (token: string) => isAccountTokenUsable(db, 'password_reset', token, clock()),
+
+    /** Sets a new password from an emailed link; ends every session of the account. */
+    async resetPassword(token: string, password: string, ip: string): Promise<boolean> {
+      const now = clock();
+      const passwordHash = await hashPassword(password);
+      const staffId = await db.transaction().execute(async (trx) => {
+        const owner = await redeemAccountToken(trx, 'password_reset', token, now);
+        if (!owner || !('staffId' in owner)) return undefined;
+        await repository.update(trx, owner.staffId, { password_hash: passwordHash });
+        await repository.clearLockout(trx, owner.staffId);
+        await recordAudit(trx, { actor: { kind: 'system', label: 'password reset link' }, action: 'password-reset', recordType: 'staff', recordId: owner.staffId, ipAddress: ip }, now);
+        return owner.staffId;
+      });
+      if (staffId === undefined) return false;
+      await sessions.endAllForStaff(staffId);
+      return true;
+    },
+
+    async list(actor: Actor) {
+      const manager = requireCapability(actor, 'staff.manage');
+      return repository.list(manager.roles.includes('partnership_admin') ? null : manager.organisationId);
+    },
+
+    async get(actor: Actor, staffId: number) {
+      const { manager, staff } = await findReachable(actor, staffId);
+      await recordAudit(db, { actor: manager, action: 'read', recordType: 'staff', recordId: staffId }, clock());
+      return { staff, sessions: await sessions.listForStaff(staffId) };
+    },
+
+    /** Creates an account and emails its owner a link to choose a password. */
+    async create(actor: Actor, input: NewStaffInput): Promise<number> {
+      const manager = requireStaffManagementOf(actor, input.organisationId);
+      assertMayGrant(manager, input.roles);
+      const now = clock();
+      return db.transaction().execute(async (trx) => {
+        const staffId = await repository.insert(trx, {
+          organisation_id: input.organisationId,
+          email: input.email,
+          name: input.name,
+          roles: input.roles,
+          password_hash: null,
+        });
+        const token = await issueAccountToken(trx, 'password_reset', { staffId }, new Date(now.getTime() + INVITATION_DAYS * 86_400_000));
+        await queueEmail(trx, {
+          to: input.email,
+          subject: 'Your staff account',
+          body: `Dear ${input.name},\n\n${manager.name} has made you a staff account. Choose your password here within ${INVITATION_DAYS} days:\n\n${publicUrl}/staff/reset-password?token=${token}\n\nThen sign in at ${publicUrl}/staff/sign-in with this email address.\n`,
+        });
+        await recordAudit(trx, { actor: manager, action: 'create', recordType: 'staff', recordId: staffId, detail: { email: input.email, roles: input.roles, organisationId: input.organisationId } }, now);
+        return staffId;
+      });
+    },
+
+    async updateRoles(actor: Actor, staffId: number, roles: StaffRole[]): Promise<void> {
+      const { manager, staff } = await findReachable(actor, staffId);
+      // Granting or removing partnership administration is for partnership administrators alone.
+      assertMayGrant(manager, [...roles, ...staff.roles]);
+      await db.transaction().execute(async (trx) => {
+        await repository.update(trx, staffId, { roles });
+        await recordAudit(trx, { actor: manager, action: 'update', recordType: 'staff', recordId: staffId, detail: { roles: { from: staff.roles, to: roles } } }, clock());
+      });
+    },
+
+    /** Disabling ends the account's sessions at once; enabling lets it sign in again. */
+    async setDisabled(actor: Actor, staffId: number, disabled: boolean): Promise<void> {
+      const { manager, staff } = await findReachable(actor, staffId);
+      if (staff.id === manager.staffId) throw new ForbiddenError('You cannot disable your own account');
+      assertMayGrant(manager, staff.roles);
+      const now = clock();
+      await db.transaction().execute(async (trx) => {
+        await repository.update(trx, staffId, { disabled_at: disabled ? now : null });
+        await recordAudit(trx, { actor: manager, action: disabled ? 'disable' : 'enable', recordType: 'staff', recordId: staffId }, now);
+      });
+      if (disabled) await sessions.endAllForStaff(staffId);
+    },
+
+    async revokeSessions(actor: Actor, staffId: number): Promise<number> {
+      const { manager } = await findReachable(actor, staffId);
+      const ended = await sessions.endAllForStaff(staffId);
+      await recordAudit(db, { actor: manager, action: 'revoke-sessions', recordType: 'staff', recordId: staffId, detail: { ended } }, clock());
+      return ended;
+    },
+
+    /** Which roles this actor may hand out: all but partnership administration, unless they hold it. */
+    grantableRoles(actor: Actor): StaffRole[] {
+      if (!hasCapability(actor, 'staff.manage')) return [];
+      return actor.roles.includes('partnership_admin') ? [...staffRoles] : staffRoles.filter((role) => role !== 'partnership_admin');
+    },
+  };
+}
+
+export type StaffService = ReturnType<typeof createStaffService>;
