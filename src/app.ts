@@ -26,7 +26,10 @@ import { createPlacesService } from './modules/places/service.js';
 import { createSessionRepository } from './modules/identity/session-repository.js';
 import { registerSessions } from './modules/identity/session-plugin.js';
 import { createSessionService } from './modules/identity/sessions.js';
-import { createIdentityProviders } from './modules/identity/single-sign-on.js';
+import { createCitizenRepository } from './modules/identity/citizen-repository.js';
+import { registerCitizenRoutes } from './modules/identity/citizen-routes.js';
+import { createCitizenService } from './modules/identity/citizen-service.js';
+import { createIdentityProviders, singleSignOnPaths } from './modules/identity/single-sign-on.js';
 import { registerStaffAccountRoutes } from './modules/identity/staff-account-routes.js';
 import { registerStaffAuthRoutes } from './modules/identity/staff-auth-routes.js';
 import { registerStaffHomeRoutes, type StaffHomeLink } from './modules/identity/staff-home-routes.js';
@@ -81,6 +84,18 @@ export async function buildApp({ config, db, clock = () => new Date() }: AppDepe
   const partnerships = createPartnershipRepository(db);
   registerStaffAuthRoutes(app, staff, identityProviders, config.signInAttemptsPerMinute);
   registerStaffHomeRoutes(app, staffHomeLinks);
+  const citizens = createCitizenService({
+    db,
+    repository: createCitizenRepository(db),
+    sessions,
+    clock,
+    publicUrl: config.publicUrl,
+    partnershipName: partnership.name,
+  });
+  registerCitizenRoutes(app, citizens, {
+    attemptsPerMinute: config.signInAttemptsPerMinute,
+    providerSignInPath: config.citizenOidc ? singleSignOnPaths.citizenStart : undefined,
+  });
   registerStaffAccountRoutes(app, staff, async (actor) => {
     const members = await partnerships.listMemberOrganisations(config.partnership);
     return actor.roles.includes('partnership_admin') ? members : members.filter((member) => member.id === actor.organisationId);

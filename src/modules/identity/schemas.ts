@@ -70,3 +70,24 @@ export const roleNames: Record<(typeof staffRoles)[number], string> = {
   analyst: 'Analyst',
   partner_adviser: 'Partner adviser',
 };
+
+const phoneField = z
+  .string()
+  .trim()
+  .max(20, 'Enter a telephone number, like 01632 960 001 or 07700 900 982')
+  .refine((value) => value === '' || /^(\+44\s?|0)[\d\s()-]{9,15}$/.test(value), 'Enter a telephone number, like 01632 960 001 or 07700 900 982')
+  .transform((value) => (value === '' ? null : value))
+  .optional()
+  .transform((value) => value ?? null);
+
+export const citizenRegistrationSchema = z
+  .object({
+    name: nameField,
+    email: emailField,
+    phone: phoneField,
+    password: newPasswordField,
+    confirmPassword: z.string().optional().default(''),
+  })
+  .refine((form) => form.password === form.confirmPassword, { path: ['confirmPassword'], message: 'Passwords do not match' });
+
+export const citizenDetailsSchema = z.object({ name: nameField, phone: phoneField });

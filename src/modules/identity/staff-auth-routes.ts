@@ -8,6 +8,8 @@ import type { IdentityProviders } from './single-sign-on.js';
 
 const paths = identityPaths.staff;
 const views = 'identity/views/staff';
+const passwordViews = 'identity/views/password';
+const passwordContext = { forgotPasswordPath: paths.forgotPassword };
 
 
 function formatTime(date: Date): string {
@@ -51,30 +53,30 @@ export function registerStaffAuthRoutes(app: FastifyInstance, staff: StaffServic
     return reply.redirect(`${paths.signIn}?signedOut`, 303);
   });
 
-  app.get(paths.forgotPassword, async (_request, reply) => reply.render(`${views}/forgot-password.njk`));
+  app.get(paths.forgotPassword, async (_request, reply) => reply.render(`${passwordViews}/forgot-password.njk`, passwordContext));
 
   app.post<{ Body: Record<string, string> }>(paths.forgotPassword, signInRateLimit, async (request, reply) => {
     const form = forgotPasswordSchema.safeParse(request.body);
     if (!form.success) {
-      return reply.code(400).render(`${views}/forgot-password.njk`, { values: request.body, errors: formErrorsFrom(form.error) });
+      return reply.code(400).render(`${passwordViews}/forgot-password.njk`, { ...passwordContext, values: request.body, errors: formErrorsFrom(form.error) });
     }
     await staff.requestPasswordReset(form.data.email);
-    return reply.render(`${views}/check-your-email.njk`, { email: form.data.email });
+    return reply.render(`${passwordViews}/check-your-email.njk`, { ...passwordContext, email: form.data.email });
   });
 
   app.get<{ Querystring: { token?: string } }>(paths.resetPassword, async (request, reply) => {
     const token = request.query.token ?? '';
-    if (!(await staff.isResetTokenUsable(token))) return reply.code(410).render(`${views}/link-expired.njk`);
-    return reply.render(`${views}/reset-password.njk`, { token });
+    if (!(await staff.isResetTokenUsable(token))) return reply.code(410).render(`${passwordViews}/link-expired.njk`, passwordContext);
+    return reply.render(`${passwordViews}/reset-password.njk`, { ...passwordContext, token });
   });
 
   app.post<{ Body: Record<string, string> }>(paths.resetPassword, signInRateLimit, async (request, reply) => {
     const form = resetPasswordSchema.safeParse(request.body);
     if (!form.success) {
-      return reply.code(400).render(`${views}/reset-password.njk`, { token: request.body.token, errors: formErrorsFrom(form.error) });
+      return reply.code(400).render(`${passwordViews}/reset-password.njk`, { ...passwordContext, token: request.body.token, errors: formErrorsFrom(form.error) });
     }
     if (!(await staff.resetPassword(form.data.token, form.data.password, request.ip))) {
-      return reply.code(410).render(`${views}/link-expired.njk`);
+      return reply.code(410).render(`${passwordViews}/link-expired.njk`, passwordContext);
     }
     return reply.redirect(`${paths.signIn}?reset`, 303);
   });

@@ -1,0 +1,34 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../../db/schema.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export function createCitizenRepository(db: Kysely<Database>) {
+  return {
+    findByEmail: (email: string) => db.selectFrom('citizens').selectAll().where('email', '=', email).executeTakeFirst(),
+    findById: (id: number) => db.selectFrom('citizens').selectAll().where('id', '=', id).executeTakeFirst(),
+
+    async insert(executor: Db, citizen: { email: string; name: string; phone: string | null; password_hash: string | null }) {
+      const row = await executor.insertInto('citizens').values(citizen).returning('id').executeTakeFirstOrThrow();
+      return row.id;
+    },
+
+    async update(executor: Db, id: number, changes: { name?: string; phone?: string | null; password_hash?: string; email_verified_at?: Date }) {
+      await executor.updateTable('citizens').set(changes).where('id', '=', id).execute();
+    },
+
+    async recordFailedSignIn(id: number, lockedUntil: Date | null) {
+      await db
+        .updateTable('citizens')
+        .set((eb) => ({ failed_sign_ins: eb('failed_sign_ins', '+', 1), locked_until: lockedUntil }))
+        .where('id', '=', id)
+        .execute();
+    },
+
+    async clearFailedSignIns(executor: Db, id: number) {
+      await executor.updateTable('citizens').set({ failed_sign_ins: 0, locked_until: null }).where('id', '=', id).execute();
+    },
+  };
+}
+
+export type CitizenRepository = ReturnType<typeof createCitizenRepository>;
