@@ -1,21 +1,26 @@
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
-import { openDatabase } from './db/database.js';
+import { openDatabaseFor } from './db/database.js';
+import { seedDemo } from './db/seed/demo.js';
 import { migrateToLatest } from './db/migrate.js';
 import { importReferenceData } from './db/seed/reference-data.js';
+import { startWorker } from './worker/start.js';
 
 const startedAt = performance.now();
 const config = loadConfig();
-const db = await openDatabase(
-  config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'pglite', dataDir: config.dataDir },
-);
+const db = await openDatabaseFor(config);
 await migrateToLatest(db);
 await importReferenceData(db, config.partnership, (message) => console.log(message));
+// The embedded database is for trying Shirehall out: it gets demo accounts. PostgreSQL never does.
+if (!config.databaseUrl && config.environment !== 'production') await seedDemo(db, config.partnership, (text) => console.log(text));
 
 const app = await buildApp({ config, db });
+// Sends email from this process unless RUN_WORKER=false (then `npm run worker` does it elsewhere).
+const worker = config.runWorker ? startWorker({ config, db, log: app.log.child({ module: 'worker' }) }) : undefined;
 closeWithGrace({ delay: 10_000 }, async ({ err }) => {
   if (err) app.log.error({ err }, 'shutting down after an error');
+  await worker?.stop();
   await app.close();
   await db.destroy();
 });

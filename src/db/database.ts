@@ -30,6 +30,11 @@ export async function openDatabase(target: DatabaseTarget): Promise<Kysely<Datab
   return kyselyOverPglite(await createPglite({ dataDir: target.dataDir }));
 }
 
+/** The database the configuration names: PostgreSQL when DATABASE_URL is set, else PGlite in DATA_DIR. */
+export function openDatabaseFor(config: { databaseUrl: string | undefined; dataDir: string }): Promise<Kysely<Database>> {
+  return openDatabase(config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'pglite', dataDir: config.dataDir });
+}
+
 /** A PGlite database: in a folder, in memory, or in memory from a dump (as tests start). */
 export function createPglite(options: { dataDir?: string; loadDataDir?: Blob } = {}): Promise<PGlite> {
   return PGlite.create({ ...options, parsers: pgliteParsers });

@@ -1,0 +1,69 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { seedDemo } from '../src/db/seed/demo.js';
+import { useTestApp } from './support/app.js';
+import { TestClient } from './support/http.js';
+
+const context = useTestApp();
+
+describe('the demo partnership of the embedded default', () => {
+  it('prints one generated password per account once, and each signs in', async () => {
+    let printed = '';
+    await seedDemo(context.database.db, 'derbyshire', (text) => (printed += text));
+    const lines = printed.split('\n').filter((line) => line.includes('@'));
+    expect(lines).toHaveLength(9);
+
+    const roles = ['partnership admin', 'organisation admin', 'contact centre agent', 'service officer', 'service manager', 'recruiter', 'analyst', 'partner adviser'];
+    for (const role of roles) expect(printed).toContain(role);
+
+    for (const line of lines) {
+      const [email, password] = line.trim().split(/\s+/);
+      const signInPath = email === 'resident@example.com' ? '/account/sign-in' : '/staff/sign-in';
+      const response = await new TestClient(context.app).post(signInPath, { email, password });
+      expect(response.statusCode, email).toBe(303);
+    }
+
+    let again = '';
+    await seedDemo(context.database.db, 'derbyshire', (text) => (again += text));
+    expect(again).toBe('');
+  });
+
+  it('keeps no password in the clear', async () => {
+    const rows = await context.database.db.selectFrom('staff').select('password_hash').where('email', 'like', '%.example').execute();
+    expect(rows.length).toBeGreaterThanOrEqual(8);
+    for (const row of rows) expect(row.password_hash).toMatch(/^\$argon2id\$/);
+  });
+});
+
+describe('npm run admin:create', () => {
+  it('creates a partnership administrator and prints a link to choose the password', { timeout: 120_000 }, async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'shirehall-admin-'));
+    try {
+      const environment = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'silent' };
+      if (process.env.DATABASE_URL) delete environment.DATABASE_URL;
+      const run = promisify(execFile);
+      const args = ['tsx', 'src/cli/admin-create.ts', '--email', 'First.Admin@Council.example', '--name', 'First Admin', '--organisation', 'E10000007'];
+      const { stdout } = await run('npx', args, { env: environment });
+      expect(stdout).toContain('Created First Admin <first.admin@council.example>, partnership administrator at Derbyshire County Council.');
+      expect(stdout).toMatch(/\/staff\/reset-password\?token=[\w-]{40,}/);
+
+      const second = await run('npx', args, { env: environment }).catch((error: { code: number; stderr: string }) => error);
+      expect(second).toMatchObject({ code: 1 });
+      expect((second as { stderr: string }).stderr).toContain('already has a staff account');
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('explains what it needs when arguments are missing', async () => {
+    const failure = await promisify(execFile)('npx', ['tsx', 'src/cli/admin-create.ts', '--email', 'x@y.example'], { env: process.env }).catch(
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(failure).toMatchObject({ code: 2 });
+    expect((failure as { stderr: string }).stderr).toContain('--name is required');
+  });
+});
