@@ -11,13 +11,20 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Config } from './config.js';
 import type { Database } from './db/schema.js';
+import { createAuditBrowseService } from './modules/audit/browse-service.js';
+import { createAuditRepository } from './modules/audit/repository.js';
+import { registerAuditRoutes } from './modules/audit/routes.js';
 import { registerDirectoryApi } from './modules/directory/api.js';
 import { createDirectoryRepository } from './modules/directory/repository.js';
 import { registerDirectoryRoutes } from './modules/directory/routes.js';
 import { createDirectoryService } from './modules/directory/service.js';
+import { loadSearchSynonyms } from './modules/directory/synonyms.js';
 import { registerHealthRoutes } from './modules/health/routes.js';
 import { registerOpenApi } from './api/openapi.js';
 import { createPartnershipRepository } from './modules/partnership/repository.js';
+import { registerPartnershipRoutes } from './modules/partnership/routes.js';
+import { createPartnershipServices } from './modules/partnership/service.js';
+import { createActiveAgreementFinder, provideSharingRule } from './modules/partnership/sharing.js';
 import { registerPlacesApi } from './modules/places/api.js';
 import { buildBoundaryIndex } from './modules/places/boundary-index.js';
 import { createPlacesRepository } from './modules/places/repository.js';
@@ -29,12 +36,21 @@ import { createSessionService } from './modules/identity/sessions.js';
 import { createCitizenRepository } from './modules/identity/citizen-repository.js';
 import { registerCitizenRoutes } from './modules/identity/citizen-routes.js';
 import { createCitizenService } from './modules/identity/citizen-service.js';
+import { createOidcClient } from './modules/identity/oidc-client.js';
 import { createIdentityProviders, singleSignOnPaths } from './modules/identity/single-sign-on.js';
+import { createSingleSignOnRepository } from './modules/identity/single-sign-on-repository.js';
+import { registerSingleSignOnRoutes } from './modules/identity/single-sign-on-routes.js';
+import { createSingleSignOnService } from './modules/identity/single-sign-on-service.js';
+import { createSingleSignOnSettings } from './modules/identity/single-sign-on-settings.js';
+import { registerSingleSignOnSettingsRoutes } from './modules/identity/single-sign-on-settings-routes.js';
 import { registerStaffAccountRoutes } from './modules/identity/staff-account-routes.js';
 import { registerStaffAuthRoutes } from './modules/identity/staff-auth-routes.js';
 import { registerStaffHomeRoutes, type StaffHomeLink } from './modules/identity/staff-home-routes.js';
 import { createStaffRepository } from './modules/identity/staff-repository.js';
 import { createStaffService } from './modules/identity/staff-service.js';
+import { createOutboxRepository } from './modules/notify/repository.js';
+import { registerNotifyRoutes } from './modules/notify/routes.js';
+import { createOutboxService } from './modules/notify/service.js';
 import { registerErrorPages } from './web/error-pages.js';
 import { registerRendering } from './web/rendering.js';
 import { createViewEnvironment, govukFrontendRoot } from './web/views.js';
@@ -49,6 +65,13 @@ export interface AppDependencies {
 /** The staff area's front page, in order; each module's pages join this list as they are built. */
 const staffHomeLinks: StaffHomeLink[] = [
   { href: '/staff/accounts', text: 'Staff accounts', description: 'Add staff, set their roles, end their sessions.', capability: 'staff.manage' },
+  { href: '/staff/single-sign-on', text: 'Single sign-on', description: 'Let each organisation’s staff sign in with their own organisation’s account.', capability: 'organisations.manage' },
+  { href: '/staff/audit', text: 'Audit log', description: 'Who did what, to which record, and when; export it or check it has not been changed.', capability: 'audit.view' },
+  { href: '/staff/outbox', text: 'Email outbox', description: 'Every email the service sends: waiting, sent or failed, and why.', capability: 'outbox.view' },
+  { href: '/staff/organisations', text: 'Organisations', description: 'Councils and partner bodies; add and change partner bodies.' },
+  { href: '/staff/partnerships', text: 'Partnerships and projects', description: 'Partnerships, their members, and the projects they run with their benefits.' },
+  { href: '/staff/lessons', text: 'Lessons learned', description: 'What has worked and what has not, across every project.' },
+  { href: '/staff/agreements', text: 'Data-sharing agreements', description: 'Which organisations may see each other’s records, for what and when.', capability: 'agreements.view' },
 ];
 
 const publicFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'web/public');
@@ -77,7 +100,7 @@ export async function buildApp({ config, db, clock = () => new Date() }: AppDepe
   const placesRepository = createPlacesRepository(db);
   const boundaries = buildBoundaryIndex(await placesRepository.listBoundaries());
   const places = createPlacesService({ repository: placesRepository, boundaries, partnershipSlug: config.partnership });
-  const directory = createDirectoryService(createDirectoryRepository(db));
+  const directory = createDirectoryService(createDirectoryRepository(db), await loadSearchSynonyms());
 
   const staff = createStaffService({ db, repository: createStaffRepository(db), sessions, clock, publicUrl: config.publicUrl });
   const identityProviders = createIdentityProviders(db);
@@ -100,6 +123,39 @@ export async function buildApp({ config, db, clock = () => new Date() }: AppDepe
     const members = await partnerships.listMemberOrganisations(config.partnership);
     return actor.roles.includes('partnership_admin') ? members : members.filter((member) => member.id === actor.organisationId);
   });
+
+  const oidc = createOidcClient();
+  const singleSignOn = createSingleSignOnService({
+    db,
+    oidc,
+    identityProviders,
+    repository: createSingleSignOnRepository(db),
+    staffRepository: createStaffRepository(db),
+    sessions,
+    clock,
+    publicUrl: config.publicUrl,
+    citizenProvider: config.citizenOidc,
+  });
+  registerSingleSignOnRoutes(app, singleSignOn, {
+    publicUrl: config.publicUrl,
+    secureCookies: config.environment === 'production',
+    attemptsPerMinute: config.signInAttemptsPerMinute,
+  });
+  registerSingleSignOnSettingsRoutes(
+    app,
+    createSingleSignOnSettings({ db, identityProviders, oidc, clock, publicUrl: config.publicUrl, memberOrganisations: () => partnerships.listMemberOrganisations(config.partnership) }),
+  );
+
+  const audit = createAuditBrowseService({ db, repository: createAuditRepository(db), clock });
+  registerAuditRoutes(app, audit, () => partnerships.listMemberOrganisations(config.partnership));
+
+  const outbox = createOutboxService({ db, repository: createOutboxRepository(db), clock });
+  registerNotifyRoutes(app, outbox, { sending: config.smtpUrl !== undefined });
+
+  // The sharing rule: every module that shows one organisation's records to another is handed this.
+  const activeAgreements = createActiveAgreementFinder(db);
+  provideSharingRule(app, activeAgreements);
+  registerPartnershipRoutes(app, createPartnershipServices({ db, clock, ownPartnership: config.partnership }));
 
   registerHealthRoutes(app, db);
   registerOpenApi(app);
@@ -148,7 +204,8 @@ async function registerAssets(app: FastifyInstance): Promise<void> {
   const govuk = path.join(govukFrontendRoot, 'dist/govuk');
   await app.register(fastifyStatic, { root: path.join(govuk, 'assets'), prefix: '/assets/', maxAge: '1d' });
   await app.register(fastifyStatic, { root: publicFolder, prefix: '/public/', decorateReply: false, maxAge: '1h' });
-  const bundles = { 'govuk-frontend.min.css': 'text/css', 'govuk-frontend.min.js': 'text/javascript' };
+  // The styles are built by `npm install` (scripts/build-styles.mjs) into public/build; the script is GOV.UK's own.
+  const bundles = { 'govuk-frontend.min.js': 'text/javascript' };
   for (const [file, type] of Object.entries(bundles)) {
     app.get(`/assets/${file}`, { config: { rateLimit: false } }, (_request, reply) =>
       reply.type(type).header('cache-control', 'public, max-age=86400').send(createReadStream(path.join(govuk, file))),

@@ -34,7 +34,7 @@ describe('reference data', () => {
     expect(members).toHaveLength(10);
     expect(members.filter((member) => member.tier === 'district')).toHaveLength(8);
     expect(members.filter((member) => member.tier === 'district').every((member) => member.parent_gss === 'E10000007')).toBe(true);
-    expect(members.map((member) => member.name)).toContain('Derby City');
+    expect(members.map((member) => member.name)).toContain('Derby City Council');
     expect(members[0].kind).toBe('shire');
   });
 

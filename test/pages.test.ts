@@ -9,10 +9,12 @@ async function page(url: string) {
 }
 
 describe('every page', () => {
-  it('carries the partnership name, not the crown, and a nonce-based CSP', async () => {
+  it('carries the partnership name, not the crown or Crown copyright, and a nonce-based CSP', async () => {
     const { html, headers } = await page('/');
     expect(html).toContain('Derbyshire Partnership');
     expect(html).not.toContain('govuk-logo');
+    expect(html).not.toContain('govuk-footer__crown');
+    expect(html).not.toContain('Crown copyright');
     const csp = String(headers['content-security-policy']);
     const nonce = /script-src[^;]*'nonce-([^']+)'/.exec(csp)?.[1];
     expect(nonce).toBeTruthy();
@@ -20,8 +22,14 @@ describe('every page', () => {
     expect(headers['x-content-type-options']).toBe('nosniff');
   });
 
-  it('serves the GOV.UK Frontend styles, script and fonts from the project', async () => {
-    for (const asset of ['/assets/govuk-frontend.min.css', '/assets/govuk-frontend.min.js', '/assets/images/favicon.ico', '/public/shirehall.css']) {
+  it('serves styles built without GOV.UK’s own typeface, which is for GOV.UK alone', async () => {
+    const { html } = await page('/public/build/govuk-frontend.css');
+    expect(html).toContain('font-family:arial,sans-serif');
+    expect(html).not.toContain('GDS Transport');
+  });
+
+  it('serves the GOV.UK Frontend styles, script and images from the project', async () => {
+    for (const asset of ['/public/build/govuk-frontend.css', '/assets/govuk-frontend.min.js', '/assets/images/favicon.ico', '/public/shirehall.css']) {
       expect((await page(asset)).status, asset).toBe(200);
     }
   });
@@ -42,7 +50,19 @@ describe('A to Z', () => {
     expect(html).toContain('href="#letter-B"');
     expect(html).toContain('id="letter-B"');
     expect(html).toContain('href="/services/bereavement-service"');
+    expect(html.match(/href="\/services\/[^"]+"/g)).toHaveLength(117);
+  });
+
+  it('lists the services GOV.UK no longer lists only when asked', async () => {
+    const { html } = await page('/services?all=yes');
     expect(html.match(/href="\/services\/[^"]+"/g)).toHaveLength(276);
+    expect(html).toContain('Show current services only');
+  });
+
+  it('finds services by the words residents use', async () => {
+    const { html } = await page('/services?q=bins');
+    expect(html).toContain('5 services match ‘bins’');
+    expect(html).toContain('href="/services/find-out-which-day-the-refuse-is-collected"');
   });
 
   it('searches by every word typed', async () => {
@@ -120,7 +140,7 @@ describe('find your council', () => {
 
   it('explains a unitary place', async () => {
     const { html } = await page('/find-your-council?postcode=DE1+0AL');
-    expect(html).toContain('Derby City provides all council services in DE1 0AL.');
+    expect(html).toContain('Derby City Council provides all council services in DE1 0AL.');
   });
 
   it('says when the councils are not members', async () => {

@@ -32,7 +32,7 @@ describe('GET /api/v1/places/postcodes/{postcode}', () => {
   it('names the same body for both tiers of a unitary', async () => {
     const { body } = await get('/api/v1/places/postcodes/DE1%200AL');
     expect(body.structure).toBe('unitary');
-    expect(body.lowerTier).toEqual({ gss: 'E06000015', name: 'Derby City' });
+    expect(body.lowerTier).toEqual({ gss: 'E06000015', name: 'Derby City Council' });
     expect(body.upperTier).toEqual(body.lowerTier);
   });
 

@@ -6,6 +6,7 @@ import type { Config } from '../../src/config.js';
 import { testConfig } from '../../test/support/app.js';
 import { createTestDatabase, type TestDatabase } from '../../test/support/database.js';
 import { launchBrowser } from './browser.js';
+import { pagesWithoutJavaScript } from './checks.js';
 
 export interface BrowserApp {
   /** Where the app listens, such as http://127.0.0.1:41234, with no trailing slash. */
@@ -20,8 +21,14 @@ export interface BrowserApp {
   newPage(options?: BrowserContextOptions): Promise<Page>;
 }
 
-/** The same per-test allowance for a page's actions and waits as the unit tests have for a test. */
+/** How long one click, fill or wait may take before the test fails with a message saying which. */
 const actionTimeout = 10_000;
+
+/**
+ * A journey takes 1 to 5 seconds on a quiet machine; the allowance is generous so that a busy
+ * machine (CI on 2 cores, other test files running alongside) does not make the tests flaky.
+ */
+export const journeyTimeout = 60_000;
 
 /**
  * Builds the real app on a database of this file's own, listens on a free port on 127.0.0.1 and
@@ -40,10 +47,13 @@ export function useBrowserApp(overrides: Partial<Config> = {}): BrowserApp {
   };
 
   beforeAll(async () => {
-    const [db, launched] = await Promise.all([createTestDatabase(), launchBrowser()]);
-    database = db;
-    browser = launched;
-    app = await buildApp({ config: testConfig(overrides), db: db.db });
+    // Both at once; whichever succeeds is kept, so that afterAll closes it even if the other failed.
+    const [db, launched] = await Promise.allSettled([createTestDatabase(), launchBrowser()]);
+    if (db.status === 'fulfilled') database = db.value;
+    if (launched.status === 'fulfilled') browser = launched.value;
+    if (db.status === 'rejected') throw db.reason;
+    if (launched.status === 'rejected') throw launched.reason;
+    app = await buildApp({ config: testConfig(overrides), db: db.value.db });
     const address = await app.listen({ port: 0, host: '127.0.0.1' });
     baseUrl = address.replace(/\/$/, '');
   }, 60_000);
@@ -79,7 +89,9 @@ export function useBrowserApp(overrides: Partial<Config> = {}): BrowserApp {
       });
       contexts.push(context);
       context.setDefaultTimeout(actionTimeout);
-      return context.newPage();
+      const page = await context.newPage();
+      if (options.javaScriptEnabled === false) pagesWithoutJavaScript.add(page);
+      return page;
     },
   };
 }

@@ -1,11 +1,17 @@
 import { Migrator, type Kysely, type Migration } from 'kysely';
 import * as referenceData from './migrations/0001-reference-data.js';
 import * as identityAndTrust from './migrations/0002-identity-and-trust.js';
+import * as notify from './migrations/0003-notify.js';
+import * as audit from './migrations/0004-audit.js';
+import * as cases from './migrations/0010-cases.js';
 
 /** Every migration, in order. Listed here rather than read from a folder so bundlers and tsx agree. */
 const migrations: Record<string, Migration> = {
   '0001-reference-data': referenceData,
   '0002-identity-and-trust': identityAndTrust,
+  '0003-notify': notify,
+  '0004-audit': audit,
+  '0010-cases': cases,
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations run before the typed schema exists

@@ -20,12 +20,32 @@ import {
 class ConnectionLock {
   private tail: Promise<void> = Promise.resolve();
 
-  async acquire(): Promise<() => void> {
+  /**
+   * Waits its turn for the connection. A wait longer than `patienceMs` almost always means a query
+   * on `db` inside a transaction, which can never get the connection its own transaction holds: it
+   * fails loudly instead of hanging, and gives up its place in the queue.
+   */
+  async acquire(patienceMs = 30_000): Promise<() => void> {
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
     const previous = this.tail;
     this.tail = previous.then(() => released);
-    await previous;
+    let abandoned = false;
+    const turn = previous.then(() => {
+      if (abandoned) release();
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const patience = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => {
+        abandoned = true;
+        reject(new Error(`Waited ${patienceMs} ms for the embedded database: is a query using db inside a transaction instead of the transaction?`));
+      }, patienceMs);
+    });
+    try {
+      await Promise.race([turn, patience]);
+    } finally {
+      clearTimeout(timer);
+    }
     return release;
   }
 }

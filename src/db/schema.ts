@@ -23,6 +23,18 @@ export interface Database {
   agreement_services: AgreementServicesTable;
   audit_log: AuditLogTable;
   email_outbox: EmailOutboxTable;
+  bank_holidays: BankHolidaysTable;
+  teams: TeamsTable;
+  staff_teams: StaffTeamsTable;
+  request_types: RequestTypesTable;
+  request_type_questions: RequestTypeQuestionsTable;
+  case_reference_counters: CaseReferenceCountersTable;
+  cases: CasesTable;
+  case_events: CaseEventsTable;
+  case_consents: CaseConsentsTable;
+  satisfaction_responses: SatisfactionResponsesTable;
+  api_clients: ApiClientsTable;
+  idempotency_keys: IdempotencyKeysTable;
 }
 
 export type OrganisationType = 'council' | 'advice_agency' | 'police' | 'health' | 'fire_and_rescue' | 'housing' | 'other';
@@ -52,6 +64,7 @@ export interface PartnershipsTable {
   name: string;
   kind: PartnershipKind;
   description: Generated<string>;
+  reference_prefix: Generated<string>;
   created_at: Generated<Date>;
 }
 
@@ -273,4 +286,163 @@ export interface EmailOutboxTable {
   last_error: string | null;
   sent_at: Date | null;
   message_id: string | null;
+  /** Set when the worker gives up after its last attempt; the email stays for administrators to read. */
+  failed_at: Date | null;
+}
+
+export interface BankHolidaysTable {
+  /** 'YYYY-MM-DD' */
+  holiday_on: string;
+  title: string;
+}
+
+export interface TeamsTable {
+  id: Generated<number>;
+  organisation_id: number;
+  name: string;
+  email: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface StaffTeamsTable {
+  staff_id: number;
+  team_id: number;
+}
+
+export type RequestTier = 'district/unitary' | 'county/unitary';
+
+export interface RequestTypesTable {
+  id: Generated<number>;
+  organisation_id: number;
+  service_code: string;
+  name: string;
+  tier: RequestTier;
+  lgsl: number | null;
+  group_name: string;
+  description: Generated<string>;
+  hint: Generated<string>;
+  keywords: Generated<string>;
+  sla_working_days: number;
+  team_id: number;
+  public_on_map: Generated<boolean>;
+  allows_anonymous: Generated<boolean>;
+  active: Generated<boolean>;
+  created_at: Generated<Date>;
+}
+
+/** Open311 GeoReport v2 attribute datatypes. */
+export const questionDatatypes = ['string', 'number', 'datetime', 'text', 'singlevaluelist', 'multivaluelist'] as const;
+export type QuestionDatatype = (typeof questionDatatypes)[number];
+
+export interface RequestTypeQuestionsTable {
+  id: Generated<number>;
+  request_type_id: number;
+  code: string;
+  label: string;
+  hint: Generated<string>;
+  datatype: QuestionDatatype;
+  required: Generated<boolean>;
+  /** [{ key, name }] for the list datatypes. */
+  options: Generated<unknown>;
+  position: Generated<number>;
+}
+
+export interface CaseReferenceCountersTable {
+  prefix: string;
+  year: number;
+  last_number: number;
+}
+
+export const caseStatuses = ['open', 'acknowledged', 'in_progress', 'resolved', 'closed'] as const;
+export type CaseStatus = (typeof caseStatuses)[number];
+export const closureReasons = ['no_further_action', 'not_our_responsibility', 'duplicate'] as const;
+export type ClosureReason = (typeof closureReasons)[number];
+export const channels = ['web', 'phone', 'face_to_face', 'email', 'outreach', 'partner_agency', 'open311'] as const;
+export type Channel = (typeof channels)[number];
+
+export interface CasesTable {
+  id: Generated<number>;
+  reference: string;
+  request_type_id: number;
+  organisation_id: number;
+  team_id: number | null;
+  assignee_staff_id: number | null;
+  status: CaseStatus;
+  closure_reason: ClosureReason | null;
+  duplicate_of_case_id: number | null;
+  channel: Channel;
+  description: string;
+  answers: Generated<unknown>;
+  latitude: number;
+  longitude: number;
+  postcode: string | null;
+  location_description: Generated<string>;
+  citizen_id: number | null;
+  contact_name: string | null;
+  contact_email: string | null;
+  contact_phone: string | null;
+  is_public: boolean;
+  /** 'YYYY-MM-DD' */
+  due_on: string;
+  created_by_staff_id: number | null;
+  recorded_by_organisation_id: number | null;
+  created_by_api_client_id: number | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  resolved_at: Date | null;
+  closed_at: Date | null;
+}
+
+export type CaseEventKind = 'created' | 'status_changed' | 'public_update' | 'internal_note' | 'assigned' | 'transferred' | 'reopened' | 'contact_recorded' | 'satisfaction';
+
+export interface CaseEventsTable {
+  id: Generated<number>;
+  case_id: number;
+  occurred_at: Generated<Date>;
+  kind: CaseEventKind;
+  is_public: boolean;
+  body: Generated<string>;
+  from_status: CaseStatus | null;
+  to_status: CaseStatus | null;
+  from_organisation_id: number | null;
+  to_organisation_id: number | null;
+  staff_id: number | null;
+  organisation_id: number | null;
+  channel: Channel;
+}
+
+export interface CaseConsentsTable {
+  case_id: number;
+  given_by: string;
+  given_on: string;
+  purpose: string;
+  recorded_by_staff_id: number;
+  recorded_at: Generated<Date>;
+}
+
+export interface SatisfactionResponsesTable {
+  case_id: number;
+  token_hash: string;
+  score: number | null;
+  responded_at: Date | null;
+}
+
+export interface ApiClientsTable {
+  id: Generated<number>;
+  name: string;
+  key_hash: string;
+  key_hint: string;
+  created_by_staff_id: number | null;
+  created_at: Generated<Date>;
+  revoked_at: Date | null;
+}
+
+export interface IdempotencyKeysTable {
+  api_client_id: number;
+  key: string;
+  request_hash: string;
+  response_status: number;
+  response_type: string;
+  response_body: string;
+  created_at: Generated<Date>;
 }

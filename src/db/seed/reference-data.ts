@@ -4,12 +4,15 @@ import { boundingBox, type AreaGeometry } from '../../modules/places/geometry.js
 import { normalisePostcode } from '../../modules/places/postcode.js';
 import { checksumOf, parseCsv, readDataFile } from './files.js';
 import { startProgress } from './progress.js';
+import { loadCatalogue, type CatalogueFile } from './catalogue.js';
 
 type Log = (message: string) => void;
 
 interface Dataset {
   name: string;
   files: string[];
+  /** Raise when the way the files are read changes, so installations import them again. */
+  version?: number;
   /** Runs inside one transaction: a dataset is either wholly imported or not at all. */
   load(trx: Transaction<Database>, contents: string[], log: Log): Promise<number>;
 }
@@ -22,16 +25,18 @@ const BATCH_SIZE = 1000;
  */
 export async function importReferenceData(db: Kysely<Database>, partnership: string, log: Log): Promise<void> {
   const datasets: Dataset[] = [
+    bankHolidays,
     councils,
     boundaries,
     postcodes,
     services,
     serviceLinks,
     partnershipDataset(partnership),
+    catalogueDataset(partnership),
   ];
   for (const dataset of datasets) {
     const contents = await Promise.all(dataset.files.map((file) => readDataFile(file)));
-    const checksum = checksumOf(...contents);
+    const checksum = checksumOf(`version ${dataset.version ?? 1}`, ...contents);
     const previous = await db
       .selectFrom('reference_imports')
       .select('checksum')
@@ -52,6 +57,18 @@ export async function importReferenceData(db: Kysely<Database>, partnership: str
     });
   }
 }
+
+/** Working days for service-level targets skip these as well as weekends. */
+const bankHolidays: Dataset = {
+  name: 'bank-holidays',
+  files: ['bank-holidays/england-and-wales.json'],
+  async load(trx, [json]) {
+    const { events } = JSON.parse(json) as { events: { date: string; title: string }[] };
+    await trx.deleteFrom('bank_holidays').execute();
+    await trx.insertInto('bank_holidays').values(events.map((event) => ({ holiday_on: event.date, title: event.title }))).execute();
+    return events.length;
+  },
+};
 
 const LOWER_TIER_BOUNDARIES = 'boundaries/england-ltla-2025.geojson';
 const UPPER_TIER_BOUNDARIES = 'boundaries/england-utla-2025.geojson';
@@ -200,15 +217,20 @@ const postcodes: Dataset = {
 
 /**
  * "Find out about the bereavement service" is listed in the A-Z as "Bereavement service", and
- * "Find out about 'Hard to Let' council properties" under H, not under a quote mark.
+ * "Find out about 'Hard to Let' council properties" under H, not under a quote mark, and
+ * "Find out more about recycling collections" as "Recycling collections".
  */
 export function serviceTitle(description: string): string {
-  const title = description.replace(/^find out about\s+((a|an|the)\s+)?/i, '').replace(/'([^']+)'/g, '$1');
+  const title = description
+    .replace(/\s+/g, ' ')
+    .replace(/^find out (more )?about\s+((a|an|the)\s+)?/i, '')
+    .replace(/'([^']+)'/g, '$1');
   return title.charAt(0).toUpperCase() + title.slice(1);
 }
 
 const services: Dataset = {
   name: 'services',
+  version: 2,
   files: ['services/lgsl-providing-tier.csv'],
   async load(trx, [csv]) {
     const rows = parseCsv(csv);
@@ -262,8 +284,12 @@ interface PartnershipFile {
   slug: string;
   name: string;
   kind: 'national' | 'regional' | 'shire' | 'local';
+  /** Starts every case reference, as in DBY-2026-000123. */
+  referencePrefix: string;
   description: string;
   councils: string[];
+  /** Names to use where GOV.UK's list gives a short form ("Derby City" for Derby City Council). */
+  councilNames?: Record<string, string>;
 }
 
 /** The partnership is data: another English partnership is another file in data/partnerships/. */
@@ -273,13 +299,16 @@ function partnershipDataset(slug: string): Dataset {
     files: [`partnerships/${slug}.json`],
     async load(trx, [json]) {
       const file = JSON.parse(json) as PartnershipFile;
-      const details = { slug: file.slug, name: file.name, kind: file.kind, description: file.description };
+      const details = { slug: file.slug, name: file.name, kind: file.kind, description: file.description, reference_prefix: file.referencePrefix };
       const { id } = await trx
         .insertInto('partnerships')
         .values(details)
         .onConflict((oc) => oc.column('slug').doUpdateSet(details))
         .returning('id')
         .executeTakeFirstOrThrow();
+      for (const [gss, name] of Object.entries(file.councilNames ?? {})) {
+        await trx.updateTable('organisations').set({ name }).where('gss', '=', gss).execute();
+      }
       const members = await trx
         .selectFrom('organisations')
         .select(['id', 'gss'])
@@ -294,5 +323,14 @@ function partnershipDataset(slug: string): Dataset {
         .execute();
       return members.length;
     },
+  };
+}
+
+/** The partnership's request types (data/catalogue/<partnership>.json), added to each member council. */
+function catalogueDataset(slug: string): Dataset {
+  return {
+    name: `catalogue:${slug}`,
+    files: [`catalogue/${slug}.json`, `partnerships/${slug}.json`],
+    load: (trx, [json]) => loadCatalogue(trx, slug, JSON.parse(json) as CatalogueFile),
   };
 }

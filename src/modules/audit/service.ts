@@ -49,11 +49,15 @@ export function entryHash(entry: ChainedFields): string {
   return createHash('sha256').update(canonical).digest('hex');
 }
 
-/** JSON with object keys sorted, so the same detail always hashes the same after a round trip through jsonb. */
+/**
+ * JSON with object keys sorted, so the same detail always hashes the same after a round trip through
+ * jsonb. Sorted by code unit, not localeCompare: collation changes with the ICU data of each Node
+ * release, and a log written today must still verify after an upgrade.
+ */
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b));
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
   }
   return JSON.stringify(value ?? null);
@@ -89,7 +93,8 @@ export async function recordAudit(db: Kysely<Database> | Transaction<Database>, 
       action: event.action,
       record_type: event.recordType,
       record_id: event.recordId === undefined || event.recordId === null ? null : String(event.recordId),
-      detail: event.detail ?? {},
+      // Hashed as it will be stored and read back: jsonb keeps no undefined values and no Dates.
+      detail: JSON.parse(JSON.stringify(event.detail ?? {})) as unknown,
       ip_address: event.ipAddress ?? null,
       previous_hash: last?.hash ?? GENESIS_HASH,
     };

@@ -17,9 +17,10 @@ export function registerDirectoryRoutes(app: FastifyInstance, directory: Directo
     if (!query.success) {
       return reply.code(400).render('directory/views/a-to-z.njk', { ...context, groups: [], errors: formErrorsFrom(query.error) });
     }
-    const groups = await directory.aToZ(query.data.q);
+    const includeRetired = query.data.all === 'yes';
+    const groups = await directory.aToZ(query.data.q, includeRetired);
     const total = groups.reduce((sum, group) => sum + group.services.length, 0);
-    return reply.render('directory/views/a-to-z.njk', { ...context, groups, total, search: query.data.q });
+    return reply.render('directory/views/a-to-z.njk', { ...context, groups, total, search: query.data.q, includeRetired });
   });
 
   app.get<{ Params: { slug: string }; Querystring: { postcode?: string } }>(directoryPaths.serviceRoute, async (request, reply) => {

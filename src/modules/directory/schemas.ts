@@ -6,4 +6,5 @@ export const lgslParamSchema = z.object({
 
 export const aToZQuerySchema = z.object({
   q: z.string().trim().max(100, 'Search for 100 characters or fewer').optional().default(''),
+  all: z.literal('yes').optional(),
 });

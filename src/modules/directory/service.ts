@@ -17,22 +17,30 @@ export interface LetterGroup {
   services: Service[];
 }
 
-function matchesSearch(service: Service, words: string[]): boolean {
+/** Words residents use mapped to the words of the service list ("bins" finds "refuse"). */
+export type Synonyms = Record<string, string[]>;
+
+function matchesSearch(service: Service, words: string[], synonyms: Synonyms): boolean {
   const text = `${service.title} ${service.description}`.toLowerCase();
-  return words.every((word) => text.includes(word));
+  return words.every((word) => [word, ...(synonyms[word] ?? [])].some((term) => text.includes(term)));
 }
 
 /** The A-Z of services and who provides each one where. */
-export function createDirectoryService(repository: DirectoryRepository) {
+export function createDirectoryService(repository: DirectoryRepository, synonyms: Synonyms = {}) {
   return {
     listServices: () => repository.listServices(),
     findBySlug: (slug: string) => repository.findServiceBySlug(slug),
     findByLgsl: (lgsl: number) => repository.findServiceByLgsl(lgsl),
 
-    /** Services grouped by the first letter of their title, filtered by every word of a search. */
-    async aToZ(search = ''): Promise<LetterGroup[]> {
+    /**
+     * Services grouped by the first letter of their title, filtered by every word of a search. Only
+     * services GOV.UK still lists, unless `includeRetired`: the others may lead to moved pages.
+     */
+    async aToZ(search = '', includeRetired = false): Promise<LetterGroup[]> {
       const words = search.toLowerCase().split(/\s+/).filter(Boolean);
-      const services = (await repository.listServices()).filter((service) => matchesSearch(service, words));
+      const services = (await repository.listServices()).filter(
+        (service) => (includeRetired || service.in_current_list) && matchesSearch(service, words, synonyms),
+      );
       const groups = new Map<string, Service[]>();
       for (const service of services) {
         const letter = service.title.charAt(0).toUpperCase();

@@ -70,7 +70,8 @@ export function createStaffService({ db, repository, sessions, clock, publicUrl 
         return lockedUntil ? { outcome: 'locked', until: lockedUntil } : { outcome: 'invalid' };
       }
       await repository.recordSignIn(staff.id, now);
-      await recordAudit(db, { actor: { kind: 'system', label: `${staff.name} <${staff.email}>` }, action: 'sign-in', recordType: 'staff', recordId: staff.id, ipAddress: input.ip }, now);
+      const signedIn = { kind: 'staff' as const, staffId: staff.id, name: staff.name, email: staff.email, organisationId: staff.organisation_id, organisationName: staff.organisation_name, roles: staff.roles };
+      await recordAudit(db, { actor: signedIn, action: 'sign-in', recordType: 'staff', recordId: staff.id, ipAddress: input.ip }, now);
       return { outcome: 'signed-in', staffId: staff.id };
     },
 

@@ -35,5 +35,5 @@ export const pointQuerySchema = z.object({
 
 /** Said beside the postcode field when a well-formed postcode is not in our list. */
 export function unknownPostcodeMessage(postcode: string): string {
-  return `We cannot find ${postcode}. Check it is right. Our list covers this area's postcodes and may not have very new ones`;
+  return `We cannot find ${postcode}. Check the postcode is right`;
 }

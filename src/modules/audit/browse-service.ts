@@ -1,0 +1,136 @@
+import { Readable, pipeline } from 'node:stream';
+import { stringify } from 'csv-stringify';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import type { Actor } from '../identity/actor.js';
+import { ForbiddenError, auditScope } from '../identity/policy.js';
+import type { AuditFilters } from './schemas.js';
+import type { AuditListEntry, AuditRepository } from './repository.js';
+import { GENESIS_HASH, entryHash, recordAudit } from './service.js';
+
+export const ENTRIES_PER_PAGE = 50;
+const BATCH_SIZE = 1_000;
+
+export type ChainCheck =
+  | { intact: true; checked: number }
+  | { intact: false; checked: number; brokenEntryId: number; reason: 'hash-mismatch' | 'broken-link' };
+
+export interface AuditServiceDependencies {
+  db: Kysely<Database>;
+  repository: AuditRepository;
+  clock: () => Date;
+  /** How many entries each query reads when exporting or checking; small in tests, to cross batches. */
+  batchSize?: number;
+}
+
+const csvColumns = [
+  { key: 'id', header: 'Entry ID' },
+  { key: 'occurred_at', header: 'When (UTC)' },
+  { key: 'actor_type', header: 'Actor type' },
+  { key: 'actor_id', header: 'Actor ID' },
+  { key: 'actor_label', header: 'Who' },
+  { key: 'organisation_id', header: 'Organisation ID' },
+  { key: 'organisation_name', header: 'Organisation' },
+  { key: 'action', header: 'Action' },
+  { key: 'record_type', header: 'Record type' },
+  { key: 'record_id', header: 'Record ID' },
+  { key: 'ip_address', header: 'From where' },
+  { key: 'detail', header: 'Detail' },
+  { key: 'previous_hash', header: 'Previous hash' },
+  { key: 'hash', header: 'Hash' },
+];
+
+/**
+ * A spreadsheet runs a cell that starts with = + - @ (or a tab or carriage return) as a formula;
+ * labels can hold what someone typed, so such cells are opened with an apostrophe (OWASP's advice).
+ */
+export function neutraliseFormula(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+/** Reading, exporting and checking the audit log. Who may see what is decided here, by auditScope. */
+export function createAuditBrowseService({ db, repository, clock, batchSize = BATCH_SIZE }: AuditServiceDependencies) {
+  /** An organisation's administrator sees only their organisation's entries, whatever they ask for. */
+  function scoped(actor: Actor, filters: AuditFilters): AuditFilters {
+    const { organisationId } = auditScope(actor);
+    return organisationId === null ? filters : { ...filters, organisationId };
+  }
+
+  async function* newestFirst(filters: AuditFilters): AsyncGenerator<AuditListEntry> {
+    let beforeId: number | null = null;
+    for (;;) {
+      const batch = await repository.batchBefore(filters, beforeId, batchSize);
+      yield* batch;
+      if (batch.length < batchSize) return;
+      beforeId = batch[batch.length - 1].id;
+    }
+  }
+
+  return {
+    /** Whether this actor may choose an organisation to filter by (only one who sees them all). */
+    seesEveryOrganisation: (actor: Actor) => auditScope(actor).organisationId === null,
+
+    async browse(actor: Actor, filters: AuditFilters, page: number, ipAddress: string | null) {
+      const effective = scoped(actor, filters);
+      const total = await repository.count(effective);
+      const pageCount = Math.max(1, Math.ceil(total / ENTRIES_PER_PAGE));
+      const entries = await repository.page(effective, (page - 1) * ENTRIES_PER_PAGE, ENTRIES_PER_PAGE);
+      // The log names people and where they were: reading it is itself a read of personal data.
+      await recordAudit(db, { actor, action: 'read', recordType: 'audit_log', detail: { filters: effective, page }, ipAddress }, clock());
+      return { entries, total, page, pageCount };
+    },
+
+    /**
+     * The filtered entries as CSV, newest first, read in batches as the response is sent. The export
+     * is recorded before the first row leaves, so no copy of the log goes out unrecorded.
+     */
+    async exportCsv(actor: Actor, filters: AuditFilters, ipAddress: string | null): Promise<Readable> {
+      const effective = scoped(actor, filters);
+      await recordAudit(db, { actor, action: 'export', recordType: 'audit_log', detail: { filters: effective }, ipAddress }, clock());
+      const csv = stringify({
+        header: true,
+        columns: csvColumns,
+        cast: {
+          date: (value) => value.toISOString(),
+          object: (value) => JSON.stringify(value),
+          string: (value) => neutraliseFormula(value),
+        },
+      });
+      // pipeline, not pipe: a failed query destroys the response instead of leaving it hanging.
+      pipeline(Readable.from(newestFirst(effective)), csv, () => {});
+      return csv;
+    },
+
+    /**
+     * Walks the whole log, oldest first, in batches: each entry's hash must match its content, and
+     * its previous_hash the entry before it. Stops at the first entry that fails. Partnership
+     * administrators only, as it reads every organisation's entries.
+     */
+    async verify(actor: Actor, ipAddress: string | null): Promise<ChainCheck> {
+      if (auditScope(actor).organisationId !== null) throw new ForbiddenError();
+      const result = await checkChain(repository, batchSize);
+      await recordAudit(db, { actor, action: 'verify', recordType: 'audit_log', detail: { ...result }, ipAddress }, clock());
+      return result;
+    },
+  };
+}
+
+/** The chain check itself, for the service above and for tests; it reads the log and nothing else. */
+export async function checkChain(repository: Pick<AuditRepository, 'chainAfter'>, batchSize = BATCH_SIZE): Promise<ChainCheck> {
+  let previousHash = GENESIS_HASH;
+  let afterId = 0;
+  let checked = 0;
+  for (;;) {
+    const batch = await repository.chainAfter(afterId, batchSize);
+    for (const entry of batch) {
+      if (entryHash(entry) !== entry.hash) return { intact: false, checked, brokenEntryId: entry.id, reason: 'hash-mismatch' };
+      if (entry.previous_hash !== previousHash) return { intact: false, checked, brokenEntryId: entry.id, reason: 'broken-link' };
+      previousHash = entry.hash;
+      checked += 1;
+    }
+    if (batch.length < batchSize) return { intact: true, checked };
+    afterId = batch[batch.length - 1].id;
+  }
+}
+
+export type AuditBrowseService = ReturnType<typeof createAuditBrowseService>;

@@ -1,0 +1,5 @@
+export const auditPaths = {
+  log: '/staff/audit',
+  csv: '/staff/audit.csv',
+  verify: '/staff/audit/verify',
+} as const;

@@ -1,0 +1,37 @@
+/** Every address of the partnership module, defined once for routes, redirects, templates and tests. */
+export const partnershipPaths = {
+  organisations: '/staff/organisations',
+  newOrganisation: '/staff/organisations/new',
+  editOrganisation: (id: number | string) => `/staff/organisations/${id}/edit`,
+  editOrganisationRoute: '/staff/organisations/:id/edit',
+
+  partnerships: '/staff/partnerships',
+  newPartnership: '/staff/partnerships/new',
+  partnership: (id: number | string) => `/staff/partnerships/${id}`,
+  partnershipRoute: '/staff/partnerships/:id',
+  members: (id: number | string) => `/staff/partnerships/${id}/members`,
+  membersRoute: '/staff/partnerships/:id/members',
+  removeMember: (id: number | string) => `/staff/partnerships/${id}/members/remove`,
+  removeMemberRoute: '/staff/partnerships/:id/members/remove',
+
+  newProject: (partnershipId: number | string) => `/staff/partnerships/${partnershipId}/projects/new`,
+  newProjectRoute: '/staff/partnerships/:id/projects/new',
+  project: (id: number | string) => `/staff/projects/${id}`,
+  projectRoute: '/staff/projects/:id',
+  editProject: (id: number | string) => `/staff/projects/${id}/edit`,
+  editProjectRoute: '/staff/projects/:id/edit',
+  newLesson: (projectId: number | string) => `/staff/projects/${projectId}/lessons/new`,
+  newLessonRoute: '/staff/projects/:id/lessons/new',
+  lessons: '/staff/lessons',
+
+  agreements: '/staff/agreements',
+  newAgreement: '/staff/agreements/new',
+  agreement: (id: number | string) => `/staff/agreements/${id}`,
+  agreementRoute: '/staff/agreements/:id',
+  editAgreement: (id: number | string) => `/staff/agreements/${id}/edit`,
+  editAgreementRoute: '/staff/agreements/:id/edit',
+  activateAgreement: (id: number | string) => `/staff/agreements/${id}/activate`,
+  activateAgreementRoute: '/staff/agreements/:id/activate',
+  endAgreement: (id: number | string) => `/staff/agreements/${id}/end`,
+  endAgreementRoute: '/staff/agreements/:id/end',
+} as const;

@@ -1,0 +1,33 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../src/db/schema.js';
+import { createCaseRepository } from '../../src/modules/cases/case-repository.js';
+import { createCaseService } from '../../src/modules/cases/case-service.js';
+import { createCaseWorkflow } from '../../src/modules/cases/case-workflow.js';
+import { createCatalogueRepository } from '../../src/modules/cases/catalogue-repository.js';
+import { createCatalogueService } from '../../src/modules/cases/catalogue-service.js';
+import { createPlacesRepository } from '../../src/modules/places/repository.js';
+import { buildBoundaryIndex } from '../../src/modules/places/boundary-index.js';
+import { createPlacesService, type Place } from '../../src/modules/places/service.js';
+import { createPartnershipRepository } from '../../src/modules/partnership/repository.js';
+import { createActiveAgreementFinder } from '../../src/modules/partnership/sharing.js';
+
+/** The cases services wired as the app wires them, on a test database, with a clock the test moves. */
+export async function casesServices(db: Kysely<Database>, clock: () => Date) {
+  const placesRepository = createPlacesRepository(db);
+  const places = createPlacesService({ repository: placesRepository, boundaries: buildBoundaryIndex(await placesRepository.listBoundaries()), partnershipSlug: 'derbyshire' });
+  const partnerships = createPartnershipRepository(db);
+  const catalogue = createCatalogueService({
+    repository: createCatalogueRepository(db),
+    memberOrganisationIds: async () => (await partnerships.listMemberOrganisations('derbyshire')).map((member) => member.id),
+  });
+  const repository = createCaseRepository(db);
+  const agreements = createActiveAgreementFinder(db);
+  const cases = createCaseService({ db, repository, catalogue, agreements, clock, publicUrl: 'http://shirehall.test', referencePrefix: 'DBY' });
+  const workflow = createCaseWorkflow({ db, repository, cases, catalogue, agreements, clock, publicUrl: 'http://shirehall.test' });
+  async function place(postcode: string): Promise<Place> {
+    const lookup = await places.findByPostcode(postcode);
+    if (lookup.outcome !== 'found') throw new Error(`No place for ${postcode}`);
+    return lookup.place;
+  }
+  return { places, catalogue, cases, workflow, repository, place };
+}
