@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
@@ -23,6 +24,7 @@ import { registerHealthRoutes } from './modules/health/routes.js';
 import { registerOpenApi } from './api/openapi.js';
 import { createPartnershipRepository } from './modules/partnership/repository.js';
 import { registerPartnershipRoutes } from './modules/partnership/routes.js';
+import { createCasesModule, registerCases } from './modules/cases/module.js';
 import { createPartnershipServices } from './modules/partnership/service.js';
 import { createActiveAgreementFinder, provideSharingRule } from './modules/partnership/sharing.js';
 import { registerPlacesApi } from './modules/places/api.js';
@@ -75,6 +77,7 @@ const staffHomeLinks: StaffHomeLink[] = [
 ];
 
 const publicFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'web/public');
+const leafletDist = path.join(path.dirname(createRequire(import.meta.url).resolve('leaflet/package.json')), 'dist');
 
 /**
  * The composition root: wires repositories → services → routes for every module. Nothing is a
@@ -157,6 +160,17 @@ export async function buildApp({ config, db, clock = () => new Date() }: AppDepe
   provideSharingRule(app, activeAgreements);
   registerPartnershipRoutes(app, createPartnershipServices({ db, clock, ownPartnership: config.partnership }));
 
+  const casesModule = createCasesModule({
+    db,
+    config,
+    clock,
+    places,
+    agreements: activeAgreements,
+    referencePrefix: partnership.reference_prefix,
+    memberOrganisationIds: async () => (await partnerships.listMemberOrganisations(config.partnership)).map((member) => member.id),
+  });
+  registerCases(app, casesModule);
+
   registerHealthRoutes(app, db);
   registerOpenApi(app);
   registerPlacesApi(app, places);
@@ -176,7 +190,8 @@ async function registerSecurity(app: FastifyInstance, config: Config): Promise<v
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
         styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
+        // Map tiles come from the configured tile server, if there is one, and from nowhere else.
+        imgSrc: ["'self'", 'data:', ...(config.mapTiles ? [config.mapTiles.cspSource] : [])],
         formAction: ["'self'"],
         frameAncestors: ["'none'"],
         // Browsers would rewrite http://localhost to https during development.
@@ -204,6 +219,8 @@ async function registerAssets(app: FastifyInstance): Promise<void> {
   const govuk = path.join(govukFrontendRoot, 'dist/govuk');
   await app.register(fastifyStatic, { root: path.join(govuk, 'assets'), prefix: '/assets/', maxAge: '1d' });
   await app.register(fastifyStatic, { root: publicFolder, prefix: '/public/', decorateReply: false, maxAge: '1h' });
+  // Leaflet for the maps, from the installed package: no CDN.
+  await app.register(fastifyStatic, { root: leafletDist, prefix: '/assets/leaflet/', decorateReply: false, maxAge: '1d' });
   // The styles are built by `npm install` (scripts/build-styles.mjs) into public/build; the script is GOV.UK's own.
   const bundles = { 'govuk-frontend.min.js': 'text/javascript' };
   for (const [file, type] of Object.entries(bundles)) {

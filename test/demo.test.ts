@@ -32,6 +32,20 @@ describe('the demo partnership of the embedded default', () => {
     expect(again).toBe('');
   });
 
+  it('fills the worklists, map and tracking pages with requests from every channel', async () => {
+    const db = context.database.db;
+    const cases = await db.selectFrom('cases').select(['status', 'channel', 'due_on', 'organisation_id', 'reference']).execute();
+    expect(cases.length).toBe(300);
+    expect(new Set(cases.map((row) => row.channel))).toEqual(new Set(['web', 'phone', 'face_to_face', 'email', 'outreach', 'partner_agency']));
+    expect(new Set(cases.map((row) => row.status)).size).toBeGreaterThanOrEqual(4);
+    expect(new Set(cases.map((row) => row.organisation_id)).size).toBe(10);
+    const today = new Date().toISOString().slice(0, 10);
+    expect(cases.filter((row) => row.due_on < today && !['resolved', 'closed'].includes(row.status)).length).toBeGreaterThan(0);
+    expect(new Set(cases.map((row) => row.reference)).size).toBe(cases.length);
+    const transfers = await db.selectFrom('case_events').select('id').where('kind', '=', 'transferred').execute();
+    expect(transfers.length).toBeGreaterThan(0);
+  });
+
   it('keeps no password in the clear', async () => {
     const rows = await context.database.db.selectFrom('staff').select('password_hash').where('email', 'like', '%.example').execute();
     expect(rows.length).toBeGreaterThanOrEqual(8);

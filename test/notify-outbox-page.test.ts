@@ -150,3 +150,19 @@ describe('the staff email outbox', () => {
     expect(one.headers.location).toBe(`/staff/sign-in?next=%2Fstaff%2Foutbox%2F${id}`);
   });
 });
+
+// An installation that really sends email (the address is never dialled: this app runs no worker).
+const sendingApp = useTestApp({ smtpUrl: 'smtp://127.0.0.1:9' });
+
+describe('one-use links in the outbox', () => {
+  it('are hidden from administrators where emails are really sent', async () => {
+    const db = sendingApp.database.db;
+    await queueEmail(db, { to: 'someone@example.com', subject: 'Reset your password', body: 'Go to http://x.test/staff/reset-password?token=AbC_123-xyz now' });
+    const { id } = await db.selectFrom('email_outbox').select('id').where('to_address', '=', 'someone@example.com').executeTakeFirstOrThrow();
+    const { client } = await signedInStaff(sendingApp.app, db, { organisationId: await organisationId(db, 'E10000007'), roles: ['partnership_admin'] });
+    const page = await client.get(`/staff/outbox/${id}`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).not.toContain('AbC_123-xyz');
+    expect(page.body).toContain('token=(hidden: only the recipient can use this link)');
+  });
+});

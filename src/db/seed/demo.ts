@@ -1,10 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { Database, OrganisationType, StaffRole } from '../schema.js';
 import { generatePassword, hashPassword } from '../../modules/identity/secrets.js';
+import { seedDemoCases } from './demo-cases.js';
 
 /**
  * A demo partnership for the embedded default, so a newcomer can sign in and look around: partner
- * bodies beside the councils, a member of staff for each role, a resident, agreements and projects.
+ * bodies beside the councils, a member of staff for each role, a resident, agreements, projects, and
+ * some 300 requests from every channel.
  * Passwords are generated here and printed once; only their hashes are kept. Never run in production.
  */
 export async function seedDemo(db: Kysely<Database>, partnershipSlug: string, print: (text: string) => void): Promise<void> {
@@ -132,6 +134,9 @@ export async function seedDemo(db: Kysely<Database>, partnershipSlug: string, pr
       await trx.insertInto('project_members').values(members.map((organisationId) => ({ project_id: id, organisation_id: organisationId }))).execute();
       for (const lesson of lessons) await trx.insertInto('project_lessons').values({ project_id: id, ...lesson }).execute();
     }
+
+    const partnershipRow = await trx.selectFrom('partnerships').select('reference_prefix').where('id', '=', partnership.id).executeTakeFirstOrThrow();
+    await seedDemoCases(trx, { now: new Date(), referencePrefix: partnershipRow.reference_prefix });
 
     await trx.insertInto('reference_imports').values({ dataset: 'demo', checksum: 'demo', row_count: credentials.length }).execute();
   });

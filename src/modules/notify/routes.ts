@@ -45,7 +45,16 @@ export function registerNotifyRoutes(app: FastifyInstance, outbox: OutboxService
       const id = parseEmailId(request.params);
       if (id === undefined) throw new NotFoundError();
       const email = await outbox.get(request.actor, id);
-      return reply.render(`${views}/email.njk`, { email, statusNames: emailStatusNames, sending, currentSection: 'staff', backLink: notifyPaths.outbox });
+      // Where emails are really sent, a one-use link (a password reset) is its recipient's alone: an
+      // administrator reading the outbox must not be able to use it. Without SMTP, the outbox is the
+      // only way such a link reaches anyone, so it is shown whole.
+      const shown = sending ? { ...email, body_text: hideOneUseTokens(email.body_text) } : email;
+      return reply.render(`${views}/email.njk`, { email: shown, statusNames: emailStatusNames, sending, currentSection: 'staff', backLink: notifyPaths.outbox });
     });
   });
+}
+
+/** Replaces the token of every emailed one-use link with a placeholder. */
+export function hideOneUseTokens(text: string): string {
+  return text.replace(/([?&]token=)[\w-]+/g, '$1(hidden: only the recipient can use this link)');
 }
