@@ -31,6 +31,14 @@ const environmentSchema = z.object({
   // Sign-in, password reset and registration posts one address may make in a minute.
   SIGN_IN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // A map tile server, such as https://tile.openstreetmap.org/{z}/{x}/{y}.png. Unset: maps draw
+  // boundaries and points on a plain background, and nothing is fetched from anywhere else.
+  MAP_TILE_URL: z
+    .string()
+    .regex(/^https?:\/\/(\{s\}\.)?[a-z0-9.-]+(:\d+)?\//i, 'MAP_TILE_URL must start with http:// or https:// and a host name')
+    .refine((url) => ['{z}', '{x}', '{y}'].every((part) => url.includes(part)), 'MAP_TILE_URL must have {z}, {x} and {y} in it')
+    .optional(),
+  MAP_TILE_ATTRIBUTION: z.string().default(''),
 });
 
 export type Config = {
@@ -49,6 +57,8 @@ export type Config = {
   rateLimitPerMinute: number;
   signInAttemptsPerMinute: number;
   logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
+  /** The map tile layer, if any; `cspSource` is what the Content Security Policy lets images load from. */
+  mapTiles: { url: string; attribution: string; cspSource: string } | undefined;
 };
 
 /** Parses the environment once; a bad value stops the process with a message naming it. */
@@ -83,5 +93,15 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     signInAttemptsPerMinute: env.SIGN_IN_ATTEMPTS_PER_MINUTE,
     logLevel: env.LOG_LEVEL,
+    mapTiles: env.MAP_TILE_URL ? { url: env.MAP_TILE_URL, attribution: env.MAP_TILE_ATTRIBUTION, cspSource: tileCspSource(env.MAP_TILE_URL) } : undefined,
   };
+}
+
+/**
+ * The origin tiles come from, for the CSP's img-src. A `{s}` subdomain placeholder
+ * (https://{s}.tile.example.org/...) becomes a wildcard, as the browser fetches a.tile..., b.tile...
+ */
+function tileCspSource(template: string): string {
+  const { protocol, host } = new URL(template.replace(/^(https?:\/\/)\{s\}\./, '$1a.'));
+  return template.includes('://{s}.') ? `${protocol}//*.${host.slice(2)}` : `${protocol}//${host}`;
 }

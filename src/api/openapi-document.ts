@@ -94,6 +94,57 @@ export const openApiDocument = {
         },
       },
     },
+    '/api/v1/maps/settings': {
+      get: {
+        summary: 'What a map of the partnership needs: the tile server, if one is configured, and the extent of its councils',
+        operationId: 'getMapSettings',
+        responses: {
+          '200': { description: 'The settings', content: { 'application/json': { schema: { $ref: '#/components/schemas/MapSettings' } } } },
+        },
+      },
+    },
+    '/api/v1/maps/boundaries': {
+      get: {
+        summary: "The partnership's member councils' areas, as GeoJSON",
+        description:
+          'Each member council once: districts and unitaries by their lower-tier area, counties by their upper-tier area. Simplified for drawing (to about 20 m) and rounded to 5 decimal places.',
+        operationId: 'getMapBoundaries',
+        responses: {
+          '200': { description: 'A GeoJSON FeatureCollection', content: { 'application/geo+json': { schema: { $ref: '#/components/schemas/BoundaryCollection' } } } },
+        },
+      },
+    },
+    '/api/v1/maps/requests': {
+      get: {
+        summary: 'Public requests still being dealt with, as GeoJSON points',
+        description:
+          'Only requests marked public, of member councils, with status open, acknowledged or in progress; newest first, at most 5,000. No personal data: each point has its reference, type, status and the day it was reported, placed to 4 decimal places (about 10 m).',
+        operationId: 'listMapRequests',
+        parameters: [
+          { name: 'service_code', in: 'query', required: false, schema: { type: 'string', pattern: '^[a-z0-9-]+$' }, description: 'Only this kind of request, such as "pothole"' },
+          {
+            name: 'status',
+            in: 'query',
+            required: false,
+            style: 'form',
+            explode: false,
+            schema: { type: 'array', items: { type: 'string', enum: ['open', 'acknowledged', 'in_progress'] } },
+            description: 'Only these statuses, comma-separated or repeated; all three when absent',
+          },
+          {
+            name: 'bbox',
+            in: 'query',
+            required: false,
+            schema: { type: 'string', examples: ['-1.50,52.90,-1.43,52.93'] },
+            description: 'Only inside this box: west,south,east,north in WGS84 degrees',
+          },
+        ],
+        responses: {
+          '200': { description: 'A GeoJSON FeatureCollection of points', content: { 'application/geo+json': { schema: { $ref: '#/components/schemas/RequestCollection' } } } },
+          '400': errorResponse('A bad filter: invalid_service_code, unknown_service_code (not a kind the map shows), invalid_status or invalid_bbox'),
+        },
+      },
+    },
     '/health': {
       get: {
         summary: 'Whether the service and its database are working',
@@ -166,6 +217,85 @@ export const openApiDocument = {
           url: {
             type: ['string', 'null'],
             description: "The council's page for this service, or its homepage when we know no page; null if neither is known",
+          },
+        },
+      },
+      MapSettings: {
+        type: 'object',
+        required: ['tiles', 'bounds'],
+        properties: {
+          tiles: {
+            type: ['object', 'null'],
+            description: 'null when no tile server is configured: draw the boundaries on a plain background',
+            required: ['url', 'attribution'],
+            properties: { url: { type: 'string', description: 'A template with {z}, {x} and {y}' }, attribution: { type: 'string' } },
+          },
+          bounds: {
+            type: ['array', 'null'],
+            items: { type: 'number' },
+            minItems: 4,
+            maxItems: 4,
+            description: 'west, south, east, north of the member councils, in WGS84 degrees',
+          },
+        },
+      },
+      BoundaryCollection: {
+        type: 'object',
+        required: ['type', 'features'],
+        properties: {
+          type: { const: 'FeatureCollection' },
+          features: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['type', 'id', 'properties', 'geometry'],
+              properties: {
+                type: { const: 'Feature' },
+                id: { type: 'string', description: 'The GSS code' },
+                properties: {
+                  type: 'object',
+                  required: ['gss', 'name', 'tier'],
+                  properties: { gss: { type: 'string' }, name: { type: 'string' }, tier: { type: 'string', enum: ['county', 'district', 'unitary'] } },
+                },
+                geometry: { type: 'object', description: 'A GeoJSON Polygon or MultiPolygon', required: ['type', 'coordinates'], properties: { type: { type: 'string', enum: ['Polygon', 'MultiPolygon'] } } },
+              },
+            },
+          },
+        },
+      },
+      RequestCollection: {
+        type: 'object',
+        required: ['type', 'features'],
+        properties: {
+          type: { const: 'FeatureCollection' },
+          features: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['type', 'id', 'properties', 'geometry'],
+              properties: {
+                type: { const: 'Feature' },
+                id: { type: 'string', description: 'The reference' },
+                properties: {
+                  type: 'object',
+                  required: ['reference', 'serviceCode', 'typeName', 'status', 'statusText', 'createdOn', 'trackUrl'],
+                  properties: {
+                    reference: { type: 'string', examples: ['DBY-2026-000123'] },
+                    serviceCode: { type: 'string', examples: ['pothole'] },
+                    typeName: { type: 'string', examples: ['Pothole'] },
+                    status: { type: 'string', enum: ['open', 'acknowledged', 'in_progress'] },
+                    statusText: { type: 'string', examples: ['In progress'] },
+                    createdOn: { type: 'string', format: 'date', description: 'The day it was reported, in England' },
+                    trackUrl: { type: 'string', description: 'Where to follow it (the page asks for the email it was reported with)' },
+                  },
+                },
+                geometry: {
+                  type: 'object',
+                  required: ['type', 'coordinates'],
+                  properties: { type: { const: 'Point' }, coordinates: { type: 'array', items: { type: 'number' }, description: '[longitude, latitude], 4 decimal places' } },
+                },
+              },
+            },
           },
         },
       },

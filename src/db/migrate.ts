@@ -4,6 +4,8 @@ import * as identityAndTrust from './migrations/0002-identity-and-trust.js';
 import * as notify from './migrations/0003-notify.js';
 import * as audit from './migrations/0004-audit.js';
 import * as cases from './migrations/0010-cases.js';
+import * as reportDrafts from './migrations/0011-report-drafts.js';
+import * as open311Clients from './migrations/0012-open311-clients.js';
 
 /** Every migration, in order. Listed here rather than read from a folder so bundlers and tsx agree. */
 const migrations: Record<string, Migration> = {
@@ -12,6 +14,8 @@ const migrations: Record<string, Migration> = {
   '0003-notify': notify,
   '0004-audit': audit,
   '0010-cases': cases,
+  '0011-report-drafts': reportDrafts,
+  '0012-open311-clients': open311Clients,
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations run before the typed schema exists

@@ -35,6 +35,7 @@ export interface Database {
   satisfaction_responses: SatisfactionResponsesTable;
   api_clients: ApiClientsTable;
   idempotency_keys: IdempotencyKeysTable;
+  report_drafts: ReportDraftsTable;
 }
 
 export type OrganisationType = 'council' | 'advice_agency' | 'police' | 'health' | 'fire_and_rescue' | 'housing' | 'other';
@@ -435,6 +436,8 @@ export interface ApiClientsTable {
   created_by_staff_id: number | null;
   created_at: Generated<Date>;
   revoked_at: Date | null;
+  /** Set for a member's back office (migration 0012): it may update every case of that organisation. */
+  organisation_id: number | null;
 }
 
 export interface IdempotencyKeysTable {
@@ -445,4 +448,16 @@ export interface IdempotencyKeysTable {
   response_type: string;
   response_body: string;
   created_at: Generated<Date>;
+}
+
+/** A /report journey in progress (see migration 0011). `answers` is the journey's own JSON. */
+export interface ReportDraftsTable {
+  id: Generated<number>;
+  token_hash: string;
+  answers: unknown;
+  expires_at: Date;
+  submitting_at: Date | null;
+  case_id: number | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
 }

@@ -9,6 +9,11 @@ import { createCaseService } from './case-service.js';
 import { createCaseWorkflow } from './case-workflow.js';
 import { createCatalogueRepository } from './catalogue-repository.js';
 import { createCatalogueService } from './catalogue-service.js';
+import { registerStaffCases } from './staff-cases.js';
+import { registerCitizenCasePages } from './report-pages.js';
+import { registerMaps } from '../maps/module.js';
+import { registerOpen311 } from './open311-module.js';
+import { registerCatalogueAdminRoutes } from './catalogue-admin-routes.js';
 
 export interface CasesModuleDependencies {
   db: Kysely<Database>;
@@ -35,6 +40,11 @@ export type CasesModule = ReturnType<typeof createCasesModule>;
 
 /** Every page and API of the combined CRM. Each part registers itself here, in one line. */
 export function registerCases(app: FastifyInstance, module: CasesModule): void {
+  registerMaps(app, module);
+  registerStaffCases(app, module);
+  registerCitizenCasePages(app, module);
+  registerOpen311(app, module);
+  registerCatalogueAdminRoutes(app, module);
   void app;
   void module;
 }

@@ -34,7 +34,8 @@ export type Capability =
   | 'agreements.view'
   | 'staff.manage'
   | 'audit.view'
-  | 'outbox.view';
+  | 'outbox.view'
+  | 'catalogue.manage';
 
 /** Which roles hold each capability. Whose records it reaches is decided by the functions below. */
 const capabilityRoles: Record<Capability, StaffRole[]> = {
@@ -46,6 +47,8 @@ const capabilityRoles: Record<Capability, StaffRole[]> = {
   'staff.manage': ['partnership_admin', 'organisation_admin'],
   'audit.view': ['partnership_admin', 'organisation_admin'],
   'outbox.view': ['partnership_admin'],
+  // Request types, their questions and teams: partnership administrators for any member, the others for their own.
+  'catalogue.manage': ['partnership_admin', 'organisation_admin', 'service_manager'],
 };
 
 export function isStaff(actor: Actor): actor is StaffActor {

@@ -1,0 +1,64 @@
+import { dayInEngland } from '../cases/working-days.js';
+import type { AreaGeometry } from '../places/geometry.js';
+import { mapsPaths } from './paths.js';
+import type { MemberBoundary, PublicRequestRow } from './repository.js';
+import type { OpenStatus } from './schemas.js';
+
+export const statusLabels: Record<OpenStatus, { text: string; tagClass: string }> = {
+  open: { text: 'Open', tagClass: 'govuk-tag--blue' },
+  acknowledged: { text: 'Acknowledged', tagClass: 'govuk-tag--light-blue' },
+  in_progress: { text: 'In progress', tagClass: 'govuk-tag--yellow' },
+};
+
+export function statusLabel(status: string): string {
+  return statusLabels[status as OpenStatus]?.text ?? status;
+}
+
+/** About 10 m: near enough to find the pothole, not near enough to pick out a front door. */
+export const roundCoordinate = (degrees: number) => Math.round(degrees * 10_000) / 10_000;
+
+export function boundaryFeature(boundary: MemberBoundary, geometry: AreaGeometry) {
+  return { type: 'Feature' as const, id: boundary.gss, properties: { gss: boundary.gss, name: boundary.name, tier: boundary.tier }, geometry };
+}
+
+/** A request as anyone may see it: no description, no contact details, its place rounded. */
+export function requestFeature(row: PublicRequestRow) {
+  return {
+    type: 'Feature' as const,
+    id: row.reference,
+    properties: {
+      reference: row.reference,
+      serviceCode: row.service_code,
+      typeName: row.type_name,
+      status: row.status,
+      statusText: statusLabel(row.status),
+      createdOn: dayInEngland(row.created_at),
+      trackUrl: mapsPaths.track(row.reference),
+    },
+    geometry: { type: 'Point' as const, coordinates: [roundCoordinate(row.longitude), roundCoordinate(row.latitude)] },
+  };
+}
+
+export function withQuery(path: string, values: Record<string, string | string[] | undefined>): string {
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(values)) for (const item of [value ?? []].flat()) query.append(name, item);
+  const text = query.toString();
+  return text ? `${path}?${text}` : path;
+}
+
+/** GOV.UK pagination: first, last, and the pages either side of this one, with an ellipsis for gaps. */
+export function pagination(page: number, pageCount: number, hrefFor: (page: number) => string) {
+  if (pageCount <= 1) return null;
+  const shown = [...new Set([1, page - 1, page, page + 1, pageCount])].filter((number) => number >= 1 && number <= pageCount).sort((a, b) => a - b);
+  const items: { number?: number; href?: string; current?: boolean; ellipsis?: boolean }[] = [];
+  shown.forEach((number, index) => {
+    if (index > 0 && number - shown[index - 1] > 1) items.push({ ellipsis: true });
+    items.push({ number, href: hrefFor(number), current: number === page });
+  });
+  return {
+    landmarkLabel: 'Pages of requests',
+    items,
+    previous: page > 1 ? { href: hrefFor(page - 1) } : undefined,
+    next: page < pageCount ? { href: hrefFor(page + 1) } : undefined,
+  };
+}

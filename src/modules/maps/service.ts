@@ -1,0 +1,115 @@
+import type { Config } from '../../config.js';
+import type { CatalogueService } from '../cases/catalogue-service.js';
+import { areaContains, boundingBox, type BoundingBox } from '../places/geometry.js';
+import { boundaryFeature, requestFeature, statusLabels } from './presenters.js';
+import type { MapsRepository, MemberBoundary, PublicRequestFilters } from './repository.js';
+import { openStatuses, type OpenStatus } from './schemas.js';
+import { simplifyGeometry } from './simplify.js';
+
+/** About 20 m: the boundaries stay true at street level and weigh a fraction of the original. */
+const BOUNDARY_TOLERANCE_DEGREES = 0.0002;
+/** The most points one answer holds; the map page asks for every filter's points at once. */
+export const MAX_POINTS = 5000;
+export const PAGE_SIZE = 20;
+
+export interface MapsServiceDependencies {
+  repository: MapsRepository;
+  catalogue: CatalogueService;
+  memberOrganisationIds: () => Promise<number[]>;
+  partnershipSlug: string;
+  tiles: Config['mapTiles'];
+}
+
+export interface RequestQuery {
+  service_code?: string;
+  status: OpenStatus[];
+  bbox?: BoundingBox;
+}
+
+/**
+ * Derbyshire Maps: the partnership's council areas and its public open requests, for anyone to see.
+ * Nothing here is personal: only cases marked public, and only their reference, type, status, day
+ * and a place rounded to about 10 m.
+ */
+export function createMapsService({ repository, catalogue, memberOrganisationIds, partnershipSlug, tiles }: MapsServiceDependencies) {
+  const unionBox = (boxes: BoundingBox[]): BoundingBox => ({
+    minLongitude: Math.min(...boxes.map((box) => box.minLongitude)),
+    minLatitude: Math.min(...boxes.map((box) => box.minLatitude)),
+    maxLongitude: Math.max(...boxes.map((box) => box.maxLongitude)),
+    maxLatitude: Math.max(...boxes.map((box) => box.maxLatitude)),
+  });
+
+  /** The name of the member district or unitary whose area holds the point, for the list's "place". */
+  const placeNamer = (boundaries: MemberBoundary[]) => {
+    const areas = boundaries.filter((boundary) => boundary.tier !== 'county');
+    return (latitude: number, longitude: number) => areas.find((area) => areaContains(area.geometry, longitude, latitude))?.name ?? 'Not known';
+  };
+
+  return {
+    /** What a map needs before it draws: the tile layer (if any) and the partnership's extent. */
+    async settings() {
+      const boundaries = await repository.memberBoundaries(partnershipSlug);
+      const box = boundaries.length > 0 ? unionBox(boundaries.map((boundary) => boundingBox(boundary.geometry))) : undefined;
+      return {
+        tiles: tiles ? { url: tiles.url, attribution: tiles.attribution } : null,
+        bounds: box ? [box.minLongitude, box.minLatitude, box.maxLongitude, box.maxLatitude] : null,
+      };
+    },
+
+    /** The member councils' areas as GeoJSON, simplified for the browser. */
+    async boundaries() {
+      const boundaries = await repository.memberBoundaries(partnershipSlug);
+      return {
+        type: 'FeatureCollection' as const,
+        features: boundaries.map((boundary) => boundaryFeature(boundary, simplifyGeometry(boundary.geometry, BOUNDARY_TOLERANCE_DEGREES))),
+      };
+    },
+
+    /** The kinds of request the map can show, for the filter form. */
+    async filterOptions() {
+      const publicCodes = await repository.publicServiceCodes(await memberOrganisationIds());
+      const kinds = (await catalogue.kinds()).filter((kind) => publicCodes.has(kind.serviceCode));
+      return {
+        kinds: kinds.map((kind) => ({ serviceCode: kind.serviceCode, name: kind.name })).sort((a, b) => a.name.localeCompare(b.name)),
+        statuses: openStatuses.map((status) => ({ value: status, text: statusLabels[status].text })),
+      };
+    },
+
+    /** The filters for the repository, or undefined when the kind asked for is not one the map shows. */
+    async filtersFor(query: RequestQuery): Promise<PublicRequestFilters | undefined> {
+      const organisationIds = await memberOrganisationIds();
+      if (query.service_code && !(await repository.publicServiceCodes(organisationIds)).has(query.service_code)) return undefined;
+      return {
+        organisationIds,
+        statuses: query.status.length > 0 ? [...new Set(query.status)] : [...openStatuses],
+        serviceCode: query.service_code,
+        bbox: query.bbox,
+      };
+    },
+
+    async requestPoints(filters: PublicRequestFilters) {
+      const rows = await repository.listPublicRequests(filters, MAX_POINTS);
+      return { type: 'FeatureCollection' as const, features: rows.map(requestFeature) };
+    },
+
+    /** One page of the list that stands in for the map; a page past the end shows the last one. */
+    async requestPage(filters: PublicRequestFilters, page: number) {
+      const total = await repository.countPublicRequests(filters);
+      const pageCount = Math.max(1, Math.ceil(total / PAGE_SIZE));
+      const current = Math.min(page, pageCount);
+      const [rows, boundaries] = await Promise.all([repository.listPublicRequests(filters, PAGE_SIZE, (current - 1) * PAGE_SIZE), repository.memberBoundaries(partnershipSlug)]);
+      const placeOf = placeNamer(boundaries);
+      return {
+        total,
+        page: current,
+        pageCount,
+        requests: rows.map((row) => ({
+          ...requestFeature(row).properties,
+          place: placeOf(row.latitude, row.longitude),
+        })),
+      };
+    },
+  };
+}
+
+export type MapsService = ReturnType<typeof createMapsService>;
