@@ -136,6 +136,8 @@ describeInBrowser('Derbyshire Maps', () => {
   it('draws the council boundaries and the requests, grouped, with nothing blocked by the CSP', async () => {
     const page = await newPage();
     const problems = await watchForProblems(page);
+    const origins = new Set<string>();
+    page.on('request', (request) => origins.add(new URL(request.url()).origin));
     await page.goto('/map');
     expect(await heading(page)).toBe('Problems reported on the map');
     await mapReady(page, '[data-shirehall-requests-map]');
@@ -153,6 +155,7 @@ describeInBrowser('Derbyshire Maps', () => {
     expect(points + groups.reduce((sum, count) => sum + count, 0)).toBe(SHOWN);
     expect(await page.locator('.shirehall-map__cluster').first().getAttribute('aria-label')).toMatch(/^\d+ problems close together: select to zoom in$/);
 
+    expect([...origins], 'everything comes from the site itself').toEqual([baseUrl]);
     await expectAccessible(page, 'map page with its map');
     await saveScreenshot(page, 'maps-page');
     expectCleanLoad(problems);

@@ -273,6 +273,16 @@ describe('requests', () => {
   });
 });
 
+describe('the OpenAPI description of /api/v1', () => {
+  it('points to Open311 without describing it', async () => {
+    const document = (await get('/api/v1/openapi.json')).json();
+    expect(document.externalDocs).toEqual({ description: expect.stringContaining('Open311 GeoReport v2'), url: '/open311/v2/discovery.json' });
+    expect(document.info.description).toContain('/open311/v2/');
+    expect(Object.keys(document.paths).filter((path) => path.startsWith('/open311'))).toEqual([]);
+    expect((await get(document.externalDocs.url)).statusCode).toBe(200);
+  });
+});
+
 describe('errors anywhere under /open311/', () => {
   it('answers an unknown address with 404 in XML, or JSON when it ends in .json', async () => {
     const asXml = await xml(`${base}/cats.xml`);

@@ -295,6 +295,12 @@ describe('about you, checking and sending', () => {
     // The draft no longer holds the resident's details once sent.
     const drafts = await database.db.selectFrom('report_drafts').select('answers').where('case_id', '=', record.id).execute();
     expect(JSON.stringify(drafts)).not.toContain('Ada Resident');
+    // This browser may follow it straight away; another needs the reference and email.
+    expect(confirmation.body).toContain(`href="/track/${reference}">Follow your report</a>`);
+    expect(text(await client.get(`/track/${reference}`))).toContain(`Your request ${reference}`);
+    const stranger = await new TestClient(app).get(`/track/${reference}`);
+    expect(text(stranger)).toContain(`Public request ${reference}`);
+    expect(stranger.body).not.toContain('Not emptied on Tuesday');
     // Going back to check the answers shows the confirmation, not the sent answers.
     expect((await client.get('/report/check')).headers.location).toBe('/report/confirmation');
   });

@@ -27,9 +27,10 @@ export const openApiDocument = {
     title: 'Shirehall API',
     version: '1.0.0',
     description:
-      'Which council serves a place, and which council provides a service there. A postcode is answered from the postcode table; a point by the council boundaries of England.',
+      'Which council serves a place, and which council provides a service there. A postcode is answered from the postcode table; a point by the council boundaries of England. Reporting and following requests is not part of this API: it is Open311 GeoReport v2, in XML and JSON, at /open311/v2/ (start at /open311/v2/discovery.xml; see docs/open311.md).',
     license: { name: 'MIT', identifier: 'MIT' },
   },
+  externalDocs: { description: 'Open311 GeoReport v2 at /open311/v2/, for reporting and following requests', url: '/open311/v2/discovery.json' },
   servers: [{ url: '/' }],
   paths: {
     '/api/v1/places/postcodes/{postcode}': {

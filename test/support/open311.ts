@@ -44,3 +44,8 @@ export function missedBin(key: string, extra: FormEntries = []): FormEntries {
   const replaced = new Set(extra.map(([name]) => name).filter((name) => !name.startsWith('attribute[')));
   return [...entries.filter(([name]) => !replaced.has(name)), ...extra];
 }
+
+/** The key shown, once, on the page that issues it. */
+export function keyOnPage(html: string): string | undefined {
+  return /id="apiKey"[^>]*\svalue="(shk_[\w-]+)"/.exec(html)?.[1];
+}

@@ -418,9 +418,11 @@ export function createOpen311Service({ module, keys, repository, clientWorkflow 
     async updates(query: { jurisdiction_id?: string; start_date?: string; end_date?: string }, client: ApiClient | undefined) {
       const scope = await jurisdiction(query.jurisdiction_id);
       const now = clock();
-      const to = dateParameter('end_date', query.end_date) ?? now;
-      const from = dateParameter('start_date', query.start_date) ?? new Date(to.getTime() - DEFAULT_UPDATE_HOURS * 3_600_000);
-      if (from > to) throw new Open311Error(400, 'start_date must be before end_date');
+      const end = dateParameter('end_date', query.end_date);
+      const start = dateParameter('start_date', query.start_date);
+      if (start && end && start > end) throw new Open311Error(400, 'start_date must be before end_date');
+      const to = end ?? now;
+      const from = start ?? new Date(to.getTime() - DEFAULT_UPDATE_HOURS * 3_600_000);
       const viewer = viewerOf(client);
       const rows = await repository.updates({ organisationIds: organisationIds(scope), viewer, from, to, limit: MAX_RESULTS });
       return rows.map((row) => {

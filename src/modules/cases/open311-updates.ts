@@ -43,8 +43,9 @@ const openRank: Partial<Record<CaseStatus, number>> = { open: 0, acknowledged: 1
 export function statusAfter(current: CaseStatus, sent: BackOfficeStatus): { status: CaseStatus; closureReason?: ClosureReason } | null {
   const wanted: { status: CaseStatus; closureReason?: ClosureReason } = backOfficeStatuses[sent];
   if (current === 'closed') {
-    if (wanted.status === 'closed') return null;
-    throw new InvalidChangeError('The request is closed: it cannot be reopened or resolved by an update');
+    // Finished either way: a closing or fixing status on a closed case is a message only.
+    if (wanted.status === 'closed' || wanted.status === 'resolved') return null;
+    throw new InvalidChangeError('The request is closed: it cannot be reopened by an update');
   }
   if (wanted.status === 'closed') return wanted;
   if (wanted.status === 'resolved') return current === 'resolved' ? null : wanted;

@@ -5,16 +5,19 @@ import { createReportDraftRepository } from './report-draft-repository.js';
 import { createReportDrafts } from './report-drafts.js';
 import { registerReportRoutes } from './report-routes.js';
 import { registerReportSendRoutes } from './report-send-routes.js';
+import { createTrackingProof } from './track-proof.js';
 import { createTrackRepository } from './track-repository.js';
 import { registerTrackRoutes } from './track-routes.js';
 import { registerSatisfactionRoutes } from './track-satisfaction-routes.js';
 
 /** The resident's side of the combined CRM: /report, /track, "your requests" and the satisfaction survey. */
 export function registerCitizenCasePages(app: FastifyInstance, module: CasesModule): void {
-  const drafts = createReportDrafts(createReportDraftRepository(module.db), module.clock, module.config.environment === 'production');
+  const secureCookies = module.config.environment === 'production';
+  const drafts = createReportDrafts(createReportDraftRepository(module.db), module.clock, secureCookies);
+  const proof = createTrackingProof(module.clock, secureCookies);
   registerReportRoutes(app, module, drafts);
   registerReportDetailRoutes(app, module, drafts);
-  registerReportSendRoutes(app, module, drafts);
-  registerTrackRoutes(app, module);
+  registerReportSendRoutes(app, module, drafts, proof);
+  registerTrackRoutes(app, module, proof);
   registerSatisfactionRoutes(app, module, createTrackRepository(module.db));
 }

@@ -12,12 +12,13 @@ import type { ReportDrafts, SentDraft } from './report-drafts.js';
 import { fieldId, shortLabel } from './report-questions.js';
 import { linesHtml } from './report-presenters.js';
 import { reportView } from './report-routes.js';
+import type { TrackingProof } from './track-proof.js';
 
 /** How long a second post of a draft waits for the first to finish sending it, before saying "still sending". */
 const WAIT_FOR_OTHER_SENDER_MS = 5000;
 
 /** The end of the journey: check your answers, send exactly once, and the confirmation with the reference. */
-export function registerReportSendRoutes(app: FastifyInstance, module: CasesModule, drafts: ReportDrafts): void {
+export function registerReportSendRoutes(app: FastifyInstance, module: CasesModule, drafts: ReportDrafts, proof: TrackingProof): void {
   const { catalogue, cases, repository } = module;
 
   /** The "check your answers" summary, each row with a link back to the step that asked it. */
@@ -157,6 +158,8 @@ export function registerReportSendRoutes(app: FastifyInstance, module: CasesModu
     if (state.state !== 'sent') return reply.redirect(casePaths.report, 303);
     const record = await repository.findById(state.caseId);
     if (!record) return reply.redirect(casePaths.report, 303);
+    // The browser that sent the report may follow it at once, without its reference and email.
+    proof.grant(reply, record.id);
     return reply.render(reportView('confirmation'), {
       reference: record.reference,
       typeName: record.type_name,

@@ -1,4 +1,3 @@
-import '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { fieldError, formErrorsFrom, type FormErrors } from '../../web/form-errors.js';
 import type { Actor } from '../identity/actor.js';
@@ -9,15 +8,12 @@ import type { CaseRecord } from './case-repository.js';
 import { InvalidChangeError } from './case-workflow.js';
 import type { CasesModule } from './module.js';
 import { casePaths } from './paths.js';
-import { statusColours, statusNames } from './report-presenters.js';
+import { linesHtml, statusColours, statusNames } from './report-presenters.js';
 import { timelineEntries, trackingSummary } from './track-presenters.js';
+import type { TrackingProof } from './track-proof.js';
 import { REOPEN_REASON_LIMIT, reopenSchema, trackSchema } from './track-schemas.js';
 
 const view = (name: string) => `cases/views/track/${name}.njk`;
-
-/** Proof, for an hour, that this browser gave a request's reference and email: a signed cookie. */
-const TRACK_COOKIE = 'shirehall_track';
-const PROOF_MS = 60 * 60 * 1000;
 
 /** One message whichever was wrong, so the form cannot be used to learn which references or emails exist. */
 export const notFoundMessage = 'We cannot find a request with that reference and email address';
@@ -31,23 +27,10 @@ export function mayFollow(actor: Actor, record: Pick<CaseRecord, 'id' | 'citizen
 type ReferenceParams = { Params: { reference: string } };
 
 /** /track, a request's own page, reopening it, and the signed-in resident's list of requests. */
-export function registerTrackRoutes(app: FastifyInstance, module: CasesModule): void {
-  const { cases, workflow, repository, clock, config } = module;
+export function registerTrackRoutes(app: FastifyInstance, module: CasesModule, proof: TrackingProof): void {
+  const { cases, workflow, repository, config } = module;
   const limited = { config: { rateLimit: { max: config.signInAttemptsPerMinute, timeWindow: '1 minute' } } };
-  const secure = config.environment === 'production';
-
-  function provenCaseId(request: FastifyRequest): number | undefined {
-    const raw = request.cookies[TRACK_COOKIE];
-    if (!raw) return undefined;
-    const unsigned = request.unsignCookie(raw);
-    if (!unsigned.valid || !unsigned.value) return undefined;
-    const [caseId, expires] = unsigned.value.split('.').map(Number);
-    return expires > clock().getTime() ? caseId : undefined;
-  }
-
-  function prove(reply: FastifyReply, caseId: number) {
-    reply.setCookie(TRACK_COOKIE, `${caseId}.${clock().getTime() + PROOF_MS}`, { path: casePaths.track, httpOnly: true, sameSite: 'lax', secure, signed: true });
-  }
+  const provenCaseId = (request: FastifyRequest) => proof.provenCaseId(request);
 
   app.get<{ Querystring: { reference?: string } }>(casePaths.track, async (request, reply) =>
     reply.render(view('find'), { values: { reference: request.query.reference?.slice(0, 40) ?? '' }, yourRequests: request.actor.kind === 'citizen' }),
@@ -63,7 +46,7 @@ export function registerTrackRoutes(app: FastifyInstance, module: CasesModule): 
       const errors: FormErrors = { summary: [{ text: notFoundMessage, href: '#reference' }], fields: {} };
       return reply.code(400).render(view('find'), { values, errors, notFound: notFoundMessage });
     }
-    prove(reply, record.id);
+    proof.grant(reply, record.id);
     return reply.redirect(casePaths.trackCase(record.reference), 303);
   });
 
@@ -74,8 +57,8 @@ export function registerTrackRoutes(app: FastifyInstance, module: CasesModule): 
     return reply.render(view(forReporter ? 'case' : 'public-case'), {
       request: trackingSummary(record),
       timeline: timelineEntries(events, forReporter),
-      where: forReporter ? [record.postcode, record.location_description].filter(Boolean).join('\n') : undefined,
-      description: forReporter ? record.description : undefined,
+      whereHtml: forReporter ? linesHtml([record.postcode, record.location_description]) : undefined,
+      descriptionHtml: forReporter ? linesHtml(record.description.split(/\r?\n/)) : undefined,
       canReopen: forReporter && cases.canReopen(record),
       tooLateToReopen: forReporter && ended && !cases.canReopen(record),
       reopenAction: casePaths.reopen(record.reference),
