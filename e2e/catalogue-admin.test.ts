@@ -59,12 +59,12 @@ describeInBrowser('Administrators editing the request-type catalogue', () => {
     expect(await textOf(page.getByRole('row', { name: /Street light fault/ }))).toContain('8 working days');
 
     await loads(page, () => page.getByRole('link', { name: 'Street light fault' }).click());
-    console.log('DBG', page.url(), await page.getByRole('link').allInnerTexts());
     await loads(page, () => page.getByRole('link', { name: 'Change questions' }).click());
     expect(await heading(page)).toBe('Questions');
     await expectAccessible(page, `questions (${mode})`);
 
-    await loads(page, () => page.getByRole('link', { name: 'Add a question' }).click());
+    // A link styled as a button, which GOV.UK gives the button role.
+    await loads(page, () => page.getByRole('button', { name: 'Add a question' }).click());
     expect(await heading(page)).toBe('Add a question');
     await expectAccessible(page, `add a question (${mode})`);
     await page.getByRole('textbox', { name: 'Code' }).fill(`colour_${suffix}`);
@@ -79,6 +79,7 @@ describeInBrowser('Administrators editing the request-type catalogue', () => {
     await loads(page, () => page.getByRole('button', { name: 'Add question' }).click());
     expect(await textOf(page.locator('.govuk-notification-banner'))).toContain('Question added.');
 
+    console.log('DBG', await page.getByRole('button').allInnerTexts(), await page.locator('form button').first().evaluate((el) => el.outerHTML));
     await loads(page, () => page.getByRole('button', { name: `Move up: What colour is the light? (${suffix})` }).click());
     expect(await textOf(page.locator('.govuk-notification-banner'))).toContain('Question moved.');
     const labels = await page.locator('tbody th').allInnerTexts();

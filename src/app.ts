@@ -76,8 +76,8 @@ const staffHomeLinks: StaffHomeLink[] = [
   { href: '/staff/agreements', text: 'Data-sharing agreements', description: 'Which organisations may see each other’s records, for what and when.', capability: 'agreements.view' },
   { href: '/staff/request-types', text: 'Request types and teams', description: 'What residents may report to each council, its questions and target, and the teams that receive it.', capability: 'catalogue.manage' },
   // Shown to all staff: capabilities do not yet cover the case roles (case-policy.ts decides; others get a 403).
-  { href: '/staff/cases', text: 'Cases', description: 'Your organisation’s cases: work them, find any case you may see by its reference, export them; managers see open and overdue work per team.' },
-  { href: '/staff/record-a-contact', text: 'Record a contact', description: 'Record a request from phone, face to face, email, an outreach visit or a partner agency.' },
+  { href: '/staff/cases', text: 'Cases', description: 'Your organisation’s cases: work them, find any case you may see by its reference, export them; managers see open and overdue work per team.', capability: 'cases.work' },
+  { href: '/staff/record-a-contact', text: 'Record a contact', description: 'Record a request from phone, face to face, email, an outreach visit or a partner agency.', capability: 'cases.work' },
   // API keys are for partnership administrators, the same people as organisations.manage.
   { href: '/staff/api-keys', text: 'API keys', description: 'Keys for systems that send and follow requests through Open311, such as FixMyStreet or a council’s back office.', capability: 'organisations.manage' },
 ];

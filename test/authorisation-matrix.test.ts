@@ -68,7 +68,7 @@ const pages: PageRule[] = [
   {
     name: 'a public update on a case',
     method: 'POST',
-    path: (f) => `/staff/cases/${f.caseId}/updates`,
+    path: (f) => `/staff/cases/${f.caseId}/public-update`,
     from: (f) => `/staff/cases/${f.caseId}`,
     allowed: (role, scope) => actingRoles.includes(role) && scope === 'own',
   },
@@ -142,7 +142,7 @@ describe(`authorisation matrix: ${pages.length} pages × ${staffRoles.length} ro
     const response =
       page.method === 'GET'
         ? await client.get(page.path(fixture))
-        : await client.post(page.path(fixture), { body: 'A public update from the matrix', isPublic: 'yes' }, page.from!(fixture)).catch((error: Error) => {
+        : await client.post(page.path(fixture), { update: 'A public update from the matrix' }, page.from!(fixture)).catch((error: Error) => {
             // The page holding the form is itself refused: the form could not even be reached.
             if (!allowed && /No CSRF token/.test(error.message)) return { statusCode: 403 };
             throw error;

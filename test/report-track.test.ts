@@ -279,7 +279,7 @@ describe('the satisfaction survey', () => {
   });
 });
 
-describe('limits on /track', () => {
+describe('limits on guessing and sending', () => {
   const limited = useTestApp({ signInAttemptsPerMinute: 3 });
 
   it('asks someone who keeps guessing to wait', async () => {
@@ -287,5 +287,12 @@ describe('limits on /track', () => {
     const statuses: number[] = [];
     for (let attempt = 0; attempt < 4; attempt += 1) statuses.push((await client.post('/track', { reference: 'DBY-2026-000001', email: `guess${attempt}@example.com` })).statusCode);
     expect(statuses).toEqual([400, 400, 400, 429]);
+  });
+
+  it('asks someone who keeps sending reports to wait', async () => {
+    const client = new TestClient(limited.app);
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < 4; attempt += 1) statuses.push((await client.post('/report/check', {}, '/report')).statusCode);
+    expect(statuses).toEqual([303, 303, 303, 429]);
   });
 });

@@ -1,9 +1,6 @@
 import type { StaffRole } from '../../db/schema.js';
 import type { Actor, StaffActor } from '../identity/actor.js';
-import { maySeeRecordsOf, type ActiveAgreementFinder } from '../identity/policy.js';
-
-/** Roles that work with individual cases at all; analysts see only figures, recruiters none. */
-const caseRoles: StaffRole[] = ['contact_centre_agent', 'service_officer', 'service_manager', 'organisation_admin', 'partner_adviser'];
+import { hasCapability, maySeeRecordsOf, type ActiveAgreementFinder } from '../identity/policy.js';
 /** Roles that change a case their organisation owns: status, updates, assignment, transfer. */
 const actingRoles: StaffRole[] = ['service_officer', 'service_manager', 'organisation_admin'];
 
@@ -16,7 +13,7 @@ export interface CaseOwnership {
 }
 
 export function worksWithCases(actor: Actor): actor is StaffActor {
-  return actor.kind === 'staff' && actor.roles.some((role) => caseRoles.includes(role));
+  return hasCapability(actor, 'cases.work');
 }
 
 export function actsOnCases(actor: StaffActor): boolean {

@@ -100,8 +100,10 @@ export function createCaseWorkflow({ db, repository, cases, catalogue, agreement
 
     /** A public update is on the resident's timeline and emailed to them; a note is for staff alone. */
     async addUpdate(actor: Actor, caseId: number, input: { body: string; isPublic: boolean; channel?: Channel }) {
-      // Staff who may only read a case (an agent answering a call) may still note the contact.
-      await change(actor, caseId, input.isPublic ? 'act' : 'read', async (trx, record, staff, now) => {
+      // Staff who may only read a case (an agent of another partner answering a call) may note the
+      // contact they had; public updates and internal notes are the owning organisation's.
+      const isContactRecord = !input.isPublic && input.channel !== undefined && input.channel !== 'web';
+      await change(actor, caseId, isContactRecord ? 'read' : 'act', async (trx, record, staff, now) => {
         await repository.addEvent(trx, {
           case_id: caseId,
           occurred_at: now,

@@ -107,7 +107,9 @@ export function registerReportSendRoutes(app: FastifyInstance, module: CasesModu
     return reply.render(reportView('check'), { rows: await summaryOf(draft, request.actor), backLink: request.actor.kind === 'citizen' ? stepPaths.questions : stepPaths.about });
   });
 
-  app.post(casePaths.reportStep.check, async (request, reply) => {
+  // Sending is limited like signing in: a person sends a few reports, a script sending hundreds is stopped.
+  const limited = { config: { rateLimit: { max: module.config.signInAttemptsPerMinute, timeWindow: '1 minute' } } };
+  app.post(casePaths.reportStep.check, limited, async (request, reply) => {
     const state = await drafts.load(request);
     if (state.state === 'none') return reply.redirect(`${casePaths.report}?expired=yes`, 303);
     if (state.state === 'sent') return reply.redirect(casePaths.reportStep.confirmation, 303);

@@ -35,7 +35,8 @@ export type Capability =
   | 'staff.manage'
   | 'audit.view'
   | 'outbox.view'
-  | 'catalogue.manage';
+  | 'catalogue.manage'
+  | 'cases.work';
 
 /** Which roles hold each capability. Whose records it reaches is decided by the functions below. */
 const capabilityRoles: Record<Capability, StaffRole[]> = {
@@ -49,6 +50,9 @@ const capabilityRoles: Record<Capability, StaffRole[]> = {
   'outbox.view': ['partnership_admin'],
   // Request types, their questions and teams: partnership administrators for any member, the others for their own.
   'catalogue.manage': ['partnership_admin', 'organisation_admin', 'service_manager'],
+  // Individual cases (personal data): analysts see only figures, recruiters none. Which cases is
+  // decided by the cases module's policy, by organisation and agreement.
+  'cases.work': ['contact_centre_agent', 'service_officer', 'service_manager', 'organisation_admin', 'partner_adviser'],
 };
 
 export function isStaff(actor: Actor): actor is StaffActor {
