@@ -203,7 +203,7 @@ describeInBrowser('Derbyshire Maps', () => {
     const popup = page.locator('.leaflet-popup-content');
     expect(await textOf(popup)).toMatch(/^\d+ problems here/);
     const follow = popup.getByRole('link').first();
-    expect(await follow.getAttribute('href')).toMatch(/^\/track\?reference=DBY-2026-\d{6}$/);
+    expect(await follow.getAttribute('href')).toMatch(/^\/track\/DBY-2026-\d{6}$/);
 
     // A single request's popup.
     await page.goto('/map?service_code=missed-bin');
@@ -212,8 +212,10 @@ describeInBrowser('Derbyshire Maps', () => {
     // Leaflet fades a popup in; axe would measure the colours half-way.
     await page.waitForFunction(() => getComputedStyle(document.querySelector('.leaflet-popup')!).opacity === '1');
     expect(await textOf(page.locator('.leaflet-popup-content'))).toBe(`Missed bin collection Acknowledged, reported 2 November 2026 Follow ${fixture.shown.binDerby}`);
-    expect(await page.locator('.leaflet-popup').getByRole('link', { name: `Follow ${fixture.shown.binDerby}` }).getAttribute('href')).toBe(`/track?reference=${fixture.shown.binDerby}`);
+    expect(await page.locator('.leaflet-popup').getByRole('link', { name: `Follow ${fixture.shown.binDerby}` }).getAttribute('href')).toBe(`/track/${fixture.shown.binDerby}`);
     await expectAccessible(page, 'map page, a request’s popup open');
+    await goesTo(page, `/track/${fixture.shown.binDerby}`, () => page.locator('.leaflet-popup').getByRole('link', { name: `Follow ${fixture.shown.binDerby}` }).click());
+    expect(await heading(page)).toContain(fixture.shown.binDerby);
     expectCleanLoad(problems);
   }, journeyTimeout);
 
@@ -337,6 +339,28 @@ describeInBrowser('Derbyshire Maps', () => {
     await expect.poll(async () => Number(await latitude.inputValue())).toBeGreaterThan(DE4_3AG.latitude + 0.0005);
     expect(Number(await longitude.inputValue())).toBeCloseTo(DE4_3AG.longitude, 3);
     await expectAccessible(page, 'location picker, pin put by keyboard');
+    expectCleanLoad(problems);
+  }, journeyTimeout);
+
+  it('puts the pin on the report journey’s own “where” page, under its CSP', async () => {
+    const page = await newPage();
+    const problems = await watchForProblems(page);
+    await page.goto('/report');
+    await page.getByRole('radio', { name: 'Pothole' }).check();
+    await goesTo(page, '/report/where', () => page.getByRole('button', { name: 'Continue' }).click());
+    await mapReady(page, '[data-shirehall-location-picker]');
+    const map = page.getByRole('region', { name: 'Map for choosing where the problem is' });
+    const box = (await map.boundingBox())!;
+    await map.click({ position: { x: box.width / 2, y: box.height / 2 } });
+    await expect.poll(() => page.locator('input[name="latitude"]').inputValue()).not.toBe('');
+    const [lat, lng] = [Number(await page.locator('input[name="latitude"]').inputValue()), Number(await page.locator('input[name="longitude"]').inputValue())];
+    // With no postcode typed the map shows the whole partnership: its middle is in Derbyshire.
+    expect(lat).toBeGreaterThan(52.7);
+    expect(lat).toBeLessThan(53.5);
+    expect(lng).toBeGreaterThan(-2.0);
+    expect(lng).toBeLessThan(-1.2);
+    await expect.poll(() => textOf(page.locator('[data-shirehall-location-picker] [role="status"]'))).toMatch(/^The pin is on the map in .+, at latitude /);
+    await expectAccessible(page, 'report journey, where, pin put');
     expectCleanLoad(problems);
   }, journeyTimeout);
 

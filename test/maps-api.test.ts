@@ -113,7 +113,7 @@ describe('the maps API', () => {
         status: 'open',
         statusText: 'Open',
         createdOn: '2026-11-02',
-        trackUrl: `/track?reference=${fixture.shown.potholeMatlock}`,
+        trackUrl: `/track/${fixture.shown.potholeMatlock}`,
       });
       for (const feature of response.json().features as Feature[]) {
         expect(Object.keys(feature).sort()).toEqual(['geometry', 'id', 'properties', 'type']);

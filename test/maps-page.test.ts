@@ -9,7 +9,7 @@ const EXTRA_POTHOLES = 23;
 /** The references in the list's table, in order. */
 function listed(html: string): string[] {
   const table = /<table class="govuk-table[\s\S]*?<\/table>/.exec(html)?.[0] ?? '';
-  return [...table.matchAll(/href="\/track\?reference=([A-Z0-9-]+)"/g)].map((match) => match[1]);
+  return [...table.matchAll(/href="\/track\/([A-Z0-9-]+)"/g)].map((match) => match[1]);
 }
 
 function rowOf(html: string, reference: string): string {
@@ -79,7 +79,11 @@ describe('the /map page', () => {
     expect(rowOf(html, fixture.shown.potholeMatlock)).toBe(`${fixture.shown.potholeMatlock} Pothole Open Derbyshire Dales District Council 2 November 2026`);
     expect(rowOf(html, fixture.shown.binDerby)).toBe(`${fixture.shown.binDerby} Missed bin collection Acknowledged Derby City Council 2 November 2026`);
     expect(rowOf(html, fixture.shown.flyTippingSwadlincote)).toBe(`${fixture.shown.flyTippingSwadlincote} Fly-tipping In progress South Derbyshire District Council 2 November 2026`);
-    expect(html).toContain(`<a class="govuk-link" href="/track?reference=${fixture.shown.binDerby}">${fixture.shown.binDerby}</a>`);
+    expect(html).toContain(`<a class="govuk-link" href="/track/${fixture.shown.binDerby}">${fixture.shown.binDerby}</a>`);
+    // The link leads to the request's public tracking page.
+    const tracking = await client.get(`/track/${fixture.shown.binDerby}`);
+    expect(tracking.statusCode).toBe(200);
+    expect(tracking.body).toContain(fixture.shown.binDerby);
   });
 
   it('filters by type and status, showing the choices made and passing them to the map', async () => {

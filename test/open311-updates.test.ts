@@ -228,5 +228,9 @@ describe('GET servicerequestupdates', () => {
     expect(await seen(fixMyStreet.key)).toContain(noise);
     expect(await seen(dalesBackOffice.key)).toContain(noise);
     expect(await seen(countyBackOffice.key)).not.toContain(noise);
+    // A client that may not see it is not told it exists.
+    const refused = await update(countyBackOffice.key, noise, 'FIXED', 'Done');
+    expect(refused.statusCode).toBe(404);
+    expect(parseXml(refused.body).errors.error[0].description).toBe(`There is no request ${noise} that we can show you`);
   });
 });

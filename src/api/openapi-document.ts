@@ -287,7 +287,7 @@ export const openApiDocument = {
                     status: { type: 'string', enum: ['open', 'acknowledged', 'in_progress'] },
                     statusText: { type: 'string', examples: ['In progress'] },
                     createdOn: { type: 'string', format: 'date', description: 'The day it was reported, in England' },
-                    trackUrl: { type: 'string', description: 'Where to follow it (the page asks for the email it was reported with)' },
+                    trackUrl: { type: 'string', description: 'Its public tracking page: status and public updates', examples: ['/track/DBY-2026-000123'] },
                   },
                 },
                 geometry: {

@@ -39,6 +39,14 @@ describe('checkAnswers', () => {
     });
   });
 
+  it('refuses a date that does not exist', () => {
+    expect(checkAnswers(questions, { where: 'road', bins: 'general', when: '2026-02-31' })).toEqual({
+      valid: false,
+      errors: { when: 'The when must be a real date, like 2026-11-26' },
+    });
+    expect(checkAnswers(questions, { where: 'road', bins: 'general', when: '2028-02-29T10:00:00Z' }).valid).toBe(true);
+  });
+
   it('leaves out optional questions left blank', () => {
     expect(checkAnswers(questions, { where: 'pavement', bins: 'general' })).toEqual({ valid: true, answers: { where: 'pavement', bins: ['general'] } });
   });

@@ -6,6 +6,15 @@ export type Answers = Record<string, string | number | string[]>;
 export type AnswersCheck = { valid: true; answers: Answers } | { valid: false; errors: Record<string, string> };
 
 const MAX_STRING = 200;
+
+/** A date (optionally with a time) that exists: 2026-02-31 does not, though Date.parse rolls it on. */
+function isRealDate(value: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})(T.*)?$/.exec(value);
+  if (!match || Number.isNaN(Date.parse(value))) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
 const MAX_TEXT = 2000;
 
 /**
@@ -37,7 +46,7 @@ export function checkAnswers(questions: Question[], raw: RawAnswers): AnswersChe
         break;
       }
       case 'datetime': {
-        if (Number.isNaN(Date.parse(values[0])) || !/^\d{4}-\d{2}-\d{2}/.test(values[0])) errors[question.code] = `${label} must be a real date, like 2026-11-26`;
+        if (!isRealDate(values[0])) errors[question.code] = `${label} must be a real date, like 2026-11-26`;
         else answers[question.code] = values[0];
         break;
       }

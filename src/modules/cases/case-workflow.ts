@@ -191,6 +191,9 @@ export function createCaseWorkflow({ db, repository, cases, catalogue, agreement
       const due = addWorkingDays(dayInEngland(now), type?.slaWorkingDays ?? 10, await catalogue.bankHolidays());
       await db.transaction().execute(async (trx) => {
         await repository.lock(trx, record.id);
+        // Checked again under the lock: of two reopens at once, the second finds it open already.
+        const current = await repository.findById(record.id, trx);
+        if (!current || !cases.canReopen(current)) throw new InvalidChangeError('This request can no longer be reopened');
         await repository.update(trx, record.id, { status: 'open', closure_reason: null, duplicate_of_case_id: null, resolved_at: null, closed_at: null, due_on: due, updated_at: now });
         await repository.addEvent(trx, { case_id: record.id, occurred_at: now, kind: 'reopened', is_public: true, body: reason, from_status: record.status, to_status: 'open', organisation_id: null, channel: 'web' });
         await recordAudit(trx, { actor, action: 'reopen', recordType: 'case', recordId: record.id }, now);

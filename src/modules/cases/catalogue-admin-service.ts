@@ -138,7 +138,11 @@ export function createCatalogueAdminService({ db, repository, catalogue, clock, 
     /** The organisation a page shows: the one asked for, or the actor's own; refused if out of reach. */
     async chooseOrganisation(actor: Actor, requested: number | undefined): Promise<ManagedOrganisation> {
       const staff = requireCapability(actor, 'catalogue.manage');
-      const id = requested ?? staff.organisationId;
+      let id = requested ?? staff.organisationId;
+      // A partnership administrator may work for a body outside the partnership: show them its first member.
+      if (requested === undefined && staff.roles.includes('partnership_admin') && !(await memberOrganisationIds()).includes(id)) {
+        id = (await repository.organisations(await memberOrganisationIds()))[0]?.id ?? id;
+      }
       await manage(actor, id);
       return organisation(id);
     },

@@ -12,7 +12,7 @@ import { Open311Error, endOfDay, open311Document, parseW3cDateTime, w3cDateTime,
 import { apiClientActor, type ApiClient, type ApiKeyService } from './open311-keys.js';
 import type { Open311Repository, Open311Viewer } from './open311-repository.js';
 import { attributesOf, descriptionsOf, newRequestSchema, newUpdateSchema, type NewRequestInput } from './open311-schemas.js';
-import type { ApiClientWorkflow } from './open311-updates.js';
+import { clientMayUpdate, type ApiClientWorkflow } from './open311-updates.js';
 
 /** A response made once and sent as it is: what an idempotent POST saves and replays. */
 export interface Rendered {
@@ -30,6 +30,8 @@ export interface Idempotency {
 /** Saves an idempotent POST's response inside the transaction that makes its change. */
 type Remember = (trx: Transaction<Database>, response: Rendered) => Promise<void>;
 
+/** When what this endpoint answers last changed, as discovery tells its clients. */
+const CHANGESET = '2026-11-26T00:00:00+00:00';
 /** How many POSTs one client may make in a minute. */
 export const POSTS_PER_MINUTE = 60;
 /** The most a list answers with, as most GeoReport servers limit theirs. */
@@ -78,7 +80,8 @@ function domainOf(url: string | null): string | null {
   }
 }
 
-function isOwnedBy(viewer: Open311Viewer, row: { created_by_api_client_id: number | null; organisation_id: number }): boolean {
+/** May this caller read what was written on the request: it sent it, or it is the back office of the council that has it. */
+function mayReadWords(viewer: Open311Viewer, row: { created_by_api_client_id: number | null; organisation_id: number }): boolean {
   return (viewer.clientId !== null && row.created_by_api_client_id === viewer.clientId) || (viewer.organisationId !== null && row.organisation_id === viewer.organisationId);
 }
 
@@ -128,7 +131,7 @@ export function createOpen311Service({ module, keys, repository, clientWorkflow 
     const viewer = viewerOf(client);
     const rows = await repository.requests({ ...filter, viewer, limit: MAX_RESULTS });
     return rows.map((row) => {
-      const detail = isOwnedBy(viewer, row);
+      const detail = mayReadWords(viewer, row);
       return {
         service_request_id: row.reference,
         status: openStatuses.includes(row.status) ? 'open' : 'closed',
@@ -304,7 +307,9 @@ export function createOpen311Service({ module, keys, repository, clientWorkflow 
     dateParameter('updated_datetime', input.updated_datetime);
     const scope = await jurisdiction(input.jurisdiction_id);
     const record = await module.repository.findByReference(input.service_request_id.toUpperCase());
-    if (!record || !organisationIds(scope).includes(record.organisation_id)) throw new Open311Error(404, `There is no request ${input.service_request_id} that we can show you`);
+    // A request the client may not even see is not found; one it may see but not change is 403 (in apply).
+    const visible = record && organisationIds(scope).includes(record.organisation_id) && (record.is_public || clientMayUpdate(client, record));
+    if (!record || !visible) throw new Open311Error(404, `There is no request ${input.service_request_id} that we can show you`);
 
     const responseFor = (updateId: number): Rendered => ({ status: 201, ...open311Document(format, 'service_request_updates', [{ update_id: String(updateId) }]) });
     const updateId = await clientWorkflow.apply(client, record.id, { status: input.status, description: input.description }, remember && ((trx, id) => remember(trx, responseFor(id))));
@@ -316,7 +321,7 @@ export function createOpen311Service({ module, keys, repository, clientWorkflow 
 
     async discovery() {
       const partnershipName = (await repository.partnershipName(config.partnership)) ?? 'the partnership';
-      const changeset = '2026-11-26T00:00:00+00:00';
+      const changeset = CHANGESET;
       return {
         changeset,
         contact: `${partnershipName}: ${config.publicUrl}`,
@@ -433,7 +438,7 @@ export function createOpen311Service({ module, keys, repository, clientWorkflow 
           service_request_id: row.reference,
           status: closedWhy ?? updateStatuses[status],
           updated_datetime: w3cDateTime(row.occurred_at),
-          description: isOwnedBy(viewer, row) ? row.body : null,
+          description: mayReadWords(viewer, row) ? row.body : null,
           media_url: null,
         };
       });

@@ -117,7 +117,8 @@ export function registerCitizenRoutes(app: FastifyInstance, citizens: CitizenSer
 
     scope.get<{ Querystring: Record<string, string> }>(paths.home, async (request, reply) => {
       const details = await citizens.ownDetails(request.actor);
-      return reply.render(`${views}/account.njk`, { ...section, details, notice: Object.keys(request.query)[0] });
+      const accountSections = [{ title: 'Your requests', href: '/account/requests', linkText: 'See your reports and requests and what is happening with them' }];
+      return reply.render(`${views}/account.njk`, { ...section, details, accountSections, notice: Object.keys(request.query)[0] });
     });
 
     scope.get(paths.details, async (request, reply) => {

@@ -2,8 +2,8 @@ import { casePaths } from '../cases/paths.js';
 
 export const mapsPaths = {
   map: casePaths.map,
-  /** Where a resident follows a request; the tracking page asks for the email that goes with it. */
-  track: (reference: string) => `${casePaths.track}?reference=${encodeURIComponent(reference)}`,
+  /** A public request's own tracking page: its status and public updates, for anyone. */
+  track: casePaths.trackCase,
   findYourCouncil: '/find-your-council',
   api: {
     settings: '/api/v1/maps/settings',
