@@ -54,6 +54,7 @@ import { createOutboxRepository } from './modules/notify/repository.js';
 import { registerNotifyRoutes } from './modules/notify/routes.js';
 import { createOutboxService } from './modules/notify/service.js';
 import { registerErrorPages } from './web/error-pages.js';
+import { redactSecrets } from './web/redact.js';
 import { registerRendering } from './web/rendering.js';
 import { createViewEnvironment, govukFrontendRoot } from './web/views.js';
 
@@ -91,7 +92,13 @@ const leafletDist = path.join(path.dirname(createRequire(import.meta.url).resolv
  */
 export async function buildApp({ config, db, clock = () => new Date() }: AppDependencies): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: { level: config.logLevel },
+    logger: {
+      level: config.logLevel,
+      // Keys and one-use tokens travel in some addresses (Open311 clients, emailed links): never log them.
+      serializers: {
+        req: (request) => ({ method: request.method, url: redactSecrets(request.url), remoteAddress: request.ip }),
+      },
+    },
     trustProxy: config.environment === 'production',
   });
 

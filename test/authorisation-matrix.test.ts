@@ -59,6 +59,11 @@ const pages: PageRule[] = [
     allowed: (role, scope) => admin(role) || (['organisation_admin', 'service_manager', 'analyst'].includes(role) && scope !== 'other, no agreement'),
   },
   { name: 'new agreement', method: 'GET', path: () => '/staff/agreements/new', allowed: admin },
+  { name: 'Open311 API keys', method: 'GET', path: () => '/staff/api-keys', allowed: admin },
+  { name: 'case worklist', method: 'GET', path: () => '/staff/cases', allowed: (role) => caseRoles.includes(role) },
+  { name: 'case export', method: 'GET', path: () => '/staff/cases.csv', allowed: (role) => caseRoles.includes(role) },
+  { name: 'open and overdue work', method: 'GET', path: () => '/staff/cases/overview', allowed: (role) => role === 'service_manager' || role === 'organisation_admin' },
+  { name: 'record a contact', method: 'GET', path: () => '/staff/record-a-contact', allowed: (role) => caseRoles.includes(role) },
   {
     name: 'a case',
     method: 'GET',

@@ -1,0 +1,12 @@
+import { describe, expect, it } from 'vitest';
+import { redactSecrets } from './redact.js';
+
+describe('redactSecrets', () => {
+  it('hides API keys and emailed tokens, and nothing else', () => {
+    expect(redactSecrets('/open311/v2/servicerequestupdates.xml?api_key=abc123&start_date=2026-01-01')).toBe(
+      '/open311/v2/servicerequestupdates.xml?api_key=[redacted]&start_date=2026-01-01',
+    );
+    expect(redactSecrets('/account/verify?token=Zx_9-k')).toBe('/account/verify?token=[redacted]');
+    expect(redactSecrets('/services?q=token')).toBe('/services?q=token');
+  });
+});
