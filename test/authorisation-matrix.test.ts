@@ -59,6 +59,8 @@ const pages: PageRule[] = [
     allowed: (role, scope) => admin(role) || (['organisation_admin', 'service_manager', 'analyst'].includes(role) && scope !== 'other, no agreement'),
   },
   { name: 'new agreement', method: 'GET', path: () => '/staff/agreements/new', allowed: admin },
+  { name: 'request types', method: 'GET', path: () => '/staff/request-types', allowed: (role) => ['partnership_admin', 'organisation_admin', 'service_manager'].includes(role) },
+  { name: 'teams', method: 'GET', path: () => '/staff/teams', allowed: (role) => ['partnership_admin', 'organisation_admin', 'service_manager'].includes(role) },
   { name: 'Open311 API keys', method: 'GET', path: () => '/staff/api-keys', allowed: admin },
   { name: 'case worklist', method: 'GET', path: () => '/staff/cases', allowed: (role) => caseRoles.includes(role) },
   { name: 'case export', method: 'GET', path: () => '/staff/cases.csv', allowed: (role) => caseRoles.includes(role) },
