@@ -215,7 +215,8 @@ describeInBrowser('Derbyshire Maps', () => {
     expect(await page.locator('.leaflet-popup').getByRole('link', { name: `Follow ${fixture.shown.binDerby}` }).getAttribute('href')).toBe(`/track/${fixture.shown.binDerby}`);
     await expectAccessible(page, 'map page, a request’s popup open');
     await goesTo(page, `/track/${fixture.shown.binDerby}`, () => page.locator('.leaflet-popup').getByRole('link', { name: `Follow ${fixture.shown.binDerby}` }).click());
-    expect(await heading(page)).toContain(fixture.shown.binDerby);
+    expect(await heading(page)).toBe('Missed bin collection');
+    expect(await textOf(page.locator('main'))).toContain(fixture.shown.binDerby);
     expectCleanLoad(problems);
   }, journeyTimeout);
 

@@ -76,7 +76,6 @@ const staffHomeLinks: StaffHomeLink[] = [
   { href: '/staff/lessons', text: 'Lessons learned', description: 'What has worked and what has not, across every project.' },
   { href: '/staff/agreements', text: 'Data-sharing agreements', description: 'Which organisations may see each other’s records, for what and when.', capability: 'agreements.view' },
   { href: '/staff/request-types', text: 'Request types and teams', description: 'What residents may report to each council, its questions and target, and the teams that receive it.', capability: 'catalogue.manage' },
-  // Shown to all staff: capabilities do not yet cover the case roles (case-policy.ts decides; others get a 403).
   { href: '/staff/cases', text: 'Cases', description: 'Your organisation’s cases: work them, find any case you may see by its reference, export them; managers see open and overdue work per team.', capability: 'cases.work' },
   { href: '/staff/record-a-contact', text: 'Record a contact', description: 'Record a request from phone, face to face, email, an outreach visit or a partner agency.', capability: 'cases.work' },
   // API keys are for partnership administrators, the same people as organisations.manage.
@@ -109,7 +108,8 @@ export async function buildApp({ config, db, clock = () => new Date() }: AppDepe
   const sessions = createSessionService(createSessionRepository(db), clock);
   registerSessions(app, sessions, config.environment === 'production');
 
-  const partnership = await createPartnershipRepository(db).findPartnership(config.partnership);
+  const partnerships = createPartnershipRepository(db);
+  const partnership = await partnerships.findPartnership(config.partnership);
   if (!partnership) throw new Error(`Partnership "${config.partnership}" is not in the database: import its data first`);
   registerRendering(app, createViewEnvironment(), { partnershipName: partnership.name });
 
@@ -120,7 +120,6 @@ export async function buildApp({ config, db, clock = () => new Date() }: AppDepe
 
   const staff = createStaffService({ db, repository: createStaffRepository(db), sessions, clock, publicUrl: config.publicUrl });
   const identityProviders = createIdentityProviders(db);
-  const partnerships = createPartnershipRepository(db);
   registerStaffAuthRoutes(app, staff, identityProviders, config.signInAttemptsPerMinute);
   registerStaffHomeRoutes(app, staffHomeLinks);
   const citizens = createCitizenService({

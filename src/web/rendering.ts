@@ -16,6 +16,7 @@ declare module 'fastify' {
 export function registerRendering(app: FastifyInstance, views: nunjucks.Environment, site: SiteContext): void {
   app.decorateReply('render', function render(this: FastifyReply, template: string, context = {}) {
     const html = views.render(template, {
+      currentSection: sectionOf(this.request.url),
       ...context,
       site,
       actor: this.request.actor,
@@ -25,4 +26,18 @@ export function registerRendering(app: FastifyInstance, views: nunjucks.Environm
     });
     return this.type('text/html; charset=utf-8').send(html);
   });
+}
+
+/** The navigation item a page belongs to, when its route does not say: by the start of its address. */
+function sectionOf(url: string): string | undefined {
+  const sections: [string, string][] = [
+    ['/report', 'report'],
+    ['/track', 'report'],
+    ['/map', 'map'],
+    ['/services', 'services'],
+    ['/find-your-council', 'find-your-council'],
+    ['/account', 'account'],
+    ['/staff', 'staff'],
+  ];
+  return sections.find(([prefix]) => url === prefix || url.startsWith(`${prefix}/`) || url.startsWith(`${prefix}?`))?.[1];
 }
