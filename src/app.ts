@@ -35,21 +35,8 @@ import { createPlacesService } from './modules/places/service.js';
 import { createSessionRepository } from './modules/identity/session-repository.js';
 import { registerSessions } from './modules/identity/session-plugin.js';
 import { createSessionService } from './modules/identity/sessions.js';
-import { createCitizenRepository } from './modules/identity/citizen-repository.js';
-import { registerCitizenRoutes } from './modules/identity/citizen-routes.js';
-import { createCitizenService } from './modules/identity/citizen-service.js';
-import { createOidcClient } from './modules/identity/oidc-client.js';
-import { createIdentityProviders, singleSignOnPaths } from './modules/identity/single-sign-on.js';
-import { createSingleSignOnRepository } from './modules/identity/single-sign-on-repository.js';
-import { registerSingleSignOnRoutes } from './modules/identity/single-sign-on-routes.js';
-import { createSingleSignOnService } from './modules/identity/single-sign-on-service.js';
-import { createSingleSignOnSettings } from './modules/identity/single-sign-on-settings.js';
-import { registerSingleSignOnSettingsRoutes } from './modules/identity/single-sign-on-settings-routes.js';
-import { registerStaffAccountRoutes } from './modules/identity/staff-account-routes.js';
-import { registerStaffAuthRoutes } from './modules/identity/staff-auth-routes.js';
-import { registerStaffHomeRoutes, type StaffHomeLink } from './modules/identity/staff-home-routes.js';
-import { createStaffRepository } from './modules/identity/staff-repository.js';
-import { createStaffService } from './modules/identity/staff-service.js';
+import { registerIdentity } from './modules/identity/module.js';
+import type { StaffHomeLink } from './modules/identity/staff-home-routes.js';
 import { createOutboxRepository } from './modules/notify/repository.js';
 import { registerNotifyRoutes } from './modules/notify/routes.js';
 import { createOutboxService } from './modules/notify/service.js';
@@ -118,51 +105,11 @@ export async function buildApp({ config, db, clock = () => new Date() }: AppDepe
   const places = createPlacesService({ repository: placesRepository, boundaries, partnershipSlug: config.partnership });
   const directory = createDirectoryService(createDirectoryRepository(db), await loadSearchSynonyms());
 
-  const staff = createStaffService({ db, repository: createStaffRepository(db), sessions, clock, publicUrl: config.publicUrl });
-  const identityProviders = createIdentityProviders(db);
-  registerStaffAuthRoutes(app, staff, identityProviders, config.signInAttemptsPerMinute);
-  registerStaffHomeRoutes(app, staffHomeLinks);
-  const citizens = createCitizenService({
-    db,
-    repository: createCitizenRepository(db),
-    sessions,
-    clock,
-    publicUrl: config.publicUrl,
-    partnershipName: partnership.name,
-  });
-  registerCitizenRoutes(app, citizens, {
-    attemptsPerMinute: config.signInAttemptsPerMinute,
-    providerSignInPath: config.citizenOidc ? singleSignOnPaths.citizenStart : undefined,
-  });
-  registerStaffAccountRoutes(app, staff, async (actor) => {
-    const members = await partnerships.listMemberOrganisations(config.partnership);
-    return actor.roles.includes('partnership_admin') ? members : members.filter((member) => member.id === actor.organisationId);
-  });
-
-  const oidc = createOidcClient();
-  const singleSignOn = createSingleSignOnService({
-    db,
-    oidc,
-    identityProviders,
-    repository: createSingleSignOnRepository(db),
-    staffRepository: createStaffRepository(db),
-    sessions,
-    clock,
-    publicUrl: config.publicUrl,
-    citizenProvider: config.citizenOidc,
-  });
-  registerSingleSignOnRoutes(app, singleSignOn, {
-    publicUrl: config.publicUrl,
-    secureCookies: config.environment === 'production',
-    attemptsPerMinute: config.signInAttemptsPerMinute,
-  });
-  registerSingleSignOnSettingsRoutes(
-    app,
-    createSingleSignOnSettings({ db, identityProviders, oidc, clock, publicUrl: config.publicUrl, memberOrganisations: () => partnerships.listMemberOrganisations(config.partnership) }),
-  );
+  const memberOrganisations = () => partnerships.listMemberOrganisations(config.partnership);
+  registerIdentity(app, { db, config, clock, sessions, partnershipName: partnership.name, staffHomeLinks, memberOrganisations });
 
   const audit = createAuditBrowseService({ db, repository: createAuditRepository(db), clock });
-  registerAuditRoutes(app, audit, () => partnerships.listMemberOrganisations(config.partnership));
+  registerAuditRoutes(app, audit, memberOrganisations);
 
   const outbox = createOutboxService({ db, repository: createOutboxRepository(db), clock });
   registerNotifyRoutes(app, outbox, { sending: config.smtpUrl !== undefined });
@@ -179,7 +126,7 @@ export async function buildApp({ config, db, clock = () => new Date() }: AppDepe
     places,
     agreements: activeAgreements,
     referencePrefix: partnership.reference_prefix,
-    memberOrganisationIds: async () => (await partnerships.listMemberOrganisations(config.partnership)).map((member) => member.id),
+    memberOrganisationIds: async () => (await memberOrganisations()).map((member) => member.id),
   });
   registerCases(app, casesModule);
 

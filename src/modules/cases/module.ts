@@ -45,6 +45,4 @@ export function registerCases(app: FastifyInstance, module: CasesModule): void {
   registerCitizenCasePages(app, module);
   registerOpen311(app, module);
   registerCatalogueAdminRoutes(app, module);
-  void app;
-  void module;
 }
