@@ -4,7 +4,7 @@ import { TEST_PASSWORD, createStaff, organisationId } from '../test/support/acco
 import { journeyTimeout, useBrowserApp } from './support/app.js';
 import { describeInBrowser } from './support/browser.js';
 import { expectAccessible, saveScreenshot, watchForProblems, type PageProblems } from './support/checks.js';
-import { expectErrorSummaryMovesFocus, focused, heading, mainText, textOf } from './support/pages.js';
+import { expectErrorSummaryMovesFocus, focused, heading, mainText, textOf, loads, signInAsStaff } from './support/pages.js';
 
 function expectCleanLoad(problems: PageProblems): void {
   expect(problems.cspViolations, 'Content Security Policy violations').toEqual([]);
@@ -12,10 +12,6 @@ function expectCleanLoad(problems: PageProblems): void {
   expect(problems.pageErrors, 'uncaught script errors').toEqual([]);
 }
 
-/** Does something that loads a new page and waits for it (a form post ends on another address after its redirect). */
-async function loads(page: Page, action: () => Promise<unknown>): Promise<void> {
-  await Promise.all([page.waitForEvent('load'), action()]);
-}
 
 describeInBrowser('Administrators editing the request-type catalogue', () => {
   const shirehall = useBrowserApp();
@@ -23,11 +19,7 @@ describeInBrowser('Administrators editing the request-type catalogue', () => {
   async function signInAsCountyAdministrator(page: Page): Promise<void> {
     const { db } = shirehall.database;
     const staff = await createStaff(db, { organisationId: await organisationId(db, 'E10000007'), roles: ['organisation_admin'] });
-    await page.goto('/staff/sign-in?next=%2Fstaff');
-    await page.getByRole('textbox', { name: 'Email address' }).fill(staff.email);
-    await page.getByLabel('Password', { exact: true }).fill(TEST_PASSWORD);
-    await loads(page, () => page.getByRole('button', { name: 'Sign in' }).click());
-    expect(new URL(page.url()).pathname).toBe('/staff');
+    await signInAsStaff(page, staff.email, TEST_PASSWORD);
   }
 
   /** Staff home → request types → change a target (an error first) → its questions: add (an error first), move, remove. */

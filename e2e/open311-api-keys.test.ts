@@ -5,7 +5,7 @@ import { missedBin, postForm } from '../test/support/open311.js';
 import { journeyTimeout, useBrowserApp } from './support/app.js';
 import { describeInBrowser } from './support/browser.js';
 import { expectAccessible, watchForProblems, type PageProblems } from './support/checks.js';
-import { expectErrorSummaryMovesFocus, focused, heading, mainText, textOf } from './support/pages.js';
+import { expectErrorSummaryMovesFocus, focused, heading, mainText, textOf, loads, signInAsStaff } from './support/pages.js';
 
 function expectCleanLoad(problems: PageProblems): void {
   expect(problems.cspViolations, 'Content Security Policy violations').toEqual([]);
@@ -13,10 +13,6 @@ function expectCleanLoad(problems: PageProblems): void {
   expect(problems.pageErrors, 'uncaught script errors').toEqual([]);
 }
 
-/** Does something that loads a new page and waits for it (a form post may end on another address after its redirect). */
-async function loads(page: Page, action: () => Promise<unknown>): Promise<void> {
-  await Promise.all([page.waitForEvent('load'), action()]);
-}
 
 describeInBrowser('Partnership administrators issuing and revoking Open311 API keys', () => {
   const shirehall = useBrowserApp();
@@ -24,11 +20,7 @@ describeInBrowser('Partnership administrators issuing and revoking Open311 API k
   async function signInAsPartnershipAdministrator(page: Page): Promise<void> {
     const { db } = shirehall.database;
     const staff = await createStaff(db, { organisationId: await organisationId(db, 'E10000007'), roles: ['partnership_admin'] });
-    await page.goto('/staff/sign-in?next=%2Fstaff');
-    await page.getByRole('textbox', { name: 'Email address' }).fill(staff.email);
-    await page.getByLabel('Password', { exact: true }).fill(TEST_PASSWORD);
-    await loads(page, () => page.getByRole('button', { name: 'Sign in' }).click());
-    expect(new URL(page.url()).pathname).toBe('/staff');
+    await signInAsStaff(page, staff.email, TEST_PASSWORD);
   }
 
   /** Staff home → API keys → issue one (a missing name first) → the key, once → it works → revoke it, after asking. */

@@ -6,28 +6,18 @@ import { casesServices } from '../test/support/cases.js';
 import { journeyTimeout, useBrowserApp } from './support/app.js';
 import { describeInBrowser } from './support/browser.js';
 import { expectAccessible, saveScreenshot, watchForProblems, type PageProblems } from './support/checks.js';
-import { expectErrorSummaryMovesFocus, focused, heading, mainText, textOf } from './support/pages.js';
+import { expectErrorSummaryMovesFocus, focused, heading, mainText, textOf, loads, signInAsStaff } from './support/pages.js';
 
 function expectCleanLoad(problems: PageProblems): void {
   expect(problems.cspViolations, 'Content Security Policy violations').toEqual([]);
   expect(problems.pageErrors, 'uncaught script errors').toEqual([]);
 }
 
-/** Does something that loads a new page and waits for it (a form post ends on another address after its redirect). */
-async function loads(page: Page, action: () => Promise<unknown>): Promise<void> {
-  await Promise.all([page.waitForEvent('load'), action()]);
-}
 
 describeInBrowser('Staff working cases', () => {
   const shirehall = useBrowserApp();
 
-  async function signIn(page: Page, email: string, next: string): Promise<void> {
-    await page.goto(`/staff/sign-in?next=${encodeURIComponent(next)}`);
-    await page.getByRole('textbox', { name: 'Email address' }).fill(email);
-    await page.getByLabel('Password', { exact: true }).fill(TEST_PASSWORD);
-    await loads(page, () => page.getByRole('button', { name: 'Sign in' }).click());
-    expect(new URL(page.url()).pathname).toBe(next);
-  }
+  const signIn = (page: Page, email: string, next: string) => signInAsStaff(page, email, TEST_PASSWORD, next);
 
   /** A resident's missed bin in Derbyshire Dales, reported online, and an officer of the Dales to work it. */
   async function caseAndOfficer(description: string) {

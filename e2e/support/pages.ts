@@ -80,3 +80,17 @@ export async function expectErrorSummaryMovesFocus(page: Page, fieldId = 'postco
   await page.locator('.govuk-error-summary').getByRole('link').click();
   expect(await focused(page)).toBe(fieldId);
 }
+
+/** Does something that loads a new page and waits for it (a form post ends on another address after its redirect). */
+export async function loads(page: Page, action: () => Promise<unknown>): Promise<void> {
+  await Promise.all([page.waitForEvent('load'), action()]);
+}
+
+/** Signs in at the staff sign-in page as a person would, and checks it lands on `next`. */
+export async function signInAsStaff(page: Page, email: string, password: string, next = '/staff'): Promise<void> {
+  await page.goto(`/staff/sign-in?next=${encodeURIComponent(next)}`);
+  await page.getByRole('textbox', { name: 'Email address' }).fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await loads(page, () => page.getByRole('button', { name: 'Sign in' }).click());
+  expect(new URL(page.url()).pathname).toBe(next);
+}
