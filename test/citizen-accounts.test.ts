@@ -30,6 +30,28 @@ describe('citizen accounts', () => {
     expect(account.body).toContain('01629 580000');
   });
 
+  it('brings someone who made an account partway through a report back to it, signed in', async () => {
+    const client = new TestClient(context.app);
+    const form = await client.get('/account/register?next=%2Freport%2Fabout-you');
+    expect(form.body).toContain('name="next" value="/report/about-you"');
+    await client.post('/account/register', { name: 'Mid Report', email: 'midreport@example.com', password, confirmPassword: password, next: '/report/about-you' }, '/account/register?next=%2Freport%2Fabout-you');
+    const email = await latestEmailTo(context.database.db, 'midreport@example.com');
+    const link = linkIn(email!.body_text, '/account/verify?token=');
+    expect(link).toContain('&next=%2Freport%2Fabout-you');
+    const verified = await client.get(link);
+    expect(verified.headers.location).toBe('/report/about-you');
+  });
+
+  it('never sends anyone to another site after confirming', async () => {
+    const client = new TestClient(context.app);
+    await client.post('/account/register', { name: 'Evil Next', email: 'evilnext@example.com', password, confirmPassword: password, next: '//evil.example/' });
+    const email = await latestEmailTo(context.database.db, 'evilnext@example.com');
+    const link = linkIn(email!.body_text, '/account/verify?token=');
+    expect(link).not.toContain('next=');
+    const verified = await client.get(`${link}&next=${encodeURIComponent('https://evil.example/')}`);
+    expect(verified.headers.location).toBe('/account?verified');
+  });
+
   it('will not sign in before the email is confirmed, and sends a fresh link', async () => {
     const { client } = await register('unconfirmed@example.com');
     const response = await client.post('/account/sign-in', { email: 'unconfirmed@example.com', password });

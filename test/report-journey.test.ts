@@ -372,7 +372,7 @@ describe('about you, checking and sending', () => {
     const { client: anonymousClient } = await journey({ postcode: 'DE4 3AG', answers: potholeAnswers }, guestAbout);
     const about = await anonymousClient.get('/report/about-you');
     expect(about.body).toContain('href="/account/sign-in?next=%2Freport%2Fabout-you"');
-    expect(about.body).toContain('href="/account/register"');
+    expect(about.body).toContain('href="/account/register?next=%2Freport%2Fabout-you"');
 
     const client = await citizenClient('cy.citizen@example.com');
     const { questions } = await journey({ postcode: 'DE4 3AG', answers: potholeAnswers }, client);

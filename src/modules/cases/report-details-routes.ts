@@ -77,7 +77,7 @@ export function registerReportDetailRoutes(app: FastifyInstance, module: CasesMo
       typeName: draft.routed!.typeName,
       allowsAnonymous: draft.routed!.allowsAnonymous,
       signInHref: `${identityPaths.citizen.signIn}?next=${encodeURIComponent(returnTo)}`,
-      registerHref: identityPaths.citizen.register,
+      registerHref: `${identityPaths.citizen.register}?next=${encodeURIComponent(returnTo)}`,
       change,
       backLink: back(change, casePaths.reportStep.questions),
     };

@@ -19,15 +19,17 @@ export function registerCitizenRoutes(app: FastifyInstance, citizens: CitizenSer
   const limited = { config: { rateLimit: { max: options.attemptsPerMinute, timeWindow: '1 minute' } } };
   const section = { currentSection: 'account', forgotPasswordPath: paths.forgotPassword };
 
-  app.get(paths.register, async (_request, reply) => reply.render(`${views}/register.njk`, section));
+  app.get<{ Querystring: { next?: string } }>(paths.register, async (request, reply) =>
+    reply.render(`${views}/register.njk`, { ...section, next: safeReturnPath(request.query.next, '') }),
+  );
 
   app.post<{ Body: Record<string, string> }>(paths.register, limited, async (request, reply) => {
     const form = citizenRegistrationSchema.safeParse(request.body);
     if (!form.success) {
       const values = { name: request.body.name, email: request.body.email, phone: request.body.phone };
-      return reply.code(400).render(`${views}/register.njk`, { ...section, values, errors: formErrorsFrom(form.error) });
+      return reply.code(400).render(`${views}/register.njk`, { ...section, values, next: safeReturnPath(request.body.next, ''), errors: formErrorsFrom(form.error) });
     }
-    await citizens.register(form.data);
+    await citizens.register(form.data, safeReturnPath(request.body.next, '') || undefined);
     return reply.redirect(`${paths.registered}?email=${encodeURIComponent(form.data.email)}`, 303);
   });
 
@@ -35,11 +37,11 @@ export function registerCitizenRoutes(app: FastifyInstance, citizens: CitizenSer
     reply.render(`${views}/check-your-email.njk`, { ...section, email: request.query.email ?? 'your email address' }),
   );
 
-  app.get<{ Querystring: { token?: string } }>(paths.verify, async (request, reply) => {
+  app.get<{ Querystring: { token?: string; next?: string } }>(paths.verify, async (request, reply) => {
     const citizenId = await citizens.verifyEmail(request.query.token ?? '');
     if (citizenId === undefined) return reply.code(410).render(`${views}/verification-expired.njk`, section);
     await reply.startSession({ kind: 'citizen', citizenId });
-    return reply.redirect(`${paths.home}?verified`, 303);
+    return reply.redirect(safeReturnPath(request.query.next, `${paths.home}?verified`), 303);
   });
 
   app.get<{ Querystring: { next?: string; signedOut?: string; reset?: string } }>(paths.signIn, async (request, reply) => {

@@ -34,13 +34,15 @@ export interface CitizenServiceDependencies {
 
 /** One account for a resident across every partner: register, verify the email, sign in, keep details. */
 export function createCitizenService({ db, repository, sessions, clock, publicUrl, partnershipName }: CitizenServiceDependencies) {
-  async function sendVerification(executor: Kysely<Database>, citizen: { id: number; email: string; name: string }) {
+  /** `next`: where to take the resident once confirmed (back into a report they had started). */
+  async function sendVerification(executor: Kysely<Database>, citizen: { id: number; email: string; name: string }, next?: string) {
     const expires = new Date(clock().getTime() + VERIFICATION_DAYS * 86_400_000);
     const token = await issueAccountToken(executor, 'email_verification', { citizenId: citizen.id }, expires);
+    const link = `${publicUrl}/account/verify?token=${token}${next ? `&next=${encodeURIComponent(next)}` : ''}`;
     await queueEmail(executor, {
       to: citizen.email,
       subject: `Confirm your email address for your ${partnershipName} account`,
-      body: `Dear ${citizen.name},\n\nConfirm your email address to finish making your account. The link works for ${VERIFICATION_DAYS} days:\n\n${publicUrl}/account/verify?token=${token}\n\nIf you did not make an account, ignore this email.\n`,
+      body: `Dear ${citizen.name},\n\nConfirm your email address to finish making your account. The link works for ${VERIFICATION_DAYS} days:\n\n${link}\n\nIf you did not make an account, ignore this email.\n`,
     });
   }
 
@@ -50,7 +52,7 @@ export function createCitizenService({ db, repository, sessions, clock, publicUr
      * account gets an email saying so, and the page says the same either way, so nobody can find
      * out who has an account by trying addresses.
      */
-    async register(input: { email: string; name: string; phone: string | null; password: string }): Promise<RegisterResult> {
+    async register(input: { email: string; name: string; phone: string | null; password: string }, next?: string): Promise<RegisterResult> {
       const passwordHash = await hashPassword(input.password);
       const existing = await repository.findByEmail(input.email);
       return db.transaction().execute(async (trx) => {
@@ -63,7 +65,7 @@ export function createCitizenService({ db, repository, sessions, clock, publicUr
           return { outcome: 'email-taken' as const };
         }
         const id = await repository.insert(trx, { email: input.email, name: input.name, phone: input.phone, password_hash: passwordHash });
-        await sendVerification(trx, { id, email: input.email, name: input.name });
+        await sendVerification(trx, { id, email: input.email, name: input.name }, next);
         await recordAudit(trx, { actor: { kind: 'system', label: 'citizen registration' }, action: 'create', recordType: 'citizen', recordId: id }, clock());
         return { outcome: 'registered' as const };
       });
