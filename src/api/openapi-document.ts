@@ -16,6 +16,23 @@ const council = {
   },
 };
 
+/** A GeoJSON FeatureCollection whose features have these properties and this geometry. */
+const featureCollection = (idDescription: string, properties: object, geometry: object) => ({
+  type: 'object',
+  required: ['type', 'features'],
+  properties: {
+    type: { const: 'FeatureCollection' },
+    features: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['type', 'id', 'properties', 'geometry'],
+        properties: { type: { const: 'Feature' }, id: { type: 'string', description: idDescription }, properties, geometry },
+      },
+    },
+  },
+});
+
 const pointParameters = [
   { name: 'lat', in: 'query', required: true, schema: { type: 'number', minimum: -90, maximum: 90 }, description: 'Latitude, WGS84 degrees' },
   { name: 'lng', in: 'query', required: true, schema: { type: 'number', minimum: -180, maximum: 180 }, description: 'Longitude, WGS84 degrees' },
@@ -240,66 +257,36 @@ export const openApiDocument = {
           },
         },
       },
-      BoundaryCollection: {
-        type: 'object',
-        required: ['type', 'features'],
-        properties: {
-          type: { const: 'FeatureCollection' },
-          features: {
-            type: 'array',
-            items: {
-              type: 'object',
-              required: ['type', 'id', 'properties', 'geometry'],
-              properties: {
-                type: { const: 'Feature' },
-                id: { type: 'string', description: 'The GSS code' },
-                properties: {
-                  type: 'object',
-                  required: ['gss', 'name', 'tier'],
-                  properties: { gss: { type: 'string' }, name: { type: 'string' }, tier: { type: 'string', enum: ['county', 'district', 'unitary'] } },
-                },
-                geometry: { type: 'object', description: 'A GeoJSON Polygon or MultiPolygon', required: ['type', 'coordinates'], properties: { type: { type: 'string', enum: ['Polygon', 'MultiPolygon'] } } },
-              },
-            },
+      BoundaryCollection: featureCollection(
+        'The GSS code',
+        {
+          type: 'object',
+          required: ['gss', 'name', 'tier'],
+          properties: { gss: { type: 'string' }, name: { type: 'string' }, tier: { type: 'string', enum: ['county', 'district', 'unitary'] } },
+        },
+        { type: 'object', description: 'A GeoJSON Polygon or MultiPolygon', required: ['type', 'coordinates'], properties: { type: { type: 'string', enum: ['Polygon', 'MultiPolygon'] } } },
+      ),
+      RequestCollection: featureCollection(
+        'The reference',
+        {
+          type: 'object',
+          required: ['reference', 'serviceCode', 'typeName', 'status', 'statusText', 'createdOn', 'trackUrl'],
+          properties: {
+            reference: { type: 'string', examples: ['DBY-2026-000123'] },
+            serviceCode: { type: 'string', examples: ['pothole'] },
+            typeName: { type: 'string', examples: ['Pothole'] },
+            status: { type: 'string', enum: ['open', 'acknowledged', 'in_progress'] },
+            statusText: { type: 'string', examples: ['In progress'] },
+            createdOn: { type: 'string', format: 'date', description: 'The day it was reported, in England' },
+            trackUrl: { type: 'string', description: 'Its public tracking page: status and public updates', examples: ['/track/DBY-2026-000123'] },
           },
         },
-      },
-      RequestCollection: {
-        type: 'object',
-        required: ['type', 'features'],
-        properties: {
-          type: { const: 'FeatureCollection' },
-          features: {
-            type: 'array',
-            items: {
-              type: 'object',
-              required: ['type', 'id', 'properties', 'geometry'],
-              properties: {
-                type: { const: 'Feature' },
-                id: { type: 'string', description: 'The reference' },
-                properties: {
-                  type: 'object',
-                  required: ['reference', 'serviceCode', 'typeName', 'status', 'statusText', 'createdOn', 'trackUrl'],
-                  properties: {
-                    reference: { type: 'string', examples: ['DBY-2026-000123'] },
-                    serviceCode: { type: 'string', examples: ['pothole'] },
-                    typeName: { type: 'string', examples: ['Pothole'] },
-                    status: { type: 'string', enum: ['open', 'acknowledged', 'in_progress'] },
-                    statusText: { type: 'string', examples: ['In progress'] },
-                    createdOn: { type: 'string', format: 'date', description: 'The day it was reported, in England' },
-                    trackUrl: { type: 'string', description: 'Its public tracking page: status and public updates', examples: ['/track/DBY-2026-000123'] },
-                  },
-                },
-                geometry: {
-                  type: 'object',
-                  required: ['type', 'coordinates'],
-                  properties: { type: { const: 'Point' }, coordinates: { type: 'array', items: { type: 'number' }, description: '[longitude, latitude], 4 decimal places' } },
-                },
-              },
-            },
-          },
+        {
+          type: 'object',
+          required: ['type', 'coordinates'],
+          properties: { type: { const: 'Point' }, coordinates: { type: 'array', items: { type: 'number' }, description: '[longitude, latitude], 4 decimal places' } },
         },
-      },
+      ),
       Health: {
         type: 'object',
         required: ['status', 'database'],

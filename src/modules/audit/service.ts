@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { AuditActorType, Database } from '../../db/schema.js';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import type { AuditLogTable, Database } from '../../db/schema.js';
 import { actorLabel, type Actor } from '../identity/actor.js';
 
 export interface AuditEvent {
@@ -17,19 +17,8 @@ export const GENESIS_HASH = '0'.repeat(64);
 // Serialises appends across processes, so each entry chains to the one truly before it.
 const AUDIT_CHAIN_LOCK = 7_341_001;
 
-interface ChainedFields {
-  occurred_at: Date;
-  actor_type: AuditActorType;
-  actor_id: number | null;
-  actor_label: string;
-  organisation_id: number | null;
-  action: string;
-  record_type: string;
-  record_id: string | null;
-  detail: unknown;
-  ip_address: string | null;
-  previous_hash: string;
-}
+/** Every field the hash covers: the entry as stored, but for its id and its own hash. */
+type ChainedFields = Omit<Selectable<AuditLogTable>, 'id' | 'hash'>;
 
 /** The hash of an entry: SHA-256 over its fields, in a fixed order, and the previous entry's hash. */
 export function entryHash(entry: ChainedFields): string {

@@ -1,48 +1,10 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { CaseEventKind, CaseStatus, Channel, ClosureReason, Database } from '../../db/schema.js';
+import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
+import type { CaseEventsTable, CasesTable, CaseStatus, ClosureReason, Database } from '../../db/schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-export interface NewCase {
-  reference: string;
-  request_type_id: number;
-  organisation_id: number;
-  team_id: number;
-  status: CaseStatus;
-  channel: Channel;
-  description: string;
-  answers: string;
-  latitude: number;
-  longitude: number;
-  postcode: string | null;
-  location_description: string;
-  citizen_id: number | null;
-  contact_name: string | null;
-  contact_email: string | null;
-  contact_phone: string | null;
-  is_public: boolean;
-  due_on: string;
-  created_by_staff_id: number | null;
-  recorded_by_organisation_id: number | null;
-  created_by_api_client_id: number | null;
-  created_at: Date;
-  updated_at: Date;
-}
-
-export interface NewCaseEvent {
-  case_id: number;
-  occurred_at: Date;
-  kind: CaseEventKind;
-  is_public: boolean;
-  body?: string;
-  from_status?: CaseStatus | null;
-  to_status?: CaseStatus | null;
-  from_organisation_id?: number | null;
-  to_organisation_id?: number | null;
-  staff_id?: number | null;
-  organisation_id: number | null;
-  channel: Channel;
-}
+export type NewCase = Insertable<CasesTable>;
+export type NewCaseEvent = Insertable<CaseEventsTable>;
 
 export interface WorklistFilters {
   organisationIds: number[];
