@@ -5,7 +5,6 @@ import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import csrfProtection from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -43,6 +42,7 @@ import { createOutboxService } from './modules/notify/service.js';
 import { registerErrorPages } from './web/error-pages.js';
 import { redactSecrets } from './web/redact.js';
 import { registerRendering } from './web/rendering.js';
+import { registerSecurityHeaders } from './web/security-headers.js';
 import { createViewEnvironment, govukFrontendRoot } from './web/views.js';
 
 export interface AppDependencies {
@@ -98,7 +98,7 @@ export async function buildApp({ config, db, clock = () => new Date() }: AppDepe
   const partnerships = createPartnershipRepository(db);
   const partnership = await partnerships.findPartnership(config.partnership);
   if (!partnership) throw new Error(`Partnership "${config.partnership}" is not in the database: import its data first`);
-  registerRendering(app, createViewEnvironment(), { partnershipName: partnership.name });
+  registerRendering(app, createViewEnvironment({ reloadTemplates: config.reloadTemplates }), { partnershipName: partnership.name });
 
   const placesRepository = createPlacesRepository(db);
   const boundaries = buildBoundaryIndex(await placesRepository.listBoundaries());
@@ -117,7 +117,7 @@ export async function buildApp({ config, db, clock = () => new Date() }: AppDepe
   // The sharing rule: every module that shows one organisation's records to another is handed this.
   const activeAgreements = createActiveAgreementFinder(db);
   provideSharingRule(app, activeAgreements);
-  registerPartnershipRoutes(app, createPartnershipServices({ db, clock, ownPartnership: config.partnership }));
+  registerPartnershipRoutes(app, createPartnershipServices({ db, clock, ownPartnership: config.partnership, onMembersChanged: places.membersChanged }));
 
   const casesModule = createCasesModule({
     db,
@@ -142,23 +142,7 @@ export async function buildApp({ config, db, clock = () => new Date() }: AppDepe
 
 async function registerSecurity(app: FastifyInstance, config: Config): Promise<void> {
   const production = config.environment === 'production';
-  await app.register(helmet, {
-    enableCSPNonces: true,
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        // Map tiles come from the configured tile server, if there is one, and from nowhere else.
-        imgSrc: ["'self'", 'data:', ...(config.mapTiles ? [config.mapTiles.cspSource] : [])],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        // Browsers would rewrite http://localhost to https during development.
-        upgradeInsecureRequests: production ? [] : null,
-      },
-    },
-    strictTransportSecurity: production,
-  });
+  registerSecurityHeaders(app, { production, imageSources: config.mapTiles ? [config.mapTiles.cspSource] : [] });
   await app.register(rateLimit, { max: config.rateLimitPerMinute, timeWindow: '1 minute' });
   await app.register(cookie, { secret: config.sessionSecret });
   await app.register(csrfProtection, {

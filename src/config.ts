@@ -39,6 +39,8 @@ const environmentSchema = z.object({
     .refine((url) => ['{z}', '{x}', '{y}'].every((part) => url.includes(part)), 'MAP_TILE_URL must have {z}, {x} and {y} in it')
     .optional(),
   MAP_TILE_ATTRIBUTION: z.string().default(''),
+  // Reload templates from disk on every request, while editing them. Off by default, always off in production.
+  RELOAD_TEMPLATES: z.enum(['true', 'false']).default('false'),
 });
 
 export type Config = {
@@ -57,6 +59,7 @@ export type Config = {
   rateLimitPerMinute: number;
   signInAttemptsPerMinute: number;
   logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
+  reloadTemplates: boolean;
   /** The map tile layer, if any; `cspSource` is what the Content Security Policy lets images load from. */
   mapTiles: { url: string; attribution: string; cspSource: string } | undefined;
 };
@@ -93,6 +96,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     signInAttemptsPerMinute: env.SIGN_IN_ATTEMPTS_PER_MINUTE,
     logLevel: env.LOG_LEVEL,
+    reloadTemplates: env.RELOAD_TEMPLATES === 'true' && env.NODE_ENV !== 'production',
     mapTiles: env.MAP_TILE_URL ? { url: env.MAP_TILE_URL, attribution: env.MAP_TILE_ATTRIBUTION, cspSource: tileCspSource(env.MAP_TILE_URL) } : undefined,
   };
 }

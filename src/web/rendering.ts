@@ -20,7 +20,7 @@ export function registerRendering(app: FastifyInstance, views: nunjucks.Environm
       ...context,
       site,
       actor: this.request.actor,
-      cspNonce: this.cspNonce?.script,
+      cspNonce: this.cspNonce.script,
       // Every page may hold a form; the token pairs with the signed secret cookie it sets.
       csrfToken: this.generateCsrf(),
     });
@@ -29,15 +29,16 @@ export function registerRendering(app: FastifyInstance, views: nunjucks.Environm
 }
 
 /** The navigation item a page belongs to, when its route does not say: by the start of its address. */
+const sections: [string, string][] = [
+  ['/report', 'report'],
+  ['/track', 'report'],
+  ['/map', 'map'],
+  ['/services', 'services'],
+  ['/find-your-council', 'find-your-council'],
+  ['/account', 'account'],
+  ['/staff', 'staff'],
+];
+
 function sectionOf(url: string): string | undefined {
-  const sections: [string, string][] = [
-    ['/report', 'report'],
-    ['/track', 'report'],
-    ['/map', 'map'],
-    ['/services', 'services'],
-    ['/find-your-council', 'find-your-council'],
-    ['/account', 'account'],
-    ['/staff', 'staff'],
-  ];
   return sections.find(([prefix]) => url === prefix || url.startsWith(`${prefix}/`) || url.startsWith(`${prefix}?`))?.[1];
 }

@@ -1,5 +1,6 @@
 import type { Transaction } from 'kysely';
-import { addWorkingDays, dayInEngland } from '../../modules/cases/working-days.js';
+import { addWorkingDays } from '../../modules/cases/working-days.js';
+import { dayInEngland } from '../../shared/dates.js';
 import type { CaseStatus, Channel, Database } from '../schema.js';
 
 /** A small deterministic generator, so every newcomer's demo has the same cases. */

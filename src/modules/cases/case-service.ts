@@ -12,7 +12,8 @@ import { caseEmails } from './case-emails.js';
 import type { CaseRecord, CaseRepository } from './case-repository.js';
 import type { CatalogueService } from './catalogue-service.js';
 import { boxAround, metresBetween } from './distance.js';
-import { addWorkingDays, dayInEngland } from './working-days.js';
+import { dayInEngland } from '../../shared/dates.js';
+import { addWorkingDays } from './working-days.js';
 import { casePaths } from './paths.js';
 
 export const NEARBY_METRES = 250;

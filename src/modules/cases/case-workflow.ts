@@ -10,7 +10,8 @@ import type { CaseRecord, CaseRepository } from './case-repository.js';
 import type { CaseService } from './case-service.js';
 import type { CatalogueService } from './catalogue-service.js';
 import { casePaths } from './paths.js';
-import { addWorkingDays, dayInEngland } from './working-days.js';
+import { dayInEngland } from '../../shared/dates.js';
+import { addWorkingDays } from './working-days.js';
 
 /** Where each status may go next. A closed case is reopened, not edited. */
 const transitions: Record<CaseStatus, CaseStatus[]> = {

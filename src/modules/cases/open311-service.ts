@@ -1,6 +1,6 @@
 import type { Transaction } from 'kysely';
 import type { CaseStatus, ClosureReason, Database } from '../../db/schema.js';
-import { formatDay } from '../../web/views.js';
+import { formatDay } from '../../shared/dates.js';
 import { recordAudit } from '../audit/service.js';
 import { anonymous } from '../identity/actor.js';
 import { NotFoundError } from '../identity/policy.js';

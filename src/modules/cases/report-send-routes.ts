@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FormErrors } from '../../web/form-errors.js';
-import { formatDay } from '../../web/views.js';
+import { formatDay } from '../../shared/dates.js';
 import type { Actor } from '../identity/actor.js';
 import { checkAnswers } from './answers.js';
 import type { NewRequest, SubmitResult } from './case-service.js';

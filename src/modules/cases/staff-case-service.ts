@@ -9,7 +9,7 @@ import type { CaseWorkflow } from './case-workflow.js';
 import type { CatalogueService } from './catalogue-service.js';
 import type { StaffCaseRepository } from './staff-case-repository.js';
 import { isOverdue, visibleTimeline } from './staff-presenters.js';
-import { dayInEngland } from './working-days.js';
+import { dayInEngland } from '../../shared/dates.js';
 import type { WorklistRepository } from './worklist-repository.js';
 
 /** Who a case may be assigned to: the roles that work a case their organisation owns. */

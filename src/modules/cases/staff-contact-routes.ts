@@ -8,7 +8,7 @@ import { casePaths } from './paths.js';
 import { answersFrom, contactDetailsSchema, contactStartSchema, parseConsent, type ContactStart } from './staff-contact-schemas.js';
 import type { ContactRouting, StaffContactService } from './staff-contact-service.js';
 import { channelNames, recordingChannels, statusNames } from './staff-presenters.js';
-import { dayInEngland } from './working-days.js';
+import { dayInEngland } from '../../shared/dates.js';
 
 const views = 'cases/views/staff';
 const paths = casePaths.staff;

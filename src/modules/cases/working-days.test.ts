@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addWorkingDays, dayInEngland, isWorkingDay } from './working-days.js';
+import { addWorkingDays, isWorkingDay } from './working-days.js';
 
 const holidays = new Set(['2026-12-25', '2026-12-28', '2027-01-01', '2026-08-31']);
 
@@ -23,12 +23,5 @@ describe('addWorkingDays', () => {
     expect(isWorkingDay('2026-11-26', holidays)).toBe(true);
     expect(isWorkingDay('2026-11-28', holidays)).toBe(false);
     expect(isWorkingDay('2026-12-25', holidays)).toBe(false);
-  });
-});
-
-describe('dayInEngland', () => {
-  it('uses UK time, not UTC', () => {
-    expect(dayInEngland(new Date('2026-05-31T23:30:00Z'))).toBe('2026-06-01'); // 00:30 BST
-    expect(dayInEngland(new Date('2026-12-31T23:30:00Z'))).toBe('2026-12-31'); // GMT in winter
   });
 });

@@ -24,10 +24,3 @@ export function addWorkingDays(start: string, count: number, bankHolidays: Reado
   }
   return day;
 }
-
-/** The calendar day in England of an instant: a report at 00:30 BST on 1 June is made on 1 June. */
-export function dayInEngland(instant: Date): string {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(instant);
-  const part = (type: string) => parts.find((item) => item.type === type)?.value ?? '';
-  return `${part('year')}-${part('month')}-${part('day')}`;
-}

@@ -11,7 +11,7 @@ import type { CaseRepository } from './case-repository.js';
 import type { CaseService } from './case-service.js';
 import type { CatalogueService } from './catalogue-service.js';
 import { channelNames, closureReasonNames, isOverdue, statusNames } from './staff-presenters.js';
-import { dayInEngland } from './working-days.js';
+import { dayInEngland } from '../../shared/dates.js';
 import type { WorklistRepository, WorklistRow, WorklistSelection } from './worklist-repository.js';
 import type { Whose, WorklistFilters } from './worklist-schemas.js';
 

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { formatTime } from '../../shared/dates.js';
 import { fieldError, formErrorsFrom } from '../../web/form-errors.js';
 import { safeReturnPath } from '../../web/redirects.js';
 import { identityPaths } from './paths.js';
@@ -11,10 +12,6 @@ const views = 'identity/views/staff';
 const passwordViews = 'identity/views/password';
 const passwordContext = { forgotPasswordPath: paths.forgotPassword };
 
-
-function formatTime(date: Date): string {
-  return date.toLocaleTimeString('en-GB', { hour: 'numeric', minute: '2-digit', timeZone: 'Europe/London' });
-}
 
 export function registerStaffAuthRoutes(app: FastifyInstance, staff: StaffService, identityProviders: IdentityProviders, attemptsPerMinute: number): void {
   // A few tries a minute from one address, on top of the per-account lockout.

@@ -1,4 +1,4 @@
-import { dayInEngland } from '../cases/working-days.js';
+import { dayInEngland } from '../../shared/dates.js';
 import type { AreaGeometry } from '../places/geometry.js';
 import { mapsPaths } from './paths.js';
 import type { MemberBoundary, PublicRequestRow } from './repository.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { dayInEngland } from '../../shared/dates.js';
 
 /**
  * GOV.UK date inputs post three fields: `<name>-day`, `<name>-month`, `<name>-year`. These helpers
@@ -75,6 +76,4 @@ function dateField(name: string, missing: string | null) {
 }
 
 /** Today's date in the UK, 'YYYY-MM-DD': agreements run from and to UK calendar days. */
-export function ukDate(moment: Date): string {
-  return moment.toLocaleDateString('en-CA', { timeZone: 'Europe/London' });
-}
+export const ukDate = dayInEngland;

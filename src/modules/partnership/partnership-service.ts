@@ -20,10 +20,12 @@ interface Dependencies {
   clock: () => Date;
   /** The slug of the partnership this installation serves: its councils stay members. */
   ownPartnership: string;
+  /** Told after a member joins or leaves, so what holds a copy of the members (routing) can drop it. */
+  onMembersChanged?: () => void;
 }
 
 /** Partnerships and their members: every member of staff may look; partnership administrators change them. */
-export function createPartnershipService({ db, repository, projects, clock, ownPartnership }: Dependencies) {
+export function createPartnershipService({ db, repository, projects, clock, ownPartnership, onMembersChanged = () => {} }: Dependencies) {
   async function find(id: number) {
     const partnership = await repository.findPartnershipById(id);
     if (!partnership) throw new NotFoundError();
@@ -76,6 +78,7 @@ export function createPartnershipService({ db, repository, projects, clock, ownP
         }
         await recordAudit(trx, { actor: manager, action: 'add-member', recordType: 'partnership', recordId: partnershipId, detail: { organisationId, name: organisation.name } }, clock());
       });
+      onMembersChanged();
     },
 
     async removeMember(actor: Actor, partnershipId: number, organisationId: number): Promise<void> {
@@ -96,6 +99,7 @@ export function createPartnershipService({ db, repository, projects, clock, ownP
         }
         await recordAudit(trx, { actor: manager, action: 'remove-member', recordType: 'partnership', recordId: partnershipId, detail: { organisationId, name: organisation.name } }, clock());
       });
+      onMembersChanged();
     },
   };
 }

@@ -13,15 +13,16 @@ export interface PartnershipModuleDependencies {
   clock: () => Date;
   /** config.partnership: the partnership this installation serves. */
   ownPartnership: string;
+  onMembersChanged?: () => void;
 }
 
 /** The module's services, wired to their repositories: organisations, partnerships, projects, agreements. */
-export function createPartnershipServices({ db, clock, ownPartnership }: PartnershipModuleDependencies) {
+export function createPartnershipServices({ db, clock, ownPartnership, onMembersChanged }: PartnershipModuleDependencies) {
   const repository = createPartnershipRepository(db);
   const projects = createProjectsRepository(db);
   return {
     organisations: createOrganisationService({ db, repository, clock }),
-    partnerships: createPartnershipService({ db, repository, projects, clock, ownPartnership }),
+    partnerships: createPartnershipService({ db, repository, projects, clock, ownPartnership, onMembersChanged }),
     projects: createProjectService({ db, repository, projects, clock }),
     agreements: createAgreementService({ db, repository, agreements: createAgreementsRepository(db), clock }),
   };

@@ -32,13 +32,12 @@ export function createPlacesRepository(db: Kysely<Database>) {
       }));
     },
 
-    async findCouncils(gssCodes: string[]): Promise<CouncilRecord[]> {
-      if (gssCodes.length === 0) return [];
+    /** Every council in England: a few hundred rows, held in memory by the service. */
+    async listCouncils(): Promise<CouncilRecord[]> {
       const rows = await db
         .selectFrom('organisations')
         .select(['id', 'gss', 'slug', 'name', 'tier', 'homepage_url'])
         .where('type', '=', 'council')
-        .where('gss', 'in', gssCodes)
         .execute();
       return rows.map((row) => ({
         id: row.id,

@@ -1,4 +1,5 @@
 import type { ServiceTier } from '../../db/schema.js';
+import { LeastRecentlyUsed, refreshing } from '../../shared/cache.js';
 import type { BoundaryIndex } from './boundary-index.js';
 import { normalisePostcode } from './postcode.js';
 import type { CouncilRecord, PlacesRepository } from './repository.js';
@@ -35,20 +36,38 @@ export interface PlacesServiceDependencies {
   partnershipSlug: string;
 }
 
+// Councils and postcodes are reference data, imported before the app starts; the members of the
+// partnership change now and then, by an administrator, so another process sees a change within seconds.
+const COUNCILS_MAX_AGE_MS = 60_000;
+const MEMBERS_MAX_AGE_MS = 5_000;
+// England has about 1.7 million live postcodes; the busiest few thousand answer almost every request.
+const POSTCODES_KEPT = 50_000;
+
+type PostcodeRow = NonNullable<Awaited<ReturnType<PlacesRepository['findPostcode']>>>;
+
 /** Answers "which councils serve this place?" for a postcode or a point. */
 export function createPlacesService({ repository, boundaries, partnershipSlug }: PlacesServiceDependencies) {
+  const councilsByGss = refreshing(async () => new Map((await repository.listCouncils()).map((council) => [council.gss, council])), COUNCILS_MAX_AGE_MS);
+  const memberIds = refreshing(() => repository.partnershipMemberIds(partnershipSlug), MEMBERS_MAX_AGE_MS);
+  const postcodes = new LeastRecentlyUsed<string, PostcodeRow | null>(POSTCODES_KEPT);
+
+  async function findPostcode(postcode: string): Promise<PostcodeRow | undefined> {
+    const known = postcodes.get(postcode);
+    if (known !== undefined) return known ?? undefined;
+    const row = await repository.findPostcode(postcode);
+    postcodes.set(postcode, row ?? null);
+    return row;
+  }
+
   async function placeFor(
     lowerGss: string,
     upperGss: string,
     location: { latitude: number; longitude: number; postcode?: string },
     source: Place['source'],
   ): Promise<Place | undefined> {
-    const [councils, members] = await Promise.all([
-      repository.findCouncils([lowerGss, upperGss]),
-      repository.partnershipMemberIds(partnershipSlug),
-    ]);
-    const lower = councils.find((council) => council.gss === lowerGss);
-    const upper = councils.find((council) => council.gss === upperGss);
+    const [councils, members] = await Promise.all([councilsByGss.get(), memberIds.get()]);
+    const lower = councils.get(lowerGss);
+    const upper = councils.get(upperGss);
     if (!lower || !upper) return undefined;
     const lowerTier = { ...lower, inPartnership: members.has(lower.id) };
     const upperTier = { ...upper, inPartnership: members.has(upper.id) };
@@ -73,7 +92,7 @@ export function createPlacesService({ repository, boundaries, partnershipSlug }:
     async findByPostcode(input: string): Promise<PostcodeLookup> {
       const postcode = normalisePostcode(input);
       if (!postcode) return { outcome: 'malformed' };
-      const row = await repository.findPostcode(postcode);
+      const row = await findPostcode(postcode);
       if (!row) return { outcome: 'unknown', postcode };
 
       const location = { postcode, latitude: row.latitude, longitude: row.longitude };
@@ -83,6 +102,11 @@ export function createPlacesService({ repository, boundaries, partnershipSlug }:
         (await placeFor(row.lower_tier_gss, row.county_gss ?? row.lower_tier_gss, location, 'postcode')) ??
         (await locatePoint(row.latitude, row.longitude, postcode));
       return place ? { outcome: 'found', place } : { outcome: 'outside-england', postcode };
+    },
+
+    /** Forgets the partnership's members, after one joins or leaves, so routing sees the change at once. */
+    membersChanged(): void {
+      memberIds.invalidate();
     },
 
     async findByPoint(latitude: number, longitude: number): Promise<PointLookup> {
