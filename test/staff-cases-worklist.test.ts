@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/schema.js';
 import { signedInStaff } from './support/accounts.js';
@@ -325,5 +325,33 @@ describe('the manager view', () => {
       const member = await signedInStaff(context.app, db, { organisationId: bolsover, roles: [role] });
       expect((await member.client.get('/staff/cases/overview')).statusCode, role).toBe(status);
     }
+  });
+});
+
+describe('a large organisation', () => {
+  it('counts no further than 1,000 cases, shows the first 40 pages of them, and exports every one in order', async () => {
+    const erewash = await organisationId(db, 'E07000036');
+    const first = await report(services, 'missed-bin', 'DE7 5RP', { description: 'The first of many' });
+    // 1,099 copies of it, due over the next 60 days, made in one statement.
+    await sql`
+      insert into cases (reference, request_type_id, organisation_id, status, channel, description, latitude, longitude, postcode, is_public, due_on)
+      select 'BULK-' || n, request_type_id, organisation_id, status, channel, 'Copy ' || n, latitude, longitude, postcode, is_public, current_date + (n % 60)
+      from cases, generate_series(1, 1099) as n where cases.id = ${first.id}`.execute(db);
+    const clerk = await signedInStaff(context.app, db, { organisationId: erewash, roles: ['service_officer'] });
+
+    const list = await clerk.client.get('/staff/cases');
+    expect(list.statusCode).toBe(200);
+    expect(list.body).toContain('<h2 class="govuk-heading-m" id="cases">More than 1,000 cases</h2>');
+    expect(list.body).toContain('href="/staff/cases?page=40"');
+    expect(list.body).not.toContain('href="/staff/cases?page=41"');
+    const beyond = await clerk.client.get('/staff/cases?page=41');
+    expect(beyond.statusCode).toBe(200);
+    expect(referencesIn(beyond.body)).toEqual([]);
+
+    const rows = parse((await clerk.client.get('/staff/cases.csv')).body) as string[][];
+    const made = rows.slice(1).filter((row) => row[0] === first.reference || row[0]!.startsWith('BULK-'));
+    expect(new Set(made.map((row) => row[0])).size).toBe(1100);
+    const dues = rows.slice(1).map((row) => row[9]!);
+    expect(dues).toEqual([...dues].sort());
   });
 });

@@ -16,6 +16,8 @@ import type { WorklistRepository, WorklistRow, WorklistSelection } from './workl
 import type { Whose, WorklistFilters } from './worklist-schemas.js';
 
 export const CASES_PER_PAGE = 25;
+/** The most cases a worklist counts: beyond it the page says "more than", and the filters or the CSV export take over. */
+export const CASES_COUNTED = 1_000;
 export const OLDEST_OVERDUE_SHOWN = 10;
 const EXPORT_BATCH = 500;
 
@@ -111,11 +113,14 @@ export function createWorklistService({ db, repository, caseRepository, cases, c
     async list(actor: Actor, filters: WorklistFilters, page: number, ipAddress: string | null) {
       const staff = requireCaseWorker(actor);
       const selection = selectionFor(staff, filters);
-      const total = await repository.count(selection);
+      const counted = await repository.countUpTo(selection, CASES_COUNTED + 1);
+      const moreThanCounted = counted > CASES_COUNTED;
+      const total = Math.min(counted, CASES_COUNTED);
       const pageCount = Math.max(1, Math.ceil(total / CASES_PER_PAGE));
-      const rows = await repository.page(selection, (page - 1) * CASES_PER_PAGE, CASES_PER_PAGE);
+      // Pages end where the count does, so no page asks the database to skip more than it counted.
+      const rows = page <= pageCount ? await repository.page(selection, (page - 1) * CASES_PER_PAGE, CASES_PER_PAGE) : [];
       await recordAudit(db, { actor: staff, action: 'read', recordType: 'case_list', detail: { filters, page, shown: rows.length }, ipAddress }, clock());
-      return { rows: rows.map((row) => ({ ...row, overdue: isOverdue(row, selection.today) })), total, page, pageCount };
+      return { rows: rows.map((row) => ({ ...row, overdue: isOverdue(row, selection.today) })), total, moreThanCounted, page, pageCount };
     },
 
     /**
@@ -128,10 +133,11 @@ export function createWorklistService({ db, repository, caseRepository, cases, c
       const selection = selectionFor(staff, filters);
       await recordAudit(db, { actor: staff, action: 'export', recordType: 'case_list', detail: { filters }, ipAddress }, clock());
       async function* rows() {
-        for (let offset = 0; ; offset += EXPORT_BATCH) {
-          const batch = await repository.page(selection, offset, EXPORT_BATCH);
+        for (let last: WorklistRow | null = null; ; ) {
+          const batch = await repository.after(selection, last, EXPORT_BATCH);
           for (const row of batch) yield csvRow(row, selection.today);
           if (batch.length < EXPORT_BATCH) return;
+          last = batch[batch.length - 1];
         }
       }
       const csv = stringify({ header: true, columns: csvColumns, cast: { string: (value) => neutraliseFormula(value) } });

@@ -7,24 +7,9 @@ export function createDirectoryRepository(db: Kysely<Database>) {
       return db.selectFrom('services').selectAll().orderBy('title').execute();
     },
 
-    async findServiceBySlug(slug: string) {
-      return db.selectFrom('services').selectAll().where('slug', '=', slug).executeTakeFirst();
-    },
-
-    async findServiceByLgsl(lgsl: number) {
-      return db.selectFrom('services').selectAll().where('lgsl', '=', lgsl).executeTakeFirst();
-    },
-
-    /** The council's own page for the service, when we know it. */
-    async findServiceLink(organisationId: number, lgsl: number): Promise<string | undefined> {
-      const row = await db
-        .selectFrom('service_links')
-        .select('url')
-        .where('organisation_id', '=', organisationId)
-        .where('lgsl', '=', lgsl)
-        .orderBy('lgil')
-        .executeTakeFirst();
-      return row?.url;
+    /** Every council's own page for each service it provides, the first interaction (lowest LGIL) first. */
+    async listServiceLinks() {
+      return db.selectFrom('service_links').select(['organisation_id', 'lgsl', 'url']).orderBy('lgil').execute();
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { Service } from '../../db/schema.js';
+import { refreshing } from '../../shared/cache.js';
 import { providerFor, type Council, type Place } from '../places/service.js';
 import type { DirectoryRepository } from './repository.js';
 
@@ -25,12 +26,32 @@ function matchesSearch(service: Service, words: string[], synonyms: Synonyms): b
   return words.every((word) => [word, ...(synonyms[word] ?? [])].some((term) => text.includes(term)));
 }
 
+// The service list and its links are reference data, imported at start: a process reads them once
+// and again every few minutes, so a newer import by a deployment reaches it without a restart.
+const CATALOGUE_MAX_AGE_MS = 5 * 60_000;
+
+async function loadCatalogue(repository: DirectoryRepository) {
+  const [services, links] = await Promise.all([repository.listServices(), repository.listServiceLinks()]);
+  const linkOf = new Map<string, string>();
+  for (const link of links) {
+    const key = `${link.organisation_id}:${link.lgsl}`;
+    if (!linkOf.has(key)) linkOf.set(key, link.url);
+  }
+  return {
+    services,
+    bySlug: new Map(services.map((service) => [service.slug, service])),
+    byLgsl: new Map(services.map((service) => [service.lgsl, service])),
+    linkOf,
+  };
+}
+
 /** The A-Z of services and who provides each one where. */
 export function createDirectoryService(repository: DirectoryRepository, synonyms: Synonyms = {}) {
+  const catalogue = refreshing(() => loadCatalogue(repository), CATALOGUE_MAX_AGE_MS);
   return {
-    listServices: () => repository.listServices(),
-    findBySlug: (slug: string) => repository.findServiceBySlug(slug),
-    findByLgsl: (lgsl: number) => repository.findServiceByLgsl(lgsl),
+    listServices: async () => (await catalogue.get()).services,
+    findBySlug: async (slug: string) => (await catalogue.get()).bySlug.get(slug),
+    findByLgsl: async (lgsl: number) => (await catalogue.get()).byLgsl.get(lgsl),
 
     /**
      * Services grouped by the first letter of their title, filtered by every word of a search. Only
@@ -38,7 +59,7 @@ export function createDirectoryService(repository: DirectoryRepository, synonyms
      */
     async aToZ(search = '', includeRetired = false): Promise<LetterGroup[]> {
       const words = search.toLowerCase().split(/\s+/).filter(Boolean);
-      const services = (await repository.listServices()).filter(
+      const services = (await catalogue.get()).services.filter(
         (service) => (includeRetired || service.in_current_list) && matchesSearch(service, words, synonyms),
       );
       const groups = new Map<string, Service[]>();
@@ -51,7 +72,7 @@ export function createDirectoryService(repository: DirectoryRepository, synonyms
 
     async providerAt(service: Service, place: Place): Promise<ServiceProvider> {
       const provider = providerFor(place, service.tier);
-      const link = await repository.findServiceLink(provider.id, service.lgsl);
+      const link = (await catalogue.get()).linkOf.get(`${provider.id}:${service.lgsl}`);
       return { service, place, provider, url: link ?? provider.homepageUrl, isServicePage: link !== undefined };
     },
   };

@@ -1,0 +1,13 @@
+import pg from 'pg';
+import { openDatabase } from './src/db/database.js';
+import { migrateToLatest } from './src/db/migrate.js';
+import { importReferenceData } from './src/db/seed/reference-data.js';
+const admin = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
+await admin.connect();
+await admin.query('drop database if exists shirehall_explain with (force)');
+await admin.query('create database shirehall_explain');
+await admin.end();
+const db = await openDatabase({ kind: 'postgres', url: 'postgres://postgres@127.0.0.1:5432/shirehall_explain' });
+await migrateToLatest(db);
+await importReferenceData(db, 'derbyshire', () => {});
+await db.destroy();
