@@ -39,6 +39,7 @@ import type { StaffHomeLink } from './modules/identity/staff-home-routes.js';
 import { createOutboxRepository } from './modules/notify/repository.js';
 import { registerNotifyRoutes } from './modules/notify/routes.js';
 import { createOutboxService } from './modules/notify/service.js';
+import { refreshing } from './shared/cache.js';
 import { registerErrorPages } from './web/error-pages.js';
 import { redactSecrets } from './web/redact.js';
 import { registerRendering } from './web/rendering.js';
@@ -68,6 +69,9 @@ const staffHomeLinks: StaffHomeLink[] = [
   // API keys are for partnership administrators, the same people as organisations.manage.
   { href: '/staff/api-keys', text: 'API keys', description: 'Keys for systems that send and follow requests through Open311, such as FixMyStreet or a council’s back office.', capability: 'organisations.manage' },
 ];
+
+/** How long a process trusts its copy of the partnership's members: another process's change shows within this. */
+const MEMBERS_MAX_AGE_MS = 5_000;
 
 const publicFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'web/public');
 const leafletDist = path.join(path.dirname(createRequire(import.meta.url).resolve('leaflet/package.json')), 'dist');
@@ -105,7 +109,13 @@ export async function buildApp({ config, db, clock = () => new Date() }: AppDepe
   const places = createPlacesService({ repository: placesRepository, boundaries, partnershipSlug: config.partnership });
   const directory = createDirectoryService(createDirectoryRepository(db), await loadSearchSynonyms());
 
-  const memberOrganisations = () => partnerships.listMemberOrganisations(config.partnership);
+  // Asked by most requests (routing, the catalogue, staff pages); joining and leaving drop the copy.
+  const members = refreshing(() => partnerships.listMemberOrganisations(config.partnership), MEMBERS_MAX_AGE_MS);
+  const memberOrganisations = () => members.get();
+  const membersChanged = () => {
+    members.invalidate();
+    places.membersChanged();
+  };
   registerIdentity(app, { db, config, clock, sessions, partnershipName: partnership.name, staffHomeLinks, memberOrganisations });
 
   const audit = createAuditBrowseService({ db, repository: createAuditRepository(db), clock });
@@ -117,7 +127,7 @@ export async function buildApp({ config, db, clock = () => new Date() }: AppDepe
   // The sharing rule: every module that shows one organisation's records to another is handed this.
   const activeAgreements = createActiveAgreementFinder(db);
   provideSharingRule(app, activeAgreements);
-  registerPartnershipRoutes(app, createPartnershipServices({ db, clock, ownPartnership: config.partnership, onMembersChanged: places.membersChanged }));
+  registerPartnershipRoutes(app, createPartnershipServices({ db, clock, ownPartnership: config.partnership, onMembersChanged: membersChanged }));
 
   const casesModule = createCasesModule({
     db,

@@ -30,6 +30,8 @@ const environmentSchema = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   // Sign-in, password reset and registration posts one address may make in a minute.
   SIGN_IN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+  // Requests (POSTs) one Open311 client, by its API key, may send in a minute.
+  OPEN311_POSTS_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // A map tile server, such as https://tile.openstreetmap.org/{z}/{x}/{y}.png. Unset: maps draw
   // boundaries and points on a plain background, and nothing is fetched from anywhere else.
@@ -58,6 +60,7 @@ export type Config = {
   runWorker: boolean;
   rateLimitPerMinute: number;
   signInAttemptsPerMinute: number;
+  open311PostsPerMinute: number;
   logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
   reloadTemplates: boolean;
   /** The map tile layer, if any; `cspSource` is what the Content Security Policy lets images load from. */
@@ -95,6 +98,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     runWorker: env.RUN_WORKER === 'true',
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     signInAttemptsPerMinute: env.SIGN_IN_ATTEMPTS_PER_MINUTE,
+    open311PostsPerMinute: env.OPEN311_POSTS_PER_MINUTE,
     logLevel: env.LOG_LEVEL,
     reloadTemplates: env.RELOAD_TEMPLATES === 'true' && env.NODE_ENV !== 'production',
     mapTiles: env.MAP_TILE_URL ? { url: env.MAP_TILE_URL, attribution: env.MAP_TILE_ATTRIBUTION, cspSource: tileCspSource(env.MAP_TILE_URL) } : undefined,

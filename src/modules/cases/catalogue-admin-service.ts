@@ -192,7 +192,7 @@ export function createCatalogueAdminService({ db, repository, catalogue, clock, 
         const id = await repository.insertType(trx, values);
         await recordAudit(trx, { actor: manager, action: 'create', recordType: 'request-type', recordId: id, detail: values }, clock());
         return id;
-      });
+      }).finally(() => catalogue.changed());
     },
 
     /** Everything but the service code and tier, which other systems and routing rely on. */
@@ -205,6 +205,7 @@ export function createCatalogueAdminService({ db, repository, catalogue, clock, 
         await repository.updateType(trx, typeId, after);
         await recordAudit(trx, { actor: manager, action: 'update', recordType: 'request-type', recordId: typeId, detail: differences(before, after) }, clock());
       });
+      catalogue.changed();
     },
 
     async questionsOf(actor: Actor, typeId: number): Promise<{ type: RequestType; questions: Question[] }> {

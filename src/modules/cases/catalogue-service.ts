@@ -1,3 +1,4 @@
+import { refreshing } from '../../shared/cache.js';
 import { providerFor, type Council, type Place } from '../places/service.js';
 import type { CatalogueRepository, RequestType } from './catalogue-repository.js';
 
@@ -23,9 +24,18 @@ export interface CatalogueServiceDependencies {
   memberOrganisationIds: () => Promise<number[]>;
 }
 
+// Every report and Open311 post reads the catalogue: it is held for a few seconds. Administrators'
+// changes drop this process's copy at once (`changed`); other processes see them when theirs expires.
+// Whether the receiving council offers a kind is always read afresh, in `route`.
+const CATALOGUE_MAX_AGE_MS = 5_000;
+const BANK_HOLIDAYS_MAX_AGE_MS = 60 * 60_000;
+
 export function createCatalogueService({ repository, memberOrganisationIds }: CatalogueServiceDependencies) {
+  const activeTypes = refreshing(async () => repository.listActive(await memberOrganisationIds()), CATALOGUE_MAX_AGE_MS);
+  const bankHolidays = refreshing(() => repository.bankHolidays(), BANK_HOLIDAYS_MAX_AGE_MS);
+
   async function kinds(): Promise<RequestKind[]> {
-    const types = await repository.listActive(await memberOrganisationIds());
+    const types = await activeTypes.get();
     const byCode = new Map<string, RequestKind>();
     for (const type of types) {
       if (!byCode.has(type.serviceCode)) {
@@ -42,7 +52,7 @@ export function createCatalogueService({ repository, memberOrganisationIds }: Ca
     /** Kinds whose name, description or keywords contain every word searched for. */
     async searchKinds(search: string): Promise<RequestKind[]> {
       const words = search.toLowerCase().split(/\s+/).filter(Boolean);
-      const types = await repository.listActive(await memberOrganisationIds());
+      const types = await activeTypes.get();
       const matching = new Set(
         types.filter((type) => words.every((word) => `${type.name} ${type.description} ${type.keywords} ${type.group}`.toLowerCase().includes(word))).map((type) => type.serviceCode),
       );
@@ -71,7 +81,12 @@ export function createCatalogueService({ repository, memberOrganisationIds }: Ca
     findType: (id: number) => repository.findById(id),
     findTypeByCode: (organisationId: number, serviceCode: string) => repository.findByCode(organisationId, serviceCode),
     typesOf: (organisationId: number) => repository.listForOrganisation(organisationId),
-    bankHolidays: () => repository.bankHolidays(),
+    bankHolidays: () => bankHolidays.get(),
+
+    /** Called after an administrator changes a request type, so this process reads the catalogue again. */
+    changed(): void {
+      activeTypes.invalidate();
+    },
   };
 }
 

@@ -32,8 +32,6 @@ type Remember = (trx: Transaction<Database>, response: Rendered) => Promise<void
 
 /** When what this endpoint answers last changed, as discovery tells its clients. */
 const CHANGESET = '2026-11-26T00:00:00+00:00';
-/** How many POSTs one client may make in a minute. */
-export const POSTS_PER_MINUTE = 60;
 /** The most a list answers with, as most GeoReport servers limit theirs. */
 export const MAX_RESULTS = 1000;
 /** Without dates, requests from the last 90 days (the spec's default window) and updates from the last day. */
@@ -458,8 +456,9 @@ export function createOpen311Service({ module, keys, repository, clientWorkflow 
     /** Each client may POST so many times a minute; counted from the audit log, so across every process. */
     async checkRate(client: ApiClient): Promise<void> {
       const since = new Date(clock().getTime() - 60_000);
-      if ((await repository.postsSince(client.id, since)) >= POSTS_PER_MINUTE) {
-        throw new Open311Error(429, `Too many requests: each client may post ${POSTS_PER_MINUTE} times a minute. Wait a minute, then try again`);
+      const allowed = config.open311PostsPerMinute;
+      if ((await repository.postsSince(client.id, since)) >= allowed) {
+        throw new Open311Error(429, `Too many requests: each client may post ${allowed} times a minute. Wait a minute, then try again`);
       }
     },
 
