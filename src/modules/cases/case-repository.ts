@@ -70,8 +70,8 @@ export function createCaseRepository(db: Kysely<Database>) {
 
   return {
     /** The next number of the year's sequence, safe under concurrent requests (one row lock). */
-    async nextReferenceNumber(trx: Transaction<Database>, prefix: string, year: number): Promise<number> {
-      const row = await trx
+    async nextReferenceNumber(executor: Db, prefix: string, year: number): Promise<number> {
+      const row = await executor
         .insertInto('case_reference_counters')
         .values({ prefix, year, last_number: 1 })
         .onConflict((oc) => oc.columns(['prefix', 'year']).doUpdateSet({ last_number: sql`case_reference_counters.last_number + 1` }))

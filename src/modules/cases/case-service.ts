@@ -10,7 +10,7 @@ import { checkAnswers, type RawAnswers } from './answers.js';
 import { caseAccess, worksWithCases, type CaseAccess } from './case-policy.js';
 import { caseEmails } from './case-emails.js';
 import type { CaseRecord, CaseRepository } from './case-repository.js';
-import type { CatalogueService } from './catalogue-service.js';
+import type { CatalogueService, Routing } from './catalogue-service.js';
 import { boxAround, metresBetween } from './distance.js';
 import { dayInEngland } from '../../shared/dates.js';
 import { addWorkingDays } from './working-days.js';
@@ -40,8 +40,26 @@ export interface NewRequest {
   apiClientId?: number;
 }
 
+/** The case a submission made, as its own transaction knows it. */
+export interface CreatedCase {
+  caseId: number;
+  reference: string;
+  /** 'YYYY-MM-DD'. */
+  dueOn: string;
+}
+
+export interface SubmitOptions {
+  /** The routing the caller already did (Open311 checks it against the jurisdiction first): it is not done twice. */
+  routing?: Routing;
+  /**
+   * The caller's own work, run in the transaction that makes the case (an idempotent response saved,
+   * a draft marked sent): both are saved or neither is. Throwing undoes the case.
+   */
+  withinTransaction?: (trx: Transaction<Database>, created: CreatedCase) => Promise<void>;
+}
+
 export type SubmitResult =
-  | { outcome: 'created'; caseId: number; reference: string }
+  | ({ outcome: 'created' } & CreatedCase)
   | { outcome: 'invalid-answers'; errors: Record<string, string> }
   | { outcome: 'not-a-member' | 'not-offered'; providerName: string; providerUrl: string | null }
   | { outcome: 'unknown-kind' }
@@ -80,8 +98,8 @@ export function createCaseService(deps: CaseServiceDependencies) {
     contactEmailOf,
 
     /** Records a request from any channel: routes it, sets its due date and reference, tells the resident. */
-    async submit(actor: Actor, request: NewRequest): Promise<SubmitResult> {
-      const routing = await catalogue.route(request.serviceCode, request.place);
+    async submit(actor: Actor, request: NewRequest, options: SubmitOptions = {}): Promise<SubmitResult> {
+      const routing = options.routing ?? (await catalogue.route(request.serviceCode, request.place));
       if (routing.outcome === 'unknown-kind') return routing;
       if (routing.outcome !== 'routed') return { outcome: routing.outcome, providerName: routing.provider.name, providerUrl: routing.provider.homepageUrl };
       const { requestType } = routing;
@@ -97,8 +115,11 @@ export function createCaseService(deps: CaseServiceDependencies) {
       const now = clock();
       const due = await dueOn(now, requestType.slaWorkingDays);
       const year = Number(dayInEngland(now).slice(0, 4));
+      // Taken in a statement of its own, like a sequence: the counter's row is locked for that
+      // statement only, not for the whole transaction, which had made every new case in every process
+      // wait its turn. A transaction that then fails leaves a gap in the numbers, never a number used twice.
+      const number = await repository.nextReferenceNumber(db, referencePrefix, year);
       const created = await db.transaction().execute(async (trx) => {
-        const number = await repository.nextReferenceNumber(trx, referencePrefix, year);
         const reference = `${referencePrefix}-${year}-${String(number).padStart(6, '0')}`;
         const caseId = await repository.insert(trx, {
           reference,
@@ -147,7 +168,9 @@ export function createCaseService(deps: CaseServiceDependencies) {
         if (record && email) await queueEmail(trx, caseEmails.received(email, record, trackUrl(reference)));
         const auditActor = request.apiClientId ? { kind: 'api_client' as const, id: request.apiClientId, label: 'Open311 client' } : actor;
         await recordAudit(trx, { actor: auditActor, action: 'create', recordType: 'case', recordId: caseId, detail: { reference, channel: request.channel } }, now);
-        return { caseId, reference };
+        const made = { caseId, reference, dueOn: due };
+        await options.withinTransaction?.(trx, made);
+        return made;
       });
       return { outcome: 'created', ...created };
     },

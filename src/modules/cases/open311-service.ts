@@ -3,10 +3,8 @@ import type { CaseStatus, ClosureReason, Database } from '../../db/schema.js';
 import { formatDay } from '../../shared/dates.js';
 import { recordAudit } from '../audit/service.js';
 import { anonymous } from '../identity/actor.js';
-import { NotFoundError } from '../identity/policy.js';
 import type { Place } from '../places/service.js';
-import type { NewCase } from './case-repository.js';
-import { createCaseService, type NewRequest } from './case-service.js';
+import type { CreatedCase, NewRequest } from './case-service.js';
 import type { CasesModule } from './module.js';
 import { Open311Error, endOfDay, open311Document, parseW3cDateTime, w3cDateTime, type Open311Format } from './open311-format.js';
 import { apiClientActor, type ApiClient, type ApiKeyService } from './open311-keys.js';
@@ -170,34 +168,6 @@ export function createOpen311Service({ module, keys, repository, clientWorkflow 
     throw new Open311Error(400, 'Say where the problem is: send lat and long, or a postcode in address_string');
   }
 
-  /**
-   * The case, made by cases.submit (routing, answers, reference, due date, receipt email, audit,
-   * one transaction). When the POST is idempotent its response is saved in that same transaction,
-   * so the case exists exactly when its saved response does. The core's submit takes no hook for
-   * that, so it is given a repository whose insert saves the response right after the case.
-   */
-  function submit(request: NewRequest, afterInsert?: (trx: Transaction<Database>, newCase: NewCase) => Promise<void>) {
-    if (!afterInsert) return module.cases.submit(anonymous, request);
-    const repository = {
-      ...module.repository,
-      async insert(trx: Transaction<Database>, newCase: NewCase) {
-        const caseId = await module.repository.insert(trx, newCase);
-        await afterInsert(trx, newCase);
-        return caseId;
-      },
-    };
-    const cases = createCaseService({
-      db: module.db,
-      repository,
-      catalogue,
-      agreements: module.agreements,
-      clock,
-      publicUrl: config.publicUrl,
-      referencePrefix: module.referencePrefix,
-    });
-    return cases.submit(anonymous, request);
-  }
-
   async function remembered(client: ApiClient, idempotency: Idempotency): Promise<Rendered | undefined> {
     const stored = await repository.findRemembered(client.id, idempotency.key);
     if (!stored) return undefined;
@@ -265,24 +235,26 @@ export function createOpen311Service({ module, keys, repository, clientWorkflow 
       citizenId: null,
       apiClientId: client.id,
     };
-    const responseFor = (newCase: Pick<NewCase, 'reference' | 'due_on'>): Rendered => ({
+    const responseFor = (newCase: CreatedCase): Rendered => ({
       status: 201,
       ...open311Document(format, 'service_requests', [
         {
           service_request_id: newCase.reference,
-          service_notice: `${routing.provider.name} has it and aims to deal with it by ${formatDay(newCase.due_on)}. Its reference is ${newCase.reference}.`,
+          service_notice: `${routing.provider.name} has it and aims to deal with it by ${formatDay(newCase.dueOn)}. Its reference is ${newCase.reference}.`,
           account_id: input.account_id ?? null,
         },
       ]),
     });
 
-    const result = await submit(request, remember && ((trx, newCase) => remember(trx, responseFor(newCase))));
+    // With an Idempotency-Key the response is saved in the case's own transaction, so the case
+    // exists exactly when its saved response does.
+    const result = await module.cases.submit(anonymous, request, {
+      routing,
+      withinTransaction: remember && ((trx, created) => remember(trx, responseFor(created))),
+    });
     switch (result.outcome) {
-      case 'created': {
-        const created = await module.repository.findById(result.caseId);
-        if (!created) throw new NotFoundError();
-        return responseFor(created);
-      }
+      case 'created':
+        return responseFor(result);
       case 'invalid-answers':
         throw new Open311Error(
           400,
