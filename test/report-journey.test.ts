@@ -447,16 +447,14 @@ describe('sending exactly once', () => {
     }
   });
 
-  it('takes over a send that stopped part way, adopting the case it made instead of making another', async () => {
+  it('takes over a send that stopped part way, which had made nothing, and makes its one case', async () => {
     const answers = { ...potholeAnswers, description: 'A hole the size of a bath' };
     const { client } = await journey({ postcode: 'DE4 3AG', answers, about: { ...guest, email: 'stuck@example.com' } });
     const page = await client.get('/report/check');
     const token = /name="_csrf" value="([^"]+)"/.exec(page.body)![1];
-    // As if a process claimed the draft, made the case and died before marking the draft sent.
+    // As if a process claimed the draft and died: its case's transaction, which marks the draft sent, never committed.
     const draft = await database.db.selectFrom('report_drafts').select(['id']).orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
     await database.db.updateTable('report_drafts').set({ submitting_at: now }).where('id', '=', draft.id).execute();
-    const made = await services.cases.submit(anonymous, { serviceCode: 'pothole', place: await services.place('DE4 3AG'), locationDescription: 'Outside number 12, by the post box', description: answers.description, answers: { where_on_road: 'carriageway' }, channel: 'web', contact: { name: 'Ada Resident', email: 'stuck@example.com', phone: null }, citizenId: null });
-    if (made.outcome !== 'created') throw new Error(made.outcome);
     const before = await countCases();
 
     const waiting = await client.get('/report/confirmation');
@@ -465,10 +463,26 @@ describe('sending exactly once', () => {
     try {
       const retried = await client.postWithToken('/report/check', {}, token);
       expect(retried.headers.location).toBe('/report/confirmation');
-      expect(await countCases()).toBe(before);
-      expect((await client.get('/report/confirmation')).body).toContain(made.reference);
+      expect(await countCases()).toBe(before + 1);
+      const sent = await database.db.selectFrom('report_drafts').innerJoin('cases', 'cases.id', 'report_drafts.case_id').select('cases.reference').where('report_drafts.id', '=', draft.id).executeTakeFirstOrThrow();
+      expect((await client.get('/report/confirmation')).body).toContain(sent.reference);
+      // A second post of the same draft makes nothing more.
+      expect((await client.postWithToken('/report/check', {}, token)).headers.location).toBe('/report/confirmation');
+      expect(await countCases()).toBe(before + 1);
     } finally {
       now = new Date('2026-11-26T10:00:00Z');
     }
   });
+
+  it('never leaves a case without its draft marked sent: a failure in the transaction undoes both', async () => {
+    const before = await countCases();
+    const failing = services.cases.submit(anonymous, { serviceCode: 'pothole', place: await services.place('DE4 3AG'), locationDescription: 'By the church', description: 'A hole', answers: { where_on_road: 'carriageway' }, channel: 'web', contact: { name: 'Ada Resident', email: 'undone@example.com', phone: null }, citizenId: null }, {
+      withinTransaction: async () => {
+        throw new Error('the draft could not be marked');
+      },
+    });
+    await expect(failing).rejects.toThrow('the draft could not be marked');
+    expect(await countCases()).toBe(before);
+  });
+
 });

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 
 export interface StoredDraft {
@@ -6,15 +6,6 @@ export interface StoredDraft {
   answers: unknown;
   submittingAt: Date | null;
   caseId: number | null;
-}
-
-/** What a case made from a draft has in common with it, to recognise it. */
-export interface DraftFingerprint {
-  description: string;
-  latitude: number;
-  longitude: number;
-  contactEmail: string | null;
-  citizenId: number | null;
 }
 
 /** SQL for the /report journey's drafts (table report_drafts). */
@@ -68,29 +59,12 @@ export function createReportDraftRepository(db: Kysely<Database>) {
 
     release: (id: number) => db.updateTable('report_drafts').set({ submitting_at: null }).where('id', '=', id).where('case_id', 'is', null).execute(),
 
-    /** The case is made: the draft keeps only what the confirmation page shows, not the resident's details. */
-    markSent: (id: number, caseId: number, remembered: unknown, now: Date) =>
-      db.updateTable('report_drafts').set({ case_id: caseId, answers: JSON.stringify(remembered), updated_at: now }).where('id', '=', id).execute(),
-
     /**
-     * A case made from this draft by a sender that stopped before it could say so (its process died
-     * between the case's transaction and marking the draft): same description, point and resident, made since.
+     * The case is made: the draft keeps only what the confirmation page shows, not the resident's
+     * details. In the case's own transaction, so a case never exists without its draft knowing.
      */
-    async findCaseMadeSince(since: Date, made: DraftFingerprint): Promise<number | undefined> {
-      const row = await db
-        .selectFrom('cases')
-        .select('id')
-        .where('created_at', '>=', since)
-        .where('channel', '=', 'web')
-        .where('description', '=', made.description)
-        .where('latitude', '=', made.latitude)
-        .where('longitude', '=', made.longitude)
-        .where('contact_email', 'is not distinct from', made.contactEmail)
-        .where('citizen_id', 'is not distinct from', made.citizenId)
-        .orderBy('id')
-        .executeTakeFirst();
-      return row?.id;
-    },
+    markSent: (trx: Transaction<Database>, id: number, caseId: number, remembered: unknown, now: Date) =>
+      trx.updateTable('report_drafts').set({ case_id: caseId, answers: JSON.stringify(remembered), updated_at: now }).where('id', '=', id).execute(),
   };
 }
 

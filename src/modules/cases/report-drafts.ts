@@ -2,7 +2,9 @@ import '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { hashToken, newToken } from '../identity/secrets.js';
 import type { ReportDraft } from './report-draft.js';
-import type { DraftFingerprint, ReportDraftRepository, StoredDraft } from './report-draft-repository.js';
+import type { Transaction } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import type { ReportDraftRepository, StoredDraft } from './report-draft-repository.js';
 
 export const REPORT_COOKIE = 'shirehall_report';
 /** A draft lives this long after its last change: long enough to create an account, short for a stranger's details. */
@@ -14,6 +16,9 @@ export const STUCK_SENDING_MS = 2 * 60 * 1000;
 export interface SentDraft {
   confirmationEmail: string | null;
 }
+
+/** Marks the draft sent, inside the transaction that made its case. */
+export type MarkSent = (trx: Transaction<Database>, caseId: number, sent: SentDraft) => Promise<void>;
 
 export type DraftState =
   | { state: 'none' }
@@ -61,41 +66,27 @@ export function createReportDrafts(repository: ReportDraftRepository, clock: () 
     },
 
     /**
-     * Sends the draft exactly once. The first post claims it and calls `send`; a second post of the same
-     * draft (a double click, a reload, a second tab) gets the case the first one made. `send` answers the
-     * case it made, or undefined to give the draft back for changes.
+     * Sends the draft exactly once. The first post claims it and calls `send`, which makes the case
+     * and marks the draft sent in the case's own transaction (`markSent`); a second post of the same
+     * draft (a double click, a reload, a second tab) gets the case the first one made. A claim older
+     * than STUCK_SENDING_MS belongs to a sender that died before its transaction committed, so it
+     * made nothing: the claim is taken over. `send` answers false to give the draft back for changes.
      */
-    async sendOnce(
-      draftId: number,
-      submittingAt: Date | null,
-      send: () => Promise<{ caseId: number; sent: SentDraft } | undefined>,
-      matching: () => DraftFingerprint,
-    ): Promise<'sent' | 'not-sent' | 'sending-elsewhere'> {
+    async sendOnce(draftId: number, submittingAt: Date | null, send: (markSent: MarkSent) => Promise<boolean>): Promise<'sent' | 'not-sent' | 'sending-elsewhere'> {
       const now = clock();
-      let previous: Date | null = null;
-      if (submittingAt) {
-        if (now.getTime() - submittingAt.getTime() < STUCK_SENDING_MS) return 'sending-elsewhere';
-        // The last sender stopped without saying how it went: adopt its case if it made one.
-        const made = await repository.findCaseMadeSince(submittingAt, matching());
-        if (made !== undefined) {
-          await repository.markSent(draftId, made, { confirmationEmail: null } satisfies SentDraft, now);
-          return 'sent';
-        }
-        previous = submittingAt;
-      }
-      if (!(await repository.claim(draftId, now, previous))) return 'sending-elsewhere';
-      let result: Awaited<ReturnType<typeof send>>;
+      if (submittingAt && now.getTime() - submittingAt.getTime() < STUCK_SENDING_MS) return 'sending-elsewhere';
+      if (!(await repository.claim(draftId, now, submittingAt))) return 'sending-elsewhere';
+      let sent: boolean;
       try {
-        result = await send();
+        sent = await send((trx, caseId, remembered) => repository.markSent(trx, draftId, caseId, remembered, clock()).then(() => undefined));
       } catch (error) {
         await repository.release(draftId);
         throw error;
       }
-      if (!result) {
+      if (!sent) {
         await repository.release(draftId);
         return 'not-sent';
       }
-      await repository.markSent(draftId, result.caseId, result.sent, clock());
       return 'sent';
     },
   };

@@ -119,23 +119,13 @@ export function registerReportSendRoutes(app: FastifyInstance, module: CasesModu
 
     const actor = request.actor;
     let refused: Exclude<SubmitResult, { outcome: 'created' }> | undefined;
-    const outcome = await drafts.sendOnce(
-      id,
-      submittingAt,
-      async () => {
-        const result = await cases.submit(actor, newRequestFrom(draft, actor));
-        if (result.outcome !== 'created') {
-          refused = result;
-          return undefined;
-        }
-        const sent: SentDraft = { confirmationEmail: actor.kind === 'citizen' ? actor.email : draft.about?.kind === 'guest' ? draft.about.email : null };
-        return { caseId: result.caseId, sent };
-      },
-      () => {
-        const request = newRequestFrom(draft, actor);
-        return { ...request.place, description: request.description, contactEmail: request.contact.email, citizenId: request.citizenId };
-      },
-    );
+    const sent: SentDraft = { confirmationEmail: actor.kind === 'citizen' ? actor.email : draft.about?.kind === 'guest' ? draft.about.email : null };
+    const outcome = await drafts.sendOnce(id, submittingAt, async (markSent) => {
+      const result = await cases.submit(actor, newRequestFrom(draft, actor), { withinTransaction: (trx, created) => markSent(trx, created.caseId, sent) });
+      if (result.outcome === 'created') return true;
+      refused = result;
+      return false;
+    });
     if (outcome === 'not-sent' && refused) {
       return reply.code(400).render(reportView('check'), { rows: await summaryOf(draft, actor), errors: refusalErrors(refused, draft), backLink: stepPaths.about });
     }
