@@ -35,6 +35,7 @@ export interface Database {
   satisfaction_responses: SatisfactionResponsesTable;
   api_clients: ApiClientsTable;
   idempotency_keys: IdempotencyKeysTable;
+  open311_post_counts: Open311PostCountsTable;
   report_drafts: ReportDraftsTable;
 }
 
@@ -460,4 +461,11 @@ export interface ReportDraftsTable {
   case_id: number | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
+}
+
+export interface Open311PostCountsTable {
+  api_client_id: number;
+  /** The start of the clock minute counted. */
+  minute: Date;
+  posts: number;
 }

@@ -74,7 +74,7 @@ export function registerOpen311Api(app: FastifyInstance, service: Open311Service
       scope.setErrorHandler((error: FastifyError, request, reply) => {
         const format = formatOfUrl(request.url);
         if (error instanceof Open311Error) {
-          if (error.statusCode === 429) reply.header('retry-after', '60');
+          if (error.statusCode === 429) reply.header('retry-after', String(error.retryAfterSeconds ?? 60));
           return sendOpen311Errors(reply, format, error.statusCode, error.errors);
         }
         const status = statusOf(error);

@@ -15,6 +15,8 @@ export class Open311Error extends Error {
   constructor(
     readonly statusCode: number,
     descriptions: string | string[],
+    /** For 429: seconds until the client may try again. */
+    readonly retryAfterSeconds?: number,
   ) {
     const list = [descriptions].flat();
     super(list.join('; '));

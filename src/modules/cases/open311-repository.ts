@@ -1,4 +1,4 @@
-import type { ExpressionBuilder, Kysely, Transaction } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely';
 import type { CaseStatus, Database } from '../../db/schema.js';
 import type { NewCaseEvent } from './case-repository.js';
 
@@ -85,17 +85,19 @@ export function createOpen311Repository(db: Kysely<Database>) {
       return row !== undefined;
     },
 
-    /** How many POSTs the client made since then: every POST is in the audit log, so every process counts the same. */
-    async postsSince(clientId: number, since: Date): Promise<number> {
+    /**
+     * Counts one more POST by the client in this minute and answers the minute's count so far. On the
+     * minute's first post the client's earlier minutes, no longer needed, are removed.
+     */
+    async countPost(clientId: number, minute: Date): Promise<number> {
       const row = await db
-        .selectFrom('audit_log')
-        .select((eb) => eb.fn.countAll<number>().as('count'))
-        .where('occurred_at', '>', since)
-        .where('actor_type', '=', 'api_client')
-        .where('actor_id', '=', clientId)
-        .where('action', '=', 'open311-post')
+        .insertInto('open311_post_counts')
+        .values({ api_client_id: clientId, minute, posts: 1 })
+        .onConflict((oc) => oc.columns(['api_client_id', 'minute']).doUpdateSet({ posts: sql`open311_post_counts.posts + 1` }))
+        .returning('posts')
         .executeTakeFirstOrThrow();
-      return Number(row.count);
+      if (row.posts === 1) await db.deleteFrom('open311_post_counts').where('api_client_id', '=', clientId).where('minute', '<', minute).execute();
+      return row.posts;
     },
 
     // The partnership and its members

@@ -425,12 +425,17 @@ export function createOpen311Service({ module, keys, repository, clientWorkflow 
     postUpdate: (client: ApiClient, body: Record<string, unknown>, format: Open311Format, idempotency?: Idempotency) =>
       once(client, idempotency, (remember) => makeUpdate(client, body, format, remember)),
 
-    /** Each client may POST so many times a minute; counted from the audit log, so across every process. */
+    /**
+     * Each client may POST so many times a clock minute, counted in the database, so across every
+     * process; a refused post counts too. Answers the seconds until the next minute when refused.
+     */
     async checkRate(client: ApiClient): Promise<void> {
-      const since = new Date(clock().getTime() - 60_000);
+      const now = clock().getTime();
+      const minute = new Date(now - (now % 60_000));
       const allowed = config.open311PostsPerMinute;
-      if ((await repository.postsSince(client.id, since)) >= allowed) {
-        throw new Open311Error(429, `Too many requests: each client may post ${allowed} times a minute. Wait a minute, then try again`);
+      if ((await repository.countPost(client.id, minute)) > allowed) {
+        const retryAfter = Math.ceil((minute.getTime() + 60_000 - now) / 1000);
+        throw new Open311Error(429, `Too many requests: each client may post ${allowed} times a minute. Wait a minute, then try again`, retryAfter);
       }
     },
 
