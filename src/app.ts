@@ -153,7 +153,9 @@ export async function buildApp({ config, db, clock = () => new Date() }: AppDepe
 async function registerSecurity(app: FastifyInstance, config: Config): Promise<void> {
   const production = config.environment === 'production';
   registerSecurityHeaders(app, { production, imageSources: config.mapTiles ? [config.mapTiles.cspSource] : [] });
-  await app.register(rateLimit, { max: config.rateLimitPerMinute, timeWindow: '1 minute' });
+  // The IETF's RateLimit-Limit / -Remaining / -Reset headers and Retry-After; the error pages answer
+  // the 429 in the caller's own format (a page, JSON, or Open311's XML).
+  await app.register(rateLimit, { max: config.rateLimitPerMinute, timeWindow: '1 minute', enableDraftSpec: true });
   await app.register(cookie, { secret: config.sessionSecret });
   await app.register(csrfProtection, {
     cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', secure: production, signed: true },
