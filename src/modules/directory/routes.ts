@@ -6,12 +6,15 @@ import { directoryPaths } from './paths.js';
 import { aToZQuerySchema } from './schemas.js';
 import { describeTier, type DirectoryService } from './service.js';
 
+/** These pages show reference data only: the same to every visitor who is not signed in. */
+const shared = { config: { sharedPage: true } };
+
 export function registerDirectoryRoutes(app: FastifyInstance, directory: DirectoryService, places: PlacesService): void {
-  app.get(directoryPaths.home, async (_request, reply) => reply.render('directory/views/home.njk'));
+  app.get(directoryPaths.home, shared, async (_request, reply) => reply.render('directory/views/home.njk'));
 
-  app.get(directoryPaths.aboutTheData, async (_request, reply) => reply.render('directory/views/about-the-data.njk'));
+  app.get(directoryPaths.aboutTheData, shared, async (_request, reply) => reply.render('directory/views/about-the-data.njk'));
 
-  app.get(directoryPaths.services, async (request, reply) => {
+  app.get(directoryPaths.services, shared, async (request, reply) => {
     const context = { currentSection: 'services' };
     const query = aToZQuerySchema.safeParse(request.query);
     if (!query.success) {
@@ -23,7 +26,7 @@ export function registerDirectoryRoutes(app: FastifyInstance, directory: Directo
     return reply.render('directory/views/a-to-z.njk', { ...context, groups, total, search: query.data.q, includeRetired });
   });
 
-  app.get<{ Params: { slug: string }; Querystring: { postcode?: string } }>(directoryPaths.serviceRoute, async (request, reply) => {
+  app.get<{ Params: { slug: string }; Querystring: { postcode?: string } }>(directoryPaths.serviceRoute, shared, async (request, reply) => {
     const service = await directory.findBySlug(request.params.slug);
     if (!service) return reply.callNotFound();
 

@@ -7,7 +7,8 @@ import type { PlacesService } from './service.js';
 const template = 'places/views/find-your-council.njk';
 
 export function registerPlacesRoutes(app: FastifyInstance, places: PlacesService): void {
-  app.get<{ Querystring: { postcode?: string } }>(placesPaths.findYourCouncil, async (request, reply) => {
+  // Reference data only: the same page for every visitor who is not signed in.
+  app.get<{ Querystring: { postcode?: string } }>(placesPaths.findYourCouncil, { config: { sharedPage: true } }, async (request, reply) => {
     const context = { currentSection: 'find-your-council', postcode: request.query.postcode };
     if (request.query.postcode === undefined) return reply.render(template, context);
 
