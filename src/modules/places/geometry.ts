@@ -13,7 +13,7 @@ export interface BoundingBox {
   maxLatitude: number;
 }
 
-function polygonsOf(geometry: AreaGeometry): PolygonCoordinates[] {
+export function polygonsOf(geometry: AreaGeometry): PolygonCoordinates[] {
   return geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
 }
 
@@ -30,14 +30,22 @@ export function boundingBox(geometry: AreaGeometry): BoundingBox {
   return box;
 }
 
+/**
+ * Whether the edge from (xj, yj) to (xi, yi) crosses the horizontal ray running east from the point.
+ * The boundary index evaluates its edges through this same expression, operation for operation, so
+ * that its answers agree with `areaContains` to the last bit, even for points on a border.
+ */
+export function crossesRayEast(xi: number, yi: number, xj: number, yj: number, longitude: number, latitude: number): boolean {
+  return yi > latitude !== yj > latitude && longitude < ((xj - xi) * (latitude - yi)) / (yj - yi) + xi;
+}
+
 /** Ray casting: a horizontal ray from the point crosses the ring's edges an odd number of times. */
 function ringContains(ring: Ring, longitude: number, latitude: number): boolean {
   let inside = false;
   for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
     const [xi, yi] = ring[i];
     const [xj, yj] = ring[j];
-    const crosses = yi > latitude !== yj > latitude && longitude < ((xj - xi) * (latitude - yi)) / (yj - yi) + xi;
-    if (crosses) inside = !inside;
+    if (crossesRayEast(xi, yi, xj, yj, longitude, latitude)) inside = !inside;
   }
   return inside;
 }
