@@ -16,12 +16,13 @@ await importReferenceData(db, config.partnership, (message) => console.log(messa
 if (!config.databaseUrl && config.environment !== 'production') await seedDemo(db, config.partnership, (text) => console.log(text));
 
 const app = await buildApp({ config, db });
-// Sends email from this process unless RUN_WORKER=false (then `npm run worker` does it elsewhere).
+// Sends email and seals the audit log from this process unless RUN_WORKER=false (then `npm run worker` does).
 const worker = config.runWorker ? startWorker({ config, db, log: app.log.child({ module: 'worker' }) }) : undefined;
 closeWithGrace({ delay: 10_000 }, async ({ err }) => {
   if (err) app.log.error({ err }, 'shutting down after an error');
-  await worker?.stop();
+  // Requests finish first, so that the worker's last seal covers the entries they wrote.
   await app.close();
+  await worker?.stop();
   await db.destroy();
 });
 

@@ -6,11 +6,12 @@ import * as audit from './migrations/0004-audit.js';
 import * as cases from './migrations/0010-cases.js';
 import * as reportDrafts from './migrations/0011-report-drafts.js';
 import * as open311Clients from './migrations/0012-open311-clients.js';
+import * as auditSeals from './migrations/0013-audit-seals.js';
 import * as worklistIndexes from './migrations/0014-worklist-indexes.js';
 import * as open311PostCounts from './migrations/0015-open311-post-counts.js';
 
 /** Every migration, in order. Listed here rather than read from a folder so bundlers and tsx agree. */
-const migrations: Record<string, Migration> = {
+export const migrations: Record<string, Migration> = {
   '0001-reference-data': referenceData,
   '0002-identity-and-trust': identityAndTrust,
   '0003-notify': notify,
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '0010-cases': cases,
   '0011-report-drafts': reportDrafts,
   '0012-open311-clients': open311Clients,
+  '0013-audit-seals': auditSeals,
   '0014-worklist-indexes': worklistIndexes,
   '0015-open311-post-counts': open311PostCounts,
 };

@@ -1,4 +1,4 @@
-import type { Generated, Insertable, Selectable } from 'kysely';
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 
 /** The shape of every table, as Kysely sees it. One interface per table, named after it. */
 export interface Database {
@@ -22,6 +22,7 @@ export interface Database {
   agreement_parties: AgreementPartiesTable;
   agreement_services: AgreementServicesTable;
   audit_log: AuditLogTable;
+  audit_seals: AuditSealsTable;
   email_outbox: EmailOutboxTable;
   bank_holidays: BankHolidaysTable;
   teams: TeamsTable;
@@ -272,6 +273,27 @@ export interface AuditLogTable {
   record_id: string | null;
   detail: unknown;
   ip_address: string | null;
+  /** The hash of the entry before, for entries written before the log was sealed (migration 0013); null since. */
+  previous_hash: string | null;
+  hash: string;
+  /** The transaction that wrote the entry, set by the database: what the sealer orders entries by. */
+  transaction_id: Generated<number>;
+}
+
+/** An entry as a seal lists it: its id and its hash. */
+export type SealedEntry = [id: number, hash: string];
+
+export interface AuditSealsTable {
+  id: Generated<number>;
+  sealed_at: Date;
+  /** The last entry of the seal before, as (transaction id, entry id); (0, 0) for the first seal. */
+  after_transaction: number;
+  after_entry_id: number;
+  /** This seal's last entry: it covers every entry after the key above, up to and including this one. */
+  upto_transaction: number;
+  upto_entry_id: number;
+  entry_count: number;
+  entries: ColumnType<SealedEntry[], string, never>;
   previous_hash: string;
   hash: string;
 }

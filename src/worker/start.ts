@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
 import type { Database } from '../db/schema.js';
+import { sealAuditLog } from '../modules/audit/seal.js';
 import { createSmtpMailer } from '../modules/notify/mailer.js';
 import { createOutboxRepository } from '../modules/notify/repository.js';
 import { createOutboxWorker, type WorkerLog } from '../modules/notify/worker.js';
@@ -8,6 +9,7 @@ import { startJobLoop, type Job, type JobLoop } from './loop.js';
 
 /** Often enough that an email leaves within seconds; rarely enough to cost the database nothing. */
 export const POLL_INTERVAL_MS = 5_000;
+const FINAL_SEAL_PATIENCE_MS = 2_000;
 
 export interface WorkerDependencies {
   config: Config;
@@ -18,11 +20,19 @@ export interface WorkerDependencies {
 }
 
 /**
- * Starts the background jobs this configuration calls for. Without SMTP_URL there is no mailer and
- * nothing sends email: it waits in the outbox, where partnership administrators can read it.
+ * Starts the background jobs this configuration calls for. The audit log is always sealed. Without
+ * SMTP_URL there is no mailer and nothing sends email: it waits in the outbox, where partnership
+ * administrators can read it.
  */
 export function startWorker({ config, db, log, clock = () => new Date(), intervalMs = POLL_INTERVAL_MS }: WorkerDependencies): JobLoop {
-  const jobs: Job[] = [];
+  // Every few seconds, so that an entry stays unsealed, and so deletable unnoticed, for seconds only.
+  const sealer: Job = {
+    name: 'audit sealer',
+    run: async (signal) => {
+      await sealAuditLog(db, clock, { signal });
+    },
+  };
+  const jobs: Job[] = [sealer];
   const closers: (() => void)[] = [];
 
   if (config.smtpUrl) {
@@ -34,13 +44,15 @@ export function startWorker({ config, db, log, clock = () => new Date(), interva
     log.info('SMTP_URL is not set: emails are not sent; they wait in the outbox at /staff/outbox');
   }
 
-  if (jobs.length === 0) return { stop: async () => {} };
   log.info(`worker started: ${jobs.map((job) => job.name).join(', ')}, every ${intervalMs / 1000} s`);
   const loop = startJobLoop({ jobs, intervalMs, log });
   return {
     async stop() {
       await loop.stop();
       for (const close of closers) close();
+      // What was written since the last run is sealed now rather than by whichever process runs next;
+      // a moment's patience lets transactions that are just ending (other processes') be sealed too.
+      await sealAuditLog(db, clock, { patienceMs: FINAL_SEAL_PATIENCE_MS }).catch((error: unknown) => log.error({ err: error }, 'audit sealer: the last seal before stopping failed'));
     },
   };
 }

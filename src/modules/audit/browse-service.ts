@@ -6,14 +6,13 @@ import type { Actor } from '../identity/actor.js';
 import { ForbiddenError, auditScope } from '../identity/policy.js';
 import type { AuditFilters } from './schemas.js';
 import type { AuditListEntry, AuditRepository } from './repository.js';
-import { GENESIS_HASH, entryHash, recordAudit } from './service.js';
+import { checkChain, type ChainCheck } from './check.js';
+import { sealAuditLog } from './seal.js';
+import { recordAudit } from './service.js';
 
 export const ENTRIES_PER_PAGE = 50;
 const BATCH_SIZE = 1_000;
-
-export type ChainCheck =
-  | { intact: true; checked: number }
-  | { intact: false; checked: number; brokenEntryId: number; reason: 'hash-mismatch' | 'broken-link' };
+const VERIFY_SEAL_PATIENCE_MS = 1_000;
 
 export interface AuditServiceDependencies {
   db: Kysely<Database>;
@@ -102,35 +101,19 @@ export function createAuditBrowseService({ db, repository, clock, batchSize = BA
     },
 
     /**
-     * Walks the whole log, oldest first, in batches: each entry's hash must match its content, and
-     * its previous_hash the entry before it. Stops at the first entry that fails. Partnership
+     * Seals what is ready, then checks every seal and every entry (checkChain). Partnership
      * administrators only, as it reads every organisation's entries.
      */
     async verify(actor: Actor, ipAddress: string | null): Promise<ChainCheck> {
       if (auditScope(actor).organisationId !== null) throw new ForbiddenError();
+      // Without it, the check would call unsealed whatever was written since the worker's last run;
+      // a moment's patience lets the transactions ending just now be sealed too.
+      await sealAuditLog(db, clock, { patienceMs: VERIFY_SEAL_PATIENCE_MS });
       const result = await checkChain(repository, batchSize);
       await recordAudit(db, { actor, action: 'verify', recordType: 'audit_log', detail: { ...result }, ipAddress }, clock());
       return result;
     },
   };
-}
-
-/** The chain check itself, for the service above and for tests; it reads the log and nothing else. */
-export async function checkChain(repository: Pick<AuditRepository, 'chainAfter'>, batchSize = BATCH_SIZE): Promise<ChainCheck> {
-  let previousHash = GENESIS_HASH;
-  let afterId = 0;
-  let checked = 0;
-  for (;;) {
-    const batch = await repository.chainAfter(afterId, batchSize);
-    for (const entry of batch) {
-      if (entryHash(entry) !== entry.hash) return { intact: false, checked, brokenEntryId: entry.id, reason: 'hash-mismatch' };
-      if (entry.previous_hash !== previousHash) return { intact: false, checked, brokenEntryId: entry.id, reason: 'broken-link' };
-      previousHash = entry.hash;
-      checked += 1;
-    }
-    if (batch.length < batchSize) return { intact: true, checked };
-    afterId = batch[batch.length - 1].id;
-  }
 }
 
 export type AuditBrowseService = ReturnType<typeof createAuditBrowseService>;

@@ -1,3 +1,4 @@
+import type { ChainCheck } from './check.js';
 /** The query-string fields of the filter form, kept on page links and the CSV link. */
 export const filterFields = ['actor', 'action', 'recordType', 'recordId', 'organisation', 'from-day', 'from-month', 'from-year', 'to-day', 'to-month', 'to-year'] as const;
 
@@ -41,4 +42,24 @@ export function pagination(page: number, pageCount: number, hrefFor: (page: numb
     previous: page > 1 ? { href: hrefFor(Math.min(page - 1, pageCount)) } : undefined,
     next: page < pageCount ? { href: hrefFor(page + 1) } : undefined,
   };
+}
+
+/** The sentence naming what broke, for the verify page's warning. */
+export function describeBreak(check: Extract<ChainCheck, { intact: false }>): string {
+  const entry = `The first broken entry is entry ${check.brokenEntryId}`;
+  const seal = `seal ${check.brokenSealId}`;
+  switch (check.reason) {
+    case 'hash-mismatch':
+      return `${entry}, with a hash mismatch: its content no longer matches the hash recorded when it was written, so it has been changed.`;
+    case 'rehashed':
+      return `${entry}, with a hash that differs from the one ${seal} recorded: it has been changed and given a fresh hash.`;
+    case 'unlisted':
+      return `${entry}, which ${seal} does not list although it covers it: it was added after the log was sealed.`;
+    case 'missing':
+      return `${entry}, which is missing: ${seal} lists it, so it has been deleted.`;
+    case 'seal-mismatch':
+      return `The first broken seal is ${seal}, with a hash mismatch: its content no longer matches its hash, so it has been changed.`;
+    case 'broken-link':
+      return `The first broken seal is ${seal}, with a broken link: it does not follow the seal before it, so a seal has been removed, or changed and given a fresh hash.`;
+  }
 }

@@ -1,6 +1,7 @@
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { AuditFilters } from './schemas.js';
+import type { SealKey } from './seal.js';
 
 /** `%` and `_` typed by a person are letters to find, not wildcards. */
 function escapeLike(text: string): string {
@@ -70,12 +71,24 @@ export function createAuditRepository(db: Kysely<Database>) {
       return query.execute();
     },
 
-    /** Oldest first, every entry after `afterId`, with all the fields its hash covers. */
-    chainAfter(afterId: number, limit: number) {
-      return db.selectFrom('audit_log').selectAll().where('id', '>', afterId).orderBy('id', 'asc').limit(limit).execute();
+    /**
+     * Entries in the order they are sealed (by writing transaction, then id), after `after` (or from
+     * the very first when null), with every field their hash covers.
+     */
+    entriesAfter(after: SealKey | null, limit: number) {
+      let query = db.selectFrom('audit_log').selectAll().orderBy('transaction_id', 'asc').orderBy('id', 'asc').limit(limit);
+      if (after) query = query.where(({ eb, refTuple, tuple }) => eb(refTuple('transaction_id', 'id'), '>', tuple(after.transaction, after.entryId)));
+      return query.execute();
+    },
+
+    /** Seals in the order they were made, after the seal `afterId`. */
+    sealsAfter(afterId: number, limit: number) {
+      return db.selectFrom('audit_seals').selectAll().where('id', '>', afterId).orderBy('id', 'asc').limit(limit).execute();
     },
   };
 }
 
 export type AuditRepository = ReturnType<typeof createAuditRepository>;
 export type AuditListEntry = Awaited<ReturnType<AuditRepository['page']>>[number];
+export type AuditEntry = Awaited<ReturnType<AuditRepository['entriesAfter']>>[number];
+export type AuditSeal = Awaited<ReturnType<AuditRepository['sealsAfter']>>[number];

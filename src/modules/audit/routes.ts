@@ -3,7 +3,7 @@ import type { Actor } from '../identity/actor.js';
 import { staffOnly } from '../identity/guards.js';
 import type { AuditBrowseService } from './browse-service.js';
 import { auditPaths } from './paths.js';
-import { filterValues, pagination, withQuery } from './presenters.js';
+import { describeBreak, filterValues, pagination, withQuery } from './presenters.js';
 import { parseAuditQuery } from './schemas.js';
 
 const views = 'audit/views';
@@ -70,7 +70,8 @@ export function registerAuditRoutes(app: FastifyInstance, audit: AuditBrowseServ
 
     scope.get(auditPaths.verify, async (request, reply) => {
       const check = await audit.verify(request.actor, request.ip);
-      return reply.render(`${views}/verify.njk`, { check, logHref: auditPaths.log, backLink: auditPaths.log, currentSection: 'staff' });
+      const broken = check.intact ? null : describeBreak(check);
+      return reply.render(`${views}/verify.njk`, { check, broken, logHref: auditPaths.log, backLink: auditPaths.log, currentSection: 'staff' });
     });
   });
 }

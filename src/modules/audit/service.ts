@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { AuditLogTable, Database } from '../../db/schema.js';
 import { actorLabel, type Actor } from '../identity/actor.js';
 
@@ -13,15 +13,18 @@ export interface AuditEvent {
   ipAddress?: string | null;
 }
 
+/** What the first seal (and, before seals, the first entry) names as the hash before it. */
 export const GENESIS_HASH = '0'.repeat(64);
-// Serialises appends across processes, so each entry chains to the one truly before it.
-const AUDIT_CHAIN_LOCK = 7_341_001;
 
-/** Every field the hash covers: the entry as stored, but for its id and its own hash. */
-type ChainedFields = Omit<Selectable<AuditLogTable>, 'id' | 'hash'>;
+/** Every field the hash covers: the entry as stored, but for its id, its own hash and its transaction. */
+type HashedFields = Omit<Selectable<AuditLogTable>, 'id' | 'hash' | 'transaction_id'>;
 
-/** The hash of an entry: SHA-256 over its fields, in a fixed order, and the previous entry's hash. */
-export function entryHash(entry: ChainedFields): string {
+/**
+ * The hash of an entry: SHA-256 over its fields in a fixed order. Entries written before the log was
+ * sealed also hold the previous entry's hash; since then previous_hash is null, hashed the same way,
+ * so one function verifies both.
+ */
+export function entryHash(entry: HashedFields): string {
   const canonical = JSON.stringify([
     entry.occurred_at.toISOString(),
     entry.actor_type,
@@ -69,29 +72,25 @@ function actorFields(actor: AuditEvent['actor']) {
 
 /**
  * Appends an entry to the audit log. Pass the transaction of the change being audited, so the entry
- * and the change are saved together or not at all; outside one, a transaction is opened here.
+ * and the change are saved together or not at all. It takes no lock and reads nothing: the database
+ * stamps the entry with its transaction's id, and the sealer chains it later (./seal.ts), so
+ * appends from any number of requests and processes never wait for each other.
  */
 export async function recordAudit(db: Kysely<Database> | Transaction<Database>, event: AuditEvent, now: Date): Promise<void> {
-  const append = async (trx: Kysely<Database>) => {
-    await sql`select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`.execute(trx);
-    const last = await trx.selectFrom('audit_log').select('hash').orderBy('id', 'desc').limit(1).executeTakeFirst();
-    // Truncated to the millisecond, as PostgreSQL stores microseconds and JavaScript reads milliseconds.
-    const fields: ChainedFields = {
-      occurred_at: new Date(now.getTime()),
-      ...actorFields(event.actor),
-      action: event.action,
-      record_type: event.recordType,
-      record_id: event.recordId === undefined || event.recordId === null ? null : String(event.recordId),
-      // Hashed as it will be stored and read back: jsonb keeps no undefined values and no Dates.
-      detail: JSON.parse(JSON.stringify(event.detail ?? {})) as unknown,
-      ip_address: event.ipAddress ?? null,
-      previous_hash: last?.hash ?? GENESIS_HASH,
-    };
-    await trx
-      .insertInto('audit_log')
-      .values({ ...fields, detail: JSON.stringify(fields.detail), hash: entryHash(fields) })
-      .execute();
+  // Truncated to the millisecond, as PostgreSQL stores microseconds and JavaScript reads milliseconds.
+  const fields: HashedFields = {
+    occurred_at: new Date(now.getTime()),
+    ...actorFields(event.actor),
+    action: event.action,
+    record_type: event.recordType,
+    record_id: event.recordId === undefined || event.recordId === null ? null : String(event.recordId),
+    // Hashed as it will be stored and read back: jsonb keeps no undefined values and no Dates.
+    detail: JSON.parse(JSON.stringify(event.detail ?? {})) as unknown,
+    ip_address: event.ipAddress ?? null,
+    previous_hash: null,
   };
-  if (db.isTransaction) await append(db);
-  else await db.transaction().execute(append);
+  await db
+    .insertInto('audit_log')
+    .values({ ...fields, detail: JSON.stringify(fields.detail), hash: entryHash(fields) })
+    .execute();
 }
