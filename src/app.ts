@@ -42,6 +42,7 @@ import { createOutboxService } from './modules/notify/service.js';
 import { refreshing } from './shared/cache.js';
 import { registerErrorPages } from './web/error-pages.js';
 import { redactSecrets } from './web/redact.js';
+import { OneLinePerRequest } from './web/request-log.js';
 import { registerRendering } from './web/rendering.js';
 import { registerSecurityHeaders } from './web/security-headers.js';
 import { createViewEnvironment, govukFrontendRoot } from './web/views.js';
@@ -90,12 +91,7 @@ export async function buildApp({ config, db, clock = () => new Date() }: AppDepe
       },
     },
     trustProxy: config.environment === 'production',
-    // One line per request, written when it ends (below), instead of Fastify's two.
-    disableRequestLogging: true,
-  });
-  app.addHook('onResponse', (request, reply, done) => {
-    request.log.info({ req: request, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request');
-    done();
+    logController: new OneLinePerRequest(),
   });
 
   await registerSecurity(app, config);

@@ -1,4 +1,6 @@
-import { mkdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
@@ -26,8 +28,24 @@ export async function openDatabase(target: DatabaseTarget): Promise<Kysely<Datab
     pool.on('error', (error) => console.error(`PostgreSQL connection lost: ${error.message}`));
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
-  if (target.dataDir) mkdirSync(target.dataDir, { recursive: true });
+  if (target.dataDir) {
+    mkdirSync(target.dataDir, { recursive: true });
+    createPgliteFolderElsewhere(target.dataDir);
+  }
   return kyselyOverPglite(await createPglite({ dataDir: target.dataDir }));
+}
+
+/**
+ * A new folder is made by PGlite's initdb, which grows its WebAssembly memory to about 650 MB and
+ * never gives it back; run in a short-lived process of its own, the server that then opens the
+ * folder stays at a third of that.
+ */
+function createPgliteFolderElsewhere(dataDir: string): void {
+  if (existsSync(path.join(dataDir, 'PG_VERSION'))) return;
+  const pgliteModule = JSON.stringify(import.meta.resolve('@electric-sql/pglite'));
+  const script = `const { PGlite } = await import(${pgliteModule}); const db = await PGlite.create({ dataDir: process.argv[1] }); await db.close();`;
+  const result = spawnSync(process.execPath, ['--input-type=module', '--eval', script, path.resolve(dataDir)], { stdio: 'inherit' });
+  if (result.status !== 0) throw new Error(`Could not create the embedded database in ${dataDir} (initdb exited with ${result.status ?? result.signal})`);
 }
 
 /** The database the configuration names: PostgreSQL when DATABASE_URL is set, else PGlite in DATA_DIR. */
@@ -35,9 +53,15 @@ export function openDatabaseFor(config: { databaseUrl: string | undefined; dataD
   return openDatabase(config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'pglite', dataDir: config.dataDir });
 }
 
+// PGlite's memory is WebAssembly's, which grows and never shrinks: PostgreSQL's defaults (128 MB of
+// shared buffers, 64 MB per index build) made the first start peak at 1 GB. The embedded database
+// holds one partnership's data, which these fit many times over.
+const pgliteSettings = ['shared_buffers=16MB', 'maintenance_work_mem=16MB', 'work_mem=4MB', 'temp_buffers=4MB'];
+
 /** A PGlite database: in a folder, in memory, or in memory from a dump (as tests start). */
 export function createPglite(options: { dataDir?: string; loadDataDir?: Blob } = {}): Promise<PGlite> {
-  return PGlite.create({ ...options, parsers: pgliteParsers });
+  const startParams = [...PGlite.defaultStartParams, ...pgliteSettings.flatMap((setting) => ['-c', setting])];
+  return PGlite.create({ ...options, parsers: pgliteParsers, startParams });
 }
 
 export function kyselyOverPglite(pglite: PGlite): Kysely<Database> {
