@@ -1,7 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import csrfProtection from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
@@ -40,6 +39,7 @@ import { createOutboxRepository } from './modules/notify/repository.js';
 import { registerNotifyRoutes } from './modules/notify/routes.js';
 import { createOutboxService } from './modules/notify/service.js';
 import { refreshing } from './shared/cache.js';
+import { sourceFolder } from './shared/project-root.js';
 import { registerErrorPages } from './web/error-pages.js';
 import { redactSecrets } from './web/redact.js';
 import { OneLinePerRequest } from './web/request-log.js';
@@ -74,7 +74,7 @@ const staffHomeLinks: StaffHomeLink[] = [
 /** How long a process trusts its copy of the partnership's members: another process's change shows within this. */
 const MEMBERS_MAX_AGE_MS = 5_000;
 
-const publicFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'web/public');
+const publicFolder = path.join(sourceFolder, 'web/public');
 const leafletDist = path.join(path.dirname(createRequire(import.meta.url).resolve('leaflet/package.json')), 'dist');
 
 /**

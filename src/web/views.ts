@@ -1,10 +1,9 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import nunjucks from 'nunjucks';
 import { formatDateTime, formatDay } from '../shared/dates.js';
+import { sourceFolder } from '../shared/project-root.js';
 
-const sourceRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** govuk-frontend's templates, found by module resolution so the working directory does not matter. */
 export const govukFrontendRoot = path.dirname(createRequire(import.meta.url).resolve('govuk-frontend/package.json'));
@@ -36,7 +35,7 @@ const wholeNumber = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 3 })
 export function createViewEnvironment({ reloadTemplates = false }: { reloadTemplates?: boolean } = {}): nunjucks.Environment {
   const environment = new nunjucks.Environment(
     new TemplateLoader(
-      [path.join(sourceRoot, 'web/views'), path.join(sourceRoot, 'modules'), path.join(govukFrontendRoot, 'dist')],
+      [path.join(sourceFolder, 'web/views'), path.join(sourceFolder, 'modules'), path.join(govukFrontendRoot, 'dist')],
       // Compiled once and kept: recompiling every page, layout and macro per request cost up to
       // three quarters of a page's CPU. RELOAD_TEMPLATES=true reloads them while editing views.
       { noCache: reloadTemplates },

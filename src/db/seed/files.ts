@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { projectRoot } from '../../shared/project-root.js';
 import { parse } from 'csv-parse/sync';
 
 /** The project's own data folder, found from this file so the working directory does not matter. */
-export const dataDirectory = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../data');
+export const dataDirectory = path.join(projectRoot, 'data');
 
 export function dataPath(...parts: string[]): string {
   return path.join(dataDirectory, ...parts);
