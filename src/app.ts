@@ -97,6 +97,7 @@ export async function buildApp({ config, db, clock = () => new Date() }: AppDepe
   await registerSecurity(app, config);
   await app.register(formbody);
   await registerAssets(app);
+  await registerOpenApi(app); // before the routes it describes
 
   const sessions = createSessionService(createSessionRepository(db), clock);
   registerSessions(app, sessions, config.environment === 'production');
@@ -143,7 +144,6 @@ export async function buildApp({ config, db, clock = () => new Date() }: AppDepe
   registerCases(app, casesModule);
 
   registerHealthRoutes(app, db);
-  registerOpenApi(app);
   registerPlacesApi(app, places);
   registerPlacesRoutes(app, places);
   registerDirectoryApi(app, directory, places);

@@ -1,6 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
-import { openApiDocument } from '../src/api/openapi-document.js';
 import { metresBetween } from '../src/modules/cases/distance.js';
 import { useTestApp, testConfig } from './support/app.js';
 import { privateWords, seedMapRequests, type MapFixture } from './maps-fixtures.js';
@@ -164,7 +163,6 @@ describe('the maps API', () => {
     const document = (await get('/api/v1/openapi.json')).json();
     for (const path of ['/api/v1/maps/settings', '/api/v1/maps/boundaries', '/api/v1/maps/requests']) {
       expect(document.paths[path]?.get?.operationId, path).toEqual(expect.any(String));
-      expect(openApiDocument.paths).toHaveProperty([path]);
     }
     const parameters = document.paths['/api/v1/maps/requests'].get.parameters.map((parameter: { name: string }) => parameter.name);
     expect(parameters).toEqual(['service_code', 'status', 'bbox']);

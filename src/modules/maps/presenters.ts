@@ -30,7 +30,8 @@ export function requestFeature(row: PublicRequestRow) {
       reference: row.reference,
       serviceCode: row.service_code,
       typeName: row.type_name,
-      status: row.status,
+      // The repository is asked only for the open statuses (MapsService.filtersFor).
+      status: row.status as OpenStatus,
       statusText: statusLabel(row.status),
       createdOn: dayInEngland(row.created_at),
       trackUrl: mapsPaths.track(row.reference),

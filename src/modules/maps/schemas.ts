@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { featureCollection } from '../../api/schemas.js';
+import { councilTierSchema } from '../places/schemas.js';
 
 /** The statuses of a request still being dealt with: the only ones the public map shows. */
 export const openStatuses = ['open', 'acknowledged', 'in_progress'] as const;
@@ -25,10 +27,15 @@ const serviceCode = z.preprocess(
     .string()
     .trim()
     .regex(/^[a-z0-9-]{1,64}$/, 'Select a type of problem from the list')
-    .optional(),
+    .optional()
+    .meta({ description: 'Only this kind of request, such as "pothole"' }),
 );
 
-const statuses = z.preprocess(listOf, z.array(z.enum(openStatuses, { error: 'Select statuses from the list' })));
+// Absent is no statuses chosen, as listOf makes it; the default says so to the document too.
+const statuses = z
+  .preprocess(listOf, z.array(z.enum(openStatuses, { error: 'Select statuses from the list' })))
+  .default(() => [])
+  .meta({ description: 'Only these statuses, comma-separated or repeated; all three when absent' });
 
 /** "west,south,east,north" in WGS84 degrees, as GeoJSON and OpenStreetMap write a box. */
 const bbox = z.preprocess(
@@ -47,7 +54,8 @@ const bbox = z.preprocess(
       }
       return { minLongitude: west, minLatitude: south, maxLongitude: east, maxLatitude: north };
     })
-    .optional(),
+    .optional()
+    .meta({ description: 'Only inside this box: west,south,east,north in WGS84 degrees, such as -1.50,52.90,-1.43,52.93' }),
 );
 
 /** The map page's filter form (a GET form) and its page number. */
@@ -66,3 +74,48 @@ export const requestsApiQuerySchema = z.object({
 
 export type MapPageQuery = z.infer<typeof mapPageQuerySchema>;
 export type RequestsApiQuery = z.infer<typeof requestsApiQuerySchema>;
+
+export const mapSettingsSchema = z
+  .object({
+    tiles: z
+      .object({ url: z.string().meta({ description: 'A template with {z}, {x} and {y}' }), attribution: z.string() })
+      .nullable()
+      .meta({ description: 'null when no tile server is configured: draw the boundaries on a plain background' }),
+    bounds: z
+      .array(z.number())
+      .length(4)
+      .nullable()
+      .meta({ description: 'west, south, east, north of the member councils, in WGS84 degrees' }),
+  })
+  .meta({ id: 'MapSettings' });
+
+/** A closed list of [longitude, latitude] positions. */
+const ring = z.array(z.array(z.number()));
+
+export const boundaryCollectionSchema = featureCollection(
+  'The GSS code',
+  z.object({ gss: z.string(), name: z.string(), tier: councilTierSchema }),
+  z
+    .discriminatedUnion('type', [
+      z.object({ type: z.literal('Polygon'), coordinates: z.array(ring) }),
+      z.object({ type: z.literal('MultiPolygon'), coordinates: z.array(z.array(ring)) }),
+    ])
+    .meta({ description: 'A GeoJSON Polygon or MultiPolygon, simplified to about 20 m, positions rounded to 5 decimal places' }),
+).meta({ id: 'BoundaryCollection' });
+
+export const requestCollectionSchema = featureCollection(
+  'The reference',
+  z.object({
+    reference: z.string().meta({ examples: ['DBY-2026-000123'] }),
+    serviceCode: z.string().meta({ examples: ['pothole'] }),
+    typeName: z.string().meta({ examples: ['Pothole'] }),
+    status: z.enum(openStatuses),
+    statusText: z.string().meta({ examples: ['In progress'] }),
+    createdOn: z.iso.date().meta({ description: 'The day it was reported, in England' }),
+    trackUrl: z.string().meta({ description: 'Its public tracking page: status and public updates', examples: ['/track/DBY-2026-000123'] }),
+  }),
+  z.object({
+    type: z.literal('Point'),
+    coordinates: z.array(z.number()).meta({ description: '[longitude, latitude], 4 decimal places' }),
+  }),
+).meta({ id: 'RequestCollection' });

@@ -1,13 +1,13 @@
+import type { PlaceBody, PostcodePlaceBody } from './schemas.js';
 import type { Council, Place } from './service.js';
 
 function councilJson(council: Council) {
   return { gss: council.gss, name: council.name };
 }
 
-/** The API's place: the same shape for a postcode and a point, `postcode` only for the former. */
-export function placeJson(place: Place) {
+/** The API's place: the same shape for a postcode and a point. */
+export function placeJson(place: Place): PlaceBody {
   return {
-    ...(place.postcode ? { postcode: place.postcode } : {}),
     latitude: place.latitude,
     longitude: place.longitude,
     structure: place.structure,
@@ -15,4 +15,9 @@ export function placeJson(place: Place) {
     upperTier: councilJson(place.upperTier),
     inPartnership: place.inPartnership,
   };
+}
+
+/** A place found from a postcode: its postcode first, then the place. */
+export function postcodePlaceJson(place: Place & { postcode: string }): PostcodePlaceBody {
+  return { postcode: place.postcode, ...placeJson(place) };
 }

@@ -23,7 +23,7 @@ export interface Place {
 }
 
 export type PostcodeLookup =
-  | { outcome: 'found'; place: Place }
+  | { outcome: 'found'; place: Place & { postcode: string } }
   | { outcome: 'malformed' }
   | { outcome: 'unknown'; postcode: string }
   | { outcome: 'outside-england'; postcode: string };
@@ -101,7 +101,7 @@ export function createPlacesService({ repository, boundaries, partnershipSlug }:
       const place =
         (await placeFor(row.lower_tier_gss, row.county_gss ?? row.lower_tier_gss, location, 'postcode')) ??
         (await locatePoint(row.latitude, row.longitude, postcode));
-      return place ? { outcome: 'found', place } : { outcome: 'outside-england', postcode };
+      return place ? { outcome: 'found', place: { ...place, postcode } } : { outcome: 'outside-england', postcode };
     },
 
     /** Forgets the partnership's members, after one joins or leaves, so routing sees the change at once. */
