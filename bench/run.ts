@@ -42,7 +42,7 @@ const quick = process.argv.includes('--quick');
 const settings = {
   rounds: Number(process.env.BENCH_ROUNDS ?? (quick ? 1 : 3)),
   durationSeconds: Number(process.env.BENCH_DURATION ?? (quick ? 2 : 4)),
-  warmupSeconds: quick ? 0.5 : 1,
+  warmupSeconds: quick ? 1 : 1.5,
   connections: 100,
   // The worklist is measured at 10 connections (as many as the app's database pool): at 100 the
   // app as it is answers nothing within a run, and a rate of 0 tells nothing about flatness.
@@ -64,28 +64,38 @@ const say = (text: string) => console.log(`[${((performance.now() - began) / 100
 // Cleanup: servers stopped, database dropped, temporary folders removed, on every way out.
 
 const cleanups: (() => Promise<void> | void)[] = [];
-let cleanedUp = false;
-async function cleanUp(): Promise<void> {
-  if (cleanedUp) return;
-  cleanedUp = true;
-  await stopAll().catch(() => {});
-  for (const step of cleanups.reverse()) {
-    try {
-      await step();
-    } catch (error) {
-      console.error(`cleanup: ${error instanceof Error ? error.message : String(error)}`);
+let cleaning: Promise<void> | undefined;
+/** Runs once; a second caller (Ctrl-C during a failure's cleanup) waits for the same run. */
+function cleanUp(): Promise<void> {
+  cleaning ??= (async () => {
+    await stopAll().catch(() => {});
+    for (const step of cleanups.reverse()) {
+      try {
+        await step();
+      } catch (error) {
+        console.error(`cleanup: ${error instanceof Error ? error.message : String(error)}`);
+      }
     }
-  }
+  })();
+  return cleaning;
 }
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
+  process.on(signal, () => {
     console.error(`\n${signal}: stopping the servers and dropping the bench database`);
     void cleanUp().finally(() => process.exit(130));
   });
 }
 
 const temporary = mkdtempSync(path.join(os.tmpdir(), 'shirehall-bench-'));
-cleanups.push(() => rmSync(temporary, { recursive: true, force: true }));
+// BENCH_KEEP_LOGS=1 keeps the servers' logs (the folder is named at the end); the data goes anyway.
+const keepLogs = process.env.BENCH_KEEP_LOGS === '1';
+cleanups.push(() => {
+  if (!keepLogs) rmSync(temporary, { recursive: true, force: true });
+  else {
+    for (const name of ['embedded-data', 'unused']) rmSync(path.join(temporary, name), { recursive: true, force: true });
+    console.log(`Server logs kept in ${temporary}`);
+  }
+});
 const logFile = (name: string) => path.join(temporary, `${name}.log`);
 
 // ---------------------------------------------------------------------------------------------
@@ -157,13 +167,18 @@ async function databaseQuiet(maxMs = 10_000): Promise<void> {
 }
 
 /** Every server of ours idle (the last target may still be draining its backlog) and the database too. */
+let settledMs = 0;
 async function quiet(): Promise<void> {
-  await settle(runningPids());
+  const start = performance.now();
+  const waited = await settle(runningPids());
   await databaseQuiet();
+  settledMs += performance.now() - start;
+  if (waited > 3_000) say(`  (waited ${(waited / 1000).toFixed(1)} s for the servers to go idle)`);
 }
 
 /** One request, to see the subject answers as it should before it is loaded. */
 async function preflight(subject: Subject): Promise<void> {
+  await revive(subject.servers, `the check before ${subject.label}`);
   for (const server of subject.servers) {
     const { request } = subject;
     const response = await fetch(`${server.baseUrl}${request.paths[0]}`, {
@@ -180,18 +195,43 @@ async function preflight(subject: Subject): Promise<void> {
   }
 }
 
+/** Servers that stopped without the bench asking (a crash, or someone's `pkill`), each restarted once per run. */
+const incidents: { server: string; during: string; exit: string; at: string; log: string }[] = [];
+
+async function revive(servers: ServerProcess[], during: string): Promise<number | undefined> {
+  let revived: number | undefined;
+  for (const server of servers.filter((candidate) => candidate.diedUnasked)) {
+    const log = server
+      .logTail(60)
+      .split('\n')
+      .filter((line) => line.startsWith('bench exit-watch') || /"level":(5|6)\d/.test(line))
+      .join('\n');
+    incidents.push({ server: server.name, during, exit: server.exitDescription, at: new Date().toISOString(), log });
+    say(`  ${server.name} ${server.exitDescription} during ${during}, not asked to by the bench${log ? `: ${log.split('\n').join(' | ')}` : ''}; starting it again`);
+    if (server.respawns >= 5) throw new Error(`${server.name} keeps stopping (${server.respawns} times); giving up.\n${server.logTail(40)}`);
+    revived = await server.respawn();
+  }
+  return revived;
+}
+
 async function runOnce(subject: Subject, seconds: number): Promise<LoadResult> {
-  await quiet();
-  const job: LoadJob = {
-    targets: subject.servers.map((server) => server.baseUrl),
-    connections: subject.connections ?? settings.connections,
-    durationSeconds: seconds,
-    method: subject.request.method,
-    paths: subject.request.paths,
-    bodies: subject.request.bodies,
-    headers: subject.request.headers,
-  };
-  return load.run(job);
+  for (let attempt = 0; ; attempt += 1) {
+    await revive(subject.servers, `the wait before ${subject.label}`);
+    await quiet();
+    const job: LoadJob = {
+      targets: subject.servers.map((server) => server.baseUrl),
+      connections: subject.connections ?? settings.connections,
+      durationSeconds: seconds,
+      method: subject.request.method,
+      paths: subject.request.paths,
+      bodies: subject.request.bodies,
+      headers: subject.request.headers,
+    };
+    const result = await load.run(job);
+    // A run during which a server went away measures nothing: start it again and measure again.
+    if ((await revive(subject.servers, subject.label)) === undefined) return result;
+    if (attempt >= 2) throw new Error(`${subject.label}: its server stopped in three runs in a row`);
+  }
 }
 
 interface Pair {
@@ -326,9 +366,15 @@ async function startApp(name: string, env: Record<string, string | undefined>): 
   const port = await freePort();
   const file = logFile(name.replace(/\W+/g, '-'));
   appLogs.push({ name, file });
-  const server = new ServerProcess({ name, entry: appEntry, env: { ...env, PUBLIC_URL: env.PUBLIC_URL === undefined ? undefined : `http://127.0.0.1:${port}` }, port, logFile: file });
-  const startMs = await server.ready();
-  return { server, startMs };
+  const server = new ServerProcess({ name, entry: appEntry, preload: [path.join(projectRoot, 'bench/exit-watch.ts')], env: { ...env, PUBLIC_URL: env.PUBLIC_URL === undefined ? undefined : `http://127.0.0.1:${port}` }, port, logFile: file });
+  try {
+    return { server, startMs: await server.ready() };
+  } catch (error) {
+    if (!server.diedUnasked) throw error;
+    // Started again, its start is no longer a first start: the incident is in the results.
+    const startMs = await revive([server], 'its start');
+    return { server, startMs: startMs ?? Number.NaN };
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -390,6 +436,8 @@ async function postgresPhase(): Promise<void> {
     SESSION_SECRET: randomBytes(32).toString('hex'),
     PUBLIC_URL: 'set per process',
     RATE_LIMIT_PER_MINUTE: String(settings.rateLimitPerMinute),
+    // Where the app has it (OPEN311_POSTS_PER_MINUTE); the bench also posts with many clients in turn.
+    OPEN311_POSTS_PER_MINUTE: String(settings.rateLimitPerMinute),
     LOG_LEVEL: 'info',
     // Production runs the worker as its own process (`npm run worker`); nothing here needs it.
     RUN_WORKER: 'false',
@@ -489,6 +537,7 @@ async function postgresPhase(): Promise<void> {
       baseline: { label: 'one app process', servers: [app], request: readPaths },
     },
   ]);
+  await quiet();
   await second.stop();
   const factor = scaling.baseline.rps > 0 ? scaling.target.rps / scaling.baseline.rps : null;
   rows.push({
@@ -515,6 +564,7 @@ async function postgresPhase(): Promise<void> {
       baseline: { label: 'LOG_LEVEL=silent', servers: [silent], request: requests.postcode },
     },
   ]);
+  await quiet();
   await silent.stop();
   const kept = logging.baseline.rps > 0 ? logging.target.rps / logging.baseline.rps : null;
   rows.push({
@@ -551,6 +601,7 @@ async function postgresPhase(): Promise<void> {
     detail: { after_start_mb: round1(pgAfterStartRss / MB), peak_mb: round1(pgPeak / MB), bare_after_start_mb: round1(bare.afterStartRss / MB), fresh_start_ms: Math.round(pgFreshMs) },
   });
 
+  await quiet();
   await app.stop();
   await insert.stop();
   await select.stop();
@@ -589,6 +640,7 @@ async function embeddedPhase(): Promise<void> {
   const underLoadPeak = app.windowPeak('load');
   bare.peakRss = Math.max(bare.peakRss, constantBaseline.windowPeak('embedded'));
   let peak = app.peakRss;
+  await quiet();
   await app.stop();
   await constantBaseline.stop();
 
@@ -690,15 +742,17 @@ async function main(): Promise<void> {
   const day = new Date().toISOString().slice(0, 10);
   const document = {
     machine: machineInfo({ postgresql: benchDatabase?.serverVersion ?? null, runner: nodeArgsFor(appEntry).compiled ? 'node on dist/' : 'node --import tsx (no compiled output)' }),
-    settings: { ...settings, quick, admin_database: new URL(adminUrl).host, seconds_total: Math.round((performance.now() - began) / 1000) },
+    settings: { ...settings, quick, admin_database: new URL(adminUrl).host, seconds_waiting_for_idle: Math.round(settledMs / 1000), seconds_total: Math.round((performance.now() - began) / 1000) },
     results: rows,
     server_logs: logs,
+    incidents,
   };
   const written = writeResults(`${day}${quick ? '-quick' : ''}.json`, document);
   console.log(`\n${resultTable(rows)}\n`);
   for (const [name, entry] of Object.entries(logs)) {
     if (entry.error_lines || entry.responses_5xx) console.log(`${name}: ${entry.error_lines} error lines, ${entry.responses_5xx} 5xx answers in its log. First: ${entry.first_errors[0] ?? ''}`);
   }
+  for (const incident of incidents) console.log(`${incident.server} ${incident.exit} during ${incident.during} at ${incident.at}, unasked: restarted and measured again. ${incident.log.split('\n').join(' | ')}`);
   const met = rows.filter((row) => row.met === true).length;
   const judged = rows.filter((row) => row.met !== null).length;
   console.log(`${met} of ${judged} goals met. Results in ${path.relative(projectRoot, written)} (${Math.round((performance.now() - began) / 1000)} s).`);

@@ -50,6 +50,8 @@ export function rssOf(pid: number): number | undefined {
 export interface ServerOptions {
   name: string;
   entry: string;
+  /** Modules loaded first with --import (bench/exit-watch.ts for the app). */
+  preload?: string[];
   env: Record<string, string | undefined>;
   port: number;
   /** Where its stdout and stderr go (request logs included). */
@@ -60,43 +62,61 @@ export interface ServerOptions {
 
 /**
  * A server process with an RSS sampler (every 100 ms from spawn until exit) and a readiness probe.
- * `window()` opens a named interval whose peak RSS can be read later.
+ * `window()` opens a named interval whose peak RSS can be read later. `respawn()` starts it again on
+ * the same port with the same environment, if something outside the bench ended it.
  */
 export class ServerProcess {
   readonly name: string;
   readonly port: number;
   readonly baseUrl: string;
   readonly logFile: string;
-  readonly startedAt = performance.now();
-  private readonly child: ChildProcess;
-  private readonly timer: NodeJS.Timeout;
+  startedAt = performance.now();
+  /** Times it was started again after it stopped without being asked to. */
+  respawns = 0;
+  private child!: ChildProcess;
+  private timer!: NodeJS.Timeout;
   private exitCode: number | null | undefined;
   private exitSignal: NodeJS.Signals | null = null;
-  private readonly exited: Promise<void>;
+  private exited!: Promise<void>;
+  private stopping = false;
   peakRss = 0;
   lastRss = 0;
   private readonly windows = new Map<string, number>();
+  private readonly options: ServerOptions;
 
   constructor(options: ServerOptions) {
+    this.options = options;
     this.name = options.name;
     this.port = options.port;
     this.baseUrl = `http://127.0.0.1:${options.port}`;
     this.logFile = options.logFile;
+    this.spawnChild();
+  }
+
+  private spawnChild(): void {
+    const options = this.options;
+    this.startedAt = performance.now();
+    this.exitCode = undefined;
+    this.exitSignal = null;
+    this.stopping = false;
     const out = openSync(options.logFile, 'a');
-    const { args } = nodeArgsFor(options.entry);
+    const { args: entryArgs } = nodeArgsFor(options.entry);
+    const preload = (options.preload ?? []).flatMap((file) => {
+      const { args, compiled } = nodeArgsFor(file);
+      return ['--import', compiled ? args[0] : file];
+    });
+    // tsx's loader must come before a TypeScript preload.
+    const args = entryArgs[0] === '--import' ? [...entryArgs.slice(0, 2), ...preload, ...entryArgs.slice(2)] : [...preload, ...entryArgs];
     // An undefined value removes the variable: the embedded run must not inherit DATABASE_URL.
     const env: Record<string, string> = {};
     for (const [name, value] of Object.entries({ ...process.env, ...options.env, PORT: String(options.port), HOST: '127.0.0.1' })) {
       if (value !== undefined) env[name] = value;
     }
-    this.child = spawn(process.execPath, args, {
-      cwd: projectRoot,
-      env,
-      stdio: ['ignore', out, out],
-    });
+    const child = spawn(process.execPath, args, { cwd: projectRoot, env, stdio: ['ignore', out, out] });
+    this.child = child;
     closeSync(out);
     this.exited = new Promise((resolve) => {
-      this.child.once('exit', (code, signal) => {
+      child.once('exit', (code, signal) => {
         this.exitCode = code;
         this.exitSignal = signal;
         clearInterval(this.timer);
@@ -110,8 +130,24 @@ export class ServerProcess {
     this.sample();
   }
 
+  /** True when it exited without the bench asking it to (a crash, or a signal from elsewhere). */
+  get diedUnasked(): boolean {
+    return !this.running && !this.stopping;
+  }
+
+  /** Starts it again after it died unasked; resolves when it answers 200 again. */
+  async respawn(): Promise<number> {
+    this.respawns += 1;
+    this.spawnChild();
+    return this.ready();
+  }
+
   get pid(): number {
     return this.child.pid ?? -1;
+  }
+
+  get exitDescription(): string {
+    return this.running ? 'is running' : `exited (code ${this.exitCode}, signal ${this.exitSignal})`;
   }
 
   get running(): boolean {
@@ -145,7 +181,7 @@ export class ServerProcess {
   async ready(probe = '/health', timeoutMs = 180_000): Promise<number> {
     const deadline = this.startedAt + timeoutMs;
     while (performance.now() < deadline) {
-      if (!this.running) throw new Error(`${this.name} exited (code ${this.exitCode}, signal ${this.exitSignal}) before answering.\n${this.logTail()}`);
+      if (!this.running) throw new Error(`${this.name} ${this.exitDescription} before answering.\n${this.logTail()}`);
       try {
         const response = await fetch(`${this.baseUrl}${probe}`, { signal: AbortSignal.timeout(2_000) });
         await response.arrayBuffer();
@@ -168,6 +204,7 @@ export class ServerProcess {
 
   /** SIGTERM (the app shuts down gracefully), then SIGKILL if it is still there after `graceMs`. */
   async stop(graceMs = 12_000): Promise<void> {
+    this.stopping = true;
     if (!this.running) return;
     this.child.kill('SIGTERM');
     const killer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
