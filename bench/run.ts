@@ -41,8 +41,10 @@ import { machineInfo, resultTable, writeResults, type ResultRow } from './lib/re
 const quick = process.argv.includes('--quick');
 const settings = {
   rounds: Number(process.env.BENCH_ROUNDS ?? (quick ? 1 : 3)),
-  durationSeconds: Number(process.env.BENCH_DURATION ?? (quick ? 2 : 4)),
+  durationSeconds: Number(process.env.BENCH_DURATION ?? (quick ? 2 : 3.5)),
   warmupSeconds: quick ? 1 : 1.5,
+  // A process started just before its group (the second app, the silent one) is warmed up longer.
+  freshWarmupSeconds: quick ? 2 : 3,
   connections: 100,
   // The worklist is measured at 10 connections (as many as the app's database pool): at 100 the
   // app as it is answers nothing within a run, and a rate of 0 tells nothing about flatness.
@@ -56,6 +58,7 @@ const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432
 const appEntry = path.join(projectRoot, 'src/main.ts');
 const baselineEntry = path.join(projectRoot, 'bench/baseline-server.ts');
 const MB = 2 ** 20;
+const freshWarmupSeconds = settings.freshWarmupSeconds;
 
 const began = performance.now();
 const say = (text: string) => console.log(`[${((performance.now() - began) / 1000).toFixed(0).padStart(4)} s] ${text}`);
@@ -243,14 +246,21 @@ interface Pair {
  * Each pair's baseline and target, alternately, round after round: baseline, target, next pair's
  * baseline, its target… Each is warmed up once first. The medians are compared.
  */
-async function interleaved(pairs: Pair[]): Promise<{ target: Summary; baseline: Summary }[]> {
+/** Medians of the rounds; `ratio` is the median of each round's target / baseline, which cancels slow drift. */
+interface Measured {
+  target: Summary;
+  baseline: Summary;
+  ratio: number | null;
+}
+
+async function interleaved(pairs: Pair[], warmupSeconds = settings.warmupSeconds): Promise<Measured[]> {
   const warmed = new Set<ServerProcess>();
   for (const { target, baseline } of pairs) {
     await preflight(baseline);
     await preflight(target);
     for (const subject of [baseline, target]) {
       if (subject.servers.every((server) => warmed.has(server)) && subject === baseline) continue;
-      await runOnce(subject, settings.warmupSeconds);
+      await runOnce(subject, warmupSeconds);
       for (const server of subject.servers) warmed.add(server);
     }
   }
@@ -264,7 +274,10 @@ async function interleaved(pairs: Pair[]): Promise<{ target: Summary; baseline: 
       say(`  round ${round + 1}/${settings.rounds} ${target.label}: ${measured.requestsPerSecond.toFixed(0)} req/s (p99 ${measured.latency.p99} ms) | ${baseline.label}: ${base.requestsPerSecond.toFixed(0)} req/s${nonSuccess(measured)}`);
     }
   }
-  return results.map(({ target, baseline }) => ({ target: summarise(target), baseline: summarise(baseline) }));
+  return results.map(({ target, baseline }) => {
+    const paired = target.flatMap((run, i) => (baseline[i].requestsPerSecond > 0 ? [run.requestsPerSecond / baseline[i].requestsPerSecond] : []));
+    return { target: summarise(target), baseline: summarise(baseline), ratio: paired.length ? median(paired) : null };
+  });
 }
 
 function nonSuccess(result: LoadResult): string {
@@ -293,8 +306,8 @@ function detailOf(summary: Summary, extra: Record<string, unknown> = {}): Record
   };
 }
 
-function throughputRow(goalId: number, label: string, measured: { target: Summary; baseline: Summary }, baselineName: string, goal: string, met: (ratio: number, summary: Summary) => boolean, extra: Record<string, unknown> = {}): void {
-  const ratio = measured.baseline.rps > 0 ? measured.target.rps / measured.baseline.rps : null;
+function throughputRow(goalId: number, label: string, measured: Measured, baselineName: string, goal: string, met: (ratio: number, summary: Summary) => boolean, extra: Record<string, unknown> = {}): void {
+  const { ratio } = measured;
   rows.push({
     goal_id: goalId,
     path: label,
@@ -361,12 +374,16 @@ async function startBaseline(mode: 'constant' | 'insert' | 'select', databaseUrl
 }
 
 const appLogs: { name: string; file: string }[] = [];
+// BENCH_CPU_PROF=<folder>: each app process writes a V8 CPU profile there when it stops (open it in
+// Chrome DevTools or speedscope). Profiling slows the app, so figures from such a run are not the record.
+const cpuProfileFolder = process.env.BENCH_CPU_PROF ? path.resolve(process.env.BENCH_CPU_PROF) : undefined;
+const cpuProfileFlags = cpuProfileFolder ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileFolder}`] : [];
 
 async function startApp(name: string, env: Record<string, string | undefined>): Promise<{ server: ServerProcess; startMs: number }> {
   const port = await freePort();
   const file = logFile(name.replace(/\W+/g, '-'));
   appLogs.push({ name, file });
-  const server = new ServerProcess({ name, entry: appEntry, preload: [path.join(projectRoot, 'bench/exit-watch.ts')], env: { ...env, PUBLIC_URL: env.PUBLIC_URL === undefined ? undefined : `http://127.0.0.1:${port}` }, port, logFile: file });
+  const server = new ServerProcess({ name, entry: appEntry, preload: [path.join(projectRoot, 'bench/exit-watch.ts')], nodeFlags: cpuProfileFlags, env: { ...env, PUBLIC_URL: env.PUBLIC_URL === undefined ? undefined : `http://127.0.0.1:${port}` }, port, logFile: file });
   try {
     return { server, startMs: await server.ready() };
   } catch (error) {
@@ -524,8 +541,10 @@ async function postgresPhase(): Promise<void> {
     p50: worklistLarge.target.p50,
     p99: worklistLarge.target.p99,
     detail: {
-      select_baseline_ratio_small: worklistSmall.baseline.rps ? Number((worklistSmall.target.rps / worklistSmall.baseline.rps).toFixed(4)) : null,
-      select_baseline_ratio_large: worklistLarge.baseline.rps ? Number((worklistLarge.target.rps / worklistLarge.baseline.rps).toFixed(4)) : null,
+      select_baseline_ratio_small: worklistSmall.ratio,
+      select_baseline_ratio_large: worklistLarge.ratio,
+      // The same comparison with each scale's req/s first divided by its own SELECT baseline: machine drift between the two cancels.
+      flatness_against_baselines: worklistSmall.ratio && worklistLarge.ratio ? Number((worklistLarge.ratio / worklistSmall.ratio).toFixed(3)) : null,
     },
   });
 
@@ -536,10 +555,10 @@ async function postgresPhase(): Promise<void> {
       target: { label: 'two app processes', servers: [app, second], request: readPaths },
       baseline: { label: 'one app process', servers: [app], request: readPaths },
     },
-  ]);
+  ], freshWarmupSeconds);
   await quiet();
   await second.stop();
-  const factor = scaling.baseline.rps > 0 ? scaling.target.rps / scaling.baseline.rps : null;
+  const factor = scaling.ratio;
   rows.push({
     goal_id: 9,
     path: 'two app processes on one PostgreSQL vs one, read paths',
@@ -563,10 +582,10 @@ async function postgresPhase(): Promise<void> {
       target: { label: 'LOG_LEVEL=info', servers: [app], request: requests.postcode },
       baseline: { label: 'LOG_LEVEL=silent', servers: [silent], request: requests.postcode },
     },
-  ]);
+  ], freshWarmupSeconds);
   await quiet();
   await silent.stop();
-  const kept = logging.baseline.rps > 0 ? logging.target.rps / logging.baseline.rps : null;
+  const kept = logging.ratio;
   rows.push({
     goal_id: 10,
     path: 'request logging: postcode path, LOG_LEVEL=info vs silent (PostgreSQL)',
@@ -742,12 +761,12 @@ async function main(): Promise<void> {
   const day = new Date().toISOString().slice(0, 10);
   const document = {
     machine: machineInfo({ postgresql: benchDatabase?.serverVersion ?? null, runner: nodeArgsFor(appEntry).compiled ? 'node on dist/' : 'node --import tsx (no compiled output)' }),
-    settings: { ...settings, quick, admin_database: new URL(adminUrl).host, seconds_waiting_for_idle: Math.round(settledMs / 1000), seconds_total: Math.round((performance.now() - began) / 1000) },
+    settings: { ...settings, quick, cpu_profiles: cpuProfileFolder ?? null, admin_database: new URL(adminUrl).host, seconds_waiting_for_idle: Math.round(settledMs / 1000), seconds_total: Math.round((performance.now() - began) / 1000) },
     results: rows,
     server_logs: logs,
     incidents,
   };
-  const written = writeResults(`${day}${quick ? '-quick' : ''}.json`, document);
+  const written = writeResults(`${day}${quick ? '-quick' : cpuProfileFolder ? '-profiled' : ''}.json`, document);
   console.log(`\n${resultTable(rows)}\n`);
   for (const [name, entry] of Object.entries(logs)) {
     if (entry.error_lines || entry.responses_5xx) console.log(`${name}: ${entry.error_lines} error lines, ${entry.responses_5xx} 5xx answers in its log. First: ${entry.first_errors[0] ?? ''}`);
@@ -755,6 +774,7 @@ async function main(): Promise<void> {
   for (const incident of incidents) console.log(`${incident.server} ${incident.exit} during ${incident.during} at ${incident.at}, unasked: restarted and measured again. ${incident.log.split('\n').join(' | ')}`);
   const met = rows.filter((row) => row.met === true).length;
   const judged = rows.filter((row) => row.met !== null).length;
+  if (cpuProfileFolder) console.log(`CPU profiles of the app processes in ${cpuProfileFolder}`);
   console.log(`${met} of ${judged} goals met. Results in ${path.relative(projectRoot, written)} (${Math.round((performance.now() - began) / 1000)} s).`);
 }
 

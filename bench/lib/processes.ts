@@ -52,6 +52,8 @@ export interface ServerOptions {
   entry: string;
   /** Modules loaded first with --import (bench/exit-watch.ts for the app). */
   preload?: string[];
+  /** More flags for node, such as --cpu-prof. */
+  nodeFlags?: string[];
   env: Record<string, string | undefined>;
   port: number;
   /** Where its stdout and stderr go (request logs included). */
@@ -106,7 +108,8 @@ export class ServerProcess {
       return ['--import', compiled ? args[0] : file];
     });
     // tsx's loader must come before a TypeScript preload.
-    const args = entryArgs[0] === '--import' ? [...entryArgs.slice(0, 2), ...preload, ...entryArgs.slice(2)] : [...preload, ...entryArgs];
+    const flags = options.nodeFlags ?? [];
+    const args = entryArgs[0] === '--import' ? [...flags, ...entryArgs.slice(0, 2), ...preload, ...entryArgs.slice(2)] : [...flags, ...preload, ...entryArgs];
     // An undefined value removes the variable: the embedded run must not inherit DATABASE_URL.
     const env: Record<string, string> = {};
     for (const [name, value] of Object.entries({ ...process.env, ...options.env, PORT: String(options.port), HOST: '127.0.0.1' })) {
