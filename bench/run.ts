@@ -41,7 +41,7 @@ import { machineInfo, resultTable, writeResults, type ResultRow } from './lib/re
 const quick = process.argv.includes('--quick');
 const settings = {
   rounds: Number(process.env.BENCH_ROUNDS ?? (quick ? 1 : 3)),
-  durationSeconds: Number(process.env.BENCH_DURATION ?? (quick ? 2 : 3.5)),
+  durationSeconds: Number(process.env.BENCH_DURATION ?? (quick ? 2 : 3)),
   warmupSeconds: quick ? 1 : 1.5,
   // A process started just before its group (the second app, the silent one) is warmed up longer.
   freshWarmupSeconds: quick ? 2 : 3,
@@ -205,9 +205,11 @@ async function revive(servers: ServerProcess[], during: string): Promise<number 
   let revived: number | undefined;
   for (const server of servers.filter((candidate) => candidate.diedUnasked)) {
     const log = server
-      .logTail(60)
+      .logTail(400)
       .split('\n')
-      .filter((line) => line.startsWith('bench exit-watch') || /"level":(5|6)\d/.test(line))
+      // what the process said that is not a request log line: exit-watch's notes, errors, console output
+      .filter((line) => !line.startsWith('{') || /"level":(4|5|6)\d/.test(line))
+      .slice(-12)
       .join('\n');
     incidents.push({ server: server.name, during, exit: server.exitDescription, at: new Date().toISOString(), log });
     say(`  ${server.name} ${server.exitDescription} during ${during}, not asked to by the bench${log ? `: ${log.split('\n').join(' | ')}` : ''}; starting it again`);
