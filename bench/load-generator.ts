@@ -5,6 +5,7 @@
  *
  *   node --import tsx bench/load-generator.ts '{"targets":["http://127.0.0.1:3000"],"paths":["/"],"connections":100,"durationSeconds":5}'
  */
+import { pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
 
 export interface LoadJob {
@@ -82,8 +83,9 @@ export async function runLoad(job: LoadJob): Promise<LoadResult> {
 }
 
 type Message = { id: number; job: LoadJob };
+const isEntryPoint = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
 
-if (process.send) {
+if (isEntryPoint && process.send) {
   process.on('message', (message: Message) => {
     runLoad(message.job).then(
       (result) => process.send?.({ id: message.id, result }),
@@ -92,6 +94,6 @@ if (process.send) {
   });
   process.on('disconnect', () => process.exit(0));
   process.send({ ready: true });
-} else if (process.argv[2]) {
+} else if (isEntryPoint && process.argv[2]) {
   console.log(JSON.stringify(await runLoad(JSON.parse(process.argv[2]) as LoadJob)));
 }
