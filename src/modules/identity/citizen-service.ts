@@ -36,8 +36,9 @@ export interface CitizenServiceDependencies {
 export function createCitizenService({ db, repository, sessions, clock, publicUrl, partnershipName }: CitizenServiceDependencies) {
   /** `next`: where to take the resident once confirmed (back into a report they had started). */
   async function sendVerification(executor: Kysely<Database>, citizen: { id: number; email: string; name: string }, next?: string) {
-    const expires = new Date(clock().getTime() + VERIFICATION_DAYS * 86_400_000);
-    const token = await issueAccountToken(executor, 'email_verification', { citizenId: citizen.id }, expires);
+    const now = clock();
+    const expires = new Date(now.getTime() + VERIFICATION_DAYS * 86_400_000);
+    const token = await issueAccountToken(executor, 'email_verification', { citizenId: citizen.id }, expires, now);
     const link = `${publicUrl}/account/verify?token=${token}${next ? `&next=${encodeURIComponent(next)}` : ''}`;
     await queueEmail(executor, {
       to: citizen.email,
@@ -111,9 +112,10 @@ export function createCitizenService({ db, repository, sessions, clock, publicUr
     async requestPasswordReset(email: string): Promise<void> {
       const citizen = await repository.findByEmail(email);
       if (!citizen) return;
-      const expires = new Date(clock().getTime() + RESET_LINK_HOURS * 3_600_000);
+      const now = clock();
+      const expires = new Date(now.getTime() + RESET_LINK_HOURS * 3_600_000);
       await db.transaction().execute(async (trx) => {
-        const token = await issueAccountToken(trx, 'password_reset', { citizenId: citizen.id }, expires);
+        const token = await issueAccountToken(trx, 'password_reset', { citizenId: citizen.id }, expires, now);
         await queueEmail(trx, {
           to: citizen.email,
           subject: 'Reset your password',

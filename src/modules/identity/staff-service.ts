@@ -81,7 +81,7 @@ export function createStaffService({ db, repository, sessions, clock, publicUrl 
       if (!staff || staff.disabled_at) return;
       const now = clock();
       await db.transaction().execute(async (trx) => {
-        const token = await issueAccountToken(trx, 'password_reset', { staffId: staff.id }, new Date(now.getTime() + RESET_LINK_HOURS * 3_600_000));
+        const token = await issueAccountToken(trx, 'password_reset', { staffId: staff.id }, new Date(now.getTime() + RESET_LINK_HOURS * 3_600_000), now);
         await queueEmail(trx, {
           to: staff.email,
           subject: 'Reset your password',
@@ -133,7 +133,7 @@ export function createStaffService({ db, repository, sessions, clock, publicUrl 
           roles: input.roles,
           password_hash: null,
         });
-        const token = await issueAccountToken(trx, 'password_reset', { staffId }, new Date(now.getTime() + INVITATION_DAYS * 86_400_000));
+        const token = await issueAccountToken(trx, 'password_reset', { staffId }, new Date(now.getTime() + INVITATION_DAYS * 86_400_000), now);
         await queueEmail(trx, {
           to: input.email,
           subject: 'Your staff account',
