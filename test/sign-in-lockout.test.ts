@@ -2,6 +2,7 @@ import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { hashPassword } from '../src/modules/identity/secrets.js';
+import { createSignInFailures, pruneSignInFailures } from '../src/modules/identity/sign-in-failures.js';
 import { createStaff, organisationId, TEST_PASSWORD } from './support/accounts.js';
 import { testConfig } from './support/app.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
@@ -31,7 +32,7 @@ let secondProcess: FastifyInstance;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  app = await buildApp({ config: testConfig({ logLevel: 'error' }), db: database.db, clock });
+  app = await buildApp({ config: testConfig(), db: database.db, clock });
   // A second app on the same database stands for a second process behind the load balancer.
   secondProcess = await buildApp({ config: testConfig(), db: database.db, clock });
 }, 60_000);
@@ -66,7 +67,6 @@ async function attempt(client: TestClient, signInPath: string, email: string, pa
   const token = /name="_csrf" value="([^"]+)"/.exec(page.body)![1];
   const before = argon2Verifications.count;
   const response = await client.postWithToken(signInPath, { email, password }, token);
-  if (response.statusCode === 500) console.log('DEBUG', response.body.slice(0, 200));
   return { status: response.statusCode, page: normalised(response.body, email), verifications: argon2Verifications.count - before };
 }
 
@@ -160,6 +160,41 @@ describe.each(kinds)('$kind sign-in lockout', ({ kind, signInPath, rightPassword
     expect((await attempt(client, signInPath, email, rightPassword)).status).toBe(303);
     const signedOut = clientAt('198.51.100.88');
     for (let n = 1; n <= 4; n++) expect((await attempt(signedOut, signInPath, email, `slip again ${n}`)).status).toBe(401);
+  });
+});
+
+describe('sign-in failures', () => {
+  it('counts attempts made at the same moment, every one', async () => {
+    const email = await citizen('concurrent@lockout.example');
+    const failures = createSignInFailures(database.db);
+    const results = await Promise.all(Array.from({ length: 8 }, () => failures.record('citizen', email, '198.51.100.99', now)));
+    expect(results.map((result) => result.failures).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(results.filter((result) => result.lockedUntil !== null)).toHaveLength(4);
+  });
+
+  it('ends the locks on an account whose password is reset by its emailed link', async () => {
+    const email = await citizen('reset-unlocks@lockout.example');
+    const client = clientAt('198.51.100.55');
+    for (let n = 1; n <= 5; n++) await attempt(client, '/account/sign-in', email, `guess ${n}`);
+    expect((await attempt(client, '/account/sign-in', email, password)).status).toBe(429);
+
+    await client.post('/account/forgot-password', { email });
+    const mail = await database.db.selectFrom('email_outbox').select('body_text').where('to_address', '=', email).orderBy('id', 'desc').executeTakeFirstOrThrow();
+    const token = /token=([\w-]+)/.exec(mail.body_text)![1]!;
+    const reset = await client.post('/account/reset-password', { token, password: 'a brand new password', confirmPassword: 'a brand new password' }, `/account/reset-password?token=${token}`);
+    expect(reset.statusCode).toBe(303);
+    expect((await attempt(client, '/account/sign-in', email, 'a brand new password')).status).toBe(303);
+  });
+
+  it('lets the worker drop counts that no longer lock or count', async () => {
+    const failures = createSignInFailures(database.db);
+    await failures.record('staff', 'stale@lockout.example', '198.51.100.1', new Date(now.getTime() - 60 * 60_000));
+    for (let n = 0; n < 5; n++) await failures.record('staff', 'locked@lockout.example', '198.51.100.1', new Date(now.getTime() - 20 * 60_000 + n));
+    await failures.record('staff', 'recent@lockout.example', '198.51.100.1', now);
+    // The lock made 20 minutes ago ended 5 minutes ago: that count goes too.
+    expect(await pruneSignInFailures(database.db, now)).toBeGreaterThanOrEqual(2);
+    const left = await database.db.selectFrom('sign_in_failures').select('email').where('email', 'in', ['stale@lockout.example', 'locked@lockout.example', 'recent@lockout.example']).execute();
+    expect(left.map((row) => row.email)).toEqual(['recent@lockout.example']);
   });
 });
 

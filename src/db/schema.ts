@@ -15,6 +15,7 @@ export interface Database {
   citizens: CitizensTable;
   sessions: SessionsTable;
   account_tokens: AccountTokensTable;
+  sign_in_failures: SignInFailuresTable;
   partnership_projects: PartnershipProjectsTable;
   project_members: ProjectMembersTable;
   project_lessons: ProjectLessonsTable;
@@ -187,6 +188,17 @@ export interface SessionsTable {
   revoked_at: Date | null;
   ip_address: string | null;
   user_agent: string | null;
+}
+
+/** Wrong passwords for one email from one address, and the lock they led to (migration 0017). */
+export interface SignInFailuresTable {
+  account_kind: 'staff' | 'citizen';
+  /** As typed, lower case: an unknown address is counted like a real one. */
+  email: string;
+  ip_address: string;
+  failures: number;
+  first_failed_at: Date;
+  locked_until: Date | null;
 }
 
 export interface AccountTokensTable {

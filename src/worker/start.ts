@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
 import type { Database } from '../db/schema.js';
 import { sealAuditLog } from '../modules/audit/seal.js';
+import { pruneSignInFailures } from '../modules/identity/sign-in-failures.js';
 import { createSmtpMailer } from '../modules/notify/mailer.js';
 import { createOutboxRepository } from '../modules/notify/repository.js';
 import { createOutboxWorker, type WorkerLog } from '../modules/notify/worker.js';
@@ -10,6 +11,7 @@ import { startJobLoop, type Job, type JobLoop } from './loop.js';
 /** Often enough that an email leaves within seconds; rarely enough to cost the database nothing. */
 export const POLL_INTERVAL_MS = 5_000;
 const FINAL_SEAL_PATIENCE_MS = 2_000;
+const PRUNE_INTERVAL_MS = 60_000;
 
 export interface WorkerDependencies {
   config: Config;
@@ -32,7 +34,17 @@ export function startWorker({ config, db, log, clock = () => new Date(), interva
       await sealAuditLog(db, clock, { signal });
     },
   };
-  const jobs: Job[] = [sealer];
+  // Counts of wrong passwords whose window has passed hold no lock and count nothing any more.
+  let prunedAt = 0;
+  const pruner: Job = {
+    name: 'sign-in failures pruner',
+    run: async () => {
+      if (Date.now() - prunedAt < PRUNE_INTERVAL_MS) return;
+      prunedAt = Date.now();
+      await pruneSignInFailures(db, clock());
+    },
+  };
+  const jobs: Job[] = [sealer, pruner];
   const closers: (() => void)[] = [];
 
   if (config.smtpUrl) {
