@@ -112,14 +112,18 @@ export function createStaffService({ db, repository, sessions, signInFailures, c
       return true;
     },
 
-    async list(actor: Actor) {
+    /** The accounts a manager may manage: names and email addresses, so the read is audited. */
+    async list(actor: Actor, ipAddress: string | null = null) {
       const manager = requireCapability(actor, 'staff.manage');
-      return repository.list(manager.roles.includes('partnership_admin') ? null : manager.organisationId);
+      const organisationId = manager.roles.includes('partnership_admin') ? null : manager.organisationId;
+      const accounts = await repository.list(organisationId);
+      await recordAudit(db, { actor: manager, action: 'read', recordType: 'staff_list', detail: { filters: { organisationId }, shown: accounts.length }, ipAddress }, clock());
+      return accounts;
     },
 
-    async get(actor: Actor, staffId: number) {
+    async get(actor: Actor, staffId: number, ipAddress: string | null = null) {
       const { manager, staff } = await findReachable(actor, staffId);
-      await recordAudit(db, { actor: manager, action: 'read', recordType: 'staff', recordId: staffId }, clock());
+      await recordAudit(db, { actor: manager, action: 'read', recordType: 'staff', recordId: staffId, ipAddress }, clock());
       return { staff, sessions: await sessions.listForStaff(staffId) };
     },
 
