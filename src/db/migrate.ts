@@ -11,6 +11,7 @@ import * as worklistIndexes from './migrations/0014-worklist-indexes.js';
 import * as open311PostCounts from './migrations/0015-open311-post-counts.js';
 import * as auditHashNotUnique from './migrations/0016-audit-hash-not-unique.js';
 import * as signInFailures from './migrations/0017-sign-in-failures.js';
+import * as auditAnchors from './migrations/0018-audit-anchors.js';
 
 /** Every migration, in order. Listed here rather than read from a folder so bundlers and tsx agree. */
 export const migrations: Record<string, Migration> = {
@@ -26,6 +27,7 @@ export const migrations: Record<string, Migration> = {
   '0015-open311-post-counts': open311PostCounts,
   '0016-audit-hash-not-unique': auditHashNotUnique,
   '0017-sign-in-failures': signInFailures,
+  '0018-audit-anchors': auditAnchors,
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations run before the typed schema exists

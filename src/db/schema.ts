@@ -24,6 +24,7 @@ export interface Database {
   agreement_services: AgreementServicesTable;
   audit_log: AuditLogTable;
   audit_seals: AuditSealsTable;
+  audit_anchors: AuditAnchorsTable;
   email_outbox: EmailOutboxTable;
   bank_holidays: BankHolidaysTable;
   teams: TeamsTable;
@@ -308,6 +309,18 @@ export interface AuditSealsTable {
   entries: ColumnType<SealedEntry[], string, never>;
   previous_hash: string;
   hash: string;
+}
+
+/** A publication of the newest seal, emailed to the partnership administrators (migration 0018). */
+export interface AuditAnchorsTable {
+  id: Generated<number>;
+  published_at: Date;
+  /** The seal that was newest then, and its hash as it was. */
+  seal_id: number;
+  seal_hash: string;
+  sealed_at: Date;
+  /** The addresses it was emailed to. */
+  recipients: string[];
 }
 
 export interface EmailOutboxTable {

@@ -1,8 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
 import type { Database } from '../db/schema.js';
+import { publishAnchor } from '../modules/audit/anchor.js';
 import { sealAuditLog } from '../modules/audit/seal.js';
 import { pruneSignInFailures } from '../modules/identity/sign-in-failures.js';
+import { createStaffRepository } from '../modules/identity/staff-repository.js';
 import { createSmtpMailer } from '../modules/notify/mailer.js';
 import { createOutboxRepository } from '../modules/notify/repository.js';
 import { createOutboxWorker, type WorkerLog } from '../modules/notify/worker.js';
@@ -12,6 +14,8 @@ import { startJobLoop, type Job, type JobLoop } from './loop.js';
 export const POLL_INTERVAL_MS = 5_000;
 const FINAL_SEAL_PATIENCE_MS = 2_000;
 const PRUNE_INTERVAL_MS = 60_000;
+/** How often a worker asks whether an anchor is due; the schedule itself is AUDIT_ANCHOR_INTERVAL_HOURS. */
+const ANCHOR_CHECK_INTERVAL_MS = 60_000;
 
 export interface WorkerDependencies {
   config: Config;
@@ -39,12 +43,34 @@ export function startWorker({ config, db, log, clock = () => new Date(), interva
   const pruner: Job = {
     name: 'sign-in failures pruner',
     run: async () => {
-      if (Date.now() - prunedAt < PRUNE_INTERVAL_MS) return;
-      prunedAt = Date.now();
+      if (clock().getTime() - prunedAt < PRUNE_INTERVAL_MS) return;
+      prunedAt = clock().getTime();
       await pruneSignInFailures(db, clock());
     },
   };
-  const jobs: Job[] = [sealer, pruner];
+  // The head seal's hash, emailed to the partnership administrators on a schedule (docs/audit.md,
+  // "Anchors"); when it was last done is in the database, so every process keeps one schedule.
+  let anchorCheckedAt = 0;
+  const staff = createStaffRepository(db);
+  const anchorer: Job = {
+    name: 'audit anchor',
+    run: async () => {
+      if (clock().getTime() - anchorCheckedAt < ANCHOR_CHECK_INTERVAL_MS) return;
+      anchorCheckedAt = clock().getTime();
+      const partnership = await db.selectFrom('partnerships').select('name').where('slug', '=', config.partnership).executeTakeFirst();
+      const published = await publishAnchor(db, clock, {
+        intervalMs: config.auditAnchorIntervalMs,
+        publicUrl: config.publicUrl,
+        partnershipName: partnership?.name ?? config.partnership,
+        recipients: () => staff.listPartnershipAdministrators(),
+      });
+      if (published.outcome !== 'published') return;
+      if (published.recipients === 0) log.warn(`audit anchor ${published.anchorId}: seal ${published.sealId} published to no one, as there is no partnership administrator`);
+      else log.info(`audit anchor ${published.anchorId}: seal ${published.sealId} emailed to ${published.recipients} partnership administrator(s)`);
+    },
+  };
+  // The anchor runs after the sealer, so that it publishes the seal made just before.
+  const jobs: Job[] = [sealer, anchorer, pruner];
   const closers: (() => void)[] = [];
 
   if (config.smtpUrl) {

@@ -32,6 +32,17 @@ export function createStaffRepository(db: Kysely<Database>) {
       return query.execute();
     },
 
+    /** Partnership administrators who can still sign in: who the audit log's anchors are emailed to. */
+    listPartnershipAdministrators() {
+      return db
+        .selectFrom('staff')
+        .select(['name', 'email'])
+        .where('disabled_at', 'is', null)
+        .where((eb) => eb(eb.val('partnership_admin'), '=', eb.fn.any('roles')))
+        .orderBy('id')
+        .execute();
+    },
+
     async insert(executor: Db, staff: { organisation_id: number; email: string; name: string; roles: StaffRole[]; password_hash: string | null }) {
       const row = await executor.insertInto('staff').values(staff).returning('id').executeTakeFirstOrThrow();
       return row.id;
