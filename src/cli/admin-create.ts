@@ -51,7 +51,7 @@ try {
       .returning('id')
       .executeTakeFirstOrThrow();
     await recordAudit(trx, { actor: { kind: 'system', label: 'npm run admin:create' }, action: 'create', recordType: 'staff', recordId: id, detail: { roles: ['partnership_admin'] } }, now);
-    return issueAccountToken(trx, 'password_reset', { staffId: id }, new Date(now.getTime() + 24 * 3_600_000));
+    return issueAccountToken(trx, 'password_reset', { staffId: id }, new Date(now.getTime() + 24 * 3_600_000), now);
   });
   console.log(`\nCreated ${input.data.name} <${input.data.email}>, partnership administrator at ${organisation.name}.`);
   console.log(`Choose the password within 24 hours at:\n\n  ${config.publicUrl}/staff/reset-password?token=${token}\n`);

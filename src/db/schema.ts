@@ -15,6 +15,7 @@ export interface Database {
   citizens: CitizensTable;
   sessions: SessionsTable;
   account_tokens: AccountTokensTable;
+  sign_in_failures: SignInFailuresTable;
   partnership_projects: PartnershipProjectsTable;
   project_members: ProjectMembersTable;
   project_lessons: ProjectLessonsTable;
@@ -23,6 +24,7 @@ export interface Database {
   agreement_services: AgreementServicesTable;
   audit_log: AuditLogTable;
   audit_seals: AuditSealsTable;
+  audit_anchors: AuditAnchorsTable;
   email_outbox: EmailOutboxTable;
   bank_holidays: BankHolidaysTable;
   teams: TeamsTable;
@@ -189,6 +191,17 @@ export interface SessionsTable {
   user_agent: string | null;
 }
 
+/** Wrong passwords for one email from one address, and the lock they led to (migration 0017). */
+export interface SignInFailuresTable {
+  account_kind: 'staff' | 'citizen';
+  /** As typed, lower case: an unknown address is counted like a real one. */
+  email: string;
+  ip_address: string;
+  failures: number;
+  first_failed_at: Date;
+  locked_until: Date | null;
+}
+
 export interface AccountTokensTable {
   token_hash: string;
   purpose: 'password_reset' | 'email_verification';
@@ -296,6 +309,18 @@ export interface AuditSealsTable {
   entries: ColumnType<SealedEntry[], string, never>;
   previous_hash: string;
   hash: string;
+}
+
+/** A publication of the newest seal, emailed to the partnership administrators (migration 0018). */
+export interface AuditAnchorsTable {
+  id: Generated<number>;
+  published_at: Date;
+  /** The seal that was newest then, and its hash as it was. */
+  seal_id: number;
+  seal_hash: string;
+  sealed_at: Date;
+  /** The addresses it was emailed to. */
+  recipients: string[];
 }
 
 export interface EmailOutboxTable {

@@ -122,13 +122,17 @@ export function registerOpen311Api(app: FastifyInstance, service: Open311Service
         scope.get<Query>(`${version}/requests.${format}`, async (request, reply) => {
           const query = parseQuery(requestsQuerySchema, request.query);
           const client = await service.clientFor(query.api_key, false);
-          return sendOpen311(reply, format, 'service_requests', await service.requests(query, client));
+          const found = await service.requests(query, client);
+          await service.recordRead(client, { recordType: 'open311_request_list', filters: query, shown: found.length }, request.ip);
+          return sendOpen311(reply, format, 'service_requests', found);
         });
 
         scope.get<Query>(`${version}/servicerequestupdates.${format}`, async (request, reply) => {
           const query = parseQuery(updatesQuerySchema, request.query);
           const client = await service.clientFor(query.api_key, false);
-          return sendOpen311(reply, format, 'service_request_updates', await service.updates(query, client));
+          const found = await service.updates(query, client);
+          await service.recordRead(client, { recordType: 'open311_update_list', filters: query, shown: found.length }, request.ip);
+          return sendOpen311(reply, format, 'service_request_updates', found);
         });
 
         scope.post<Query>(`${version}/requests.${format}`, (request, reply) => post(request, reply, format, 'requests'));
@@ -153,14 +157,18 @@ export function registerOpen311Api(app: FastifyInstance, service: Open311Service
         const { name, format } = fileOf(request);
         const query = parseQuery(oneRequestQuerySchema, request.query);
         const client = await service.clientFor(query.api_key, false);
-        return sendOpen311(reply, format, 'service_requests', await service.request(name, query.jurisdiction_id, client));
+        const found = await service.request(name, query.jurisdiction_id, client);
+        await service.recordRead(client, { recordType: 'open311_request', recordId: name, filters: query, shown: found.length }, request.ip);
+        return sendOpen311(reply, format, 'service_requests', found);
       });
 
       scope.get<FileParams>(`${version}/tokens/:file`, async (request, reply) => {
         const { name, format } = fileOf(request);
         const query = parseQuery(oneRequestQuerySchema, request.query);
         const client = await service.clientFor(query.api_key, false);
-        return sendOpen311(reply, format, 'service_requests', await service.token(name, query.jurisdiction_id, client));
+        const found = await service.token(name, query.jurisdiction_id, client);
+        await service.recordRead(client, { recordType: 'open311_request', recordId: name, filters: query, shown: found.length }, request.ip);
+        return sendOpen311(reply, format, 'service_requests', found);
       });
     },
     { prefix },

@@ -8,14 +8,10 @@ import { ForbiddenError, NotFoundError, hasCapability, reachesOrganisation, requ
 import { hashPassword, verifyPassword } from './secrets.js';
 import type { StaffRecord, StaffRepository } from './staff-repository.js';
 import type { SessionService } from './sessions.js';
+import type { SignInFailures } from './sign-in-failures.js';
 
-const MAX_FAILED_SIGN_INS = 5;
-const LOCKOUT_MINUTES = 15;
 const RESET_LINK_HOURS = 1;
 const INVITATION_DAYS = 7;
-
-// Verified against when the email is unknown, so a wrong email takes as long as a wrong password.
-const decoyHash = hashPassword('not a real password, used to keep sign-in timing even');
 
 export type SignInResult =
   | { outcome: 'signed-in'; staffId: number }
@@ -26,6 +22,7 @@ export interface StaffServiceDependencies {
   db: Kysely<Database>;
   repository: StaffRepository;
   sessions: SessionService;
+  signInFailures: SignInFailures;
   clock: () => Date;
   publicUrl: string;
 }
@@ -37,7 +34,7 @@ export interface NewStaffInput {
   roles: StaffRole[];
 }
 
-export function createStaffService({ db, repository, sessions, clock, publicUrl }: StaffServiceDependencies) {
+export function createStaffService({ db, repository, sessions, signInFailures, clock, publicUrl }: StaffServiceDependencies) {
   function assertMayGrant(actor: StaffActor, roles: StaffRole[]) {
     // Only a partnership administrator makes another: an organisation's administrator cannot reach beyond it.
     if (roles.includes('partnership_admin') && !actor.roles.includes('partnership_admin')) throw new ForbiddenError();
@@ -52,23 +49,29 @@ export function createStaffService({ db, repository, sessions, clock, publicUrl 
   }
 
   return {
+    /**
+     * Signs in by password. An unknown email, a disabled account and a wrong password get the same
+     * answer, after the same work, and lock after the same number of tries from that address
+     * (./sign-in-failures.ts): the answers say nothing of which accounts exist, and a stranger's
+     * guesses lock out the stranger, not the account's owner.
+     */
     async signIn(input: { email: string; password: string; ip: string }): Promise<SignInResult> {
       const now = clock();
-      const staff = await repository.findByEmail(input.email);
-      if (!staff || staff.disabled_at) {
-        await verifyPassword(await decoyHash, input.password);
-        await recordAudit(db, { actor: { kind: 'system', label: `sign-in attempt as ${input.email}` }, action: 'sign-in-failed', recordType: 'staff', ipAddress: input.ip }, now);
-        return { outcome: 'invalid' };
+      const attempt = { actor: { kind: 'system' as const, label: `sign-in attempt as ${input.email}` }, action: 'sign-in-failed', recordType: 'staff', ipAddress: input.ip };
+      const lockedUntil = await signInFailures.lockedUntil('staff', input.email, input.ip, now);
+      if (lockedUntil) {
+        await recordAudit(db, { ...attempt, detail: { refused: 'locked' } }, now);
+        return { outcome: 'locked', until: lockedUntil };
       }
-      if (staff.locked_until && staff.locked_until > now) return { outcome: 'locked', until: staff.locked_until };
 
-      if (!(await verifyPassword(staff.password_hash, input.password))) {
-        const failures = staff.failed_sign_ins + 1;
-        const lockedUntil = failures >= MAX_FAILED_SIGN_INS ? new Date(now.getTime() + LOCKOUT_MINUTES * 60_000) : null;
-        await repository.recordFailedSignIn(staff.id, lockedUntil);
-        await recordAudit(db, { actor: { kind: 'system', label: `sign-in attempt as ${input.email}` }, action: 'sign-in-failed', recordType: 'staff', recordId: staff.id, detail: { failures, locked: lockedUntil !== null }, ipAddress: input.ip }, now);
-        return lockedUntil ? { outcome: 'locked', until: lockedUntil } : { outcome: 'invalid' };
+      const found = await repository.findByEmail(input.email);
+      const staff = found && !found.disabled_at ? found : undefined;
+      if (!(await verifyPassword(staff?.password_hash ?? null, input.password)) || !staff) {
+        const failed = await signInFailures.record('staff', input.email, input.ip, now);
+        await recordAudit(db, { ...attempt, recordId: staff?.id ?? null, detail: { failures: failed.failures, locked: failed.lockedUntil !== null } }, now);
+        return failed.lockedUntil ? { outcome: 'locked', until: failed.lockedUntil } : { outcome: 'invalid' };
       }
+      await signInFailures.clear('staff', input.email, input.ip);
       await repository.recordSignIn(staff.id, now);
       const signedIn = { kind: 'staff' as const, staffId: staff.id, name: staff.name, email: staff.email, organisationId: staff.organisation_id, organisationName: staff.organisation_name, roles: staff.roles };
       await recordAudit(db, { actor: signedIn, action: 'sign-in', recordType: 'staff', recordId: staff.id, ipAddress: input.ip }, now);
@@ -81,7 +84,7 @@ export function createStaffService({ db, repository, sessions, clock, publicUrl 
       if (!staff || staff.disabled_at) return;
       const now = clock();
       await db.transaction().execute(async (trx) => {
-        const token = await issueAccountToken(trx, 'password_reset', { staffId: staff.id }, new Date(now.getTime() + RESET_LINK_HOURS * 3_600_000));
+        const token = await issueAccountToken(trx, 'password_reset', { staffId: staff.id }, new Date(now.getTime() + RESET_LINK_HOURS * 3_600_000), now);
         await queueEmail(trx, {
           to: staff.email,
           subject: 'Reset your password',
@@ -100,7 +103,7 @@ export function createStaffService({ db, repository, sessions, clock, publicUrl 
         const owner = await redeemAccountToken(trx, 'password_reset', token, now);
         if (!owner || !('staffId' in owner)) return undefined;
         await repository.update(trx, owner.staffId, { password_hash: passwordHash });
-        await repository.clearLockout(trx, owner.staffId);
+        await signInFailures.clearAccount(trx, owner);
         await recordAudit(trx, { actor: { kind: 'system', label: 'password reset link' }, action: 'password-reset', recordType: 'staff', recordId: owner.staffId, ipAddress: ip }, now);
         return owner.staffId;
       });
@@ -109,14 +112,18 @@ export function createStaffService({ db, repository, sessions, clock, publicUrl 
       return true;
     },
 
-    async list(actor: Actor) {
+    /** The accounts a manager may manage: names and email addresses, so the read is audited. */
+    async list(actor: Actor, ipAddress: string | null = null) {
       const manager = requireCapability(actor, 'staff.manage');
-      return repository.list(manager.roles.includes('partnership_admin') ? null : manager.organisationId);
+      const organisationId = manager.roles.includes('partnership_admin') ? null : manager.organisationId;
+      const accounts = await repository.list(organisationId);
+      await recordAudit(db, { actor: manager, action: 'read', recordType: 'staff_list', detail: { filters: { organisationId }, shown: accounts.length }, ipAddress }, clock());
+      return accounts;
     },
 
-    async get(actor: Actor, staffId: number) {
+    async get(actor: Actor, staffId: number, ipAddress: string | null = null) {
       const { manager, staff } = await findReachable(actor, staffId);
-      await recordAudit(db, { actor: manager, action: 'read', recordType: 'staff', recordId: staffId }, clock());
+      await recordAudit(db, { actor: manager, action: 'read', recordType: 'staff', recordId: staffId, ipAddress }, clock());
       return { staff, sessions: await sessions.listForStaff(staffId) };
     },
 
@@ -133,7 +140,7 @@ export function createStaffService({ db, repository, sessions, clock, publicUrl 
           roles: input.roles,
           password_hash: null,
         });
-        const token = await issueAccountToken(trx, 'password_reset', { staffId }, new Date(now.getTime() + INVITATION_DAYS * 86_400_000));
+        const token = await issueAccountToken(trx, 'password_reset', { staffId }, new Date(now.getTime() + INVITATION_DAYS * 86_400_000), now);
         await queueEmail(trx, {
           to: input.email,
           subject: 'Your staff account',
