@@ -4,7 +4,7 @@ import type { Database } from '../src/db/schema.js';
 import { signedInStaff } from './support/accounts.js';
 import { useTestApp } from './support/app.js';
 import type { TestClient } from './support/http.js';
-import { dayFromToday, gss, organisationId, partnerAgency, servicesFor, staffActor, type CasesServices } from './staff-cases-fixtures.js';
+import { dayFromToday, gss, organisationId, partnerAgency, servicesFor, sharingAgreement, staffActor, type CasesServices } from './staff-cases-fixtures.js';
 
 const context = useTestApp();
 let db: Kysely<Database>;
@@ -197,6 +197,17 @@ describe('a partner adviser records a contact for a client', () => {
     const consent = await db.selectFrom('case_consents').selectAll().where('case_id', '=', caseId).executeTakeFirstOrThrow();
     expect(consent).toMatchObject({ given_by: 'Bea Caller', given_on: dayFromToday(-1), purpose: 'Report the pothole and follow it up', recorded_by_staff_id: adviser.staff.id });
 
+    // The confirmation says where it went; following the case needs an agreement for clients who consent.
+    const confirmation = await adviser.client.get(sent.headers.location!);
+    expect(confirmation.statusCode).toBe(200);
+    expect(confirmation.body).not.toContain(`href="/staff/cases/${caseId}"`);
+    expect((await adviser.client.get(`/staff/cases/${caseId}`)).statusCode).toBe(403);
+    const record = await services.repository.findById(caseId);
+    await sharingAgreement(db, [agency, record!.organisation_id], {
+      categories: ['status_reference', 'location_description', 'contact_details'],
+      roles: ['partner_adviser'],
+      relationship: 'client_consent',
+    });
     const casePage = await adviser.client.get(`/staff/cases/${caseId}`);
     expect(casePage.statusCode).toBe(200);
     expect(casePage.body).toContain('Report the pothole and follow it up');
