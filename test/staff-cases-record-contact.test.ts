@@ -214,6 +214,23 @@ describe('a partner adviser records a contact for a client', () => {
     expect(casePage.body).toContain('Citizens Advice Test');
   });
 
+  it('records how long the consent lasts, and for whom: the adviser’s organisation', async () => {
+    const adviser = await signedInStaff(context.app, db, { organisationId: agency, roles: ['partner_adviser'] });
+    const from = detailsFor('partner_agency', 'pothole', 'S40 1AA');
+    const [year, month, day] = dayFromToday(-1).split('-');
+    const consentFields = { consentGivenBy: 'Cy Client', 'consentGivenOn-day': day, 'consentGivenOn-month': month, 'consentGivenOn-year': year, consentPurpose: 'Report it' };
+    const wrong = await adviser.client.post(details, { ...potholeForm('partner_agency', { postcode: 'S40 1AA' }), ...consentFields, consentLasts: '99' }, from);
+    expect(wrong.statusCode).toBe(400);
+    expect(errorSummary(wrong.body)).toEqual([{ href: '#consentLasts', text: 'Select how long the consent lasts' }]);
+
+    const sent = await adviser.client.post(details, { ...potholeForm('partner_agency', { postcode: 'S40 1AA' }), ...consentFields, consentLasts: '3' }, from);
+    expect(sent.statusCode).toBe(303);
+    const caseId = Number(sent.headers.location?.split('/').at(-1));
+    const consent = await db.selectFrom('case_consents').select(['organisation_id', 'expires_on', 'withdrawn_at']).where('case_id', '=', caseId).executeTakeFirstOrThrow();
+    const threeMonths = new Date(Date.UTC(Number(year), Number(month) - 1 + 3, Math.min(Number(day), new Date(Date.UTC(Number(year), Number(month) + 3, 0)).getUTCDate())));
+    expect(consent).toEqual({ organisation_id: agency, expires_on: threeMonths.toISOString().slice(0, 10), withdrawn_at: null });
+  });
+
   it('is refused by the core without consent, whatever the form does', async () => {
     const adviser = await staffActor(db, agency, ['partner_adviser']);
     const result = await services.cases.submit(adviser, {
