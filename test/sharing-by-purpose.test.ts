@@ -287,3 +287,17 @@ describe('the categories of data an agreement shares', () => {
     }
   });
 });
+
+describe('the find form, posted', () => {
+  it('refuses staff who do not work with cases, and shows a missing reference beside its field', async () => {
+    const analyst = await signedInStaff(context.app, db, { organisationId: derby, roles: ['analyst'] });
+    const token = /name="_csrf" value="([^"]+)"/.exec((await analyst.client.get('/staff')).body)?.[1];
+    expect(token).toBeDefined();
+    expect((await analyst.client.postWithToken('/staff/cases/find', { reference: '', verification: '' }, token)).statusCode).toBe(403);
+    const agent = await signedInStaff(context.app, db, { organisationId: derby, roles: ['contact_centre_agent'] });
+    const empty = await verify(agent.client, '', 'DE4 3AG');
+    expect(empty.statusCode).toBe(400);
+    expect(errorSummary(empty.body)).toEqual([{ href: '#reference', text: 'Enter a case reference' }]);
+    expect(empty.body).toContain('value="DE4 3AG"');
+  });
+});

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { fieldError, formErrorsFrom } from '../../web/form-errors.js';
 import type { StaffActor } from '../identity/actor.js';
 import { staffOnly } from '../identity/guards.js';
-import { NotFoundError } from '../identity/policy.js';
+import { ForbiddenError, NotFoundError } from '../identity/policy.js';
+import { worksWithCases } from './case-policy.js';
 import { parseIdParam } from '../identity/schemas.js';
 import type { CaseService } from './case-service.js';
 import { casePaths } from './paths.js';
@@ -35,6 +36,8 @@ export function registerCaseSharingRoutes(app: FastifyInstance, cases: CaseServi
       const body = request.body ?? {};
       const values = { reference: [body.reference].flat()[0], verification: [body.verification].flat()[0] };
       const context = { values, paths, currentSection: 'staff', backLink: paths.worklist };
+      // Staff who do not work with cases get a 403, not a form.
+      if (!worksWithCases(request.actor)) throw new ForbiddenError();
       const form = verifyCallerSchema.safeParse(body);
       if (!form.success) return reply.code(400).render(`${views}/find.njk`, { ...context, errors: formErrorsFrom(form.error) });
       const { reference, verification } = form.data;
