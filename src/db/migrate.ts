@@ -13,6 +13,7 @@ import * as auditHashNotUnique from './migrations/0016-audit-hash-not-unique.js'
 import * as signInFailures from './migrations/0017-sign-in-failures.js';
 import * as auditAnchors from './migrations/0018-audit-anchors.js';
 import * as auditInsertOnlyGrants from './migrations/0019-audit-insert-only-grants.js';
+import * as sharingByPurpose from './migrations/0020-sharing-by-purpose.js';
 
 /** Every migration, in order. Listed here rather than read from a folder so bundlers and tsx agree. */
 export const migrations: Record<string, Migration> = {
@@ -30,6 +31,7 @@ export const migrations: Record<string, Migration> = {
   '0017-sign-in-failures': signInFailures,
   '0018-audit-anchors': auditAnchors,
   '0019-audit-insert-only-grants': auditInsertOnlyGrants,
+  '0020-sharing-by-purpose': sharingByPurpose,
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations run before the typed schema exists

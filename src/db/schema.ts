@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { DataCategory, SharingRelationship } from '../shared/sharing.js';
 
 /** The shape of every table, as Kysely sees it. One interface per table, named after it. */
 export interface Database {
@@ -35,6 +36,7 @@ export interface Database {
   cases: CasesTable;
   case_events: CaseEventsTable;
   case_consents: CaseConsentsTable;
+  case_caller_checks: CaseCallerChecksTable;
   satisfaction_responses: SatisfactionResponsesTable;
   api_clients: ApiClientsTable;
   idempotency_keys: IdempotencyKeysTable;
@@ -260,6 +262,14 @@ export interface DataSharingAgreementsTable {
   status: AgreementStatus;
   created_by_staff_id: number | null;
   created_at: Generated<Date>;
+  /** What the sharing is for, as the agreement says it ("Advice casework"). Migration 0016 on. */
+  purpose_statement: Generated<string>;
+  /** The categories of data shared (src/shared/sharing.ts); always status and reference. */
+  categories: Generated<DataCategory[]>;
+  /** The roles of the receiving bodies' staff that may use what is shared. */
+  receiving_roles: Generated<StaffRole[]>;
+  /** The test a member of staff passes for each record. */
+  relationship: Generated<SharingRelationship>;
 }
 
 export interface AgreementPartiesTable {
@@ -394,6 +404,8 @@ export interface RequestTypeQuestionsTable {
   /** [{ key, name }] for the list datatypes. */
   options: Generated<unknown>;
   position: Generated<number>;
+  /** Its answers are special-category data (health, say): shared only when an agreement says so. */
+  special_category: Generated<boolean>;
 }
 
 export interface CaseReferenceCountersTable {
@@ -467,6 +479,25 @@ export interface CaseConsentsTable {
   purpose: string;
   recorded_by_staff_id: number;
   recorded_at: Generated<Date>;
+  /** The organisation the client consented may see the case (the recording adviser's). */
+  organisation_id: number;
+  /** 'YYYY-MM-DD': the last day the consent holds. */
+  expires_on: string;
+  withdrawn_at: Date | null;
+  withdrawn_by: 'staff' | 'resident' | null;
+  withdrawn_by_staff_id: number | null;
+}
+
+/** A contact-centre agent's check of a caller against another body's case (migration 0016). */
+export interface CaseCallerChecksTable {
+  id: Generated<number>;
+  staff_id: number;
+  case_id: number | null;
+  agreement_id: number | null;
+  checked_at: Date;
+  succeeded: boolean;
+  /** Until when the case may be seen; set for a success only. */
+  expires_at: Date | null;
 }
 
 export interface SatisfactionResponsesTable {

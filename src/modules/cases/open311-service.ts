@@ -81,8 +81,9 @@ function mayReadWords(viewer: Open311Viewer, row: { created_by_api_client_id: nu
   return (viewer.clientId !== null && row.created_by_api_client_id === viewer.clientId) || (viewer.organisationId !== null && row.organisation_id === viewer.organisationId);
 }
 
+/** A back office sees its organisation's current cases, not those it sent that went elsewhere; another client, those it sent. */
 function viewerOf(client: ApiClient | undefined): Open311Viewer {
-  return { clientId: client?.id ?? null, organisationId: client?.organisationId ?? null };
+  return { clientId: client && client.organisationId === null ? client.id : null, organisationId: client?.organisationId ?? null };
 }
 
 function dateParameter(name: string, value: string | undefined): Date | undefined {

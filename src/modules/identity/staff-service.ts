@@ -1,13 +1,14 @@
 import type { Kysely } from 'kysely';
-import { staffRoles, type Database, type StaffRole } from '../../db/schema.js';
+import type { Database, StaffRole } from '../../db/schema.js';
 import { recordAudit } from '../audit/service.js';
 import { queueEmail } from '../notify/outbox.js';
 import type { Actor, StaffActor } from './actor.js';
 import { isAccountTokenUsable, issueAccountToken, redeemAccountToken } from './account-tokens.js';
-import { ForbiddenError, NotFoundError, hasCapability, reachesOrganisation, requireCapability, requireStaffManagementOf } from './policy.js';
+import { ForbiddenError, NotFoundError, reachesOrganisation, requireCapability, requireStaffManagementOf } from './policy.js';
 import { hashPassword, verifyPassword } from './secrets.js';
 import type { StaffRecord, StaffRepository } from './staff-repository.js';
 import type { SessionService } from './sessions.js';
+import { grantableRoles, mayChangeRoles } from './role-grants.js';
 import type { SignInFailures } from './sign-in-failures.js';
 
 const RESET_LINK_HOURS = 1;
@@ -35,9 +36,12 @@ export interface NewStaffInput {
 }
 
 export function createStaffService({ db, repository, sessions, signInFailures, clock, publicUrl }: StaffServiceDependencies) {
-  function assertMayGrant(actor: StaffActor, roles: StaffRole[]) {
-    // Only a partnership administrator makes another: an organisation's administrator cannot reach beyond it.
-    if (roles.includes('partnership_admin') && !actor.roles.includes('partnership_admin')) throw new ForbiddenError();
+  /** Roles go from `before` to `after` only as the actor may grant them (role-grants.ts). */
+  function assertMayGrant(actor: StaffActor, after: StaffRole[], before: StaffRole[] = []) {
+    // Only a partnership administrator makes another, or touches one's account: an organisation's administrator cannot reach beyond it.
+    if ((after.includes('partnership_admin') || before.includes('partnership_admin')) && !actor.roles.includes('partnership_admin')) throw new ForbiddenError();
+    // Nobody grants, or takes away, a role that is not theirs to give.
+    if (!mayChangeRoles(actor, before, after)) throw new ForbiddenError();
   }
 
   async function findReachable(actor: Actor, staffId: number): Promise<{ manager: StaffActor; staff: StaffRecord }> {
@@ -154,7 +158,7 @@ export function createStaffService({ db, repository, sessions, signInFailures, c
     async updateRoles(actor: Actor, staffId: number, roles: StaffRole[]): Promise<void> {
       const { manager, staff } = await findReachable(actor, staffId);
       // Granting or removing partnership administration is for partnership administrators alone.
-      assertMayGrant(manager, [...roles, ...staff.roles]);
+      assertMayGrant(manager, roles, staff.roles);
       await db.transaction().execute(async (trx) => {
         await repository.update(trx, staffId, { roles });
         await recordAudit(trx, { actor: manager, action: 'update', recordType: 'staff', recordId: staffId, detail: { roles: { from: staff.roles, to: roles } } }, clock());
@@ -165,7 +169,7 @@ export function createStaffService({ db, repository, sessions, signInFailures, c
     async setDisabled(actor: Actor, staffId: number, disabled: boolean): Promise<void> {
       const { manager, staff } = await findReachable(actor, staffId);
       if (staff.id === manager.staffId) throw new ForbiddenError('You cannot disable your own account');
-      assertMayGrant(manager, staff.roles);
+      assertMayGrant(manager, staff.roles, staff.roles);
       const now = clock();
       await db.transaction().execute(async (trx) => {
         await repository.update(trx, staffId, { disabled_at: disabled ? now : null });
@@ -181,11 +185,8 @@ export function createStaffService({ db, repository, sessions, signInFailures, c
       return ended;
     },
 
-    /** Which roles this actor may hand out: all but partnership administration, unless they hold it. */
-    grantableRoles(actor: Actor): StaffRole[] {
-      if (!hasCapability(actor, 'staff.manage')) return [];
-      return actor.roles.includes('partnership_admin') ? [...staffRoles] : staffRoles.filter((role) => role !== 'partnership_admin');
-    },
+    /** Which roles this actor may hand out (role-grants.ts): what their own roles cover, never more. */
+    grantableRoles,
   };
 }
 
