@@ -22,17 +22,32 @@ const pgliteParsers = { [pg.types.builtins.DATE]: (value: string) => value };
  */
 export async function openDatabase(target: DatabaseTarget): Promise<Kysely<Database>> {
   if (target.kind === 'postgres') {
-    const pool = new pg.Pool({ connectionString: target.url, max: 10 });
-    // An idle connection that the server closes (a restart, a failover) is replaced on next use;
-    // without a listener its error would end the whole process.
-    pool.on('error', (error) => console.error(`PostgreSQL connection lost: ${error.message}`));
-    return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return new Kysely<Database>({ dialect: new PostgresDialect({ pool: postgresPool(target.url) }) });
   }
   if (target.dataDir) {
     mkdirSync(target.dataDir, { recursive: true });
     createPgliteFolderElsewhere(target.dataDir);
   }
   return kyselyOverPglite(await createPglite({ dataDir: target.dataDir }));
+}
+
+/** How long a request waits for a connection before it is told the service is unavailable. */
+const CONNECT_TIMEOUT_MS = 5_000;
+
+/**
+ * A pool that outlives its connections. The server may end any of them at any moment (a restart, a
+ * failover, pg_terminate_backend): the query running on it fails with that error, and pg.Pool drops
+ * the connection when it is released and opens a new one for the next request. pg.Pool listens for
+ * the errors of idle connections only; one checked out between two statements (inside a
+ * transaction, or just acquired) reports its end as an 'error' event that, unheard, would end the
+ * whole process. So every connection is listened to from the moment it opens.
+ */
+function postgresPool(url: string): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  pool.on('connect', (client) => client.on('error', (error) => console.error(`PostgreSQL connection lost: ${error.message}`)));
+  // The pool repeats an idle connection's error, already logged by the connection's own listener.
+  pool.on('error', () => {});
+  return pool;
 }
 
 /**
