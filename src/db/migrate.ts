@@ -9,6 +9,7 @@ import * as open311Clients from './migrations/0012-open311-clients.js';
 import * as auditSeals from './migrations/0013-audit-seals.js';
 import * as worklistIndexes from './migrations/0014-worklist-indexes.js';
 import * as open311PostCounts from './migrations/0015-open311-post-counts.js';
+import * as auditEntriesMayRepeat from './migrations/0016-audit-entries-may-repeat.js';
 
 /** Every migration, in order. Listed here rather than read from a folder so bundlers and tsx agree. */
 export const migrations: Record<string, Migration> = {
@@ -22,6 +23,7 @@ export const migrations: Record<string, Migration> = {
   '0013-audit-seals': auditSeals,
   '0014-worklist-indexes': worklistIndexes,
   '0015-open311-post-counts': open311PostCounts,
+  '0016-audit-entries-may-repeat': auditEntriesMayRepeat,
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations run before the typed schema exists
