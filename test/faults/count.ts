@@ -12,6 +12,8 @@ export interface Row {
   lost: number;
   duplicated: number;
   notes: string;
+  /** What else makes the run fail: a process that should have stayed up, requests never acknowledged. */
+  problems: string[];
 }
 
 /**
@@ -19,7 +21,7 @@ export interface Row {
  * reference; found = acknowledged references that are cases in the database afterwards; lost =
  * acknowledged but not found; duplicated = keys that made more than one case.
  */
-export async function countRequests(db: Kysely<Database>, fault: string, label: string, submissions: Submission[], notes: string[]): Promise<Row> {
+export async function countRequests(db: Kysely<Database>, fault: string, label: string, submissions: Submission[], notes: string[], problems: string[] = []): Promise<Row> {
   const acknowledged = submissions.filter((submission) => submission.reference !== undefined);
   const cases = await db.selectFrom('cases').select(['reference', 'description']).where('description', 'like', `${label} %`).execute();
   const references = new Set(cases.map((row) => row.reference));
@@ -37,7 +39,18 @@ export async function countRequests(db: Kysely<Database>, fault: string, label: 
     unacknowledged.length ? `${unacknowledged.length} never acknowledged (${savedUnheard} of them saved)` : '',
     refusals(submissions),
   ].filter(Boolean);
-  return { fault, submitted: submissions.length, acknowledged: acknowledged.length, found, lost: acknowledged.length - found, duplicated, notes: [...notes, ...extra].join('; ') };
+  // Every request is retried for a minute: one still unacknowledged means the service did not come back.
+  const unanswered = unacknowledged.length ? [`${unacknowledged.length} requests never acknowledged`] : [];
+  return {
+    fault,
+    submitted: submissions.length,
+    acknowledged: acknowledged.length,
+    found,
+    lost: acknowledged.length - found,
+    duplicated,
+    notes: [...notes, ...extra].join('; '),
+    problems: [...problems, ...unanswered],
+  };
 }
 
 /**
@@ -96,6 +109,7 @@ export async function countEmails(db: Kysely<Database>, fault: string, submissio
     lost: references.length - found,
     duplicated,
     notes: [...notes, `${attempts} failed send attempts recorded`].join('; '),
+    problems: [],
   };
 }
 

@@ -55,7 +55,8 @@ export async function terminateConnections(cluster: Cluster, settings: Settings)
   const alive = cluster.apps.filter((app) => app && !app.hasExited()).length;
   const workerAlive = cluster.worker && !cluster.worker.hasExited();
   const notes = [`${ended} backends ended in ${rounds} rounds`, `apps still up: ${alive} of 2, worker ${workerAlive ? 'up' : 'down'}`, failureSummary(submissions)];
-  return [await countRequests(cluster.db, 'connections terminated mid-load', label, submissions, notes)];
+  const problems = alive < 2 || !workerAlive ? ['a process ended when its connections were terminated'] : [];
+  return [await countRequests(cluster.db, 'connections terminated mid-load', label, submissions, notes, problems)];
 }
 
 /** The mail server down while receipts are due; the worker retries until it is back. */
@@ -144,10 +145,11 @@ export async function twoOnOneFolder(settings: Settings): Promise<Row[]> {
       const refusal = second.output().split('\n').find((line) => line.includes('is in use by'));
       const refused = refusal !== undefined && secondExit !== 0 && secondExit !== 'still running';
       const notes = [
-        refused ? `second server refused, exit ${secondExit}: "${refusal.trim()}"` : `SECOND SERVER NOT REFUSED (exit ${secondExit})`,
+        refused ? `second server refused, exit ${secondExit}: "${refusal.trim()}"` : `second server not refused (exit ${secondExit})`,
         `npm run open311:key beside it exited ${besideExit}`,
       ];
-      return [await countRequests(db, 'two processes on one embedded folder', label, submissions, notes)];
+      const problems = [refused ? '' : 'the second server was not refused', besideExit === 0 ? 'npm run open311:key ran beside the server' : ''].filter(Boolean);
+      return [await countRequests(db, 'two processes on one embedded folder', label, submissions, notes, problems)];
     } finally {
       await db.destroy();
     }
