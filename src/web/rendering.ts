@@ -64,7 +64,8 @@ export function registerRendering(app: FastifyInstance, views: nunjucks.Environm
 
   app.decorateReply('render', function render(this: FastifyReply, template: string, context = {}) {
     const request = this.request;
-    const shared = request.routeOptions.config.sharedPage === true && request.method === 'GET' && request.actor.kind === 'anonymous';
+    // No actor when the session could not be read (the database away): the error page is then nobody's.
+    const shared = request.routeOptions.config.sharedPage === true && request.method === 'GET' && request.actor?.kind === 'anonymous';
     // Every page may hold a form; the token pairs with the signed secret cookie it sets.
     const html = shared ? sharedPage(this, template, context) : renderPage(this, template, context, this.cspNonce.script, csrfToken(this));
     return this.type('text/html; charset=utf-8').send(html);

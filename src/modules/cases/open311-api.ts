@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
+import { isConnectionError } from '../../db/connection-errors.js';
+import { RETRY_AFTER_SECONDS } from '../../web/error-pages.js';
 import { Open311Error, formatOfUrl, sendOpen311, sendOpen311Errors, splitFormat, type Open311Format } from './open311-format.js';
 import type { ApiClient } from './open311-keys.js';
 import { descriptionsOf, oneRequestQuerySchema, requestsQuerySchema, updatesQuerySchema } from './open311-schemas.js';
@@ -53,6 +55,7 @@ function fingerprint(request: FastifyRequest, body: Record<string, unknown>): st
 }
 
 function statusOf(error: unknown): number {
+  if (isConnectionError(error)) return 503;
   const status = (error as { statusCode?: number }).statusCode;
   return status && status >= 400 && status < 600 ? status : 500;
 }
@@ -60,6 +63,7 @@ function statusOf(error: unknown): number {
 /** Words for errors that are not ours (the body parser's, the rate limiter's), and never a server's internals. */
 function descriptionOf(error: FastifyError, status: number): string {
   if (status === 429) return 'Too many requests: wait a minute, then try again';
+  if (status === 503) return 'The service is unavailable for a moment: try again in a few seconds';
   if (status >= 500) return 'Something went wrong on our side: try again later';
   return error.message;
 }
@@ -78,7 +82,8 @@ export function registerOpen311Api(app: FastifyInstance, service: Open311Service
           return sendOpen311Errors(reply, format, error.statusCode, error.errors);
         }
         const status = statusOf(error);
-        if (status >= 500) request.log.error({ err: error }, 'request failed');
+        if (status === 503) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+        else if (status >= 500) request.log.error({ err: error }, 'request failed');
         return sendOpen311Errors(reply, format, status, [{ code: status, description: descriptionOf(error, status) }]);
       });
 
