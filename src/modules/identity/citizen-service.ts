@@ -8,6 +8,7 @@ import type { CitizenRepository } from './citizen-repository.js';
 import { ForbiddenError } from './policy.js';
 import { hashPassword, verifyPassword } from './secrets.js';
 import type { SessionService } from './sessions.js';
+import { isUniqueViolation } from '../../shared/database-errors.js';
 
 const MAX_FAILED_SIGN_INS = 5;
 const LOCKOUT_MINUTES = 15;
@@ -68,6 +69,10 @@ export function createCitizenService({ db, repository, sessions, clock, publicUr
         await sendVerification(trx, { id, email: input.email, name: input.name }, next);
         await recordAudit(trx, { actor: { kind: 'system', label: 'citizen registration' }, action: 'create', recordType: 'citizen', recordId: id }, clock());
         return { outcome: 'registered' as const };
+        // Registered twice at once: the second is told what any address with an account is told.
+      }).catch((error: unknown) => {
+        if (isUniqueViolation(error, 'citizens_email_key')) return { outcome: 'email-taken' as const };
+        throw error;
       });
     },
 
