@@ -104,7 +104,8 @@ export async function buildApp({ config, db, clock = () => new Date() }: AppDepe
         req: (request) => ({ method: request.method, url: redactSecrets(request.url), remoteAddress: request.ip }),
       },
     },
-    trustProxy: config.environment === 'production',
+    // Only the proxies TRUST_PROXY names may say who the client is (X-Forwarded-For): by default, none.
+    trustProxy: trustProxyOption(config.trustProxy),
     logController: new OneLinePerRequest(),
   });
   const routeTable: RouteEntry[] = [];
@@ -169,6 +170,14 @@ export async function buildApp({ config, db, clock = () => new Date() }: AppDepe
   registerDirectoryRoutes(app, directory, places);
   registerErrorPages(app);
   return app;
+}
+
+/**
+ * Fastify takes a hop count at run time but its types do not: a count becomes the function it would
+ * make of it (trust the n addresses nearest the app).
+ */
+function trustProxyOption(trustProxy: Config['trustProxy']): false | string[] | ((address: string, hop: number) => boolean) {
+  return typeof trustProxy === 'number' ? (_address, hop) => hop < trustProxy : trustProxy;
 }
 
 async function registerSecurity(app: FastifyInstance, config: Config): Promise<void> {
