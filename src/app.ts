@@ -42,6 +42,7 @@ import { createOutboxService } from './modules/notify/service.js';
 import { refreshing } from './shared/cache.js';
 import { sourceFolder } from './shared/project-root.js';
 import { registerErrorPages } from './web/error-pages.js';
+import { isFormRoute, registerInputChecks } from './web/input-checks.js';
 import { redactSecrets } from './web/redact.js';
 import { OneLinePerRequest } from './web/request-log.js';
 import { registerRendering } from './web/rendering.js';
@@ -53,6 +54,19 @@ export interface AppDependencies {
   db: Kysely<Database>;
   /** The time, injectable so tests can move it (session expiry, lockouts, due dates). */
   clock?: () => Date;
+}
+
+/** One registered route: its methods and its address pattern, as Fastify was given them. */
+export interface RouteEntry {
+  methods: string[];
+  url: string;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route the app registered, in order: the fuzz suite walks it, so a new route is tried without being listed. */
+    readonly routeTable: readonly RouteEntry[];
+  }
 }
 
 /** The staff area's front page, in order; each module's pages join this list as they are built. */
@@ -91,8 +105,14 @@ export async function buildApp({ config, db, clock = () => new Date() }: AppDepe
         req: (request) => ({ method: request.method, url: redactSecrets(request.url), remoteAddress: request.ip }),
       },
     },
-    trustProxy: config.environment === 'production',
+    // Only the proxies TRUST_PROXY names may say who the client is (X-Forwarded-For): by default, none.
+    trustProxy: trustProxyOption(config.trustProxy),
     logController: new OneLinePerRequest(),
+  });
+  const routeTable: RouteEntry[] = [];
+  app.decorate('routeTable', { getter: () => routeTable });
+  app.addHook('onRoute', (route) => {
+    routeTable.push({ methods: [route.method].flat(), url: route.url });
   });
 
   await registerSecurity(app, config);
@@ -153,6 +173,14 @@ export async function buildApp({ config, db, clock = () => new Date() }: AppDepe
   return app;
 }
 
+/**
+ * Fastify takes a hop count at run time but its types do not: a count becomes the function it would
+ * make of it (trust the n addresses nearest the app).
+ */
+function trustProxyOption(trustProxy: Config['trustProxy']): false | string[] | ((address: string, hop: number) => boolean) {
+  return typeof trustProxy === 'number' ? (_address, hop) => hop < trustProxy : trustProxy;
+}
+
 async function registerSecurity(app: FastifyInstance, config: Config): Promise<void> {
   const production = config.environment === 'production';
   registerSecurityHeaders(app, { production, imageSources: config.mapTiles ? [config.mapTiles.cspSource] : [] });
@@ -171,12 +199,9 @@ async function registerSecurity(app: FastifyInstance, config: Config): Promise<v
   });
   // Every form post is checked, after its body is parsed. The APIs authenticate by key instead.
   app.addHook('onRoute', (route) => {
-    const methods = [route.method].flat();
-    const changesState = methods.some((method) => !['GET', 'HEAD', 'OPTIONS'].includes(method));
-    const isApi = route.url.startsWith('/api/') || route.url.startsWith('/open311/');
-    if (!changesState || isApi) return;
-    route.preHandler = [app.csrfProtection, ...[route.preHandler ?? []].flat()];
+    if (isFormRoute(route)) route.preHandler = [app.csrfProtection, ...[route.preHandler ?? []].flat()];
   });
+  registerInputChecks(app);
 }
 
 async function registerAssets(app: FastifyInstance): Promise<void> {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const environmentSchema = z.object({
@@ -34,6 +35,29 @@ const environmentSchema = z.object({
   SIGN_IN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   // Requests (POSTs) one Open311 client, by its API key, may send in a minute.
   OPEN311_POSTS_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  // The reverse proxies in front of the app, whose X-Forwarded-For is believed: how many hops
+  // ("1" for one load balancer), or their addresses and CIDR ranges, comma-separated. Unset: none,
+  // and every address is the connection's own; trusting any sender would let anyone choose the
+  // address the rate limits count and the audit log records.
+  TRUST_PROXY: z
+    .string()
+    .default('')
+    .transform((value, context) => {
+      const text = value.trim();
+      if (text === '' || text === '0' || text === 'false') return false;
+      if (/^\d+$/.test(text)) return Number(text);
+      const entries = text.split(',').map((entry) => entry.trim());
+      const bad = entries.find((entry) => !isProxyAddress(entry));
+      if (bad === undefined) return entries;
+      context.addIssue({
+        code: 'custom',
+        message:
+          text === 'true'
+            ? 'TRUST_PROXY=true would believe an X-Forwarded-For from anyone: give the number of proxies in front of the app (such as 1), or their addresses'
+            : `TRUST_PROXY must be a number of proxies (such as 1), or their IP addresses and CIDR ranges, comma-separated: "${bad}" is neither`,
+      });
+      return z.NEVER;
+    }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // A map tile server, such as https://tile.openstreetmap.org/{z}/{x}/{y}.png. Unset: maps draw
   // boundaries and points on a plain background, and nothing is fetched from anywhere else.
@@ -65,6 +89,8 @@ export type Config = {
   rateLimitPerMinute: number;
   signInAttemptsPerMinute: number;
   open311PostsPerMinute: number;
+  /** Fastify's trustProxy: false (the default), a hop count, or the proxies' addresses and ranges. */
+  trustProxy: false | number | string[];
   logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
   reloadTemplates: boolean;
   /** The map tile layer, if any; `cspSource` is what the Content Security Policy lets images load from. */
@@ -104,6 +130,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     signInAttemptsPerMinute: env.SIGN_IN_ATTEMPTS_PER_MINUTE,
     open311PostsPerMinute: env.OPEN311_POSTS_PER_MINUTE,
+    trustProxy: env.TRUST_PROXY,
     logLevel: env.LOG_LEVEL,
     reloadTemplates: env.RELOAD_TEMPLATES === 'true' && env.NODE_ENV !== 'production',
     mapTiles: env.MAP_TILE_URL ? { url: env.MAP_TILE_URL, attribution: env.MAP_TILE_ATTRIBUTION, cspSource: tileCspSource(env.MAP_TILE_URL) } : undefined,
@@ -117,4 +144,14 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
 function tileCspSource(template: string): string {
   const { protocol, host } = new URL(template.replace(/^(https?:\/\/)\{s\}\./, '$1a.'));
   return template.includes('://{s}.') ? `${protocol}//*.${host.slice(2)}` : `${protocol}//${host}`;
+}
+
+/** An address or CIDR range as proxy-addr (Fastify's trustProxy) reads it, or one of its names for ranges. */
+function isProxyAddress(entry: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return true;
+  const [address, prefix, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
 }

@@ -47,6 +47,12 @@ export function createViewEnvironment({ reloadTemplates = false }: { reloadTempl
     const trimmed = String(value).trim();
     return value instanceof nunjucks.runtime.SafeString ? new nunjucks.runtime.SafeString(trimmed) : trimmed;
   });
+  // Nunjucks' own `string` calls toString() on what it is given, so a field missing from a posted
+  // form (undefined) threw and the page answered 500: nothing becomes the empty text instead.
+  environment.addFilter('string', (value: unknown) => {
+    if (value === undefined || value === null) return '';
+    return value instanceof nunjucks.runtime.SafeString ? value : String(value);
+  });
   environment.addFilter('formatNumber', (value: number) => wholeNumber.format(value));
   environment.addFilter('date', formatDateTime);
   environment.addFilter('day', formatDay);

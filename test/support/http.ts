@@ -1,4 +1,4 @@
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 
 /**
  * A browser-like client for in-process tests: it keeps cookies between requests and sends each form
@@ -46,6 +46,21 @@ export class TestClient {
     });
     this.remember(response);
     return response;
+  }
+
+  /** Any request at all, with this client's cookies: for the fuzz suite's hostile inputs. */
+  async send(options: InjectOptions & { headers?: Record<string, string> }): Promise<LightMyRequestResponse> {
+    const response = await this.app.inject({ ...options, headers: { ...options.headers, cookie: this.cookieHeader } });
+    this.remember(response);
+    return response;
+  }
+
+  /** The CSRF token of a page's form, as the browser would read it to post that form. */
+  async csrfToken(from: string): Promise<string> {
+    const page = await this.get(from);
+    const token = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1];
+    if (!token) throw new Error(`No CSRF token on ${from} (status ${page.statusCode})`);
+    return token;
   }
 
   hasCookie(name: string): boolean {

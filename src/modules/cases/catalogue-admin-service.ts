@@ -7,6 +7,7 @@ import type { CatalogueAdminRepository, ManagedOrganisation, RequestTypeChanges 
 import { tierNames, type NewQuestionInput, type NewTypeInput, type QuestionInput, type TeamInput, type TypeDetails } from './catalogue-admin-schemas.js';
 import type { Question, RequestType } from './catalogue-repository.js';
 import type { CatalogueService } from './catalogue-service.js';
+import { whenUnique } from '../../shared/database-errors.js';
 
 /**
  * A change the policy allows but the catalogue's rules refuse: a tier that contradicts the other
@@ -192,7 +193,10 @@ export function createCatalogueAdminService({ db, repository, catalogue, clock, 
         const id = await repository.insertType(trx, values);
         await recordAudit(trx, { actor: manager, action: 'create', recordType: 'request-type', recordId: id, detail: values }, clock());
         return id;
-      }).finally(() => catalogue.changed());
+      })
+        // The checks above cannot see a type another administrator is saving at the same moment: the constraint can.
+        .catch(whenUnique('request_types_organisation_id_service_code_key', () => new CatalogueRuleError('serviceCode', `${owner.name} already has a request type with the service code ${input.serviceCode}`)))
+        .finally(() => catalogue.changed());
     },
 
     /** Everything but the service code and tier, which other systems and routing rely on. */
@@ -229,7 +233,7 @@ export function createCatalogueAdminService({ db, repository, catalogue, clock, 
         await repository.setPositions(trx, [...order.map((question) => question.id), id]);
         await recordAudit(trx, { actor: manager, action: 'create', recordType: 'request-type-question', recordId: id, detail: { requestTypeId: typeId, code, ...changes } }, clock());
         return id;
-      });
+      }).catch(whenUnique('request_type_questions_request_type_id_code_key', () => new CatalogueRuleError('code', `This request type already has a question with the code ${code}`)));
     },
 
     /** Everything but the code, which answers already given are kept under. */
@@ -300,7 +304,7 @@ export function createCatalogueAdminService({ db, repository, catalogue, clock, 
         const id = await repository.insertTeam(trx, { organisation_id: organisationId, name: input.name, email: input.email });
         await recordAudit(trx, { actor: manager, action: 'create', recordType: 'team', recordId: id, detail: { organisationId, ...input } }, clock());
         return id;
-      });
+      }).catch(whenUnique('teams_organisation_id_name_key', () => new CatalogueRuleError('name', `${owner.name} already has a team called ${input.name}`)));
     },
 
     async updateTeam(actor: Actor, teamId: number, input: TeamInput): Promise<void> {
@@ -311,7 +315,7 @@ export function createCatalogueAdminService({ db, repository, catalogue, clock, 
         if (namesake && namesake.id !== teamId) throw new CatalogueRuleError('name', `${owner.name} already has a team called ${input.name}`);
         await repository.updateTeam(trx, teamId, input);
         await recordAudit(trx, { actor: manager, action: 'update', recordType: 'team', recordId: teamId, detail: differences({ name: team.name, email: team.email }, input) }, clock());
-      });
+      }).catch(whenUnique('teams_organisation_id_name_key', () => new CatalogueRuleError('name', `${owner.name} already has a team called ${input.name}`)));
     },
 
     async addTeamMember(actor: Actor, teamId: number, staffId: number): Promise<void> {
@@ -322,7 +326,7 @@ export function createCatalogueAdminService({ db, repository, catalogue, clock, 
         if (await repository.isMember(trx, teamId, staffId)) throw new CatalogueRuleError('staffId', `${person.name} is already in this team`);
         await repository.addMember(trx, teamId, staffId);
         await recordAudit(trx, { actor: manager, action: 'add-member', recordType: 'team', recordId: teamId, detail: { staffId, name: person.name } }, clock());
-      });
+      }).catch(whenUnique('staff_teams_pkey', () => new CatalogueRuleError('staffId', 'This member of staff is already in this team')));
     },
 
     async removeTeamMember(actor: Actor, teamId: number, staffId: number): Promise<void> {

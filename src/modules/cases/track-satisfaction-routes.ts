@@ -5,6 +5,7 @@ import type { CasesModule } from './module.js';
 import { casePaths } from './paths.js';
 import type { TrackRepository } from './track-repository.js';
 import { satisfactionNames, satisfactionSchema, satisfactionScores } from './track-schemas.js';
+import { singleValue } from '../../web/query.js';
 
 const view = (name: string) => `cases/views/track/${name}.njk`;
 const choices = satisfactionScores.map((score) => ({ value: score, text: satisfactionNames[score] }));
@@ -12,7 +13,7 @@ const choices = satisfactionScores.map((score) => ({ value: score, text: satisfa
 /** The one-question survey linked from the "resolved" email: one answer per link. */
 export function registerSatisfactionRoutes(app: FastifyInstance, module: CasesModule, repository: TrackRepository): void {
   app.get<{ Querystring: { token?: string } }>(casePaths.satisfaction, async (request, reply) => {
-    const token = (request.query.token ?? '').slice(0, 100);
+    const token = (singleValue(request.query.token) ?? '').slice(0, 100);
     const survey = token ? await repository.findSurvey(hashToken(token)) : undefined;
     if (!survey) return reply.code(404).render(view('survey-unavailable'), { answered: false });
     if (survey.responded_at) return reply.code(410).render(view('survey-unavailable'), { answered: true });

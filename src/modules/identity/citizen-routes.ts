@@ -5,6 +5,7 @@ import type { CitizenService } from './citizen-service.js';
 import { citizenOnly } from './guards.js';
 import { identityPaths } from './paths.js';
 import { citizenDetailsSchema, citizenRegistrationSchema, forgotPasswordSchema, resetPasswordSchema, signInSchema } from './schemas.js';
+import { singleValue } from '../../web/query.js';
 
 const paths = identityPaths.citizen;
 const views = 'identity/views/citizen';
@@ -34,11 +35,11 @@ export function registerCitizenRoutes(app: FastifyInstance, citizens: CitizenSer
   });
 
   app.get<{ Querystring: { email?: string } }>(paths.registered, async (request, reply) =>
-    reply.render(`${views}/check-your-email.njk`, { ...section, email: request.query.email ?? 'your email address' }),
+    reply.render(`${views}/check-your-email.njk`, { ...section, email: singleValue(request.query.email) ?? 'your email address' }),
   );
 
   app.get<{ Querystring: { token?: string; next?: string } }>(paths.verify, async (request, reply) => {
-    const citizenId = await citizens.verifyEmail(request.query.token ?? '');
+    const citizenId = await citizens.verifyEmail(singleValue(request.query.token) ?? '');
     if (citizenId === undefined) return reply.code(410).render(`${views}/verification-expired.njk`, section);
     await reply.startSession({ kind: 'citizen', citizenId });
     return reply.redirect(safeReturnPath(request.query.next, `${paths.home}?verified`), 303);
@@ -96,7 +97,7 @@ export function registerCitizenRoutes(app: FastifyInstance, citizens: CitizenSer
   });
 
   app.get<{ Querystring: { token?: string } }>(paths.resetPassword, async (request, reply) => {
-    const token = request.query.token ?? '';
+    const token = singleValue(request.query.token) ?? '';
     if (!(await citizens.isResetTokenUsable(token))) {
       return reply.code(410).render('identity/views/password/link-expired.njk', section);
     }

@@ -9,6 +9,7 @@ import { ForbiddenError } from './policy.js';
 import { hashPassword, verifyPassword } from './secrets.js';
 import type { SessionService } from './sessions.js';
 import type { SignInFailures } from './sign-in-failures.js';
+import { isUniqueViolation } from '../../shared/database-errors.js';
 
 const VERIFICATION_DAYS = 3;
 const RESET_LINK_HOURS = 1;
@@ -67,6 +68,10 @@ export function createCitizenService({ db, repository, sessions, signInFailures,
         await sendVerification(trx, { id, email: input.email, name: input.name }, next);
         await recordAudit(trx, { actor: { kind: 'system', label: 'citizen registration' }, action: 'create', recordType: 'citizen', recordId: id }, clock());
         return { outcome: 'registered' as const };
+        // Registered twice at once: the second is told what any address with an account is told.
+      }).catch((error: unknown) => {
+        if (isUniqueViolation(error, 'citizens_email_key')) return { outcome: 'email-taken' as const };
+        throw error;
       });
     },
 

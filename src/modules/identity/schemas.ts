@@ -49,7 +49,9 @@ export const newStaffSchema = z.object({
 
 export const rolesSchema = z.object({ roles: rolesField });
 
-export const staffStatusSchema = z.object({ disabled: z.enum(['true', 'false']).transform((value) => value === 'true') });
+export const staffStatusSchema = z.object({
+  disabled: z.enum(['true', 'false'], { error: 'Choose to disable or enable the account with its button' }).transform((value) => value === 'true'),
+});
 
 const idParamSchema = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
 

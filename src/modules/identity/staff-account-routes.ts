@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { formErrorsFrom } from '../../web/form-errors.js';
+import { fieldError, formErrorsFrom } from '../../web/form-errors.js';
 import type { StaffActor } from './actor.js';
 import { staffOnly } from './guards.js';
 import { identityPaths } from './paths.js';
@@ -48,8 +48,13 @@ export function registerStaffAccountRoutes(app: FastifyInstance, staff: StaffSer
         const errors = formErrorsFrom(form.error, { roles: 'roles', organisationId: 'organisationId' });
         return reply.code(400).render(`${views}/new-account.njk`, await renderNew(actor, { values: request.body, errors }));
       }
-      const id = await staff.create(request.actor, form.data);
-      return reply.redirect(`${paths.account(id)}?created`, 303);
+      const result = await staff.create(request.actor, form.data);
+      if (result.outcome === 'email-unavailable') {
+        // The same words whether the address is in this organisation or another: nothing is learnt of accounts beyond reach.
+        const errors = fieldError('email', 'A new account cannot be made with this email address: it may have one already. Check the address, or ask a partnership administrator');
+        return reply.code(400).render(`${views}/new-account.njk`, await renderNew(actor, { values: request.body, errors }));
+      }
+      return reply.redirect(`${paths.account(result.id)}?created`, 303);
     });
 
     scope.get<{ Params: { id: string }; Querystring: Record<string, string> }>(paths.accountRoute, async (request, reply) => {
@@ -85,7 +90,20 @@ export function registerStaffAccountRoutes(app: FastifyInstance, staff: StaffSer
 
     scope.post<{ Params: { id: string }; Body: Record<string, unknown> }>(paths.accountStatusRoute, async (request, reply) => {
       const id = parseIdParam(request.params);
-      const { disabled } = staffStatusSchema.parse(request.body);
+      const form = staffStatusSchema.safeParse(request.body);
+      if (!form.success) {
+        // The form is one button with a hidden value: anything else did not come from it.
+        const { staff: account, sessions } = await staff.get(request.actor, id);
+        return reply.code(400).render(`${views}/account.njk`, {
+          account,
+          sessions,
+          roleNames,
+          grantableRoles: staff.grantableRoles(request.actor),
+          errors: formErrorsFrom(form.error, { disabled: 'status-button' }),
+          backLink: paths.accounts,
+        });
+      }
+      const { disabled } = form.data;
       await staff.setDisabled(request.actor, id, disabled);
       return reply.redirect(`${paths.account(id)}?${disabled ? 'disabled' : 'enabled'}`, 303);
     });

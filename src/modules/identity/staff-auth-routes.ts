@@ -6,6 +6,7 @@ import { identityPaths } from './paths.js';
 import { forgotPasswordSchema, resetPasswordSchema, signInSchema } from './schemas.js';
 import type { StaffService } from './staff-service.js';
 import type { IdentityProviders } from './single-sign-on.js';
+import { singleValue } from '../../web/query.js';
 
 const paths = identityPaths.staff;
 const views = 'identity/views/staff';
@@ -62,7 +63,7 @@ export function registerStaffAuthRoutes(app: FastifyInstance, staff: StaffServic
   });
 
   app.get<{ Querystring: { token?: string } }>(paths.resetPassword, async (request, reply) => {
-    const token = request.query.token ?? '';
+    const token = singleValue(request.query.token) ?? '';
     if (!(await staff.isResetTokenUsable(token))) return reply.code(410).render(`${passwordViews}/link-expired.njk`, passwordContext);
     return reply.render(`${passwordViews}/reset-password.njk`, { ...passwordContext, token });
   });

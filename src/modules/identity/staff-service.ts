@@ -6,6 +6,7 @@ import type { Actor, StaffActor } from './actor.js';
 import { isAccountTokenUsable, issueAccountToken, redeemAccountToken } from './account-tokens.js';
 import { ForbiddenError, NotFoundError, reachesOrganisation, requireCapability, requireStaffManagementOf } from './policy.js';
 import { hashPassword, verifyPassword } from './secrets.js';
+import { isUniqueViolation } from '../../shared/database-errors.js';
 import type { StaffRecord, StaffRepository } from './staff-repository.js';
 import type { SessionService } from './sessions.js';
 import { grantableRoles, mayChangeRoles } from './role-grants.js';
@@ -50,6 +51,27 @@ export function createStaffService({ db, repository, sessions, signInFailures, c
     if (!staff) throw new NotFoundError();
     if (!reachesOrganisation(manager, staff.organisation_id)) throw new ForbiddenError();
     return { manager, staff };
+  }
+
+  /** The account, its invitation (a link to choose a password) and its audit entry: all or nothing. */
+  function insertAndInvite(manager: StaffActor, input: NewStaffInput, now: Date): Promise<number> {
+    return db.transaction().execute(async (trx) => {
+      const staffId = await repository.insert(trx, {
+        organisation_id: input.organisationId,
+        email: input.email,
+        name: input.name,
+        roles: input.roles,
+        password_hash: null,
+      });
+      const token = await issueAccountToken(trx, 'password_reset', { staffId }, new Date(now.getTime() + INVITATION_DAYS * 86_400_000), now);
+      await queueEmail(trx, {
+        to: input.email,
+        subject: 'Your staff account',
+        body: `Dear ${input.name},\n\n${manager.name} has made you a staff account. Choose your password here within ${INVITATION_DAYS} days:\n\n${publicUrl}/staff/reset-password?token=${token}\n\nThen sign in at ${publicUrl}/staff/sign-in with this email address.\n`,
+      });
+      await recordAudit(trx, { actor: manager, action: 'create', recordType: 'staff', recordId: staffId, detail: { email: input.email, roles: input.roles, organisationId: input.organisationId } }, now);
+      return staffId;
+    });
   }
 
   return {
@@ -131,28 +153,24 @@ export function createStaffService({ db, repository, sessions, signInFailures, c
       return { staff, sessions: await sessions.listForStaff(staffId) };
     },
 
-    /** Creates an account and emails its owner a link to choose a password. */
-    async create(actor: Actor, input: NewStaffInput): Promise<number> {
+    /**
+     * Creates an account and emails its owner a link to choose a password. An address that has an
+     * account already (in any organisation: email is unique across the partnership) is refused
+     * with one outcome whoever holds it, so no administrator learns of accounts beyond their own.
+     */
+    async create(actor: Actor, input: NewStaffInput): Promise<{ outcome: 'created'; id: number } | { outcome: 'email-unavailable' }> {
       const manager = requireStaffManagementOf(actor, input.organisationId);
       assertMayGrant(manager, input.roles);
+      if (await repository.findByEmail(input.email)) return { outcome: 'email-unavailable' };
       const now = clock();
-      return db.transaction().execute(async (trx) => {
-        const staffId = await repository.insert(trx, {
-          organisation_id: input.organisationId,
-          email: input.email,
-          name: input.name,
-          roles: input.roles,
-          password_hash: null,
-        });
-        const token = await issueAccountToken(trx, 'password_reset', { staffId }, new Date(now.getTime() + INVITATION_DAYS * 86_400_000), now);
-        await queueEmail(trx, {
-          to: input.email,
-          subject: 'Your staff account',
-          body: `Dear ${input.name},\n\n${manager.name} has made you a staff account. Choose your password here within ${INVITATION_DAYS} days:\n\n${publicUrl}/staff/reset-password?token=${token}\n\nThen sign in at ${publicUrl}/staff/sign-in with this email address.\n`,
-        });
-        await recordAudit(trx, { actor: manager, action: 'create', recordType: 'staff', recordId: staffId, detail: { email: input.email, roles: input.roles, organisationId: input.organisationId } }, now);
-        return staffId;
-      });
+      try {
+        const id = await insertAndInvite(manager, input, now);
+        return { outcome: 'created', id };
+      } catch (error) {
+        // Made by someone else between the check and the insert: the transaction rolled back whole.
+        if (isUniqueViolation(error, 'staff_email_key')) return { outcome: 'email-unavailable' };
+        throw error;
+      }
     },
 
     async updateRoles(actor: Actor, staffId: number, roles: StaffRole[]): Promise<void> {

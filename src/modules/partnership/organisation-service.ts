@@ -5,6 +5,7 @@ import type { Actor } from '../identity/actor.js';
 import { ForbiddenError, NotFoundError, hasCapability, isStaff, requireCapability } from '../identity/policy.js';
 import type { PartnershipRepository } from './repository.js';
 import { PartnershipRuleError, firstFreeSlug, slugify } from './rules.js';
+import { retryOnUnique } from '../../shared/database-errors.js';
 
 export interface OrganisationInput {
   name: string;
@@ -52,14 +53,17 @@ export function createOrganisationService({ db, repository, clock }: Dependencie
 
     async create(actor: Actor, input: OrganisationInput): Promise<number> {
       const manager = requireCapability(actor, 'organisations.manage');
-      return db.transaction().execute(async (trx) => {
-        await assertDomainFree(trx, input.emailDomain, null);
-        const base = slugify(input.name);
-        const slug = firstFreeSlug(base, await repository.takenSlugs(trx, 'organisations', base));
-        const id = await repository.insertOrganisation(trx, { slug, name: input.name, type: input.type, email_domain: input.emailDomain });
-        await recordAudit(trx, { actor: manager, action: 'create', recordType: 'organisation', recordId: id, detail: { slug, ...input } }, clock());
-        return id;
-      });
+      // Two organisations of one name saved at once pick the same free slug: the second tries again.
+      return retryOnUnique('organisations_slug_key', () =>
+        db.transaction().execute(async (trx) => {
+          await assertDomainFree(trx, input.emailDomain, null);
+          const base = slugify(input.name);
+          const slug = firstFreeSlug(base, await repository.takenSlugs(trx, 'organisations', base));
+          const id = await repository.insertOrganisation(trx, { slug, name: input.name, type: input.type, email_domain: input.emailDomain });
+          await recordAudit(trx, { actor: manager, action: 'create', recordType: 'organisation', recordId: id, detail: { slug, ...input } }, clock());
+          return id;
+        }),
+      );
     },
 
     async update(actor: Actor, id: number, input: OrganisationInput): Promise<void> {

@@ -6,6 +6,7 @@ import { ForbiddenError, NotFoundError, hasCapability, isStaff, requireCapabilit
 import type { ProjectsRepository } from './projects-repository.js';
 import type { PartnershipRepository } from './repository.js';
 import { PartnershipRuleError, firstFreeSlug, slugify } from './rules.js';
+import { retryOnUnique } from '../../shared/database-errors.js';
 
 export interface PartnershipInput {
   name: string;
@@ -58,13 +59,16 @@ export function createPartnershipService({ db, repository, projects, clock, ownP
 
     async create(actor: Actor, input: PartnershipInput): Promise<number> {
       const manager = requireCapability(actor, 'partnerships.manage');
-      return db.transaction().execute(async (trx) => {
-        const base = slugify(input.name);
-        const slug = firstFreeSlug(base, await repository.takenSlugs(trx, 'partnerships', base));
-        const id = await repository.insertPartnership(trx, { slug, ...input });
-        await recordAudit(trx, { actor: manager, action: 'create', recordType: 'partnership', recordId: id, detail: { slug, ...input } }, clock());
-        return id;
-      });
+      // Two partnerships of one name saved at once pick the same free slug: the second tries again.
+      return retryOnUnique('partnerships_slug_key', () =>
+        db.transaction().execute(async (trx) => {
+          const base = slugify(input.name);
+          const slug = firstFreeSlug(base, await repository.takenSlugs(trx, 'partnerships', base));
+          const id = await repository.insertPartnership(trx, { slug, ...input });
+          await recordAudit(trx, { actor: manager, action: 'create', recordType: 'partnership', recordId: id, detail: { slug, ...input } }, clock());
+          return id;
+        }),
+      );
     },
 
     async addMember(actor: Actor, partnershipId: number, organisationId: number): Promise<void> {
