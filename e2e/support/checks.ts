@@ -98,6 +98,9 @@ export async function watchForProblems(page: Page): Promise<PageProblems> {
   });
   page.on('pageerror', (error) => problems.pageErrors.push(error.message));
   page.on('requestfailed', (request) => {
+    // The browser cancels the favicon's fetch when a form post or link leaves the page before it
+    // arrives (seen under load): that is the browser moving on, not a request the page lost.
+    if (request.failure()?.errorText === 'net::ERR_ABORTED' && new URL(request.url()).pathname === '/assets/images/favicon.svg') return;
     problems.failedRequests.push(`${request.method()} ${request.url()}: ${request.failure()?.errorText ?? 'failed'}`);
   });
   page.on('response', (response) => {
