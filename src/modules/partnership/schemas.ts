@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { AgreementPurpose, OrganisationType, PartnershipKind, ProjectStatus } from '../../db/schema.js';
 import { gatherDateParts, optionalDateField, requiredDateField } from './dates.js';
 import { parsePounds } from './money.js';
+import { visibleName } from '../../shared/names.js';
 
 export const organisationTypeNames: Record<OrganisationType, string> = {
   council: 'Council',
@@ -92,7 +93,7 @@ const money = (label: string) =>
     });
 
 export const organisationSchema = z.object({
-  name: text('the organisation’s name', 200),
+  name: visibleName(text('the organisation’s name', 200), 'The organisation’s name'),
   type: z.enum(partnerBodyTypes, { error: 'Select the type of organisation' }),
   emailDomain: z
     .string()
@@ -111,7 +112,7 @@ export const organisationSchema = z.object({
 });
 
 export const partnershipSchema = z.object({
-  name: text('the partnership’s name', 200),
+  name: visibleName(text('the partnership’s name', 200), 'The partnership’s name'),
   kind: z.enum(partnershipKinds, { error: 'Select the kind of partnership' }),
   description: optionalText('Description', 2000),
 });
@@ -122,7 +123,7 @@ export const memberSchema = z.object({
 
 const projectFields = z
   .object({
-    name: text('the project’s name', 200),
+    name: visibleName(text('the project’s name', 200), 'The project’s name'),
     summary: optionalText('Summary', 4000),
     status: z.enum(projectStatuses, { error: 'Select the project’s status' }),
     startsOn: optionalDateField('Start date'),
