@@ -1,6 +1,6 @@
 /**
  * Measures, over all 27,717 postcodes, how often the point-in-polygon answer matches the postcode
- * table, and how fast a point is routed. Run with `npm run bench`.
+ * table, and how fast a point is routed. Run with `npm run bench:accuracy`.
  */
 import { boundaryIndexFromFiles, measureRoutingAccuracy } from '../src/modules/places/routing-accuracy.js';
 

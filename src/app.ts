@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -189,6 +190,12 @@ async function registerSecurity(app: FastifyInstance, config: Config): Promise<v
   await app.register(cookie, { secret: config.sessionSecret });
   await app.register(csrfProtection, {
     cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', secure: production, signed: true },
+    // Each token is bound to the session it was issued in (request.csrfBinding, set by the session
+    // plugin): a token from before sign-in, or another browser's token with its cookie, is refused.
+    // The sign-in forms themselves are posted with no session, and so with a token of no session.
+    getUserInfo: (request) => request.csrfBinding,
+    // Its own key, derived from the cookie secret, so that one secret does not serve two purposes.
+    csrfOpts: { userInfo: true, hmacKey: createHmac('sha256', config.sessionSecret).update('shirehall csrf tokens').digest() },
   });
   // Every form post is checked, after its body is parsed. The APIs authenticate by key instead.
   app.addHook('onRoute', (route) => {

@@ -27,6 +27,8 @@ const environmentSchema = z.object({
   CITIZEN_OIDC_CLIENT_SECRET: z.string().optional(),
   // Run the email worker inside the web process (the default) or only with `npm run worker`.
   RUN_WORKER: z.enum(['true', 'false']).default('true'),
+  // How often the worker emails the audit log's newest seal hash to the partnership administrators.
+  AUDIT_ANCHOR_INTERVAL_HOURS: z.coerce.number().positive().max(24 * 366).default(24),
   // Requests one client (IP address) may make in a minute before it is asked to wait.
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   // Sign-in, password reset and registration posts one address may make in a minute.
@@ -82,6 +84,8 @@ export type Config = {
   emailFrom: string;
   citizenOidc: { issuer: string; clientId: string; clientSecret: string } | undefined;
   runWorker: boolean;
+  /** Between two publications of the audit log's head seal (docs/audit.md, "Anchors"). */
+  auditAnchorIntervalMs: number;
   rateLimitPerMinute: number;
   signInAttemptsPerMinute: number;
   open311PostsPerMinute: number;
@@ -122,6 +126,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     emailFrom: env.EMAIL_FROM,
     citizenOidc,
     runWorker: env.RUN_WORKER === 'true',
+    auditAnchorIntervalMs: Math.round(env.AUDIT_ANCHOR_INTERVAL_HOURS * 3_600_000),
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     signInAttemptsPerMinute: env.SIGN_IN_ATTEMPTS_PER_MINUTE,
     open311PostsPerMinute: env.OPEN311_POSTS_PER_MINUTE,

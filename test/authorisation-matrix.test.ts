@@ -70,7 +70,9 @@ const pages: PageRule[] = [
     name: 'a case',
     method: 'GET',
     path: (f) => `/staff/cases/${f.caseId}`,
-    allowed: (role, scope) => caseRoles.includes(role) && scope !== 'other, no agreement',
+    // Sharing by purpose: an agreement alone opens no case of the other body by its id; its
+    // relationship test does (a verified caller, a client's consent: test/sharing-by-purpose.test.ts).
+    allowed: (role, scope) => caseRoles.includes(role) && scope === 'own',
   },
   {
     name: 'a public update on a case',

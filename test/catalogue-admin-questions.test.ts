@@ -231,3 +231,21 @@ describe('removing a question', () => {
     expect((await auditOf(id)).at(-1)).toMatchObject({ action: 'delete', detail: { code: 'depth_cm' } });
   });
 });
+
+describe('special-category answers', () => {
+  it('marks a question’s answers as special-category data, audited, and unmarks it', async () => {
+    const added = await manager.post(`${base()}/new`, hazardForm({ code: 'health', label: 'Does this affect anyone’s health?', specialCategory: 'yes' }));
+    expect(added.statusCode).toBe(303);
+    const row = await db.selectFrom('request_type_questions').select(['id', 'special_category']).where('request_type_id', '=', potholeId).where('code', '=', 'health').executeTakeFirstOrThrow();
+    expect(row.special_category).toBe(true);
+    expect((await auditOf(row.id))[0].detail).toMatchObject({ specialCategory: true });
+
+    const form = await manager.get(`${base()}/${row.id}`);
+    expect(form.body).toMatch(/name="specialCategory" type="checkbox" value="yes" checked/);
+    const { code: _code, ...unchanged } = hazardForm({ label: 'Does this affect anyone’s health?' });
+    expect((await manager.post(`${base()}/${row.id}`, unchanged)).statusCode).toBe(303);
+    expect((await db.selectFrom('request_type_questions').select('special_category').where('id', '=', row.id).executeTakeFirstOrThrow()).special_category).toBe(false);
+    expect((await auditOf(row.id)).at(-1)?.detail).toMatchObject({ from: { specialCategory: true }, to: { specialCategory: false } });
+    await manager.post(`${base()}/${row.id}/remove`, {}, `${base()}/${row.id}/remove`);
+  });
+});

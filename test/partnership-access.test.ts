@@ -58,7 +58,19 @@ beforeAll(async () => {
   ];
 
   const projectForm = { name: 'Posted project', status: 'proposed' };
-  const agreementForm = { title: 'Posted agreement', parties: [String(county), String(derby)], purpose: 'insight', coverage: 'all', 'validFrom-day': '1', 'validFrom-month': '1', 'validFrom-year': '2025' };
+  const agreementForm = {
+    title: 'Posted agreement',
+    parties: [String(county), String(derby)],
+    purposeStatement: 'Performance figures',
+    purpose: 'insight',
+    coverage: 'all',
+    categories: 'status_reference',
+    roles: 'analyst',
+    relationship: 'figures_only',
+    'validFrom-day': '1',
+    'validFrom-month': '1',
+    'validFrom-year': '2025',
+  };
   changes = [
     { url: '/staff/organisations/new', form: { name: 'Posted body', type: 'other' }, allowed: administrators },
     { url: `/staff/organisations/${partnerBody}/edit`, form: { name: 'Access Test Body', type: 'other' }, allowed: administrators },

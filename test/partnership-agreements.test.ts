@@ -22,9 +22,13 @@ const statusOf = async (id: number) => (await db.selectFrom('data_sharing_agreem
 const validForm = () => ({
   title: 'Cases between the county and Amber Valley',
   parties: [String(county), String(amberValley)],
+  purposeStatement: 'Contact centre enquiries',
   purpose: 'cases',
   coverage: 'chosen',
   services: [String(binCollection)],
+  categories: ['status_reference'],
+  roles: ['contact_centre_agent'],
+  relationship: 'caller_verified',
   'validFrom-day': '1',
   'validFrom-month': '1',
   'validFrom-year': '2020',

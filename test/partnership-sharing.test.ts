@@ -160,3 +160,52 @@ describe('coversSharing', () => {
     expect(await ask()).toBe(true);
   });
 });
+
+describe('applicableAgreements', () => {
+  const applicable = (overrides: Partial<Parameters<ReturnType<typeof finder>['applicableAgreements']>[0]> = {}) =>
+    finder().applicableAgreements({ from: county, to: district, purpose: 'cases', lgsl: binCollection, on, roles: ['contact_centre_agent'], ...overrides });
+
+  it('gives an agreement made without a scope the narrowest one: status and reference, for agents, of a verified caller', async () => {
+    await withOnly(() => agreement({ parties: [county, district] }));
+    expect(await applicable()).toEqual([
+      expect.objectContaining({ categories: ['status_reference'], receivingRoles: ['contact_centre_agent'], relationship: 'caller_verified' }),
+    ]);
+  });
+
+  it('is only for the roles the agreement names', async () => {
+    await withOnly(() => agreement({ parties: [county, district] }));
+    expect(await applicable({ roles: ['service_officer', 'organisation_admin'] })).toEqual([]);
+    expect(await applicable({ roles: [] })).toEqual([]);
+    expect(await applicable({ roles: ['service_officer', 'contact_centre_agent'] })).toHaveLength(1);
+    // coversSharing asks the same when given the viewer's roles.
+    expect(await ask({ roles: ['service_officer'] })).toBe(false);
+    expect(await ask({ roles: ['contact_centre_agent'] })).toBe(true);
+  });
+
+  it('follows the same rule of status, dates, parties, purpose and services as coversSharing', async () => {
+    await withOnly(async () => {
+      await agreement({ parties: [county, district], status: 'draft' });
+      await agreement({ parties: [county, district], validTo: '2025-06-14' });
+      await agreement({ parties: [county, derby] });
+      await agreement({ parties: [county, district], purpose: 'insight' });
+      await agreement({ parties: [county, district], services: [libraries] });
+    });
+    expect(await applicable()).toEqual([]);
+  });
+
+  it('lists every agreement that applies, the one sharing most first', async () => {
+    await withOnly(async () => {
+      const narrow = await agreement({ parties: [county, district] });
+      const wide = await agreement({ parties: [county, district] });
+      await db
+        .updateTable('data_sharing_agreements')
+        .set({ categories: ['status_reference', 'location_description'], receiving_roles: ['contact_centre_agent', 'partner_adviser'], relationship: 'client_consent' })
+        .where('id', '=', wide)
+        .execute();
+      return narrow;
+    });
+    const found = await applicable({ roles: ['contact_centre_agent'] });
+    expect(found.map((row) => row.categories)).toEqual([['status_reference', 'location_description'], ['status_reference']]);
+    expect(found.map((row) => row.relationship)).toEqual(['client_consent', 'caller_verified']);
+  });
+});

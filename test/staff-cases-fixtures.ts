@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { CaseStatus, Channel, Database, StaffRole } from '../src/db/schema.js';
+import type { DataCategory, SharingRelationship } from '../src/shared/sharing.js';
 import { anonymous, type StaffActor } from '../src/modules/identity/actor.js';
 import { createStaff, organisationId } from './support/accounts.js';
 import { casesServices } from './support/cases.js';
@@ -63,6 +64,40 @@ export async function casesAgreement(db: Kysely<Database>, parties: number[]): P
     .returning('id')
     .executeTakeFirstOrThrow();
   await db.insertInto('agreement_parties').values(parties.map((organisation_id) => ({ agreement_id: id, organisation_id }))).execute();
+  return id;
+}
+
+/** What an agreement shares, with whom and on what test: as an administrator sets it on the agreement form. */
+export interface SharingScope {
+  categories: DataCategory[];
+  roles: StaffRole[];
+  relationship: SharingRelationship;
+  /** LGSL codes; every service when left out. */
+  services?: number[];
+  purposeStatement?: string;
+}
+
+/** An active data-sharing agreement for cases between these organisations, with its scope. */
+export async function sharingAgreement(db: Kysely<Database>, parties: number[], scope: SharingScope): Promise<number> {
+  const { id } = await db
+    .insertInto('data_sharing_agreements')
+    .values({
+      title: `${scope.purposeStatement ?? 'Sharing'} agreement`,
+      purpose: 'cases',
+      purpose_statement: scope.purposeStatement ?? 'Test sharing',
+      covers_all_services: scope.services === undefined,
+      categories: scope.categories,
+      receiving_roles: scope.roles,
+      relationship: scope.relationship,
+      valid_from: '2020-01-01',
+      valid_to: null,
+      status: 'active',
+      created_by_staff_id: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await db.insertInto('agreement_parties').values(parties.map((organisation_id) => ({ agreement_id: id, organisation_id }))).execute();
+  if (scope.services) await db.insertInto('agreement_services').values(scope.services.map((lgsl) => ({ agreement_id: id, lgsl }))).execute();
   return id;
 }
 

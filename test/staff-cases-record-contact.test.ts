@@ -4,7 +4,7 @@ import type { Database } from '../src/db/schema.js';
 import { signedInStaff } from './support/accounts.js';
 import { useTestApp } from './support/app.js';
 import type { TestClient } from './support/http.js';
-import { dayFromToday, gss, organisationId, partnerAgency, servicesFor, staffActor, type CasesServices } from './staff-cases-fixtures.js';
+import { dayFromToday, gss, organisationId, partnerAgency, servicesFor, sharingAgreement, staffActor, type CasesServices } from './staff-cases-fixtures.js';
 
 const context = useTestApp();
 let db: Kysely<Database>;
@@ -197,10 +197,38 @@ describe('a partner adviser records a contact for a client', () => {
     const consent = await db.selectFrom('case_consents').selectAll().where('case_id', '=', caseId).executeTakeFirstOrThrow();
     expect(consent).toMatchObject({ given_by: 'Bea Caller', given_on: dayFromToday(-1), purpose: 'Report the pothole and follow it up', recorded_by_staff_id: adviser.staff.id });
 
+    // The confirmation says where it went; following the case needs an agreement for clients who consent.
+    const confirmation = await adviser.client.get(sent.headers.location!);
+    expect(confirmation.statusCode).toBe(200);
+    expect(confirmation.body).not.toContain(`href="/staff/cases/${caseId}"`);
+    expect((await adviser.client.get(`/staff/cases/${caseId}`)).statusCode).toBe(403);
+    const record = await services.repository.findById(caseId);
+    await sharingAgreement(db, [agency, record!.organisation_id], {
+      categories: ['status_reference', 'location_description', 'contact_details'],
+      roles: ['partner_adviser'],
+      relationship: 'client_consent',
+    });
     const casePage = await adviser.client.get(`/staff/cases/${caseId}`);
     expect(casePage.statusCode).toBe(200);
     expect(casePage.body).toContain('Report the pothole and follow it up');
     expect(casePage.body).toContain('Citizens Advice Test');
+  });
+
+  it('records how long the consent lasts, and for whom: the adviser’s organisation', async () => {
+    const adviser = await signedInStaff(context.app, db, { organisationId: agency, roles: ['partner_adviser'] });
+    const from = detailsFor('partner_agency', 'pothole', 'S40 1AA');
+    const [year, month, day] = dayFromToday(-1).split('-');
+    const consentFields = { consentGivenBy: 'Cy Client', 'consentGivenOn-day': day, 'consentGivenOn-month': month, 'consentGivenOn-year': year, consentPurpose: 'Report it' };
+    const wrong = await adviser.client.post(details, { ...potholeForm('partner_agency', { postcode: 'S40 1AA' }), ...consentFields, consentLasts: '99' }, from);
+    expect(wrong.statusCode).toBe(400);
+    expect(errorSummary(wrong.body)).toEqual([{ href: '#consentLasts', text: 'Select how long the consent lasts' }]);
+
+    const sent = await adviser.client.post(details, { ...potholeForm('partner_agency', { postcode: 'S40 1AA' }), ...consentFields, consentLasts: '3' }, from);
+    expect(sent.statusCode).toBe(303);
+    const caseId = Number(sent.headers.location?.split('/').at(-1));
+    const consent = await db.selectFrom('case_consents').select(['organisation_id', 'expires_on', 'withdrawn_at']).where('case_id', '=', caseId).executeTakeFirstOrThrow();
+    const threeMonths = new Date(Date.UTC(Number(year), Number(month) - 1 + 3, Math.min(Number(day), new Date(Date.UTC(Number(year), Number(month) + 3, 0)).getUTCDate())));
+    expect(consent).toEqual({ organisation_id: agency, expires_on: threeMonths.toISOString().slice(0, 10), withdrawn_at: null });
   });
 
   it('is refused by the core without consent, whatever the form does', async () => {

@@ -193,10 +193,13 @@ describe('finding a case by its reference', () => {
     const missing = await agent.client.get('/staff/cases/find?reference=DBY-1999-000001');
     expect(errorSummary(missing.body)).toEqual([{ href: '#reference', text: 'No case you may see has the reference DBY-1999-000001. Check the reference and try again' }]);
 
+    // Under an agreement, the reference alone is not enough: the caller verifies it with the postcode on it.
     await casesAgreement(db, [dales, highPeak]);
     const shared = await agent.client.get(`/staff/cases/find?reference=${other.reference}`);
-    expect(shared.statusCode).toBe(303);
-    expect((await agent.client.get(shared.headers.location!)).statusCode).toBe(200);
+    expect(shared.statusCode).toBe(404);
+    const verified = await agent.client.post('/staff/cases/find', { reference: other.reference, verification: 'DE4 3AG' }, '/staff/cases/find');
+    expect(verified.statusCode).toBe(303);
+    expect((await agent.client.get(verified.headers.location!)).statusCode).toBe(200);
     await db.deleteFrom('agreement_parties').where('organisation_id', 'in', [dales, highPeak]).execute();
 
     const empty = await agent.client.get('/staff/cases/find?reference=');

@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { loadConfig } from '../config.js';
 import { openDatabaseFor } from '../db/database.js';
+import { refuseIfFolderInUse, type FolderUser } from '../db/folder-lock.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { importReferenceData } from '../db/seed/reference-data.js';
 import { recordAudit } from '../modules/audit/service.js';
@@ -29,8 +30,17 @@ if (!input.success) {
   process.exit(2);
 }
 
+/** Beside a running server on the embedded database, an account written here would be one it never sees. */
+const folderUser: FolderUser = {
+  command: 'npm run admin:create',
+  advice: (holder) =>
+    holder.port
+      ? `Stop it first, then run this again. While it runs, a partnership administrator can add staff at http://localhost:${holder.port}/staff/accounts.`
+      : 'Wait for it to finish, then run this again.',
+};
+
 const config = loadConfig();
-const db = await openDatabaseFor(config);
+const db = await openDatabaseFor(config, folderUser).catch(refuseIfFolderInUse);
 try {
   await migrateToLatest(db);
   await importReferenceData(db, config.partnership, (message) => console.log(message));
@@ -51,7 +61,7 @@ try {
       .returning('id')
       .executeTakeFirstOrThrow();
     await recordAudit(trx, { actor: { kind: 'system', label: 'npm run admin:create' }, action: 'create', recordType: 'staff', recordId: id, detail: { roles: ['partnership_admin'] } }, now);
-    return issueAccountToken(trx, 'password_reset', { staffId: id }, new Date(now.getTime() + 24 * 3_600_000));
+    return issueAccountToken(trx, 'password_reset', { staffId: id }, new Date(now.getTime() + 24 * 3_600_000), now);
   });
   console.log(`\nCreated ${input.data.name} <${input.data.email}>, partnership administrator at ${organisation.name}.`);
   console.log(`Choose the password within 24 hours at:\n\n  ${config.publicUrl}/staff/reset-password?token=${token}\n`);

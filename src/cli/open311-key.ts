@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { loadConfig } from '../config.js';
 import { openDatabaseFor } from '../db/database.js';
+import { refuseIfFolderInUse, type FolderUser } from '../db/folder-lock.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { importReferenceData } from '../db/seed/reference-data.js';
 import { issueApiKey } from '../modules/cases/open311-keys.js';
@@ -29,8 +30,17 @@ if (!input.success) {
   process.exit(2);
 }
 
+/** Beside a running server on the embedded database, a key written here would be one it never sees. */
+const folderUser: FolderUser = {
+  command: 'npm run open311:key',
+  advice: (holder) =>
+    holder.port
+      ? `Issue the key in the staff pages while it runs: sign in as a partnership administrator at http://localhost:${holder.port}/staff/api-keys. Or stop it first, then run this again.`
+      : 'Wait for it to finish, then run this again.',
+};
+
 const config = loadConfig();
-const db = await openDatabaseFor(config);
+const db = await openDatabaseFor(config, folderUser).catch(refuseIfFolderInUse);
 try {
   await migrateToLatest(db);
   await importReferenceData(db, config.partnership, (message) => console.error(message));

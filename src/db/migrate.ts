@@ -9,6 +9,11 @@ import * as open311Clients from './migrations/0012-open311-clients.js';
 import * as auditSeals from './migrations/0013-audit-seals.js';
 import * as worklistIndexes from './migrations/0014-worklist-indexes.js';
 import * as open311PostCounts from './migrations/0015-open311-post-counts.js';
+import * as auditHashNotUnique from './migrations/0016-audit-hash-not-unique.js';
+import * as signInFailures from './migrations/0017-sign-in-failures.js';
+import * as auditAnchors from './migrations/0018-audit-anchors.js';
+import * as auditInsertOnlyGrants from './migrations/0019-audit-insert-only-grants.js';
+import * as sharingByPurpose from './migrations/0020-sharing-by-purpose.js';
 
 /** Every migration, in order. Listed here rather than read from a folder so bundlers and tsx agree. */
 export const migrations: Record<string, Migration> = {
@@ -22,6 +27,11 @@ export const migrations: Record<string, Migration> = {
   '0013-audit-seals': auditSeals,
   '0014-worklist-indexes': worklistIndexes,
   '0015-open311-post-counts': open311PostCounts,
+  '0016-audit-hash-not-unique': auditHashNotUnique,
+  '0017-sign-in-failures': signInFailures,
+  '0018-audit-anchors': auditAnchors,
+  '0019-audit-insert-only-grants': auditInsertOnlyGrants,
+  '0020-sharing-by-purpose': sharingByPurpose,
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations run before the typed schema exists

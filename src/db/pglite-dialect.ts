@@ -70,7 +70,10 @@ class PGliteDriver implements Driver {
   private readonly connection: PGliteConnection;
   private readonly releases = new Map<DatabaseConnection, () => void>();
 
-  constructor(private readonly pglite: PGlite) {
+  constructor(
+    private readonly pglite: PGlite,
+    private readonly afterClose?: () => void,
+  ) {
     this.connection = new PGliteConnection(pglite);
   }
 
@@ -110,19 +113,24 @@ class PGliteDriver implements Driver {
       await this.pglite.close();
     } finally {
       release();
+      this.afterClose?.();
     }
   }
 }
 
 export class PGliteDialect implements Dialect {
-  constructor(private readonly pglite: PGlite) {}
+  constructor(
+    private readonly pglite: PGlite,
+    /** Runs once the database is closed: the folder's lock is released then, and not before. */
+    private readonly afterClose?: () => void,
+  ) {}
 
   createAdapter() {
     return new PostgresAdapter();
   }
 
   createDriver(): Driver {
-    return new PGliteDriver(this.pglite);
+    return new PGliteDriver(this.pglite, this.afterClose);
   }
 
   createQueryCompiler() {

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { DataCategory, SharingRelationship } from '../shared/sharing.js';
 
 /** The shape of every table, as Kysely sees it. One interface per table, named after it. */
 export interface Database {
@@ -15,6 +16,7 @@ export interface Database {
   citizens: CitizensTable;
   sessions: SessionsTable;
   account_tokens: AccountTokensTable;
+  sign_in_failures: SignInFailuresTable;
   partnership_projects: PartnershipProjectsTable;
   project_members: ProjectMembersTable;
   project_lessons: ProjectLessonsTable;
@@ -23,6 +25,7 @@ export interface Database {
   agreement_services: AgreementServicesTable;
   audit_log: AuditLogTable;
   audit_seals: AuditSealsTable;
+  audit_anchors: AuditAnchorsTable;
   email_outbox: EmailOutboxTable;
   bank_holidays: BankHolidaysTable;
   teams: TeamsTable;
@@ -33,6 +36,7 @@ export interface Database {
   cases: CasesTable;
   case_events: CaseEventsTable;
   case_consents: CaseConsentsTable;
+  case_caller_checks: CaseCallerChecksTable;
   satisfaction_responses: SatisfactionResponsesTable;
   api_clients: ApiClientsTable;
   idempotency_keys: IdempotencyKeysTable;
@@ -189,6 +193,17 @@ export interface SessionsTable {
   user_agent: string | null;
 }
 
+/** Wrong passwords for one email from one address, and the lock they led to (migration 0017). */
+export interface SignInFailuresTable {
+  account_kind: 'staff' | 'citizen';
+  /** As typed, lower case: an unknown address is counted like a real one. */
+  email: string;
+  ip_address: string;
+  failures: number;
+  first_failed_at: Date;
+  locked_until: Date | null;
+}
+
 export interface AccountTokensTable {
   token_hash: string;
   purpose: 'password_reset' | 'email_verification';
@@ -247,6 +262,14 @@ export interface DataSharingAgreementsTable {
   status: AgreementStatus;
   created_by_staff_id: number | null;
   created_at: Generated<Date>;
+  /** What the sharing is for, as the agreement says it ("Advice casework"). Migration 0016 on. */
+  purpose_statement: Generated<string>;
+  /** The categories of data shared (src/shared/sharing.ts); always status and reference. */
+  categories: Generated<DataCategory[]>;
+  /** The roles of the receiving bodies' staff that may use what is shared. */
+  receiving_roles: Generated<StaffRole[]>;
+  /** The test a member of staff passes for each record. */
+  relationship: Generated<SharingRelationship>;
 }
 
 export interface AgreementPartiesTable {
@@ -296,6 +319,18 @@ export interface AuditSealsTable {
   entries: ColumnType<SealedEntry[], string, never>;
   previous_hash: string;
   hash: string;
+}
+
+/** A publication of the newest seal, emailed to the partnership administrators (migration 0018). */
+export interface AuditAnchorsTable {
+  id: Generated<number>;
+  published_at: Date;
+  /** The seal that was newest then, and its hash as it was. */
+  seal_id: number;
+  seal_hash: string;
+  sealed_at: Date;
+  /** The addresses it was emailed to. */
+  recipients: string[];
 }
 
 export interface EmailOutboxTable {
@@ -369,6 +404,8 @@ export interface RequestTypeQuestionsTable {
   /** [{ key, name }] for the list datatypes. */
   options: Generated<unknown>;
   position: Generated<number>;
+  /** Its answers are special-category data (health, say): shared only when an agreement says so. */
+  special_category: Generated<boolean>;
 }
 
 export interface CaseReferenceCountersTable {
@@ -442,6 +479,25 @@ export interface CaseConsentsTable {
   purpose: string;
   recorded_by_staff_id: number;
   recorded_at: Generated<Date>;
+  /** The organisation the client consented may see the case (the recording adviser's). */
+  organisation_id: number;
+  /** 'YYYY-MM-DD': the last day the consent holds. */
+  expires_on: string;
+  withdrawn_at: Date | null;
+  withdrawn_by: 'staff' | 'resident' | null;
+  withdrawn_by_staff_id: number | null;
+}
+
+/** A contact-centre agent's check of a caller against another body's case (migration 0016). */
+export interface CaseCallerChecksTable {
+  id: Generated<number>;
+  staff_id: number;
+  case_id: number | null;
+  agreement_id: number | null;
+  checked_at: Date;
+  succeeded: boolean;
+  /** Until when the case may be seen; set for a success only. */
+  expires_at: Date | null;
 }
 
 export interface SatisfactionResponsesTable {

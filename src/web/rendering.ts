@@ -59,16 +59,22 @@ export function registerRendering(app: FastifyInstance, views: nunjucks.Environm
     }
     // The token is made only for a page with a form: making one sets the CSRF secret's cookie.
     let token: string | undefined;
-    return page.parts.map((part) => (part === nonceMark ? reply.cspNonce.script : part === tokenMark ? (token ??= reply.generateCsrf()) : part)).join('');
+    return page.parts.map((part) => (part === nonceMark ? reply.cspNonce.script : part === tokenMark ? (token ??= csrfToken(reply)) : part)).join('');
   }
 
   app.decorateReply('render', function render(this: FastifyReply, template: string, context = {}) {
     const request = this.request;
-    const shared = request.routeOptions.config.sharedPage === true && request.method === 'GET' && request.actor.kind === 'anonymous';
+    // No actor when the session could not be read (the database away): the error page is then nobody's.
+    const shared = request.routeOptions.config.sharedPage === true && request.method === 'GET' && request.actor?.kind === 'anonymous';
     // Every page may hold a form; the token pairs with the signed secret cookie it sets.
-    const html = shared ? sharedPage(this, template, context) : renderPage(this, template, context, this.cspNonce.script, this.generateCsrf());
+    const html = shared ? sharedPage(this, template, context) : renderPage(this, template, context, this.cspNonce.script, csrfToken(this));
     return this.type('text/html; charset=utf-8').send(html);
   });
+}
+
+/** A CSRF token for this response's forms, bound to the request's session (see registerSecurity in app.ts). */
+function csrfToken(reply: FastifyReply): string {
+  return reply.generateCsrf({ userInfo: reply.request.csrfBinding });
 }
 
 /** The navigation item a page belongs to, when its route does not say: by the start of its address. */

@@ -3,6 +3,7 @@ import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 import type { WorkerLog } from '../modules/notify/worker.js';
+import { whenLauncherEnds } from '../shared/processes.js';
 import { startWorker } from './start.js';
 
 /**
@@ -25,8 +26,12 @@ if (!config.databaseUrl) {
 const db = await openDatabase({ kind: 'postgres', url: config.databaseUrl });
 await migrateToLatest(db);
 const worker = startWorker({ config, db, log });
-closeWithGrace({ delay: 30_000 }, async ({ err }) => {
+const shutdown = closeWithGrace({ delay: 30_000 }, async ({ err }) => {
   if (err) log.error({ err }, 'shutting down after an error');
   await worker.stop();
   await db.destroy();
+});
+whenLauncherEnds(() => {
+  log.warn('npm, which started this worker, has ended: shutting down');
+  shutdown.close();
 });

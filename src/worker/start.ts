@@ -1,7 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
 import type { Database } from '../db/schema.js';
+import { publishAnchor } from '../modules/audit/anchor.js';
 import { sealAuditLog } from '../modules/audit/seal.js';
+import { pruneSignInFailures } from '../modules/identity/sign-in-failures.js';
+import { createStaffRepository } from '../modules/identity/staff-repository.js';
 import { createSmtpMailer } from '../modules/notify/mailer.js';
 import { createOutboxRepository } from '../modules/notify/repository.js';
 import { createOutboxWorker, type WorkerLog } from '../modules/notify/worker.js';
@@ -10,6 +13,9 @@ import { startJobLoop, type Job, type JobLoop } from './loop.js';
 /** Often enough that an email leaves within seconds; rarely enough to cost the database nothing. */
 export const POLL_INTERVAL_MS = 5_000;
 const FINAL_SEAL_PATIENCE_MS = 2_000;
+const PRUNE_INTERVAL_MS = 60_000;
+/** How often a worker asks whether an anchor is due; the schedule itself is AUDIT_ANCHOR_INTERVAL_HOURS. */
+const ANCHOR_CHECK_INTERVAL_MS = 60_000;
 
 export interface WorkerDependencies {
   config: Config;
@@ -32,7 +38,39 @@ export function startWorker({ config, db, log, clock = () => new Date(), interva
       await sealAuditLog(db, clock, { signal });
     },
   };
-  const jobs: Job[] = [sealer];
+  // Counts of wrong passwords whose window has passed hold no lock and count nothing any more.
+  let prunedAt = 0;
+  const pruner: Job = {
+    name: 'sign-in failures pruner',
+    run: async () => {
+      if (clock().getTime() - prunedAt < PRUNE_INTERVAL_MS) return;
+      prunedAt = clock().getTime();
+      await pruneSignInFailures(db, clock());
+    },
+  };
+  // The head seal's hash, emailed to the partnership administrators on a schedule (docs/audit.md,
+  // "Anchors"); when it was last done is in the database, so every process keeps one schedule.
+  let anchorCheckedAt = 0;
+  const staff = createStaffRepository(db);
+  const anchorer: Job = {
+    name: 'audit anchor',
+    run: async () => {
+      if (clock().getTime() - anchorCheckedAt < ANCHOR_CHECK_INTERVAL_MS) return;
+      anchorCheckedAt = clock().getTime();
+      const partnership = await db.selectFrom('partnerships').select('name').where('slug', '=', config.partnership).executeTakeFirst();
+      const published = await publishAnchor(db, clock, {
+        intervalMs: config.auditAnchorIntervalMs,
+        publicUrl: config.publicUrl,
+        partnershipName: partnership?.name ?? config.partnership,
+        recipients: () => staff.listPartnershipAdministrators(),
+      });
+      if (published.outcome !== 'published') return;
+      if (published.recipients === 0) log.warn(`audit anchor ${published.anchorId}: seal ${published.sealId} published to no one, as there is no partnership administrator`);
+      else log.info(`audit anchor ${published.anchorId}: seal ${published.sealId} emailed to ${published.recipients} partnership administrator(s)`);
+    },
+  };
+  // The anchor runs after the sealer, so that it publishes the seal made just before.
+  const jobs: Job[] = [sealer, anchorer, pruner];
   const closers: (() => void)[] = [];
 
   if (config.smtpUrl) {

@@ -16,7 +16,8 @@ export interface CatalogueFile {
     keywords: string;
     publicOnMap?: boolean;
     allowsAnonymous?: boolean;
-    questions: { code: string; label: string; datatype: QuestionDatatype; required: boolean; options?: [string, string][] }[];
+    /** specialCategory: its answers are special-category data (health, say), shared with another body only when an agreement says so. */
+    questions: { code: string; label: string; datatype: QuestionDatatype; required: boolean; options?: [string, string][]; specialCategory?: boolean }[];
   }[];
 }
 
@@ -78,6 +79,7 @@ export async function loadCatalogue(trx: Transaction<Database>, partnershipSlug:
             required: question.required,
             options: JSON.stringify((question.options ?? []).map(([key, name]) => ({ key, name }))),
             position,
+            special_category: question.specialCategory ?? false,
           })
           .execute();
       }

@@ -2,6 +2,10 @@ import type { Kysely } from 'kysely';
 import type { Database, OrganisationType, StaffRole } from '../schema.js';
 import { generatePassword, hashPassword } from '../../modules/identity/secrets.js';
 import { seedDemoCases } from './demo-cases.js';
+import { seedAdviserClients } from './demo-advice.js';
+
+/** The services Citizens Advice's casework agreement covers (LGSL): Council Tax and benefits enquiries. */
+const adviceServices = { councilTax: 58, benefits: 69 };
 
 /**
  * A demo partnership for the embedded default, so a newcomer can sign in and look around: partner
@@ -64,18 +68,48 @@ export async function seedDemo(db: Kysely<Database>, partnershipSlug: string, pr
 
     // The partnership's own district councils (the demo is Derbyshire's, as its data file is).
     const derbyshireDistricts = ['E07000032', 'E07000033', 'E07000034', 'E07000035', 'E07000036', 'E07000037', 'E07000038', 'E07000039'].map(council);
+    // Written as information-sharing agreements are: for a purpose, sharing named categories of data
+    // with named roles, on a relationship test. No one browses another body's cases under any of them.
     const agreements = [
-      { title: 'Two-tier case handling in Derbyshire', purpose: 'cases' as const, parties: [council('E10000007'), ...derbyshireDistricts], lgsl: [] },
-      { title: 'Citizens Advice referrals for benefits and housing', purpose: 'cases' as const, parties: [citizensAdvice, ...derbyshireDistricts, council('E06000015')], lgsl: [] },
-      { title: 'Shared performance figures', purpose: 'insight' as const, parties: [council('E10000007'), council('E06000015'), ...derbyshireDistricts], lgsl: [] },
+      {
+        title: 'Contact centre enquiries across Derbyshire',
+        purpose: 'cases' as const,
+        purpose_statement: 'Contact centre enquiries',
+        parties: [council('E10000007'), ...derbyshireDistricts, council('E06000015')],
+        lgsl: [],
+        categories: ['status_reference' as const],
+        receiving_roles: ['contact_centre_agent' as const],
+        relationship: 'caller_verified' as const,
+      },
+      {
+        title: 'Citizens Advice casework for benefits and Council Tax',
+        purpose: 'cases' as const,
+        purpose_statement: 'Advice casework',
+        parties: [citizensAdvice, ...derbyshireDistricts, council('E06000015')],
+        lgsl: [adviceServices.councilTax, adviceServices.benefits],
+        categories: ['status_reference' as const, 'location_description' as const, 'contact_details' as const],
+        receiving_roles: ['partner_adviser' as const],
+        relationship: 'client_consent' as const,
+      },
+      {
+        title: 'Shared performance figures',
+        purpose: 'insight' as const,
+        purpose_statement: 'Performance figures',
+        parties: [council('E10000007'), council('E06000015'), ...derbyshireDistricts],
+        lgsl: [],
+        categories: ['status_reference' as const],
+        receiving_roles: ['analyst' as const, 'service_manager' as const],
+        relationship: 'figures_only' as const,
+      },
     ];
-    for (const agreement of agreements) {
+    for (const { parties, lgsl, ...agreement } of agreements) {
       const { id } = await trx
         .insertInto('data_sharing_agreements')
-        .values({ title: agreement.title, purpose: agreement.purpose, valid_from: '2026-04-01', valid_to: null, status: 'active' })
+        .values({ ...agreement, covers_all_services: lgsl.length === 0, valid_from: '2026-04-01', valid_to: null, status: 'active' })
         .returning('id')
         .executeTakeFirstOrThrow();
-      await trx.insertInto('agreement_parties').values(agreement.parties.map((organisationId) => ({ agreement_id: id, organisation_id: organisationId }))).execute();
+      await trx.insertInto('agreement_parties').values(parties.map((organisationId) => ({ agreement_id: id, organisation_id: organisationId }))).execute();
+      if (lgsl.length > 0) await trx.insertInto('agreement_services').values(lgsl.map((service) => ({ agreement_id: id, lgsl: service }))).execute();
     }
 
     const otherPartnerships = [
@@ -136,7 +170,9 @@ export async function seedDemo(db: Kysely<Database>, partnershipSlug: string, pr
     }
 
     const partnershipRow = await trx.selectFrom('partnerships').select('reference_prefix').where('id', '=', partnership.id).executeTakeFirstOrThrow();
-    await seedDemoCases(trx, { now: new Date(), referencePrefix: partnershipRow.reference_prefix });
+    const now = new Date();
+    await seedDemoCases(trx, { now, referencePrefix: partnershipRow.reference_prefix });
+    await seedAdviserClients(trx, { adviserEmail: 'adviser@cadd.example', services: [adviceServices.councilTax, adviceServices.benefits], now });
 
     await trx.insertInto('reference_imports').values({ dataset: 'demo', checksum: 'demo', row_count: credentials.length }).execute();
   });

@@ -6,6 +6,7 @@ import type { Actor } from '../identity/actor.js';
 import { ForbiddenError, auditScope } from '../identity/policy.js';
 import type { AuditFilters } from './schemas.js';
 import type { AuditListEntry, AuditRepository } from './repository.js';
+import { checkAnchors, findSealByHash, type AnchorCheck } from './anchor.js';
 import { checkChain, type ChainCheck } from './check.js';
 import { sealAuditLog } from './seal.js';
 import { recordAudit } from './service.js';
@@ -52,6 +53,18 @@ export function neutraliseFormula(value: string): string {
   const normalised = value.normalize('NFKC');
   if (plainNumber.test(normalised)) return value;
   return /^[=+\-@\t\r]/.test(normalised) ? `'${value}` : value;
+}
+
+/** What the verify page shows: the chain, the anchors against it, and a hash looked up. */
+export interface AuditVerification {
+  chain: ChainCheck;
+  /** Every published anchor, newest first, with what became of its seal. */
+  anchors: AnchorCheck[];
+  /** The anchors whose seal is gone or has another hash: each is tampering. */
+  brokenAnchors: AnchorCheck[];
+  /** The chain is whole and every anchor's seal is there with its published hash. */
+  intact: boolean;
+  lookup: { hash: string; seal: { id: number; sealedAt: Date } | null } | null;
 }
 
 /** Reading, exporting and checking the audit log. Who may see what is decided here, by auditScope. */
@@ -108,17 +121,31 @@ export function createAuditBrowseService({ db, repository, clock, batchSize = BA
     },
 
     /**
-     * Seals what is ready, then checks every seal and every entry (checkChain). Partnership
-     * administrators only, as it reads every organisation's entries.
+     * Seals what is ready, then checks every seal and every entry (checkChain), and every published
+     * anchor against the seal it names (checkAnchors): a chain that is whole in itself may still
+     * have lost its newest seals, or been rewritten from some point, which only the anchors show.
+     * `hash`, from an anchor email, is looked up among the seals. Partnership administrators only,
+     * as it reads every organisation's entries.
      */
-    async verify(actor: Actor, ipAddress: string | null): Promise<ChainCheck> {
+    async verify(actor: Actor, ipAddress: string | null, options: { hash?: string } = {}): Promise<AuditVerification> {
       if (auditScope(actor).organisationId !== null) throw new ForbiddenError();
       // Without it, the check would call unsealed whatever was written since the worker's last run;
       // a moment's patience lets the transactions ending just now be sealed too.
       await sealAuditLog(db, clock, { patienceMs: VERIFY_SEAL_PATIENCE_MS });
-      const result = await checkChain(repository, batchSize);
-      await recordAudit(db, { actor, action: 'verify', recordType: 'audit_log', detail: { ...result }, ipAddress }, clock());
-      return result;
+      const chain = await checkChain(repository, batchSize);
+      const anchors = await checkAnchors(db);
+      const brokenAnchors = anchors.filter((anchor) => anchor.status !== 'found');
+      const intact = chain.intact && brokenAnchors.length === 0;
+      const found = options.hash ? await findSealByHash(db, options.hash) : undefined;
+      const lookup = options.hash ? { hash: options.hash, seal: found ? { id: found.id, sealedAt: found.sealed_at } : null } : null;
+      const detail = {
+        ...chain,
+        intact,
+        anchors: { checked: anchors.length, broken: brokenAnchors.map(({ anchor, status }) => ({ anchor: anchor.id, seal: anchor.seal_id, status })) },
+        ...(lookup ? { lookup: { hash: lookup.hash, seal: lookup.seal?.id ?? null } } : {}),
+      };
+      await recordAudit(db, { actor, action: 'verify', recordType: 'audit_log', detail, ipAddress }, clock());
+      return { chain, anchors, brokenAnchors, intact, lookup };
     },
   };
 }

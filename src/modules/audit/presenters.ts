@@ -1,3 +1,5 @@
+import { formatDay } from '../../shared/dates.js';
+import type { AnchorCheck } from './anchor.js';
 import type { ChainCheck } from './check.js';
 /** The query-string fields of the filter form, kept on page links and the CSV link. */
 export const filterFields = ['actor', 'action', 'recordType', 'recordId', 'organisation', 'from-day', 'from-month', 'from-year', 'to-day', 'to-month', 'to-year'] as const;
@@ -62,4 +64,11 @@ export function describeBreak(check: Extract<ChainCheck, { intact: false }>): st
     case 'broken-link':
       return `The first broken seal is ${seal}, with a broken link: it does not follow the seal before it, so a seal has been removed, or changed and given a fresh hash.`;
   }
+}
+
+/** The sentence naming what an anchor shows, for the verify page's warning. */
+export function describeAnchorProblem({ anchor, status, currentHash }: AnchorCheck): string {
+  const published = `Anchor ${anchor.id}, published on ${formatDay(anchor.published_at)}, names seal ${anchor.seal_id} with hash ${anchor.seal_hash}`;
+  if (status === 'missing') return `${published}: that seal is gone, so seals have been deleted.`;
+  return `${published}: that seal now has the hash ${currentHash}, so the seals have been rewritten.`;
 }

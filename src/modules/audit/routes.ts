@@ -3,7 +3,7 @@ import type { Actor } from '../identity/actor.js';
 import { staffOnly } from '../identity/guards.js';
 import type { AuditBrowseService } from './browse-service.js';
 import { auditPaths } from './paths.js';
-import { describeBreak, filterValues, pagination, withQuery } from './presenters.js';
+import { describeAnchorProblem, describeBreak, filterValues, pagination, withQuery } from './presenters.js';
 import { parseAuditQuery } from './schemas.js';
 
 const views = 'audit/views';
@@ -68,10 +68,25 @@ export function registerAuditRoutes(app: FastifyInstance, audit: AuditBrowseServ
         .send(csv);
     });
 
-    scope.get(auditPaths.verify, async (request, reply) => {
-      const check = await audit.verify(request.actor, request.ip);
-      const broken = check.intact ? null : describeBreak(check);
-      return reply.render(`${views}/verify.njk`, { check, broken, logHref: auditPaths.log, backLink: auditPaths.log, currentSection: 'staff' });
+    scope.get(auditPaths.verify, async (request: AuditRequest, reply) => {
+      // A hash pasted from an anchor email, or followed from its link.
+      const asked = [request.query.hash].flat()[0];
+      const typed = typeof asked === 'string' ? asked.trim().toLowerCase() : '';
+      const hashError = typed && !/^[0-9a-f]{64}$/.test(typed) ? 'Enter the hash as it is in the email: 64 characters, 0 to 9 and a to f' : null;
+      const verification = await audit.verify(request.actor, request.ip, { hash: typed && !hashError ? typed : undefined });
+      const check = verification.chain;
+      return reply.render(`${views}/verify.njk`, {
+        verification,
+        check,
+        broken: check.intact ? null : describeBreak(check),
+        anchorProblems: verification.brokenAnchors.map(describeAnchorProblem),
+        hashValue: typed,
+        hashError,
+        verifyHref: auditPaths.verify,
+        logHref: auditPaths.log,
+        backLink: auditPaths.log,
+        currentSection: 'staff',
+      });
     });
   });
 }

@@ -134,6 +134,7 @@ export function createCaseRepository(db: Kysely<Database>) {
           'case_events.from_status',
           'case_events.to_status',
           'case_events.channel',
+          'case_events.organisation_id',
           'staff.name as staff_name',
           'organisations.name as organisation_name',
           'from_organisation.name as from_organisation_name',

@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { CaseStatus, Channel, Database } from '../../db/schema.js';
 import { recordAudit } from '../audit/service.js';
 import type { Actor, StaffActor } from '../identity/actor.js';
@@ -7,7 +7,7 @@ import { hashToken, newToken } from '../identity/secrets.js';
 import { queueEmail } from '../notify/outbox.js';
 import type { Place } from '../places/service.js';
 import { checkAnswers, type RawAnswers } from './answers.js';
-import { caseAccess, worksWithCases, type CaseAccess } from './case-policy.js';
+import { worksWithCases, type CaseAccess } from './case-policy.js';
 import { caseEmails } from './case-emails.js';
 import type { CaseRecord, CaseRepository } from './case-repository.js';
 import type { CatalogueService, Routing } from './catalogue-service.js';
@@ -15,6 +15,7 @@ import { boxAround, metresBetween } from './distance.js';
 import { dayInEngland } from '../../shared/dates.js';
 import { addWorkingDays } from './working-days.js';
 import { casePaths } from './paths.js';
+import { createCaseSharing, type CaseSharing } from './case-sharing.js';
 
 export const NEARBY_METRES = 250;
 export const REOPEN_DAYS = 28;
@@ -36,7 +37,7 @@ export interface NewRequest {
   contact: Contact;
   citizenId: number | null;
   /** A partner adviser acts for a client only with the client's consent, recorded here. */
-  consent?: { givenBy: string; givenOn: string; purpose: string };
+  consent?: { givenBy: string; givenOn: string; purpose: string; expiresOn?: string };
   apiClientId?: number;
 }
 
@@ -76,7 +77,7 @@ export interface CaseServiceDependencies {
   referencePrefix: string;
 }
 
-export type CaseView = CaseRecord & { access: CaseAccess };
+export type CaseView = CaseRecord & { access: CaseAccess; sharing: CaseSharing };
 
 export function createCaseService(deps: CaseServiceDependencies) {
   const { db, repository, catalogue, agreements, clock, publicUrl, referencePrefix } = deps;
@@ -93,9 +94,13 @@ export function createCaseService(deps: CaseServiceDependencies) {
     return citizen?.email ?? null;
   }
 
+  const sharing = createCaseSharing({ db, agreements, repository, contactEmailOf: (record) => contactEmailOf(record) });
+
   return {
     trackUrl,
     contactEmailOf,
+    /** Who may see another body's case, and what of it (case-sharing.ts). */
+    sharing,
 
     /** Records a request from any channel: routes it, sets its due date and reference, tells the resident. */
     async submit(actor: Actor, request: NewRequest, options: SubmitOptions = {}): Promise<SubmitResult> {
@@ -160,7 +165,16 @@ export function createCaseService(deps: CaseServiceDependencies) {
         if (request.consent && staff) {
           await trx
             .insertInto('case_consents')
-            .values({ case_id: caseId, given_by: request.consent.givenBy, given_on: request.consent.givenOn, purpose: request.consent.purpose, recorded_by_staff_id: staff.staffId })
+            .values({
+              case_id: caseId,
+              given_by: request.consent.givenBy,
+              given_on: request.consent.givenOn,
+              purpose: request.consent.purpose,
+              recorded_by_staff_id: staff.staffId,
+              // The client consents to the adviser's organisation seeing the case, until the day it ends.
+              organisation_id: staff.organisationId,
+              expires_on: request.consent.expiresOn ?? sql<string>`(${request.consent.givenOn}::date + interval '1 year')::date`,
+            })
             .execute();
         }
         const record = await repository.findById(caseId, trx);
@@ -175,15 +189,19 @@ export function createCaseService(deps: CaseServiceDependencies) {
       return { outcome: 'created', ...created };
     },
 
-    /** A case as a member of staff may see it; reading it is recorded, as it holds personal data. */
+    /**
+     * A case as a member of staff may see it, with only the categories of data they may see; reading
+     * it is recorded, as it holds personal data, with the agreement another body's read relied on.
+     */
     async getForStaff(actor: Actor, caseId: number): Promise<CaseView> {
       if (!worksWithCases(actor)) throw new ForbiddenError();
       const record = await repository.findById(caseId);
       if (!record) throw new NotFoundError();
-      const access = await caseAccess(actor, record, agreements, clock());
-      if (access === 'none') throw new ForbiddenError();
-      await recordAudit(db, { actor, action: 'read', recordType: 'case', recordId: caseId }, clock());
-      return { ...record, access };
+      const now = clock();
+      const shared = await sharing.accessTo(actor, record, now);
+      if (shared.access === 'none') throw new ForbiddenError();
+      await recordAudit(db, { actor, action: 'read', recordType: 'case', recordId: caseId, detail: sharing.auditDetail(shared) }, now);
+      return { ...sharing.redact(record, shared.categories), access: shared.access, sharing: shared };
     },
 
     async timeline(caseRecord: CaseRecord, includeInternal: boolean) {

@@ -38,13 +38,13 @@ export interface WorkflowDependencies {
 }
 
 /** Everything staff and residents do to a case after it is made, each change with its timeline entry. */
-export function createCaseWorkflow({ db, repository, cases, catalogue, agreements, clock, publicUrl }: WorkflowDependencies) {
+export function createCaseWorkflow({ db, repository, cases, catalogue, clock, publicUrl }: WorkflowDependencies) {
   /** Loads the case, checks the actor may act on it, and runs the change in one locked transaction. */
   async function change<T>(actor: Actor, caseId: number, needs: 'act' | 'read', work: (trx: Transaction<Database>, record: CaseRecord, staff: StaffActor, now: Date) => Promise<T>): Promise<T> {
     if (actor.kind !== 'staff') throw new ForbiddenError();
     const existing = await repository.findById(caseId);
     if (!existing) throw new NotFoundError();
-    const access = await caseAccess(actor, existing, agreements, clock());
+    const access = await caseAccess(actor, existing, cases.sharing, clock());
     if (access === 'none' || (needs === 'act' && access !== 'act')) throw new ForbiddenError();
     const now = clock();
     return db.transaction().execute(async (trx) => {

@@ -18,6 +18,7 @@ function questionValues(question: Question): Record<string, unknown> {
     datatype: question.datatype,
     required: question.required ? 'yes' : 'no',
     options: optionsText(question.options),
+    specialCategory: question.specialCategory ? 'yes' : undefined,
   };
 }
 

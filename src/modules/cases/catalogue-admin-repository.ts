@@ -51,6 +51,12 @@ export interface QuestionChanges {
   datatype: QuestionDatatype;
   required: boolean;
   options: { key: string; name: string }[];
+  specialCategory: boolean;
+}
+
+/** A question's changes as the table names them: special_category for specialCategory. */
+function withColumnNames<T extends Partial<QuestionChanges>>({ specialCategory, ...rest }: T) {
+  return { ...rest, ...(specialCategory === undefined ? {} : { special_category: specialCategory }) };
 }
 
 /** SQL for the catalogue's administration: request types, their questions, teams and who is in them. */
@@ -118,14 +124,14 @@ export function createCatalogueAdminRepository(db: Kysely<Database>) {
     async insertQuestion(executor: Db, requestTypeId: number, code: string, position: number, changes: QuestionChanges): Promise<number> {
       const row = await executor
         .insertInto('request_type_questions')
-        .values({ request_type_id: requestTypeId, code, position, ...changes, options: JSON.stringify(changes.options) })
+        .values({ request_type_id: requestTypeId, code, position, ...withColumnNames(changes), options: JSON.stringify(changes.options) })
         .returning('id')
         .executeTakeFirstOrThrow();
       return row.id;
     },
 
     async updateQuestion(executor: Db, id: number, changes: Partial<QuestionChanges>): Promise<void> {
-      const { options, ...rest } = changes;
+      const { options, ...rest } = withColumnNames(changes);
       await executor
         .updateTable('request_type_questions')
         .set({ ...rest, ...(options === undefined ? {} : { options: JSON.stringify(options) }) })

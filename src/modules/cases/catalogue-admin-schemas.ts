@@ -134,6 +134,10 @@ const questionShape = {
   datatype: z.enum(questionDatatypes, { error: 'Select the kind of answer' }),
   required: z.enum(['yes', 'no'], { error: 'Select whether residents must answer it' }).transform((value) => value === 'yes'),
   options: z.string().optional().transform((value) => value ?? ''),
+  // Its answers are special-category data (health, say): other bodies see them only when an agreement shares them.
+  specialCategory: z
+    .preprocess((value) => (Array.isArray(value) ? value[0] : value), z.literal('yes', { error: 'Select whether the answers are special-category data, or leave it' }).optional())
+    .transform((value) => value === 'yes'),
 };
 
 /** What is wrong with the options for this datatype, if anything: lists need at least two, other answers none. */

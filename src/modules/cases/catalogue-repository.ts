@@ -9,6 +9,8 @@ export interface Question {
   datatype: QuestionDatatype;
   required: boolean;
   options: { key: string; name: string }[];
+  /** Its answers are special-category data: shown to another body only when an agreement shares them. */
+  specialCategory?: boolean;
 }
 
 export interface RequestType {
@@ -72,7 +74,7 @@ export function createCatalogueRepository(db: Kysely<Database>) {
     async questions(requestTypeId: number): Promise<Question[]> {
       const rows = await db
         .selectFrom('request_type_questions')
-        .select(['id', 'code', 'label', 'hint', 'datatype', 'required', 'options'])
+        .select(['id', 'code', 'label', 'hint', 'datatype', 'required', 'options', 'special_category as specialCategory'])
         .where('request_type_id', '=', requestTypeId)
         .orderBy('position')
         .execute();

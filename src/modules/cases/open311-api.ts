@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
+import { isConnectionError } from '../../db/connection-errors.js';
+import { RETRY_AFTER_SECONDS } from '../../web/error-pages.js';
 import { Open311Error, formatOfUrl, sendOpen311, sendOpen311Errors, splitFormat, type Open311Format } from './open311-format.js';
 import type { ApiClient } from './open311-keys.js';
 import { descriptionsOf, oneRequestQuerySchema, requestsQuerySchema, updatesQuerySchema } from './open311-schemas.js';
@@ -53,6 +55,7 @@ function fingerprint(request: FastifyRequest, body: Record<string, unknown>): st
 }
 
 function statusOf(error: unknown): number {
+  if (isConnectionError(error)) return 503;
   const status = (error as { statusCode?: number }).statusCode;
   return status && status >= 400 && status < 600 ? status : 500;
 }
@@ -60,6 +63,7 @@ function statusOf(error: unknown): number {
 /** Words for errors that are not ours (the body parser's, the rate limiter's), and never a server's internals. */
 function descriptionOf(error: FastifyError, status: number): string {
   if (status === 429) return 'Too many requests: wait a minute, then try again';
+  if (status === 503) return 'The service is unavailable for a moment: try again in a few seconds';
   if (status >= 500) return 'Something went wrong on our side: try again later';
   return error.message;
 }
@@ -78,7 +82,8 @@ export function registerOpen311Api(app: FastifyInstance, service: Open311Service
           return sendOpen311Errors(reply, format, error.statusCode, error.errors);
         }
         const status = statusOf(error);
-        if (status >= 500) request.log.error({ err: error }, 'request failed');
+        if (status === 503) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+        else if (status >= 500) request.log.error({ err: error }, 'request failed');
         return sendOpen311Errors(reply, format, status, [{ code: status, description: descriptionOf(error, status) }]);
       });
 
@@ -122,13 +127,17 @@ export function registerOpen311Api(app: FastifyInstance, service: Open311Service
         scope.get<Query>(`${version}/requests.${format}`, async (request, reply) => {
           const query = parseQuery(requestsQuerySchema, request.query);
           const client = await service.clientFor(query.api_key, false);
-          return sendOpen311(reply, format, 'service_requests', await service.requests(query, client));
+          const found = await service.requests(query, client);
+          await service.recordRead(client, { recordType: 'open311_request_list', filters: query, shown: found.length }, request.ip);
+          return sendOpen311(reply, format, 'service_requests', found);
         });
 
         scope.get<Query>(`${version}/servicerequestupdates.${format}`, async (request, reply) => {
           const query = parseQuery(updatesQuerySchema, request.query);
           const client = await service.clientFor(query.api_key, false);
-          return sendOpen311(reply, format, 'service_request_updates', await service.updates(query, client));
+          const found = await service.updates(query, client);
+          await service.recordRead(client, { recordType: 'open311_update_list', filters: query, shown: found.length }, request.ip);
+          return sendOpen311(reply, format, 'service_request_updates', found);
         });
 
         scope.post<Query>(`${version}/requests.${format}`, (request, reply) => post(request, reply, format, 'requests'));
@@ -153,14 +162,18 @@ export function registerOpen311Api(app: FastifyInstance, service: Open311Service
         const { name, format } = fileOf(request);
         const query = parseQuery(oneRequestQuerySchema, request.query);
         const client = await service.clientFor(query.api_key, false);
-        return sendOpen311(reply, format, 'service_requests', await service.request(name, query.jurisdiction_id, client));
+        const found = await service.request(name, query.jurisdiction_id, client);
+        await service.recordRead(client, { recordType: 'open311_request', recordId: name, filters: query, shown: found.length }, request.ip);
+        return sendOpen311(reply, format, 'service_requests', found);
       });
 
       scope.get<FileParams>(`${version}/tokens/:file`, async (request, reply) => {
         const { name, format } = fileOf(request);
         const query = parseQuery(oneRequestQuerySchema, request.query);
         const client = await service.clientFor(query.api_key, false);
-        return sendOpen311(reply, format, 'service_requests', await service.token(name, query.jurisdiction_id, client));
+        const found = await service.token(name, query.jurisdiction_id, client);
+        await service.recordRead(client, { recordType: 'open311_request', recordId: name, filters: query, shown: found.length }, request.ip);
+        return sendOpen311(reply, format, 'service_requests', found);
       });
     },
     { prefix },

@@ -83,8 +83,9 @@ function mayReadWords(viewer: Open311Viewer, row: { created_by_api_client_id: nu
   return (viewer.clientId !== null && row.created_by_api_client_id === viewer.clientId) || (viewer.organisationId !== null && row.organisation_id === viewer.organisationId);
 }
 
+/** A back office sees its organisation's current cases, not those it sent that went elsewhere; another client, those it sent. */
 function viewerOf(client: ApiClient | undefined): Open311Viewer {
-  return { clientId: client?.id ?? null, organisationId: client?.organisationId ?? null };
+  return { clientId: client && client.organisationId === null ? client.id : null, organisationId: client?.organisationId ?? null };
 }
 
 function dateParameter(name: string, value: string | undefined): Date | undefined {
@@ -446,6 +447,22 @@ export function createOpen311Service({ module, keys, repository, clientWorkflow 
     async recordPost(client: ApiClient | undefined, detail: Record<string, unknown>, ipAddress: string): Promise<void> {
       const actor = client ? apiClientActor(client) : { kind: 'system' as const, label: 'Open311 request without a valid api_key' };
       await recordAudit(module.db, { actor, action: 'open311-post', recordType: 'open311', detail, ipAddress }, clock());
+    },
+
+    /**
+     * A back office's key reads what residents wrote and were told about its council's requests:
+     * each such read is audited, with what was asked (less the key) and how many rows were sent.
+     * Reads without a key, or by a client that is no council's back office, show nothing personal
+     * beyond what that client sent itself, and are not.
+     */
+    async recordRead(
+      client: ApiClient | undefined,
+      read: { recordType: string; recordId?: string; filters: Record<string, unknown>; shown: number },
+      ipAddress: string,
+    ): Promise<void> {
+      if (!client || client.organisationId === null) return;
+      const filters = Object.fromEntries(Object.entries(read.filters).filter(([name, value]) => name !== 'api_key' && value !== undefined));
+      await recordAudit(module.db, { actor: apiClientActor(client), action: 'read', recordType: read.recordType, recordId: read.recordId, detail: { filters, shown: read.shown }, ipAddress }, clock());
     },
 
     /** An api_key that is ours and not revoked, or 403 in the spec's words. */

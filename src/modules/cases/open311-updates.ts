@@ -68,9 +68,12 @@ export interface ApiClientWorkflowDependencies {
   publicUrl: string;
 }
 
-/** May this client change this case: one it sent, or, for a back office, one its organisation owns. */
+/**
+ * May this client change this case: a back office, one its organisation has now (not one it sent
+ * that was transferred away since); a client of no organisation, one it sent.
+ */
 export function clientMayUpdate(client: ApiClient, record: Pick<CaseRecord, 'created_by_api_client_id' | 'organisation_id'>): boolean {
-  return record.created_by_api_client_id === client.id || (client.organisationId !== null && client.organisationId === record.organisation_id);
+  return client.organisationId !== null ? client.organisationId === record.organisation_id : record.created_by_api_client_id === client.id;
 }
 
 /**

@@ -9,6 +9,7 @@ import { createTrackingProof } from './track-proof.js';
 import { createTrackRepository } from './track-repository.js';
 import { registerTrackRoutes } from './track-routes.js';
 import { registerSatisfactionRoutes } from './track-satisfaction-routes.js';
+import { registerTrackConsentRoutes } from './track-consent-routes.js';
 
 /** The resident's side of the combined CRM: /report, /track, "your requests" and the satisfaction survey. */
 export function registerCitizenCasePages(app: FastifyInstance, module: CasesModule): void {
@@ -19,5 +20,6 @@ export function registerCitizenCasePages(app: FastifyInstance, module: CasesModu
   registerReportDetailRoutes(app, module, drafts);
   registerReportSendRoutes(app, module, drafts, proof);
   registerTrackRoutes(app, module, proof);
+  registerTrackConsentRoutes(app, module, proof);
   registerSatisfactionRoutes(app, module, createTrackRepository(module.db));
 }

@@ -4,16 +4,6 @@ import type { Database, StaffRole } from '../../db/schema.js';
 /** SQL for the staff case page and its forms. No rules: the services decide who asks. */
 export function createStaffCaseRepository(db: Kysely<Database>) {
   return {
-    /** The client's consent that a partner adviser recorded with the case, if any. */
-    consentOf: (caseId: number) =>
-      db
-        .selectFrom('case_consents')
-        .leftJoin('staff', 'staff.id', 'case_consents.recorded_by_staff_id')
-        .leftJoin('organisations', 'organisations.id', 'staff.organisation_id')
-        .select(['case_consents.given_by', 'case_consents.given_on', 'case_consents.purpose', 'case_consents.recorded_at', 'staff.name as recorded_by', 'organisations.name as recorded_by_organisation'])
-        .where('case_consents.case_id', '=', caseId)
-        .executeTakeFirst(),
-
     /** Active staff of an organisation with any of these roles: who a case may be assigned to. */
     async staffWithRoles(organisationId: number, roles: StaffRole[]) {
       const rows = await db

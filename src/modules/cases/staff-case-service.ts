@@ -11,6 +11,7 @@ import type { StaffCaseRepository } from './staff-case-repository.js';
 import { isOverdue, visibleTimeline } from './staff-presenters.js';
 import { dayInEngland } from '../../shared/dates.js';
 import type { WorklistRepository } from './worklist-repository.js';
+import { shownOnCasePage } from './case-sharing-page.js';
 
 /** Who a case may be assigned to: the roles that work a case their organisation owns. */
 const assignableRoles: StaffRole[] = ['service_officer', 'service_manager', 'organisation_admin'];
@@ -50,7 +51,7 @@ export interface StatusChange {
  * what is decided by the core (getForStaff and the workflow); this adds what the page needs.
  */
 export function createStaffCaseService(deps: StaffCaseServiceDependencies) {
-  const { cases, workflow, catalogue, caseRepository, staffCases, worklistRepository, agreements, clock } = deps;
+  const { cases, workflow, catalogue, caseRepository, staffCases, worklistRepository, clock } = deps;
 
   /**
    * The core lets staff who may only read a case add a note to it (an agent noting a call); here an
@@ -59,7 +60,7 @@ export function createStaffCaseService(deps: StaffCaseServiceDependencies) {
   async function requireActOn(actor: Actor, caseId: number): Promise<void> {
     const record = await caseRepository.findById(caseId);
     if (!record) throw new NotFoundError();
-    if ((await caseAccess(actor, record, agreements, clock())) !== 'act') throw new ForbiddenError();
+    if ((await caseAccess(actor, record, cases.sharing, clock())) !== 'act') throw new ForbiddenError();
   }
 
   return {
@@ -71,9 +72,10 @@ export function createStaffCaseService(deps: StaffCaseServiceDependencies) {
       const [events, questions, consent, email] = await Promise.all([
         cases.timeline(record, true),
         catalogue.questions(record.request_type_id),
-        staffCases.consentOf(record.id),
+        cases.sharing.consentOf(record.id),
         cases.contactEmailOf(record),
       ]);
+      const shown = shownOnCasePage(record, staff, { questions, events: visibleTimeline(events, ofOwningOrganisation), consent });
       const duplicateOf = record.duplicate_of_case_id ? await caseRepository.findById(record.duplicate_of_case_id) : undefined;
       const actions =
         record.access === 'act'
@@ -87,11 +89,14 @@ export function createStaffCaseService(deps: StaffCaseServiceDependencies) {
         record,
         ofOwningOrganisation,
         overdue: isOverdue(record, dayInEngland(clock())),
-        answers: describeAnswers(questions, (record.answers ?? {}) as Answers),
-        contact: { name: record.contact_name, email, phone: record.contact_phone, hasAccount: record.citizen_id !== null },
-        consent,
+        answers: describeAnswers(shown.questions, (record.answers ?? {}) as Answers),
+        contact: shown.shares.contact ? { name: record.contact_name, email, phone: record.contact_phone, hasAccount: record.citizen_id !== null } : null,
+        consent: shown.consent,
+        shares: shown.shares,
+        sharedUnder: record.sharing.agreement,
+        mayWithdrawConsent: shown.mayWithdrawConsent,
         duplicateOfReference: duplicateOf?.reference ?? null,
-        timeline: visibleTimeline(events, ofOwningOrganisation),
+        timeline: shown.events,
         actions,
       };
     },
@@ -109,7 +114,7 @@ export function createStaffCaseService(deps: StaffCaseServiceDependencies) {
       let duplicateOf: number | undefined;
       if (change.status === 'closed' && change.closureReason === 'duplicate' && change.duplicateReference) {
         const original = await caseRepository.findByReference(change.duplicateReference);
-        const visible = original ? (await caseAccess(actor, original, agreements, clock())) !== 'none' : false;
+        const visible = original ? (await caseAccess(actor, original, cases.sharing, clock())) !== 'none' : false;
         if (!original || !visible) throw new FieldProblem('duplicateReference', `No case you may see has the reference ${change.duplicateReference}`);
         if (original.id === caseId) throw new FieldProblem('duplicateReference', 'Enter the reference of the other case, not this one');
         duplicateOf = original.id;

@@ -8,6 +8,7 @@ import { createStaffContactService } from './staff-contact-service.js';
 import { createWorklistRepository } from './worklist-repository.js';
 import { registerWorklistRoutes } from './worklist-routes.js';
 import { createWorklistService } from './worklist-service.js';
+import { registerCaseSharingRoutes } from './case-sharing-routes.js';
 
 /** The staff side of the combined CRM: worklist, case page, record a contact, CSV export, manager view. */
 export function registerStaffCases(app: FastifyInstance, module: CasesModule): void {
@@ -21,4 +22,5 @@ export function registerStaffCases(app: FastifyInstance, module: CasesModule): v
     createStaffCaseService({ cases, workflow, catalogue, caseRepository: module.repository, staffCases, worklistRepository, agreements, clock, memberOrganisationIds }),
   );
   registerStaffContactRoutes(app, createStaffContactService({ cases, catalogue, places }), clock);
+  registerCaseSharingRoutes(app, cases, clock);
 }

@@ -122,7 +122,7 @@ export function registerStaffContactRoutes(app: FastifyInstance, contacts: Staff
       const answersCheck = checkAnswers(routing.questions, answers);
       const consent = contacts.needsConsent(request.actor) ? parseConsent(body, dayInEngland(clock())) : null;
       const answerErrors = answersCheck.valid ? null : answerFormErrors(routing.questions.map((question) => question.code), answersCheck.errors);
-      const fieldOrder = ['locationDescription', ...routing.questions.map((question) => `q_${question.code}`), 'description', 'contactName', 'contactEmail', 'contactPhone', 'consentGivenBy', 'consentGivenOn', 'consentPurpose'];
+      const fieldOrder = ['locationDescription', ...routing.questions.map((question) => `q_${question.code}`), 'description', 'contactName', 'contactEmail', 'contactPhone', 'consentGivenBy', 'consentGivenOn', 'consentPurpose', 'consentLasts'];
       const errors = mergeErrors(
         fieldOrder,
         details.success ? null : formErrorsFrom(details.error),

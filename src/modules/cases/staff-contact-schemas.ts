@@ -5,6 +5,7 @@ import { emailField } from '../identity/schemas.js';
 import { requiredText } from './staff-case-schemas.js';
 import { recordingChannels } from './staff-presenters.js';
 import { visibleName } from '../../shared/names.js';
+import { consentLastsUntil } from './consent-terms.js';
 
 const single = (value: unknown) => (Array.isArray(value) ? value[0] : value);
 
@@ -56,6 +57,8 @@ export interface Consent {
   givenBy: string;
   givenOn: string;
   purpose: string;
+  /** The last day it holds: consentLastsUntil (a year unless the adviser chose less). */
+  expiresOn: string;
 }
 
 /**
@@ -95,7 +98,10 @@ export function parseConsent(body: Record<string, unknown>, today: string): { co
   if (!purpose) add('consentPurpose', 'Enter what the client agreed to');
   else if (purpose.length > 500) add('consentPurpose', 'What the client agreed to must be 500 characters or fewer');
 
-  return errors.summary.length > 0 ? { consent: null, errors, dateParts } : { consent: { givenBy, givenOn, purpose }, errors: null };
+  const lasts = consentLastsUntil(givenOn, single(body.consentLasts));
+  if ('error' in lasts) add('consentLasts', lasts.error, 'consentLasts');
+
+  return errors.summary.length > 0 || 'error' in lasts ? { consent: null, errors, dateParts } : { consent: { givenBy, givenOn, purpose, expiresOn: lasts.expiresOn }, errors: null };
 }
 
 /** The answers to the type's questions arrive as q_<code>, so they never clash with the form's own fields. */

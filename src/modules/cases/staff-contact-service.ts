@@ -74,8 +74,19 @@ export function createStaffContactService({ cases, catalogue, places }: StaffCon
       });
     },
 
-    /** The confirmation: the new case as its recorder may see it (getForStaff records the read). */
-    recorded: (actor: Actor, caseId: number) => cases.getForStaff(actor, caseId),
+    /**
+     * The confirmation: the new case as its recorder may see it (getForStaff records the read), or,
+     * when no agreement lets them follow it (an adviser and a council with none), only where it went.
+     */
+    async recorded(actor: Actor, caseId: number) {
+      try {
+        return { ...(await cases.getForStaff(actor, caseId)), mayView: true };
+      } catch (error) {
+        const confirmation = error instanceof ForbiddenError ? await cases.sharing.confirmationFor(actor, caseId) : undefined;
+        if (!confirmation) throw error;
+        return confirmation;
+      }
+    },
   };
 }
 

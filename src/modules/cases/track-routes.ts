@@ -12,6 +12,7 @@ import { linesHtml, statusColours, statusNames } from './report-presenters.js';
 import { timelineEntries, trackingSummary } from './track-presenters.js';
 import type { TrackingProof } from './track-proof.js';
 import { REOPEN_REASON_LIMIT, reopenSchema, trackSchema } from './track-schemas.js';
+import { consentOnTrackingPage } from './track-consent.js';
 
 const view = (name: string) => `cases/views/track/${name}.njk`;
 
@@ -65,17 +66,18 @@ export function registerTrackRoutes(app: FastifyInstance, module: CasesModule, p
       limit: REOPEN_REASON_LIMIT,
       findHref: `${casePaths.track}?reference=${encodeURIComponent(record.reference)}`,
       backLink: request.actor.kind === 'citizen' && forReporter ? casePaths.yourRequests : undefined,
+      ...(forReporter ? await consentOnTrackingPage(cases, record) : {}),
       ...extra,
     });
   }
 
-  app.get<ReferenceParams & { Querystring: { reopened?: string } }>(casePaths.trackCaseRoute, async (request, reply) => {
+  app.get<ReferenceParams & { Querystring: { reopened?: string; consentWithdrawn?: string } }>(casePaths.trackCaseRoute, async (request, reply) => {
     const record = await repository.findByReference(request.params.reference.toUpperCase());
     // A request nobody may see here looks just like one that does not exist: the form asks for the email.
     if (!record || (!record.is_public && !mayFollow(request.actor, record, provenCaseId(request)))) {
       return reply.redirect(`${casePaths.track}?reference=${encodeURIComponent(request.params.reference.slice(0, 40))}`, 303);
     }
-    return renderCase(request, reply, record, { reopened: request.query.reopened === 'yes' });
+    return renderCase(request, reply, record, { reopened: request.query.reopened === 'yes', consentWithdrawn: request.query.consentWithdrawn === 'yes' });
   });
 
   app.post<ReferenceParams & { Body: Record<string, string> }>(casePaths.reopenRoute, limited, async (request, reply) => {

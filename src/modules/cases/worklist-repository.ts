@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { unfinishedStatuses, type WorklistFilters } from './worklist-schemas.js';
+import { recordedCaseStillConsented } from './case-sharing-repository.js';
 
 /** A worklist query: the filters, for whose organisation and which member of staff, on which day. */
 export interface WorklistSelection {
@@ -23,7 +24,7 @@ export function createWorklistRepository(db: Kysely<Database>) {
     query =
       filters.whose === 'ours'
         ? query.where('cases.organisation_id', '=', organisationId)
-        : query.where('cases.recorded_by_organisation_id', '=', organisationId).where('cases.organisation_id', '<>', organisationId);
+        : query.where('cases.recorded_by_organisation_id', '=', organisationId).where('cases.organisation_id', '<>', organisationId).where(recordedCaseStillConsented(organisationId, today));
     if (filters.statuses.length > 0) query = query.where('cases.status', 'in', filters.statuses);
     if (filters.serviceCode) {
       const serviceCode = filters.serviceCode;

@@ -16,18 +16,6 @@ export function createCitizenRepository(db: Kysely<Database>) {
     async update(executor: Db, id: number, changes: { name?: string; phone?: string | null; password_hash?: string; email_verified_at?: Date }) {
       await executor.updateTable('citizens').set(changes).where('id', '=', id).execute();
     },
-
-    async recordFailedSignIn(id: number, lockedUntil: Date | null) {
-      await db
-        .updateTable('citizens')
-        .set((eb) => ({ failed_sign_ins: eb('failed_sign_ins', '+', 1), locked_until: lockedUntil }))
-        .where('id', '=', id)
-        .execute();
-    },
-
-    async clearFailedSignIns(executor: Db, id: number) {
-      await executor.updateTable('citizens').set({ failed_sign_ins: 0, locked_until: null }).where('id', '=', id).execute();
-    },
   };
 }
 

@@ -62,7 +62,7 @@ export function registerCitizenRoutes(app: FastifyInstance, citizens: CitizenSer
     const form = signInSchema.safeParse(request.body);
     if (!form.success) return reply.code(400).render(`${views}/sign-in.njk`, { ...context, errors: formErrorsFrom(form.error) });
 
-    const result = await citizens.signIn(form.data);
+    const result = await citizens.signIn({ ...form.data, ip: request.ip });
     switch (result.outcome) {
       case 'signed-in':
         await reply.startSession({ kind: 'citizen', citizenId: result.citizenId });

@@ -8,14 +8,11 @@ import type { CitizenRepository } from './citizen-repository.js';
 import { ForbiddenError } from './policy.js';
 import { hashPassword, verifyPassword } from './secrets.js';
 import type { SessionService } from './sessions.js';
+import type { SignInFailures } from './sign-in-failures.js';
 import { isUniqueViolation } from '../../shared/database-errors.js';
 
-const MAX_FAILED_SIGN_INS = 5;
-const LOCKOUT_MINUTES = 15;
 const VERIFICATION_DAYS = 3;
 const RESET_LINK_HOURS = 1;
-
-const decoyHash = hashPassword('not a real password, used to keep sign-in timing even');
 
 export type RegisterResult = { outcome: 'registered' } | { outcome: 'email-taken' };
 export type CitizenSignInResult =
@@ -28,17 +25,19 @@ export interface CitizenServiceDependencies {
   db: Kysely<Database>;
   repository: CitizenRepository;
   sessions: SessionService;
+  signInFailures: SignInFailures;
   clock: () => Date;
   publicUrl: string;
   partnershipName: string;
 }
 
 /** One account for a resident across every partner: register, verify the email, sign in, keep details. */
-export function createCitizenService({ db, repository, sessions, clock, publicUrl, partnershipName }: CitizenServiceDependencies) {
+export function createCitizenService({ db, repository, sessions, signInFailures, clock, publicUrl, partnershipName }: CitizenServiceDependencies) {
   /** `next`: where to take the resident once confirmed (back into a report they had started). */
   async function sendVerification(executor: Kysely<Database>, citizen: { id: number; email: string; name: string }, next?: string) {
-    const expires = new Date(clock().getTime() + VERIFICATION_DAYS * 86_400_000);
-    const token = await issueAccountToken(executor, 'email_verification', { citizenId: citizen.id }, expires);
+    const now = clock();
+    const expires = new Date(now.getTime() + VERIFICATION_DAYS * 86_400_000);
+    const token = await issueAccountToken(executor, 'email_verification', { citizenId: citizen.id }, expires, now);
     const link = `${publicUrl}/account/verify?token=${token}${next ? `&next=${encodeURIComponent(next)}` : ''}`;
     await queueEmail(executor, {
       to: citizen.email,
@@ -87,22 +86,22 @@ export function createCitizenService({ db, repository, sessions, clock, publicUr
       });
     },
 
-    async signIn(input: { email: string; password: string }): Promise<CitizenSignInResult> {
+    /**
+     * Signs in by password. An unknown email and a wrong password get the same answer, after the
+     * same work, and lock after the same number of tries from that address (./sign-in-failures.ts).
+     * Only the right password learns that an account is waiting for its email to be confirmed.
+     */
+    async signIn(input: { email: string; password: string; ip: string }): Promise<CitizenSignInResult> {
       const now = clock();
+      const lockedUntil = await signInFailures.lockedUntil('citizen', input.email, input.ip, now);
+      if (lockedUntil) return { outcome: 'locked', until: lockedUntil };
       const citizen = await repository.findByEmail(input.email);
-      if (!citizen) {
-        await verifyPassword(await decoyHash, input.password);
-        return { outcome: 'invalid' };
+      if (!(await verifyPassword(citizen?.password_hash ?? null, input.password)) || !citizen) {
+        const failed = await signInFailures.record('citizen', input.email, input.ip, now);
+        return failed.lockedUntil ? { outcome: 'locked', until: failed.lockedUntil } : { outcome: 'invalid' };
       }
-      if (citizen.locked_until && citizen.locked_until > now) return { outcome: 'locked', until: citizen.locked_until };
-      if (!(await verifyPassword(citizen.password_hash, input.password))) {
-        const failures = citizen.failed_sign_ins + 1;
-        const lockedUntil = failures >= MAX_FAILED_SIGN_INS ? new Date(now.getTime() + LOCKOUT_MINUTES * 60_000) : null;
-        await repository.recordFailedSignIn(citizen.id, lockedUntil);
-        return lockedUntil ? { outcome: 'locked', until: lockedUntil } : { outcome: 'invalid' };
-      }
+      await signInFailures.clear('citizen', input.email, input.ip);
       if (!citizen.email_verified_at) return { outcome: 'unverified' };
-      await repository.clearFailedSignIns(db, citizen.id);
       return { outcome: 'signed-in', citizenId: citizen.id };
     },
 
@@ -116,9 +115,10 @@ export function createCitizenService({ db, repository, sessions, clock, publicUr
     async requestPasswordReset(email: string): Promise<void> {
       const citizen = await repository.findByEmail(email);
       if (!citizen) return;
-      const expires = new Date(clock().getTime() + RESET_LINK_HOURS * 3_600_000);
+      const now = clock();
+      const expires = new Date(now.getTime() + RESET_LINK_HOURS * 3_600_000);
       await db.transaction().execute(async (trx) => {
-        const token = await issueAccountToken(trx, 'password_reset', { citizenId: citizen.id }, expires);
+        const token = await issueAccountToken(trx, 'password_reset', { citizenId: citizen.id }, expires, now);
         await queueEmail(trx, {
           to: citizen.email,
           subject: 'Reset your password',
@@ -137,7 +137,7 @@ export function createCitizenService({ db, repository, sessions, clock, publicUr
         const owner = await redeemAccountToken(trx, 'password_reset', token, now);
         if (!owner || !('citizenId' in owner)) return undefined;
         await repository.update(trx, owner.citizenId, { password_hash: passwordHash, email_verified_at: now });
-        await repository.clearFailedSignIns(trx, owner.citizenId);
+        await signInFailures.clearAccount(trx, owner);
         return owner.citizenId;
       });
       if (citizenId === undefined) return false;

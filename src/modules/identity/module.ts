@@ -7,6 +7,7 @@ import { registerCitizenRoutes } from './citizen-routes.js';
 import { createCitizenService } from './citizen-service.js';
 import { createOidcClient } from './oidc-client.js';
 import type { SessionService } from './sessions.js';
+import { createSignInFailures } from './sign-in-failures.js';
 import { createIdentityProviders, singleSignOnPaths } from './single-sign-on.js';
 import { createSingleSignOnRepository } from './single-sign-on-repository.js';
 import { registerSingleSignOnRoutes } from './single-sign-on-routes.js';
@@ -36,8 +37,9 @@ export function registerIdentity(app: FastifyInstance, deps: IdentityDependencie
   const secureCookies = config.environment === 'production';
   const attemptsPerMinute = config.signInAttemptsPerMinute;
 
+  const signInFailures = createSignInFailures(db);
   const staffRepository = createStaffRepository(db);
-  const staff = createStaffService({ db, repository: staffRepository, sessions, clock, publicUrl: config.publicUrl });
+  const staff = createStaffService({ db, repository: staffRepository, sessions, signInFailures, clock, publicUrl: config.publicUrl });
   const identityProviders = createIdentityProviders(db);
   registerStaffAuthRoutes(app, staff, identityProviders, attemptsPerMinute);
   registerStaffHomeRoutes(app, deps.staffHomeLinks);
@@ -46,7 +48,7 @@ export function registerIdentity(app: FastifyInstance, deps: IdentityDependencie
     return actor.roles.includes('partnership_admin') ? members : members.filter((member) => member.id === actor.organisationId);
   });
 
-  const citizens = createCitizenService({ db, repository: createCitizenRepository(db), sessions, clock, publicUrl: config.publicUrl, partnershipName: deps.partnershipName });
+  const citizens = createCitizenService({ db, repository: createCitizenRepository(db), sessions, signInFailures, clock, publicUrl: config.publicUrl, partnershipName: deps.partnershipName });
   registerCitizenRoutes(app, citizens, { attemptsPerMinute, providerSignInPath: config.citizenOidc ? singleSignOnPaths.citizenStart : undefined });
 
   const oidc = createOidcClient();

@@ -1,5 +1,6 @@
 import type { AgreementPurpose, StaffRole } from '../../db/schema.js';
 import type { Actor, StaffActor } from './actor.js';
+import type { ApplicableAgreement } from '../../shared/sharing.js';
 
 /** Raised by a service when the policy refuses; pages answer 403, never a hint of what exists. */
 export class ForbiddenError extends Error {
@@ -22,8 +23,13 @@ export class NotFoundError extends Error {
 }
 
 export interface ActiveAgreementFinder {
-  /** True when an active, in-date agreement names both bodies for this purpose and service. */
-  coversSharing(input: { from: number; to: number; purpose: AgreementPurpose; lgsl: number | null; on: Date }): Promise<boolean>;
+  /** True when an active, in-date agreement names both bodies for this purpose and service (and, when given, one of these roles). */
+  coversSharing(input: { from: number; to: number; purpose: AgreementPurpose; lgsl: number | null; on: Date; roles?: StaffRole[] }): Promise<boolean>;
+  /**
+   * Every active, in-date agreement for this purpose and service that names both bodies and one of
+   * the viewer's roles, widest first: what each shares, and the relationship test the viewer passes.
+   */
+  applicableAgreements(input: { from: number; to: number; purpose: AgreementPurpose; lgsl: number | null; on: Date; roles: StaffRole[] }): Promise<ApplicableAgreement[]>;
 }
 
 export type Capability =
@@ -89,7 +95,9 @@ export function auditScope(actor: Actor): { organisationId: number | null } {
 /**
  * May this member of staff see records (cases, applications, figures) that another organisation
  * owns? Only their own organisation's, or another's under an active agreement covering the purpose
- * and the service. Nothing is shared without one.
+ * and the service and naming one of their roles. Nothing is shared without one. Which of a record's
+ * data, and for which records, is the agreement's relationship test and categories: cases apply them
+ * in cases/case-sharing.ts (applicableAgreements), and any other module showing personal data must too.
  */
 export async function maySeeRecordsOf(
   actor: Actor,
@@ -99,5 +107,5 @@ export async function maySeeRecordsOf(
 ): Promise<boolean> {
   if (!isStaff(actor)) return false;
   if (actor.organisationId === owner.organisationId) return true;
-  return agreements.coversSharing({ from: owner.organisationId, to: actor.organisationId, purpose: owner.purpose, lgsl: owner.lgsl, on: now });
+  return agreements.coversSharing({ from: owner.organisationId, to: actor.organisationId, purpose: owner.purpose, lgsl: owner.lgsl, on: now, roles: actor.roles });
 }

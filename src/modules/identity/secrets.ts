@@ -16,10 +16,18 @@ export function hashPassword(password: string): Promise<string> {
   return hash(password);
 }
 
+let decoy: Promise<string> | undefined;
+
+/**
+ * Whether the password matches the hash. An account without a password (an unknown email, a
+ * disabled account, staff who have not chosen one yet, a resident who signs in only through their
+ * provider) is verified against a decoy made the same way and always refused: every answer costs
+ * one argon2 verification, so its timing does not tell those accounts from real ones.
+ */
 export async function verifyPassword(passwordHash: string | null, password: string): Promise<boolean> {
-  if (!passwordHash) return false;
+  const hashed = passwordHash ?? (await (decoy ??= hashPassword(randomBytes(16).toString('hex'))));
   try {
-    return await verify(passwordHash, password);
+    return (await verify(hashed, password)) && passwordHash !== null;
   } catch {
     return false;
   }

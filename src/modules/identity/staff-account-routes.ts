@@ -22,7 +22,7 @@ export function registerStaffAccountRoutes(app: FastifyInstance, staff: StaffSer
     scope.addHook('preHandler', staffOnly);
 
     scope.get(paths.accounts, async (request, reply) => {
-      const accounts = await staff.list(request.actor);
+      const accounts = await staff.list(request.actor, request.ip);
       return reply.render(`${views}/accounts.njk`, { accounts, roleNames, currentSection: 'staff' });
     });
 
@@ -59,7 +59,7 @@ export function registerStaffAccountRoutes(app: FastifyInstance, staff: StaffSer
 
     scope.get<{ Params: { id: string }; Querystring: Record<string, string> }>(paths.accountRoute, async (request, reply) => {
       const id = parseIdParam(request.params);
-      const { staff: account, sessions } = await staff.get(request.actor, id);
+      const { staff: account, sessions } = await staff.get(request.actor, id, request.ip);
       return reply.render(`${views}/account.njk`, {
         account,
         sessions,
@@ -74,7 +74,7 @@ export function registerStaffAccountRoutes(app: FastifyInstance, staff: StaffSer
       const id = parseIdParam(request.params);
       const form = rolesSchema.safeParse(request.body);
       if (!form.success) {
-        const { staff: account, sessions } = await staff.get(request.actor, id);
+        const { staff: account, sessions } = await staff.get(request.actor, id, request.ip);
         return reply.code(400).render(`${views}/account.njk`, {
           account,
           sessions,

@@ -15,8 +15,6 @@ export function createStaffRepository(db: Kysely<Database>) {
         'staff.name',
         'staff.roles',
         'staff.password_hash',
-        'staff.failed_sign_ins',
-        'staff.locked_until',
         'staff.disabled_at',
         'staff.last_signed_in_at',
         'staff.created_at',
@@ -34,6 +32,17 @@ export function createStaffRepository(db: Kysely<Database>) {
       return query.execute();
     },
 
+    /** Partnership administrators who can still sign in: who the audit log's anchors are emailed to. */
+    listPartnershipAdministrators() {
+      return db
+        .selectFrom('staff')
+        .select(['name', 'email'])
+        .where('disabled_at', 'is', null)
+        .where((eb) => eb(eb.val('partnership_admin'), '=', eb.fn.any('roles')))
+        .orderBy('id')
+        .execute();
+    },
+
     async insert(executor: Db, staff: { organisation_id: number; email: string; name: string; roles: StaffRole[]; password_hash: string | null }) {
       const row = await executor.insertInto('staff').values(staff).returning('id').executeTakeFirstOrThrow();
       return row.id;
@@ -43,20 +52,8 @@ export function createStaffRepository(db: Kysely<Database>) {
       await executor.updateTable('staff').set(changes).where('id', '=', id).execute();
     },
 
-    async recordFailedSignIn(id: number, lockedUntil: Date | null) {
-      await db
-        .updateTable('staff')
-        .set((eb) => ({ failed_sign_ins: eb('failed_sign_ins', '+', 1), locked_until: lockedUntil }))
-        .where('id', '=', id)
-        .execute();
-    },
-
     async recordSignIn(id: number, now: Date) {
-      await db.updateTable('staff').set({ failed_sign_ins: 0, locked_until: null, last_signed_in_at: now }).where('id', '=', id).execute();
-    },
-
-    async clearLockout(executor: Db, id: number) {
-      await executor.updateTable('staff').set({ failed_sign_ins: 0, locked_until: null }).where('id', '=', id).execute();
+      await db.updateTable('staff').set({ last_signed_in_at: now }).where('id', '=', id).execute();
     },
   };
 }

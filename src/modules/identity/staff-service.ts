@@ -1,22 +1,19 @@
 import type { Kysely } from 'kysely';
-import { staffRoles, type Database, type StaffRole } from '../../db/schema.js';
+import type { Database, StaffRole } from '../../db/schema.js';
 import { recordAudit } from '../audit/service.js';
 import { queueEmail } from '../notify/outbox.js';
 import type { Actor, StaffActor } from './actor.js';
 import { isAccountTokenUsable, issueAccountToken, redeemAccountToken } from './account-tokens.js';
-import { ForbiddenError, NotFoundError, hasCapability, reachesOrganisation, requireCapability, requireStaffManagementOf } from './policy.js';
+import { ForbiddenError, NotFoundError, reachesOrganisation, requireCapability, requireStaffManagementOf } from './policy.js';
 import { hashPassword, verifyPassword } from './secrets.js';
 import { isUniqueViolation } from '../../shared/database-errors.js';
 import type { StaffRecord, StaffRepository } from './staff-repository.js';
 import type { SessionService } from './sessions.js';
+import { grantableRoles, mayChangeRoles } from './role-grants.js';
+import type { SignInFailures } from './sign-in-failures.js';
 
-const MAX_FAILED_SIGN_INS = 5;
-const LOCKOUT_MINUTES = 15;
 const RESET_LINK_HOURS = 1;
 const INVITATION_DAYS = 7;
-
-// Verified against when the email is unknown, so a wrong email takes as long as a wrong password.
-const decoyHash = hashPassword('not a real password, used to keep sign-in timing even');
 
 export type SignInResult =
   | { outcome: 'signed-in'; staffId: number }
@@ -27,6 +24,7 @@ export interface StaffServiceDependencies {
   db: Kysely<Database>;
   repository: StaffRepository;
   sessions: SessionService;
+  signInFailures: SignInFailures;
   clock: () => Date;
   publicUrl: string;
 }
@@ -38,10 +36,13 @@ export interface NewStaffInput {
   roles: StaffRole[];
 }
 
-export function createStaffService({ db, repository, sessions, clock, publicUrl }: StaffServiceDependencies) {
-  function assertMayGrant(actor: StaffActor, roles: StaffRole[]) {
-    // Only a partnership administrator makes another: an organisation's administrator cannot reach beyond it.
-    if (roles.includes('partnership_admin') && !actor.roles.includes('partnership_admin')) throw new ForbiddenError();
+export function createStaffService({ db, repository, sessions, signInFailures, clock, publicUrl }: StaffServiceDependencies) {
+  /** Roles go from `before` to `after` only as the actor may grant them (role-grants.ts). */
+  function assertMayGrant(actor: StaffActor, after: StaffRole[], before: StaffRole[] = []) {
+    // Only a partnership administrator makes another, or touches one's account: an organisation's administrator cannot reach beyond it.
+    if ((after.includes('partnership_admin') || before.includes('partnership_admin')) && !actor.roles.includes('partnership_admin')) throw new ForbiddenError();
+    // Nobody grants, or takes away, a role that is not theirs to give.
+    if (!mayChangeRoles(actor, before, after)) throw new ForbiddenError();
   }
 
   async function findReachable(actor: Actor, staffId: number): Promise<{ manager: StaffActor; staff: StaffRecord }> {
@@ -62,7 +63,7 @@ export function createStaffService({ db, repository, sessions, clock, publicUrl 
         roles: input.roles,
         password_hash: null,
       });
-      const token = await issueAccountToken(trx, 'password_reset', { staffId }, new Date(now.getTime() + INVITATION_DAYS * 86_400_000));
+      const token = await issueAccountToken(trx, 'password_reset', { staffId }, new Date(now.getTime() + INVITATION_DAYS * 86_400_000), now);
       await queueEmail(trx, {
         to: input.email,
         subject: 'Your staff account',
@@ -74,23 +75,29 @@ export function createStaffService({ db, repository, sessions, clock, publicUrl 
   }
 
   return {
+    /**
+     * Signs in by password. An unknown email, a disabled account and a wrong password get the same
+     * answer, after the same work, and lock after the same number of tries from that address
+     * (./sign-in-failures.ts): the answers say nothing of which accounts exist, and a stranger's
+     * guesses lock out the stranger, not the account's owner.
+     */
     async signIn(input: { email: string; password: string; ip: string }): Promise<SignInResult> {
       const now = clock();
-      const staff = await repository.findByEmail(input.email);
-      if (!staff || staff.disabled_at) {
-        await verifyPassword(await decoyHash, input.password);
-        await recordAudit(db, { actor: { kind: 'system', label: `sign-in attempt as ${input.email}` }, action: 'sign-in-failed', recordType: 'staff', ipAddress: input.ip }, now);
-        return { outcome: 'invalid' };
+      const attempt = { actor: { kind: 'system' as const, label: `sign-in attempt as ${input.email}` }, action: 'sign-in-failed', recordType: 'staff', ipAddress: input.ip };
+      const lockedUntil = await signInFailures.lockedUntil('staff', input.email, input.ip, now);
+      if (lockedUntil) {
+        await recordAudit(db, { ...attempt, detail: { refused: 'locked' } }, now);
+        return { outcome: 'locked', until: lockedUntil };
       }
-      if (staff.locked_until && staff.locked_until > now) return { outcome: 'locked', until: staff.locked_until };
 
-      if (!(await verifyPassword(staff.password_hash, input.password))) {
-        const failures = staff.failed_sign_ins + 1;
-        const lockedUntil = failures >= MAX_FAILED_SIGN_INS ? new Date(now.getTime() + LOCKOUT_MINUTES * 60_000) : null;
-        await repository.recordFailedSignIn(staff.id, lockedUntil);
-        await recordAudit(db, { actor: { kind: 'system', label: `sign-in attempt as ${input.email}` }, action: 'sign-in-failed', recordType: 'staff', recordId: staff.id, detail: { failures, locked: lockedUntil !== null }, ipAddress: input.ip }, now);
-        return lockedUntil ? { outcome: 'locked', until: lockedUntil } : { outcome: 'invalid' };
+      const found = await repository.findByEmail(input.email);
+      const staff = found && !found.disabled_at ? found : undefined;
+      if (!(await verifyPassword(staff?.password_hash ?? null, input.password)) || !staff) {
+        const failed = await signInFailures.record('staff', input.email, input.ip, now);
+        await recordAudit(db, { ...attempt, recordId: staff?.id ?? null, detail: { failures: failed.failures, locked: failed.lockedUntil !== null } }, now);
+        return failed.lockedUntil ? { outcome: 'locked', until: failed.lockedUntil } : { outcome: 'invalid' };
       }
+      await signInFailures.clear('staff', input.email, input.ip);
       await repository.recordSignIn(staff.id, now);
       const signedIn = { kind: 'staff' as const, staffId: staff.id, name: staff.name, email: staff.email, organisationId: staff.organisation_id, organisationName: staff.organisation_name, roles: staff.roles };
       await recordAudit(db, { actor: signedIn, action: 'sign-in', recordType: 'staff', recordId: staff.id, ipAddress: input.ip }, now);
@@ -103,7 +110,7 @@ export function createStaffService({ db, repository, sessions, clock, publicUrl 
       if (!staff || staff.disabled_at) return;
       const now = clock();
       await db.transaction().execute(async (trx) => {
-        const token = await issueAccountToken(trx, 'password_reset', { staffId: staff.id }, new Date(now.getTime() + RESET_LINK_HOURS * 3_600_000));
+        const token = await issueAccountToken(trx, 'password_reset', { staffId: staff.id }, new Date(now.getTime() + RESET_LINK_HOURS * 3_600_000), now);
         await queueEmail(trx, {
           to: staff.email,
           subject: 'Reset your password',
@@ -122,7 +129,7 @@ export function createStaffService({ db, repository, sessions, clock, publicUrl 
         const owner = await redeemAccountToken(trx, 'password_reset', token, now);
         if (!owner || !('staffId' in owner)) return undefined;
         await repository.update(trx, owner.staffId, { password_hash: passwordHash });
-        await repository.clearLockout(trx, owner.staffId);
+        await signInFailures.clearAccount(trx, owner);
         await recordAudit(trx, { actor: { kind: 'system', label: 'password reset link' }, action: 'password-reset', recordType: 'staff', recordId: owner.staffId, ipAddress: ip }, now);
         return owner.staffId;
       });
@@ -131,14 +138,18 @@ export function createStaffService({ db, repository, sessions, clock, publicUrl 
       return true;
     },
 
-    async list(actor: Actor) {
+    /** The accounts a manager may manage: names and email addresses, so the read is audited. */
+    async list(actor: Actor, ipAddress: string | null = null) {
       const manager = requireCapability(actor, 'staff.manage');
-      return repository.list(manager.roles.includes('partnership_admin') ? null : manager.organisationId);
+      const organisationId = manager.roles.includes('partnership_admin') ? null : manager.organisationId;
+      const accounts = await repository.list(organisationId);
+      await recordAudit(db, { actor: manager, action: 'read', recordType: 'staff_list', detail: { filters: { organisationId }, shown: accounts.length }, ipAddress }, clock());
+      return accounts;
     },
 
-    async get(actor: Actor, staffId: number) {
+    async get(actor: Actor, staffId: number, ipAddress: string | null = null) {
       const { manager, staff } = await findReachable(actor, staffId);
-      await recordAudit(db, { actor: manager, action: 'read', recordType: 'staff', recordId: staffId }, clock());
+      await recordAudit(db, { actor: manager, action: 'read', recordType: 'staff', recordId: staffId, ipAddress }, clock());
       return { staff, sessions: await sessions.listForStaff(staffId) };
     },
 
@@ -165,7 +176,7 @@ export function createStaffService({ db, repository, sessions, clock, publicUrl 
     async updateRoles(actor: Actor, staffId: number, roles: StaffRole[]): Promise<void> {
       const { manager, staff } = await findReachable(actor, staffId);
       // Granting or removing partnership administration is for partnership administrators alone.
-      assertMayGrant(manager, [...roles, ...staff.roles]);
+      assertMayGrant(manager, roles, staff.roles);
       await db.transaction().execute(async (trx) => {
         await repository.update(trx, staffId, { roles });
         await recordAudit(trx, { actor: manager, action: 'update', recordType: 'staff', recordId: staffId, detail: { roles: { from: staff.roles, to: roles } } }, clock());
@@ -176,7 +187,7 @@ export function createStaffService({ db, repository, sessions, clock, publicUrl 
     async setDisabled(actor: Actor, staffId: number, disabled: boolean): Promise<void> {
       const { manager, staff } = await findReachable(actor, staffId);
       if (staff.id === manager.staffId) throw new ForbiddenError('You cannot disable your own account');
-      assertMayGrant(manager, staff.roles);
+      assertMayGrant(manager, staff.roles, staff.roles);
       const now = clock();
       await db.transaction().execute(async (trx) => {
         await repository.update(trx, staffId, { disabled_at: disabled ? now : null });
@@ -192,11 +203,8 @@ export function createStaffService({ db, repository, sessions, clock, publicUrl 
       return ended;
     },
 
-    /** Which roles this actor may hand out: all but partnership administration, unless they hold it. */
-    grantableRoles(actor: Actor): StaffRole[] {
-      if (!hasCapability(actor, 'staff.manage')) return [];
-      return actor.roles.includes('partnership_admin') ? [...staffRoles] : staffRoles.filter((role) => role !== 'partnership_admin');
-    },
+    /** Which roles this actor may hand out (role-grants.ts): what their own roles cover, never more. */
+    grantableRoles,
   };
 }
 

@@ -27,7 +27,7 @@ export function registerNotifyRoutes(app: FastifyInstance, outbox: OutboxService
 
     scope.get(notifyPaths.outbox, async (request, reply) => {
       const query = outboxQuerySchema.parse(request.query ?? {});
-      const result = await outbox.list(request.actor, query);
+      const result = await outbox.list(request.actor, query, request.ip);
       return reply.render(`${views}/outbox.njk`, {
         ...result,
         status: query.status,
@@ -44,7 +44,7 @@ export function registerNotifyRoutes(app: FastifyInstance, outbox: OutboxService
     scope.get<{ Params: { id: string } }>(notifyPaths.emailRoute, async (request, reply) => {
       const id = parseEmailId(request.params);
       if (id === undefined) throw new NotFoundError();
-      const email = await outbox.get(request.actor, id);
+      const email = await outbox.get(request.actor, id, request.ip);
       // Where emails are really sent, a one-use link (a password reset) is its recipient's alone: an
       // administrator reading the outbox must not be able to use it. Without SMTP, the outbox is the
       // only way such a link reaches anyone, so it is shown whole.

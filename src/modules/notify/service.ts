@@ -24,13 +24,15 @@ export interface OutboxServiceDependencies {
 /** What partnership administrators see of the email the product sends, or keeps when it cannot. */
 export function createOutboxService({ db, repository, clock }: OutboxServiceDependencies) {
   return {
-    async list(actor: Actor, query: OutboxQuery) {
-      requireCapability(actor, 'outbox.view');
+    /** A page of the outbox: addresses and subjects are personal data, so the read is audited. */
+    async list(actor: Actor, query: OutboxQuery, ipAddress: string | null = null) {
+      const staff = requireCapability(actor, 'outbox.view');
       const counts = await repository.countByStatus();
       const total = query.status ? counts[query.status] : Object.values(counts).reduce((sum, count) => sum + count, 0);
       const pageCount = Math.max(1, Math.ceil(total / OUTBOX_PAGE_SIZE));
       const page = Math.min(query.page, pageCount);
       const rows = await repository.list({ status: query.status, offset: (page - 1) * OUTBOX_PAGE_SIZE, limit: OUTBOX_PAGE_SIZE });
+      await recordAudit(db, { actor: staff, action: 'read', recordType: 'email_list', detail: { filters: { status: query.status ?? null }, page, shown: rows.length }, ipAddress }, clock());
       return {
         emails: rows.map((row) => ({ ...row, status: emailStatus(row) })),
         counts,
@@ -41,11 +43,11 @@ export function createOutboxService({ db, repository, clock }: OutboxServiceDepe
     },
 
     /** One email in full: a read of personal data (the address, and what was said), so it is audited. */
-    async get(actor: Actor, id: number) {
+    async get(actor: Actor, id: number, ipAddress: string | null = null) {
       const staff = requireCapability(actor, 'outbox.view');
       const email = await repository.findById(id);
       if (!email) throw new NotFoundError();
-      await recordAudit(db, { actor: staff, action: 'read', recordType: 'email', recordId: id }, clock());
+      await recordAudit(db, { actor: staff, action: 'read', recordType: 'email', recordId: id, ipAddress }, clock());
       return { ...email, status: emailStatus(email) };
     },
   };

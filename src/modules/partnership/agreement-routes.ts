@@ -7,6 +7,7 @@ import { partnershipPaths as paths } from './paths.js';
 import { agreementFormValues, inFieldOrder } from './presenters.js';
 import { PartnershipRuleError } from './rules.js';
 import { agreementFieldOrder, agreementPurposeNames, agreementSchema, fieldIds, type AgreementForm } from './schemas.js';
+import { agreementScopeWords } from './sharing-rules.js';
 
 const views = 'partnership/views';
 const statusNames = { draft: 'Draft', active: 'Active', ended: 'Ended' };
@@ -17,6 +18,7 @@ export function registerAgreementRoutes(scope: FastifyInstance, agreements: Agre
       agreements: await agreements.list(request.actor),
       purposeNames: agreementPurposeNames,
       statusNames,
+      ...agreementScopeWords,
       mayManage: agreements.mayManage(request.actor),
       currentSection: 'staff',
     }),
@@ -28,12 +30,13 @@ export function registerAgreementRoutes(scope: FastifyInstance, agreements: Agre
       ...extra,
       purposeNames: agreementPurposeNames,
       statusNames,
+      ...agreementScopeWords,
       backLink: paths.agreements,
     });
   }
 
   async function renderForm(reply: FastifyReply, actor: Actor, page: { heading: string; values: Record<string, unknown>; backLink: string; errors?: FormErrors }) {
-    return reply.render(`${views}/agreement-form.njk`, { ...page, ...(await agreements.formOptions(actor)), purposeNames: agreementPurposeNames });
+    return reply.render(`${views}/agreement-form.njk`, { ...page, ...(await agreements.formOptions(actor)), purposeNames: agreementPurposeNames, ...agreementScopeWords });
   }
 
   async function saveAgreement(reply: FastifyReply, actor: Actor, body: Record<string, unknown>, page: { heading: string; backLink: string }, persist: (form: AgreementForm) => Promise<number>) {

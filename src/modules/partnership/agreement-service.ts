@@ -56,6 +56,10 @@ export function createAgreementService({ db, repository, agreements, clock }: De
     covers_all_services: form.coverage === 'all',
     valid_from: form.validFrom,
     valid_to: form.validTo,
+    purpose_statement: form.purposeStatement,
+    categories: form.categories,
+    receiving_roles: form.roles,
+    relationship: form.relationship,
   });
 
   async function changeStatus(actor: Actor, id: number, from: 'draft' | 'active', to: 'active' | 'ended', refusal: string) {

@@ -1,7 +1,9 @@
 import { sql, type Kysely } from 'kysely';
-import type { AgreementPurpose, AgreementStatus, Database } from '../../db/schema.js';
+import type { AgreementPurpose, AgreementStatus, Database, StaffRole } from '../../db/schema.js';
+import type { DataCategory, SharingRelationship } from '../../shared/sharing.js';
 import type { ActiveAgreementFinder } from '../identity/policy.js';
 import { ukDate } from './dates.js';
+import { applicableAgreementsQuery } from './sharing-rules.js';
 
 type Executor = Kysely<Database>;
 
@@ -11,6 +13,10 @@ export interface AgreementValues {
   covers_all_services: boolean;
   valid_from: string;
   valid_to: string | null;
+  purpose_statement: string;
+  categories: DataCategory[];
+  receiving_roles: StaffRole[];
+  relationship: SharingRelationship;
 }
 
 export function createAgreementsRepository(db: Kysely<Database>) {
@@ -19,7 +25,7 @@ export function createAgreementsRepository(db: Kysely<Database>) {
     list(partyOrganisationId: number | null) {
       let query = db
         .selectFrom('data_sharing_agreements')
-        .select(['id', 'title', 'purpose', 'covers_all_services', 'valid_from', 'valid_to', 'status'])
+        .select(['id', 'title', 'purpose', 'purpose_statement', 'covers_all_services', 'valid_from', 'valid_to', 'status'])
         .orderBy('status')
         .orderBy('valid_from', 'desc')
         .orderBy('id', 'desc');
@@ -100,31 +106,35 @@ async function replaceScope(executor: Executor, agreementId: number, parties: nu
 /**
  * The sharing rule every module asks before showing one organisation's records to another: an
  * agreement that is active, in force on the day (UK calendar), names both bodies, is for this purpose,
- * and covers all services or this one. A record with no service (lgsl null) needs an all-services agreement.
+ * and covers all services or this one. A record with no service (lgsl null) needs an all-services
+ * agreement. `applicableAgreements` also asks that it names one of the viewer's roles, and says what
+ * each such agreement shares and on what test (see sharing-rules.ts).
  */
 export function createActiveAgreementFinder(db: Kysely<Database>): ActiveAgreementFinder {
   return {
-    async coversSharing({ from, to, purpose, lgsl, on }) {
-      const day = ukDate(on);
-      const party = (organisationId: number) =>
-        sql<boolean>`exists (select 1 from agreement_parties p where p.agreement_id = data_sharing_agreements.id and p.organisation_id = ${organisationId})`;
-      const coversService =
-        lgsl === null
-          ? sql<boolean>`data_sharing_agreements.covers_all_services`
-          : sql<boolean>`(data_sharing_agreements.covers_all_services or exists (select 1 from agreement_services s where s.agreement_id = data_sharing_agreements.id and s.lgsl = ${lgsl}))`;
-      const row = await db
-        .selectFrom('data_sharing_agreements')
-        .select('id')
-        .where('status', '=', 'active')
-        .where('purpose', '=', purpose)
-        .where('valid_from', '<=', day)
-        .where((eb) => eb.or([eb('valid_to', 'is', null), eb('valid_to', '>=', day)]))
-        .where(party(from))
-        .where(party(to))
-        .where(coversService)
-        .limit(1)
-        .executeTakeFirst();
+    async coversSharing({ from, to, purpose, lgsl, on, roles }) {
+      let query = applicableAgreementsQuery(db, { from, to, purpose, lgsl, day: ukDate(on) });
+      if (roles) query = query.where(sql<boolean>`data_sharing_agreements.receiving_roles && ${sql.val(roles)}::text[]`);
+      const row = await query.select('data_sharing_agreements.id').limit(1).executeTakeFirst();
       return row !== undefined;
+    },
+
+    async applicableAgreements({ from, to, purpose, lgsl, on, roles }) {
+      if (roles.length === 0) return [];
+      const rows = await applicableAgreementsQuery(db, { from, to, purpose, lgsl, day: ukDate(on) })
+        .where(sql<boolean>`data_sharing_agreements.receiving_roles && ${sql.val(roles)}::text[]`)
+        .select(['id', 'title', 'purpose_statement', 'categories', 'receiving_roles', 'relationship'])
+        .orderBy(sql`cardinality(data_sharing_agreements.categories)`, 'desc')
+        .orderBy('data_sharing_agreements.id')
+        .execute();
+      return rows.map((row) => ({
+        id: row.id,
+        title: row.title,
+        purposeStatement: row.purpose_statement,
+        categories: row.categories,
+        receivingRoles: row.receiving_roles,
+        relationship: row.relationship,
+      }));
     },
   };
 }

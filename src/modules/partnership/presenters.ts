@@ -41,6 +41,10 @@ export function agreementFormValues(agreement: AgreementRecord, partyIds: number
     coverage: agreement.covers_all_services ? 'all' : 'chosen',
     parties: partyIds.map(String),
     services: lgsls.map(String),
+    purposeStatement: agreement.purpose_statement,
+    categories: agreement.categories,
+    roles: agreement.receiving_roles,
+    relationship: agreement.relationship,
     ...datePartsOf('validFrom', agreement.valid_from),
     ...datePartsOf('validTo', agreement.valid_to),
   };

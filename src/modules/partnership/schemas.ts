@@ -3,6 +3,8 @@ import type { AgreementPurpose, OrganisationType, PartnershipKind, ProjectStatus
 import { gatherDateParts, optionalDateField, requiredDateField } from './dates.js';
 import { parsePounds } from './money.js';
 import { visibleName } from '../../shared/names.js';
+import { dataCategories, minimumCategory, sharingRelationships } from '../../shared/sharing.js';
+import { receivingRoles } from './sharing-rules.js';
 
 export const organisationTypeNames: Record<OrganisationType, string> = {
   council: 'Council',
@@ -76,6 +78,27 @@ const idList = (message: string) =>
       }
       return [...new Set(ids)];
     });
+
+/** Checkboxes of fixed choices: nothing, one string or an array; given back in the choices' own order, each once. */
+function choiceList<T extends string>(choices: readonly T[], empty: string, invalid: string) {
+  return z
+    .union([z.string(), z.array(z.string())])
+    .optional()
+    .transform((value, context): T[] => {
+      const items = (value === undefined ? [] : [value].flat()).filter((item) => item !== '');
+      if (items.some((item) => !(choices as readonly string[]).includes(item))) {
+        context.addIssue({ code: 'custom', message: invalid });
+        return [];
+      }
+      if (items.length === 0) context.addIssue({ code: 'custom', message: empty });
+      return choices.filter((choice) => items.includes(choice));
+    });
+}
+
+/** The categories of data an agreement shares: status and reference always among them. */
+const agreementCategoriesField = choiceList(dataCategories, 'Select the categories of data the agreement shares', 'Select categories from the list').superRefine((categories, context) => {
+  if (categories.length > 0 && !categories.includes(minimumCategory)) context.addIssue({ code: 'custom', message: 'Select status and reference: every agreement shares at least these' });
+});
 
 const money = (label: string) =>
   z
@@ -158,9 +181,13 @@ const agreementFields = z
   .object({
     title: text('the agreement’s title', 200),
     parties: idList('Select organisations from the list').refine((ids) => ids.length >= 2, 'Select at least two organisations'),
+    purposeStatement: text('what the sharing is for', 200),
     purpose: z.enum(agreementPurposes, { error: 'Select what the agreement lets the parties share' }),
     coverage: z.enum(['all', 'chosen'], { error: 'Select whether the agreement covers all services' }),
     services: idList('Select services from the list'),
+    categories: agreementCategoriesField,
+    roles: choiceList(receivingRoles, 'Select the roles that may use the data', 'Select roles from the list'),
+    relationship: z.enum(sharingRelationships, { error: 'Select the relationship test' }),
     validFrom: requiredDateField('Valid from date', 'Enter the date the agreement is valid from'),
     validTo: optionalDateField('Valid to date'),
   })
@@ -173,6 +200,17 @@ const agreementFields = z
     path: ['validTo'],
     message: 'Valid to date must be the same as or after the valid from date',
     when: bothDates('validFrom', 'validTo'),
+  })
+  // Figures are shared without anyone's record; records are shared only on a relationship test.
+  .refine((form) => form.purpose === 'insight' || form.relationship !== 'figures_only', {
+    path: ['relationship'],
+    message: 'Figures only is for insight agreements: choose client consent or caller verified',
+    when: ({ value }) => isRecord(value) && value.relationship === 'figures_only' && (value.purpose === 'cases' || value.purpose === 'recruitment'),
+  })
+  .refine((form) => form.purpose !== 'insight' || form.relationship === 'figures_only', {
+    path: ['relationship'],
+    message: 'An insight agreement shares figures only: choose figures only',
+    when: ({ value }) => isRecord(value) && value.purpose === 'insight' && (value.relationship === 'client_consent' || value.relationship === 'caller_verified'),
   });
 
 export const agreementSchema = z.preprocess((body) => gatherDateParts(body, ['validFrom', 'validTo']), agreementFields);
