@@ -74,7 +74,16 @@ describe('GOV.UK dates', () => {
   });
 
   it('requires the date an agreement is valid from', () => {
-    const result = agreementSchema.safeParse({ title: 'T', parties: ['1', '2'], purpose: 'cases', coverage: 'all' });
+    const result = agreementSchema.safeParse({
+      title: 'T',
+      parties: ['1', '2'],
+      purposeStatement: 'Contact centre enquiries',
+      purpose: 'cases',
+      coverage: 'all',
+      categories: ['status_reference'],
+      roles: ['contact_centre_agent'],
+      relationship: 'caller_verified',
+    });
     expect(result.success ? [] : result.error.issues.map((issue) => issue.message)).toEqual(['Enter the date the agreement is valid from']);
   });
 
