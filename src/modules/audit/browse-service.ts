@@ -40,12 +40,19 @@ const csvColumns = [
   { key: 'hash', header: 'Hash' },
 ];
 
+const plainNumber = /^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i;
+
 /**
  * A spreadsheet runs a cell that starts with = + - @ (or a tab or carriage return) as a formula;
  * labels can hold what someone typed, so such cells are opened with an apostrophe (OWASP's advice).
+ * The sign is looked for after NFKC normalisation, since spreadsheets read the full-width ＝ ＋ －
+ * ＠ (and ﹦ and the like) as the same signs. A plain number (a negative longitude) is no formula and
+ * is left alone, so it stays a number.
  */
 export function neutraliseFormula(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  const normalised = value.normalize('NFKC');
+  if (plainNumber.test(normalised)) return value;
+  return /^[=+\-@\t\r]/.test(normalised) ? `'${value}` : value;
 }
 
 /** What the verify page shows: the chain, the anchors against it, and a hash looked up. */

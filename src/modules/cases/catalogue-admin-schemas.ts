@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { questionDatatypes, type QuestionDatatype, type RequestTier } from '../../db/schema.js';
 import { NotFoundError } from '../identity/policy.js';
+import { visibleName } from '../../shared/names.js';
 
 /** What the new-type form sends in codeChoice for "a new kind": not a service code, which has no underscores. */
 export const NEW_KIND = '_new';
@@ -59,7 +60,7 @@ const idField = (missing: string) =>
     .transform(Number);
 
 export const typeDetailsShape = {
-  name: requiredText(200, 'Enter a name', 'Name must be 200 characters or fewer'),
+  name: visibleName(requiredText(200, 'Enter a name', 'Name must be 200 characters or fewer'), 'Name'),
   lgsl: lgslField,
   group: requiredText(100, 'Enter a group, like Roads and pavements', 'Group must be 100 characters or fewer'),
   description: optionalText(1000, 'Description must be 1000 characters or fewer'),
@@ -179,7 +180,7 @@ export type NewQuestionInput = z.infer<typeof newQuestionSchema>;
 export const moveSchema = z.object({ direction: z.enum(['up', 'down']) });
 
 const teamShape = {
-  name: requiredText(100, 'Enter the team’s name', 'Name must be 100 characters or fewer'),
+  name: visibleName(requiredText(100, 'Enter the team’s name', 'Name must be 100 characters or fewer'), 'The team’s name'),
   // Optional: transfers into the team are emailed here when there is one.
   email: optionalText(254, 'Email address must be 254 characters or fewer')
     .refine((value) => value === '' || z.email().safeParse(value).success, 'Enter an email address in the correct format, like highways@example.gov.uk')

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { emailField } from '../identity/schemas.js';
 import { backOfficeStatusNames, type BackOfficeStatus } from './open311-updates.js';
+import { visibleName } from '../../shared/names.js';
 
 /**
  * Each Open311 parameter is sent once. A form sends a repeated name as a list: refused, so the
@@ -84,8 +85,8 @@ export const newRequestSchema = z
     address_id: text('address_id', 200),
     description: text('description', 10_000),
     email: single('email', z.preprocess((value) => (typeof value === 'string' && value.trim() === '' ? undefined : value), emailField.optional())),
-    first_name: text('first_name', 100),
-    last_name: text('last_name', 100),
+    first_name: visibleName(text('first_name', 100), 'first_name'),
+    last_name: visibleName(text('last_name', 100), 'last_name'),
     phone: phoneField,
     device_id: text('device_id', 200),
     account_id: text('account_id', 200),
@@ -104,8 +105,8 @@ export const newUpdateSchema = z.object({
     .transform((status) => status as BackOfficeStatus),
   description: text('description', 10_000).transform((value) => value ?? ''),
   updated_datetime: text('updated_datetime', 40),
-  first_name: text('first_name', 100),
-  last_name: text('last_name', 100),
+  first_name: visibleName(text('first_name', 100), 'first_name'),
+  last_name: visibleName(text('last_name', 100), 'last_name'),
   email: text('email', 254),
   media_url: text('media_url', 2000),
 });
@@ -139,7 +140,7 @@ export function descriptionsOf(error: z.ZodError): string[] {
 
 /** The staff form that issues a key. */
 export const apiKeyFormSchema = z.object({
-  name: z.string({ error: 'Enter a name for the client' }).trim().min(1, 'Enter a name for the client').max(100, 'Name must be 100 characters or fewer'),
+  name: visibleName(z.string({ error: 'Enter a name for the client' }).trim().min(1, 'Enter a name for the client').max(100, 'Name must be 100 characters or fewer'), 'Name'),
   organisationId: z
     .string()
     .optional()

@@ -11,6 +11,8 @@ import { apiClientActor, type ApiClient, type ApiKeyService } from './open311-ke
 import type { Open311Repository, Open311Viewer } from './open311-repository.js';
 import { attributesOf, descriptionsOf, newRequestSchema, newUpdateSchema, type NewRequestInput } from './open311-schemas.js';
 import { clientMayUpdate, type ApiClientWorkflow } from './open311-updates.js';
+import { roundCoordinate } from '../maps/presenters.js';
+import { postcodeDistrict } from '../places/postcode.js';
 
 /** A response made once and sent as it is: what an idempotent POST saves and replays. */
 export interface Rendered {
@@ -141,11 +143,12 @@ export function createOpen311Service({ module, keys, repository, clientWorkflow 
         requested_datetime: w3cDateTime(row.created_at),
         updated_datetime: w3cDateTime(row.updated_at),
         expected_datetime: endOfDay(row.due_on),
-        address: detail ? row.location_description || row.postcode : row.postcode,
+        // Others get what the public map shows: the place to about 10 m, the postcode's district.
+        address: detail ? row.location_description || row.postcode : postcodeDistrict(row.postcode),
         address_id: null,
-        zipcode: row.postcode,
-        lat: row.latitude,
-        long: row.longitude,
+        zipcode: detail ? row.postcode : postcodeDistrict(row.postcode),
+        lat: detail ? row.latitude : roundCoordinate(row.latitude),
+        long: detail ? row.longitude : roundCoordinate(row.longitude),
         media_url: null,
       };
     });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { emailField } from '../identity/schemas.js';
+import { visibleName } from '../../shared/names.js';
 
 export const DESCRIPTION_LIMIT = 2000;
 export const LOCATION_DESCRIPTION_LIMIT = 500;
@@ -52,7 +53,7 @@ const phoneField = z
   .transform((value) => (value ? value : null));
 
 export const guestDetailsSchema = z.object({
-  name: z.string({ error: 'Enter your full name' }).trim().min(1, 'Enter your full name').max(200, 'Your name must be 200 characters or fewer'),
+  name: visibleName(z.string({ error: 'Enter your full name' }).trim().min(1, 'Enter your full name').max(200, 'Your name must be 200 characters or fewer'), 'Your name'),
   email: emailField,
   phone: phoneField,
 });

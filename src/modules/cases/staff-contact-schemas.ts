@@ -4,6 +4,7 @@ import type { FormErrors } from '../../web/form-errors.js';
 import { emailField } from '../identity/schemas.js';
 import { requiredText } from './staff-case-schemas.js';
 import { recordingChannels } from './staff-presenters.js';
+import { visibleName } from '../../shared/names.js';
 import { consentLastsUntil } from './consent-terms.js';
 
 const single = (value: unknown) => (Array.isArray(value) ? value[0] : value);
@@ -42,7 +43,7 @@ const phoneField = z.preprocess(
 export const contactDetailsSchema = z.object({
   locationDescription: requiredText('Describe where exactly, like outside number 12', 'Where exactly', 500),
   description: requiredText('Enter what the request is about', 'What it is about', 2000),
-  contactName: optionalText('Name', 200),
+  contactName: visibleName(optionalText('Name', 200), 'Name'),
   contactEmail: z.preprocess((value) => {
     const text = single(value);
     return typeof text === 'string' && text.trim() !== '' ? text : undefined;

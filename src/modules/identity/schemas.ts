@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { staffRoles } from '../../db/schema.js';
 import { NotFoundError } from './policy.js';
+import { visibleName } from '../../shared/names.js';
 
 export const emailField = z
   .string({ error: 'Enter your email address' })
@@ -32,7 +33,7 @@ export const resetPasswordSchema = z
   })
   .refine((form) => form.password === form.confirmPassword, { path: ['confirmPassword'], message: 'Passwords do not match' });
 
-const nameField = z.string({ error: 'Enter a full name' }).trim().min(1, 'Enter a full name').max(200, 'Name must be 200 characters or fewer');
+const nameField = visibleName(z.string({ error: 'Enter a full name' }).trim().min(1, 'Enter a full name').max(200, 'Name must be 200 characters or fewer'), 'Name');
 
 /** Checkboxes arrive as a string for one ticked box and an array for several. */
 const rolesField = z

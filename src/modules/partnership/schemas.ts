@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { AgreementPurpose, OrganisationType, PartnershipKind, ProjectStatus } from '../../db/schema.js';
 import { gatherDateParts, optionalDateField, requiredDateField } from './dates.js';
 import { parsePounds } from './money.js';
+import { visibleName } from '../../shared/names.js';
 import { dataCategories, minimumCategory, sharingRelationships } from '../../shared/sharing.js';
 import { receivingRoles } from './sharing-rules.js';
 
@@ -115,7 +116,7 @@ const money = (label: string) =>
     });
 
 export const organisationSchema = z.object({
-  name: text('the organisation’s name', 200),
+  name: visibleName(text('the organisation’s name', 200), 'The organisation’s name'),
   type: z.enum(partnerBodyTypes, { error: 'Select the type of organisation' }),
   emailDomain: z
     .string()
@@ -134,7 +135,7 @@ export const organisationSchema = z.object({
 });
 
 export const partnershipSchema = z.object({
-  name: text('the partnership’s name', 200),
+  name: visibleName(text('the partnership’s name', 200), 'The partnership’s name'),
   kind: z.enum(partnershipKinds, { error: 'Select the kind of partnership' }),
   description: optionalText('Description', 2000),
 });
@@ -145,7 +146,7 @@ export const memberSchema = z.object({
 
 const projectFields = z
   .object({
-    name: text('the project’s name', 200),
+    name: visibleName(text('the project’s name', 200), 'The project’s name'),
     summary: optionalText('Summary', 4000),
     status: z.enum(projectStatuses, { error: 'Select the project’s status' }),
     startsOn: optionalDateField('Start date'),

@@ -11,3 +11,13 @@ export function normalisePostcode(input: string): string | null {
   const match = POSTCODE_PATTERN.exec(compact);
   return match ? `${match[1]} ${match[2]}` : null;
 }
+
+/**
+ * The outward code of a postcode (`DE4 3AG` → `DE4`): the district, a few thousand addresses, where
+ * the whole postcode narrows to a handful. Null for none; text that is not a postcode gives null too.
+ */
+export function postcodeDistrict(postcode: string | null): string | null {
+  if (!postcode) return null;
+  const standard = normalisePostcode(postcode);
+  return standard ? standard.split(' ')[0] : null;
+}
