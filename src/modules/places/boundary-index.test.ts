@@ -5,25 +5,9 @@ import type { BoundaryLevel } from '../../db/schema.js';
 import { dataPath, parseCsv } from '../../db/seed/files.js';
 import { buildBoundaryIndex, type Boundary, type BoundaryIndex } from './boundary-index.js';
 import { areaContains, boundingBox, polygonsOf, type AreaGeometry } from './geometry.js';
-import { boundaryIndexFromFiles, measureRoutingAccuracy } from './routing-accuracy.js';
+import { boundaryIndexFromFiles, englandBoundaryFiles, measureRoutingAccuracy, readBoundaryFiles } from './routing-accuracy.js';
 
 const levels: BoundaryLevel[] = ['lower', 'upper'];
-
-/** The boundaries as `boundaryIndexFromFiles` reads them. */
-function readBoundaries(files: [BoundaryLevel, string][]): Boundary[] {
-  return files.flatMap(([level, file]) => {
-    const { features } = JSON.parse(readFileSync(dataPath(file), 'utf8')) as {
-      features: { properties: { areacd: string; areanm: string }; geometry: AreaGeometry }[];
-    };
-    return features.map((feature) => ({
-      gss: feature.properties.areacd,
-      level,
-      name: feature.properties.areanm,
-      geometry: feature.geometry,
-      ...boundingBox(feature.geometry),
-    }));
-  });
-}
 
 /**
  * The index as it was before the grid, kept as the reference: an R-tree of bounding boxes, whose
@@ -158,11 +142,7 @@ function compare(index: BoundaryIndex, reference: ReturnType<typeof referenceInd
   return { compared, shared, mismatches };
 }
 
-const englandFiles: [BoundaryLevel, string][] = [
-  ['lower', 'boundaries/england-ltla-2025.geojson'],
-  ['upper', 'boundaries/england-utla-2025.geojson'],
-];
-const england = readBoundaries(englandFiles);
+const england = readBoundaryFiles(englandBoundaryFiles);
 const reference = referenceIndex(england);
 const index = buildBoundaryIndex(england);
 
@@ -200,7 +180,7 @@ describe('the boundary grid agrees with ray casting whole polygons, all England'
   });
 
   it('for the Derbyshire boundaries alone', () => {
-    const derbyshire = readBoundaries([
+    const derbyshire = readBoundaryFiles([
       ['lower', 'boundaries/derbyshire-ltla.geojson'],
       ['upper', 'boundaries/derbyshire-utla.geojson'],
     ]);

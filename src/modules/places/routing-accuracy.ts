@@ -4,13 +4,15 @@ import { boundingBox, type AreaGeometry } from './geometry.js';
 import { buildBoundaryIndex, type Boundary, type BoundaryIndex } from './boundary-index.js';
 import type { BoundaryLevel } from '../../db/schema.js';
 
-/** The boundary index straight from the project's GeoJSON files, without a database. */
-export function boundaryIndexFromFiles(): BoundaryIndex {
-  const files: [BoundaryLevel, string][] = [
-    ['lower', 'boundaries/england-ltla-2025.geojson'],
-    ['upper', 'boundaries/england-utla-2025.geojson'],
-  ];
-  const boundaries: Boundary[] = files.flatMap(([level, file]) => {
+/** England's boundaries of each level, as the project's GeoJSON files hold them. */
+export const englandBoundaryFiles: [BoundaryLevel, string][] = [
+  ['lower', 'boundaries/england-ltla-2025.geojson'],
+  ['upper', 'boundaries/england-utla-2025.geojson'],
+];
+
+/** The boundaries in GeoJSON files of data/, each of the level given beside it, without a database. */
+export function readBoundaryFiles(files: [BoundaryLevel, string][]): Boundary[] {
+  return files.flatMap(([level, file]) => {
     const { features } = JSON.parse(readFileSync(dataPath(file), 'utf8')) as {
       features: { properties: { areacd: string; areanm: string }; geometry: AreaGeometry }[];
     };
@@ -22,7 +24,11 @@ export function boundaryIndexFromFiles(): BoundaryIndex {
       ...boundingBox(feature.geometry),
     }));
   });
-  return buildBoundaryIndex(boundaries);
+}
+
+/** The boundary index straight from the project's GeoJSON files, without a database. */
+export function boundaryIndexFromFiles(): BoundaryIndex {
+  return buildBoundaryIndex(readBoundaryFiles(englandBoundaryFiles));
 }
 
 export interface AccuracyReport {
