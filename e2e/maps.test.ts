@@ -8,7 +8,7 @@ import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { testConfig } from '../test/support/app.js';
 import { createTestDatabase, type TestDatabase } from '../test/support/database.js';
-import { seedMapRequests, type MapFixture } from '../test/maps-fixtures.js';
+import { seedMapRequests, type MapFixture } from '../test/maps/maps-fixtures.js';
 import { journeyTimeout } from './support/app.js';
 import { describeInBrowser, launchBrowser } from './support/browser.js';
 import { expectAccessible, pagesWithoutJavaScript, saveScreenshot, watchForProblems, type PageProblems } from './support/checks.js';

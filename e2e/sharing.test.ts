@@ -3,7 +3,7 @@ import { expect, it } from 'vitest';
 import { anonymous } from '../src/modules/identity/actor.js';
 import { TEST_PASSWORD, createStaff, organisationId } from '../test/support/accounts.js';
 import { casesServices } from '../test/support/cases.js';
-import { partnerAgency, sharingAgreement } from '../test/staff-cases-fixtures.js';
+import { partnerAgency, sharingAgreement } from '../test/cases/staff/staff-cases-fixtures.js';
 import { journeyTimeout, useBrowserApp } from './support/app.js';
 import { describeInBrowser } from './support/browser.js';
 import { expectAccessible, watchForProblems } from './support/checks.js';

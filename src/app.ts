@@ -23,7 +23,7 @@ import { registerHealthRoutes } from './modules/health/routes.js';
 import { registerOpenApi } from './api/openapi.js';
 import { createPartnershipRepository } from './modules/partnership/repository.js';
 import { registerPartnershipRoutes } from './modules/partnership/routes.js';
-import { createCasesModule, registerCases } from './modules/cases/module.js';
+import { createCasesModule, registerCases } from './modules/cases/index.js';
 import { createPartnershipServices } from './modules/partnership/service.js';
 import { createActiveAgreementFinder, provideSharingRule } from './modules/partnership/sharing.js';
 import { registerPlacesApi } from './modules/places/api.js';

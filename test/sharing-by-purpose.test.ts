@@ -10,7 +10,7 @@ import type { Database } from '../src/db/schema.js';
 import { signedInStaff } from './support/accounts.js';
 import { useTestApp } from './support/app.js';
 import { TestClient } from './support/http.js';
-import { dayFromToday, gss, organisationId, partnerAgency, referencesIn, report, servicesFor, sharingAgreement, staffActor, type CasesServices } from './staff-cases-fixtures.js';
+import { dayFromToday, gss, organisationId, partnerAgency, referencesIn, report, servicesFor, sharingAgreement, staffActor, type CasesServices } from './cases/staff/staff-cases-fixtures.js';
 
 const context = useTestApp();
 let db: Kysely<Database>;

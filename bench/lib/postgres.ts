@@ -9,7 +9,7 @@ import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
 import { openDatabase } from '../../src/db/database.js';
 import type { Database } from '../../src/db/schema.js';
-import { issueApiKey } from '../../src/modules/cases/open311-keys.js';
+import { issueApiKey } from '../../src/modules/cases/open311/keys.js';
 import { SESSION_COOKIE } from '../../src/modules/identity/session-plugin.js';
 import { createSessionRepository } from '../../src/modules/identity/session-repository.js';
 import { createSessionService } from '../../src/modules/identity/sessions.js';

@@ -12,7 +12,7 @@ import { openDatabaseFor } from '../db/database.js';
 import { refuseIfFolderInUse, type FolderUser } from '../db/folder-lock.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { importReferenceData } from '../db/seed/reference-data.js';
-import { issueApiKey } from '../modules/cases/open311-keys.js';
+import { issueApiKey } from '../modules/cases/open311/keys.js';
 import { createPartnershipRepository } from '../modules/partnership/repository.js';
 
 const usage = 'Usage: npm run open311:key -- --name "Client name" [--organisation GSS-code-or-slug-of-a-member-council]';

@@ -5,7 +5,7 @@ import { openDatabase } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import type { Database } from '../../src/db/schema.js';
 import { importReferenceData } from '../../src/db/seed/reference-data.js';
-import { issueApiKey } from '../../src/modules/cases/open311-keys.js';
+import { issueApiKey } from '../../src/modules/cases/open311/keys.js';
 import { adminConnection, databaseUrlFor } from '../support/postgres.js';
 import { freePort, runProcess, startServer, stopProcess, type RunningProcess, type RunningServer } from '../support/server.js';
 

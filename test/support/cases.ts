@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../src/db/schema.js';
-import { createCaseRepository } from '../../src/modules/cases/case-repository.js';
-import { createCaseService } from '../../src/modules/cases/case-service.js';
-import { createCaseWorkflow } from '../../src/modules/cases/case-workflow.js';
-import { createCatalogueRepository } from '../../src/modules/cases/catalogue-repository.js';
-import { createCatalogueService } from '../../src/modules/cases/catalogue-service.js';
+import { createCaseRepository } from '../../src/modules/cases/core/case-repository.js';
+import { createCaseService } from '../../src/modules/cases/core/case-service.js';
+import { createCaseWorkflow } from '../../src/modules/cases/core/case-workflow.js';
+import { createCatalogueRepository } from '../../src/modules/cases/catalogue/repository.js';
+import { createCatalogueService } from '../../src/modules/cases/catalogue/service.js';
 import { createPlacesRepository } from '../../src/modules/places/repository.js';
 import { buildBoundaryIndex } from '../../src/modules/places/boundary-index.js';
 import { createPlacesService, type Place } from '../../src/modules/places/service.js';

@@ -2,7 +2,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { XMLParser } from 'fast-xml-parser';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../src/db/schema.js';
-import { issueApiKey } from '../../src/modules/cases/open311-keys.js';
+import { issueApiKey } from '../../src/modules/cases/open311/keys.js';
 
 /**
  * XML read as FixMyStreet's client reads it (perllib/Open311.pm): these elements always as lists,

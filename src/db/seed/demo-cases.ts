@@ -1,5 +1,5 @@
 import type { Transaction } from 'kysely';
-import { addWorkingDays } from '../../modules/cases/working-days.js';
+import { addWorkingDays } from '../../modules/cases/core/working-days.js';
 import { dayInEngland } from '../../shared/dates.js';
 import type { CaseStatus, Channel, Database } from '../schema.js';
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { CasesModule } from '../cases/module.js';
+import type { CasesModule } from '../cases/index.js';
 import { registerMapsApi } from './api.js';
 import { createMapsRepository } from './repository.js';
 import { registerMapsRoutes } from './routes.js';

@@ -1,5 +1,5 @@
 import type { Config } from '../../config.js';
-import type { CatalogueService } from '../cases/catalogue-service.js';
+import type { CatalogueService } from '../cases/catalogue/service.js';
 import { areaContains, boundingBox, type BoundingBox } from '../places/geometry.js';
 import { boundaryFeature, requestFeature, statusLabels } from './presenters.js';
 import type { MapsRepository, MemberBoundary, PublicRequestFilters } from './repository.js';

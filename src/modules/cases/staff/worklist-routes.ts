@@ -1,0 +1,133 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { caseStatuses } from '../../../db/schema.js';
+import { fieldError, formErrorsFrom } from '../../../web/form-errors.js';
+import type { StaffActor } from '../../identity/actor.js';
+import { staffOnly } from '../../identity/guards.js';
+import { casePaths } from '../paths.js';
+import { statusNames, statusTagClasses } from './presenters.js';
+import type { StaffCaseRepository } from './case-page-repository.js';
+import { pagination, withQuery, worklistValues, type WorklistValues } from './worklist-presenters.js';
+import { findCaseSchema, parseWorklistQuery, unfinishedStatuses } from './worklist-schemas.js';
+import type { WorklistService } from './worklist-service.js';
+
+const views = 'cases/views/staff';
+const paths = casePaths.staff;
+
+type QueryRequest = FastifyRequest<{ Querystring: Record<string, unknown> }>;
+
+export interface WorklistRouteDependencies {
+  worklist: WorklistService;
+  staffCases: StaffCaseRepository;
+}
+
+/** The worklist, its CSV export, finding any case by reference, and the manager view. */
+export function registerWorklistRoutes(app: FastifyInstance, { worklist, staffCases }: WorklistRouteDependencies): void {
+  app.register(async (scope) => {
+    scope.addHook('preHandler', staffOnly);
+
+    /** What every state of the worklist page shows; asking for the options refuses, with a 403, staff who do not work with cases. */
+    async function pageContext(request: QueryRequest, values: WorklistValues) {
+      const actor = request.actor as StaffActor;
+      const options = await worklist.filterOptions(actor);
+      return {
+        values,
+        options,
+        statuses: caseStatuses,
+        statusNames,
+        statusTagClasses,
+        isManager: worklist.isManager(actor),
+        paths,
+        currentSection: 'staff',
+        backLink: '/staff',
+      };
+    }
+
+    /** The filters, or the page again (400) with what is wrong beside each field. */
+    async function readFilters(request: QueryRequest, reply: FastifyReply) {
+      const values = worklistValues(request.query);
+      const context = await pageContext(request, values);
+      const parsed = parseWorklistQuery(request.query, worklist.defaultWhose(request.actor));
+      const problem = parsed.ok ? worklist.checkFilters(parsed.filters, context.options) : null;
+      if (!parsed.ok || problem) {
+        const errors = parsed.ok ? fieldError(problem!.field, problem!.message) : parsed.errors;
+        const chosen = [values.status ?? []].flat();
+        await reply.code(400).render(`${views}/worklist.njk`, { ...context, errors, chosenStatuses: chosen, whose: values.whose });
+        return null;
+      }
+      return { ...parsed, values, context };
+    }
+
+    scope.get(paths.worklist, async (request: QueryRequest, reply) => {
+      const query = await readFilters(request, reply);
+      if (!query) return reply;
+      const { filters, page } = query;
+      const result = await worklist.list(request.actor, filters, page, request.ip);
+      const transferred = await transferNotice(request);
+      return reply.render(`${views}/worklist.njk`, {
+        ...query.context,
+        ...result,
+        filters,
+        chosenStatuses: filters.statuses,
+        whose: filters.whose,
+        filtered: query.values.applied !== undefined,
+        defaultStatuses: unfinishedStatuses,
+        transferred,
+        pagination: pagination(result.page, result.pageCount, (number) => withQuery(paths.worklist, query.values, { page: String(number) }), 'Pages of cases'),
+        csvHref: withQuery(paths.export, query.values),
+      });
+    });
+
+    /** After a transfer the case may be out of reach: the banner says where it went, to whoever sent it. */
+    async function transferNotice(request: QueryRequest) {
+      const caseId = Number([request.query.transferred].flat()[0]);
+      if (!Number.isSafeInteger(caseId) || caseId <= 0 || caseId > 2_147_483_647) return null;
+      return (await staffCases.lastTransferBy(caseId, (request.actor as StaffActor).staffId)) ?? null;
+    }
+
+    scope.get(paths.export, async (request: QueryRequest, reply) => {
+      const query = await readFilters(request, reply);
+      if (!query) return reply;
+      const csv = await worklist.exportCsv(request.actor, query.filters, request.ip);
+      const day = new Date().toISOString().slice(0, 10);
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="cases-${day}.csv"`)
+        .header('cache-control', 'no-store')
+        .send(csv);
+    });
+
+    scope.get(paths.find, async (request: QueryRequest, reply) => {
+      const form = findCaseSchema.safeParse(request.query);
+      const values = { reference: [request.query.reference].flat()[0] };
+      const context = { values, paths, currentSection: 'staff', backLink: paths.worklist };
+      if (!form.success) {
+        // Asked first so that staff who do not work with cases get a 403, not a form.
+        worklist.defaultWhose(request.actor);
+        return reply.code(400).render(`${views}/find.njk`, { ...context, errors: formErrorsFrom(form.error) });
+      }
+      const caseId = await worklist.findByReference(request.actor, form.data.reference);
+      if (caseId === null) {
+        return reply.code(404).render(`${views}/find.njk`, { ...context, errors: fieldError('reference', `No case you may see has the reference ${form.data.reference}. Check the reference and try again`) });
+      }
+      return reply.redirect(paths.case(caseId), 303);
+    });
+
+    scope.get(paths.overview, async (request, reply) => {
+      const overview = await worklist.overview(request.actor);
+      const unfinished = { applied: 'yes', status: unfinishedStatuses };
+      return reply.render(`${views}/overview.njk`, {
+        ...overview,
+        statusNames,
+        hrefs: {
+          all: withQuery(paths.worklist, unfinished),
+          overdue: withQuery(paths.worklist, { ...unfinished, overdue: 'yes' }),
+          team: (id: number | null, overdue: boolean) => withQuery(paths.worklist, { ...unfinished, ...(id ? { team: String(id) } : {}), ...(overdue ? { overdue: 'yes' } : {}) }),
+          type: (serviceCode: string, overdue: boolean) => withQuery(paths.worklist, { ...unfinished, type: serviceCode, ...(overdue ? { overdue: 'yes' } : {}) }),
+        },
+        paths,
+        currentSection: 'staff',
+        backLink: paths.worklist,
+      });
+    });
+  });
+}

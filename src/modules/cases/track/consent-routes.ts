@@ -1,0 +1,26 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ForbiddenError } from '../../identity/policy.js';
+import type { CasesModule } from '../index.js';
+import { casePaths } from '../paths.js';
+import { sharingPaths } from '../sharing-paths.js';
+import { mayFollow } from './routes.js';
+import type { TrackingProof } from './proof.js';
+
+type ReferenceRequest = FastifyRequest<{ Params: { reference: string } }>;
+
+/**
+ * The resident withdraws the consent they gave a partner (an adviser) to see their request: from
+ * their own tracking page, so only whoever may follow the request — the signed-in resident who made
+ * it, or the browser that proved its reference and email. The partner loses it at once.
+ */
+export function registerTrackConsentRoutes(app: FastifyInstance, module: CasesModule, proof: TrackingProof): void {
+  const { cases, repository, clock, config } = module;
+  const limited = { config: { rateLimit: { max: config.signInAttemptsPerMinute, timeWindow: '1 minute' } } };
+
+  app.post(sharingPaths.residentWithdrawConsentRoute, limited, async (request: ReferenceRequest, reply) => {
+    const record = await repository.findByReference(request.params.reference.toUpperCase());
+    if (!record || !mayFollow(request.actor, record, proof.provenCaseId(request))) throw new ForbiddenError();
+    await cases.sharing.withdrawConsent(request.actor, record.id, clock(), 'resident');
+    return reply.redirect(`${casePaths.trackCase(record.reference)}?consentWithdrawn=yes`, 303);
+  });
+}
