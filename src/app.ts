@@ -11,35 +11,16 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Config } from './config.js';
 import type { Database } from './db/schema.js';
-import { createAuditBrowseService } from './modules/audit/browse-service.js';
-import { createAuditRepository } from './modules/audit/repository.js';
-import { registerAuditRoutes } from './modules/audit/routes.js';
-import { registerDirectoryApi } from './modules/directory/api.js';
-import { createDirectoryRepository } from './modules/directory/repository.js';
-import { registerDirectoryRoutes } from './modules/directory/routes.js';
-import { createDirectoryService } from './modules/directory/service.js';
-import { loadSearchSynonyms } from './modules/directory/synonyms.js';
-import { registerHealthRoutes } from './modules/health/routes.js';
 import { registerOpenApi } from './api/openapi.js';
-import { createPartnershipRepository } from './modules/partnership/repository.js';
-import { registerPartnershipRoutes } from './modules/partnership/routes.js';
-import { createCasesModule, registerCases } from './modules/cases/index.js';
-import { createPartnershipServices } from './modules/partnership/service.js';
-import { createActiveAgreementFinder, provideSharingRule } from './modules/partnership/sharing.js';
-import { registerPlacesApi } from './modules/places/api.js';
-import { buildBoundaryIndex } from './modules/places/boundary-index.js';
-import { createPlacesRepository } from './modules/places/repository.js';
-import { registerPlacesRoutes } from './modules/places/routes.js';
-import { createPlacesService } from './modules/places/service.js';
-import { createSessionRepository } from './modules/identity/session-repository.js';
-import { registerSessions } from './modules/identity/session-plugin.js';
-import { createSessionService } from './modules/identity/sessions.js';
-import { registerIdentity } from './modules/identity/module.js';
-import type { StaffHomeLink } from './modules/identity/staff-home-routes.js';
-import { createOutboxRepository } from './modules/notify/repository.js';
-import { registerNotifyRoutes } from './modules/notify/routes.js';
-import { createOutboxService } from './modules/notify/service.js';
-import { refreshing } from './shared/cache.js';
+import { registerAudit } from './modules/audit/index.js';
+import { createCasesModule } from './modules/cases/index.js';
+import { registerDirectory } from './modules/directory/index.js';
+import { registerHealth } from './modules/health/index.js';
+import { createIdentityModule } from './modules/identity/index.js';
+import { registerMaps } from './modules/maps/index.js';
+import { registerNotify } from './modules/notify/index.js';
+import { createPartnershipModule } from './modules/partnership/index.js';
+import { createPlacesModule } from './modules/places/index.js';
 import { sourceFolder } from './shared/project-root.js';
 import { registerErrorPages } from './web/error-pages.js';
 import { isFormRoute, registerInputChecks } from './web/input-checks.js';
@@ -68,26 +49,6 @@ declare module 'fastify' {
     readonly routeTable: readonly RouteEntry[];
   }
 }
-
-/** The staff area's front page, in order; each module's pages join this list as they are built. */
-const staffHomeLinks: StaffHomeLink[] = [
-  { href: '/staff/accounts', text: 'Staff accounts', description: 'Add staff, set their roles, end their sessions.', capability: 'staff.manage' },
-  { href: '/staff/single-sign-on', text: 'Single sign-on', description: 'Let each organisation’s staff sign in with their own organisation’s account.', capability: 'organisations.manage' },
-  { href: '/staff/audit', text: 'Audit log', description: 'Who did what, to which record, and when; export it or check it has not been changed.', capability: 'audit.view' },
-  { href: '/staff/outbox', text: 'Email outbox', description: 'Every email the service sends: waiting, sent or failed, and why.', capability: 'outbox.view' },
-  { href: '/staff/organisations', text: 'Organisations', description: 'Councils and partner bodies; add and change partner bodies.' },
-  { href: '/staff/partnerships', text: 'Partnerships and projects', description: 'Partnerships, their members, and the projects they run with their benefits.' },
-  { href: '/staff/lessons', text: 'Lessons learned', description: 'What has worked and what has not, across every project.' },
-  { href: '/staff/agreements', text: 'Data-sharing agreements', description: 'Which organisations may see each other’s records, for what and when.', capability: 'agreements.view' },
-  { href: '/staff/request-types', text: 'Request types and teams', description: 'What residents may report to each council, its questions and target, and the teams that receive it.', capability: 'catalogue.manage' },
-  { href: '/staff/cases', text: 'Cases', description: 'Your organisation’s cases: work them, find any case you may see by its reference, export them; managers see open and overdue work per team.', capability: 'cases.work' },
-  { href: '/staff/record-a-contact', text: 'Record a contact', description: 'Record a request from phone, face to face, email, an outreach visit or a partner agency.', capability: 'cases.work' },
-  // API keys are for partnership administrators, the same people as organisations.manage.
-  { href: '/staff/api-keys', text: 'API keys', description: 'Keys for systems that send and follow requests through Open311, such as FixMyStreet or a council’s back office.', capability: 'organisations.manage' },
-];
-
-/** How long a process trusts its copy of the partnership's members: another process's change shows within this. */
-const MEMBERS_MAX_AGE_MS = 5_000;
 
 const publicFolder = path.join(sourceFolder, 'web/public');
 const leafletDist = path.join(path.dirname(createRequire(import.meta.url).resolve('leaflet/package.json')), 'dist');
@@ -120,55 +81,27 @@ export async function buildApp({ config, db, clock = () => new Date() }: AppDepe
   await registerAssets(app);
   await registerOpenApi(app); // before the routes it describes
 
-  const sessions = createSessionService(createSessionRepository(db), clock);
-  registerSessions(app, sessions, config.environment === 'production');
-
-  const partnerships = createPartnershipRepository(db);
-  const partnership = await partnerships.findPartnership(config.partnership);
-  if (!partnership) throw new Error(`Partnership "${config.partnership}" is not in the database: import its data first`);
+  // The modules, in the order they depend on each other; each is handed only what it uses.
+  const partnership = await createPartnershipModule({ db, clock, partnershipSlug: config.partnership });
+  const { memberOrganisations, memberOrganisationIds } = partnership;
+  const identity = createIdentityModule({ db, config, clock, partnershipName: partnership.name, memberOrganisations });
+  identity.registerSessions(app);
   registerRendering(app, createViewEnvironment({ reloadTemplates: config.reloadTemplates }), { partnershipName: partnership.name });
+  const { staffHome } = identity;
 
-  const placesRepository = createPlacesRepository(db);
-  const boundaries = buildBoundaryIndex(await placesRepository.listBoundaries());
-  const places = createPlacesService({ repository: placesRepository, boundaries, partnershipSlug: config.partnership });
-  const directory = createDirectoryService(createDirectoryRepository(db), await loadSearchSynonyms());
+  const places = await createPlacesModule({ db, partnershipSlug: config.partnership, memberOrganisationIds });
+  partnership.onMembersChanged(() => places.service.membersChanged());
+  const cases = createCasesModule({ db, config, clock, places: places.service, agreements: partnership.agreements, referencePrefix: partnership.referencePrefix, memberOrganisationIds });
 
-  // Asked by most requests (routing, the catalogue, staff pages); joining and leaving drop the copy.
-  const members = refreshing(() => partnerships.listMemberOrganisations(config.partnership), MEMBERS_MAX_AGE_MS);
-  const memberOrganisations = () => members.get();
-  const membersChanged = () => {
-    members.invalidate();
-    places.membersChanged();
-  };
-  registerIdentity(app, { db, config, clock, sessions, partnershipName: partnership.name, staffHomeLinks, memberOrganisations });
-
-  const audit = createAuditBrowseService({ db, repository: createAuditRepository(db), clock });
-  registerAuditRoutes(app, audit, memberOrganisations);
-
-  const outbox = createOutboxService({ db, repository: createOutboxRepository(db), clock });
-  registerNotifyRoutes(app, outbox, { sending: config.smtpUrl !== undefined });
-
-  // The sharing rule: every module that shows one organisation's records to another is handed this.
-  const activeAgreements = createActiveAgreementFinder(db);
-  provideSharingRule(app, activeAgreements);
-  registerPartnershipRoutes(app, createPartnershipServices({ db, clock, ownPartnership: config.partnership, onMembersChanged: membersChanged }));
-
-  const casesModule = createCasesModule({
-    db,
-    config,
-    clock,
-    places,
-    agreements: activeAgreements,
-    referencePrefix: partnership.reference_prefix,
-    memberOrganisationIds: async () => (await memberOrganisations()).map((member) => member.id),
-  });
-  registerCases(app, casesModule);
-
-  registerHealthRoutes(app, db);
-  registerPlacesApi(app, places);
-  registerPlacesRoutes(app, places);
-  registerDirectoryApi(app, directory, places);
-  registerDirectoryRoutes(app, directory, places);
+  identity.register(app);
+  registerAudit(app, { db, clock, memberOrganisations, staffHome });
+  registerNotify(app, { db, clock, sending: config.smtpUrl !== undefined, staffHome });
+  partnership.register(app, { staffHome });
+  cases.register(app, { staffHome });
+  registerMaps(app, { publicRequests: cases.publicRequests, catalogue: cases.catalogue, memberOrganisationIds, memberAreas: places.memberAreas, tiles: config.mapTiles });
+  registerHealth(app, { db });
+  places.register(app);
+  await registerDirectory(app, { db, places: places.service });
   registerErrorPages(app);
   return app;
 }

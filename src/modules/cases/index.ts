@@ -3,19 +3,21 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../../config.js';
 import type { Database } from '../../db/schema.js';
 import type { ActiveAgreementFinder } from '../identity/policy.js';
+import type { StaffHome } from '../identity/staff-home-routes.js';
 import type { PlacesService } from '../places/service.js';
-import { createCaseRepository } from './core/case-repository.js';
-import { createCaseService } from './core/case-service.js';
-import { createCaseWorkflow } from './core/case-workflow.js';
-import { createCatalogueRepository } from './catalogue/repository.js';
-import { createCatalogueService } from './catalogue/service.js';
+import { createCatalogue } from './catalogue/index.js';
+import { createCaseCore } from './core/index.js';
+import { createPublicRequests } from './core/public-requests.js';
+import { createOpen311 } from './open311/index.js';
+import { casePaths } from './paths.js';
+import { registerReport } from './report/index.js';
 import { registerStaffCases } from './staff/index.js';
-import { registerCitizenCasePages } from './report/index.js';
-import { registerMaps } from '../maps/module.js';
-import { registerOpen311 } from './open311/index.js';
-import { registerCatalogueAdminRoutes } from './catalogue/admin-routes.js';
+import { createTrackingProof, registerTrack } from './track/index.js';
 
-export interface CasesModuleDependencies {
+export type { CatalogueService } from './catalogue/service.js';
+export { roundCoordinate, type PublicRequest, type PublicRequestFilters, type PublicRequests } from './core/public-requests.js';
+
+export interface CasesDependencies {
   db: Kysely<Database>;
   config: Config;
   clock: () => Date;
@@ -26,23 +28,41 @@ export interface CasesModuleDependencies {
   memberOrganisationIds: () => Promise<number[]>;
 }
 
-/** The combined CRM's services, wired once; its route files each take what they need from here. */
-export function createCasesModule(deps: CasesModuleDependencies) {
-  const { db, config, clock, agreements } = deps;
-  const catalogue = createCatalogueService({ repository: createCatalogueRepository(db), memberOrganisationIds: deps.memberOrganisationIds });
-  const repository = createCaseRepository(db);
-  const cases = createCaseService({ db, repository, catalogue, agreements, clock, publicUrl: config.publicUrl, referencePrefix: deps.referencePrefix });
-  const workflow = createCaseWorkflow({ db, repository, cases, catalogue, agreements, clock, publicUrl: config.publicUrl });
-  return { ...deps, catalogue, repository, cases, workflow };
+/**
+ * The combined CRM. Its parts, each in its own folder, are built on the core in the order they
+ * depend on each other: the catalogue, the core (the case, its workflow), then the resident's side
+ * (report, track), the staff side and Open311. Other modules get the catalogue and the public
+ * requests (for the map); nothing else of the CRM is theirs to read.
+ */
+export function createCasesModule(deps: CasesDependencies) {
+  const { db, config, clock, places, agreements, memberOrganisationIds } = deps;
+  const catalogue = createCatalogue({ db, clock, memberOrganisationIds });
+  const core = createCaseCore({ db, clock, catalogue: catalogue.service, agreements, publicUrl: config.publicUrl, referencePrefix: deps.referencePrefix });
+  const open311 = createOpen311({ db, clock, config, catalogue: catalogue.service, places, cases: core.cases, caseRepository: core.repository, memberOrganisationIds });
+
+  return {
+    catalogue: catalogue.service,
+    publicRequests: createPublicRequests(db),
+
+    register(app: FastifyInstance, { staffHome }: { staffHome: StaffHome }): void {
+      const secureCookies = config.environment === 'production';
+      const signInAttemptsPerMinute = config.signInAttemptsPerMinute;
+      const proof = createTrackingProof(clock, secureCookies);
+      const caseParts = { db, clock, catalogue: catalogue.service, ...core, signInAttemptsPerMinute, proof };
+      registerReport(app, { ...caseParts, places, secureCookies });
+      registerTrack(app, caseParts);
+      registerStaffCases(app, { ...caseParts, places, agreements, memberOrganisationIds });
+      open311.register(app);
+      catalogue.register(app);
+      staffHome.add(
+        { href: casePaths.staff.catalogue, text: 'Request types and teams', description: 'What residents may report to each council, its questions and target, and the teams that receive it.', capability: 'catalogue.manage' },
+        { href: casePaths.staff.worklist, text: 'Cases', description: 'Your organisation’s cases: work them, find any case you may see by its reference, export them; managers see open and overdue work per team.', capability: 'cases.work' },
+        { href: casePaths.staff.recordContact, text: 'Record a contact', description: 'Record a request from phone, face to face, email, an outreach visit or a partner agency.', capability: 'cases.work' },
+        // API keys are for partnership administrators, the same people as organisations.manage.
+        { href: casePaths.staff.apiKeys, text: 'API keys', description: 'Keys for systems that send and follow requests through Open311, such as FixMyStreet or a council’s back office.', capability: 'organisations.manage' },
+      );
+    },
+  };
 }
 
 export type CasesModule = ReturnType<typeof createCasesModule>;
-
-/** Every page and API of the combined CRM. Each part registers itself here, in one line. */
-export function registerCases(app: FastifyInstance, module: CasesModule): void {
-  registerMaps(app, module);
-  registerStaffCases(app, module);
-  registerCitizenCasePages(app, module);
-  registerOpen311(app, module);
-  registerCatalogueAdminRoutes(app, module);
-}

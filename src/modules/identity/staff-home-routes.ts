@@ -13,8 +13,21 @@ export interface StaffHomeLink {
   capability?: Capability;
 }
 
+/**
+ * The staff area's front page is the links each module adds as it registers (what it offers, and to
+ * whom), in the order the modules are registered.
+ */
+export interface StaffHome {
+  add(...links: StaffHomeLink[]): void;
+}
+
+export function createStaffHome(): StaffHome & { readonly links: readonly StaffHomeLink[] } {
+  const links: StaffHomeLink[] = [];
+  return { links, add: (...more) => void links.push(...more) };
+}
+
 /** The staff area's front page: links to what this member of staff may do, by capability. */
-export function registerStaffHomeRoutes(app: FastifyInstance, links: StaffHomeLink[]): void {
+export function registerStaffHomeRoutes(app: FastifyInstance, links: readonly StaffHomeLink[]): void {
   app.get(identityPaths.staff.home, { preHandler: staffOnly }, async (request, reply) => {
     const actor = request.actor as StaffActor;
     const visible = links.filter((link) => !link.capability || hasCapability(actor, link.capability));

@@ -1,7 +1,8 @@
 import { dayInEngland } from '../../shared/dates.js';
 import type { AreaGeometry } from '../places/geometry.js';
 import { mapsPaths } from './paths.js';
-import type { MemberBoundary, PublicRequestRow } from './repository.js';
+import { roundCoordinate, type PublicRequest } from '../cases/index.js';
+import type { CouncilArea } from '../places/index.js';
 import type { OpenStatus } from './schemas.js';
 
 export const statusLabels: Record<OpenStatus, { text: string; tagClass: string }> = {
@@ -14,15 +15,12 @@ export function statusLabel(status: string): string {
   return statusLabels[status as OpenStatus]?.text ?? status;
 }
 
-/** About 10 m: near enough to find the pothole, not near enough to pick out a front door. */
-export const roundCoordinate = (degrees: number) => Math.round(degrees * 10_000) / 10_000;
-
-export function boundaryFeature(boundary: MemberBoundary, geometry: AreaGeometry) {
+export function boundaryFeature(boundary: CouncilArea, geometry: AreaGeometry) {
   return { type: 'Feature' as const, id: boundary.gss, properties: { gss: boundary.gss, name: boundary.name, tier: boundary.tier }, geometry };
 }
 
 /** A request as anyone may see it: no description, no contact details, its place rounded. */
-export function requestFeature(row: PublicRequestRow) {
+export function requestFeature(row: PublicRequest) {
   return {
     type: 'Feature' as const,
     id: row.reference,

@@ -1,8 +1,8 @@
 import type { Config } from '../../config.js';
-import type { CatalogueService } from '../cases/catalogue/service.js';
+import type { CatalogueService, PublicRequestFilters, PublicRequests } from '../cases/index.js';
+import type { CouncilArea } from '../places/index.js';
 import { areaContains, boundingBox, type BoundingBox } from '../places/geometry.js';
 import { boundaryFeature, requestFeature, statusLabels } from './presenters.js';
-import type { MapsRepository, MemberBoundary, PublicRequestFilters } from './repository.js';
 import { openStatuses, type OpenStatus } from './schemas.js';
 import { simplifyGeometry } from './simplify.js';
 
@@ -13,10 +13,12 @@ export const MAX_POINTS = 5000;
 export const PAGE_SIZE = 20;
 
 export interface MapsServiceDependencies {
-  repository: MapsRepository;
+  /** The CRM's port for what anyone may see of its cases. */
+  publicRequests: PublicRequests;
   catalogue: CatalogueService;
   memberOrganisationIds: () => Promise<number[]>;
-  partnershipSlug: string;
+  /** The member councils' own areas, from places. */
+  memberAreas: () => Promise<CouncilArea[]>;
   tiles: Config['mapTiles'];
 }
 
@@ -31,7 +33,7 @@ export interface RequestQuery {
  * Nothing here is personal: only cases marked public, and only their reference, type, status, day
  * and a place rounded to about 10 m.
  */
-export function createMapsService({ repository, catalogue, memberOrganisationIds, partnershipSlug, tiles }: MapsServiceDependencies) {
+export function createMapsService({ publicRequests, catalogue, memberOrganisationIds, memberAreas, tiles }: MapsServiceDependencies) {
   const unionBox = (boxes: BoundingBox[]): BoundingBox => ({
     minLongitude: Math.min(...boxes.map((box) => box.minLongitude)),
     minLatitude: Math.min(...boxes.map((box) => box.minLatitude)),
@@ -40,7 +42,7 @@ export function createMapsService({ repository, catalogue, memberOrganisationIds
   });
 
   /** The name of the member district or unitary whose area holds the point, for the list's "place". */
-  const placeNamer = (boundaries: MemberBoundary[]) => {
+  const placeNamer = (boundaries: CouncilArea[]) => {
     const areas = boundaries.filter((boundary) => boundary.tier !== 'county');
     return (latitude: number, longitude: number) => areas.find((area) => areaContains(area.geometry, longitude, latitude))?.name ?? 'Not known';
   };
@@ -48,7 +50,7 @@ export function createMapsService({ repository, catalogue, memberOrganisationIds
   return {
     /** What a map needs before it draws: the tile layer (if any) and the partnership's extent. */
     async settings() {
-      const boundaries = await repository.memberBoundaries(partnershipSlug);
+      const boundaries = await memberAreas();
       const box = boundaries.length > 0 ? unionBox(boundaries.map((boundary) => boundingBox(boundary.geometry))) : undefined;
       return {
         tiles: tiles ? { url: tiles.url, attribution: tiles.attribution } : null,
@@ -58,7 +60,7 @@ export function createMapsService({ repository, catalogue, memberOrganisationIds
 
     /** The member councils' areas as GeoJSON, simplified for the browser. */
     async boundaries() {
-      const boundaries = await repository.memberBoundaries(partnershipSlug);
+      const boundaries = await memberAreas();
       return {
         type: 'FeatureCollection' as const,
         features: boundaries.map((boundary) => boundaryFeature(boundary, simplifyGeometry(boundary.geometry, BOUNDARY_TOLERANCE_DEGREES))),
@@ -67,7 +69,7 @@ export function createMapsService({ repository, catalogue, memberOrganisationIds
 
     /** The kinds of request the map can show, for the filter form. */
     async filterOptions() {
-      const publicCodes = await repository.publicServiceCodes(await memberOrganisationIds());
+      const publicCodes = await publicRequests.serviceCodes(await memberOrganisationIds());
       const kinds = (await catalogue.kinds()).filter((kind) => publicCodes.has(kind.serviceCode));
       return {
         kinds: kinds.map((kind) => ({ serviceCode: kind.serviceCode, name: kind.name })).sort((a, b) => a.name.localeCompare(b.name)),
@@ -75,10 +77,10 @@ export function createMapsService({ repository, catalogue, memberOrganisationIds
       };
     },
 
-    /** The filters for the repository, or undefined when the kind asked for is not one the map shows. */
+    /** The filters for the public requests, or undefined when the kind asked for is not one the map shows. */
     async filtersFor(query: RequestQuery): Promise<PublicRequestFilters | undefined> {
       const organisationIds = await memberOrganisationIds();
-      if (query.service_code && !(await repository.publicServiceCodes(organisationIds)).has(query.service_code)) return undefined;
+      if (query.service_code && !(await publicRequests.serviceCodes(organisationIds)).has(query.service_code)) return undefined;
       return {
         organisationIds,
         statuses: query.status.length > 0 ? [...new Set(query.status)] : [...openStatuses],
@@ -88,16 +90,16 @@ export function createMapsService({ repository, catalogue, memberOrganisationIds
     },
 
     async requestPoints(filters: PublicRequestFilters) {
-      const rows = await repository.listPublicRequests(filters, MAX_POINTS);
+      const rows = await publicRequests.list(filters, MAX_POINTS);
       return { type: 'FeatureCollection' as const, features: rows.map(requestFeature) };
     },
 
     /** One page of the list that stands in for the map; a page past the end shows the last one. */
     async requestPage(filters: PublicRequestFilters, page: number) {
-      const total = await repository.countPublicRequests(filters);
+      const total = await publicRequests.count(filters);
       const pageCount = Math.max(1, Math.ceil(total / PAGE_SIZE));
       const current = Math.min(page, pageCount);
-      const [rows, boundaries] = await Promise.all([repository.listPublicRequests(filters, PAGE_SIZE, (current - 1) * PAGE_SIZE), repository.memberBoundaries(partnershipSlug)]);
+      const [rows, boundaries] = await Promise.all([publicRequests.list(filters, PAGE_SIZE, (current - 1) * PAGE_SIZE), memberAreas()]);
       const placeOf = placeNamer(boundaries);
       return {
         total,

@@ -12,6 +12,14 @@ export interface CouncilRecord {
   homepageUrl: string | null;
 }
 
+/** A council's own area, for drawing it: the boundary of the tier it serves. */
+export interface CouncilArea {
+  gss: string;
+  name: string;
+  tier: 'county' | 'district' | 'unitary';
+  geometry: AreaGeometry;
+}
+
 export function createPlacesRepository(db: Kysely<Database>) {
   return {
     async findPostcode(postcode: string) {
@@ -47,6 +55,29 @@ export function createPlacesRepository(db: Kysely<Database>) {
         tier: row.tier ?? 'unitary',
         homepageUrl: row.homepage_url,
       }));
+    },
+
+    /**
+     * Each of these councils' areas once: districts and unitaries by their lower-tier boundary,
+     * counties by their upper-tier one (a unitary's upper-tier boundary is the same shape again).
+     */
+    async councilAreas(organisationIds: number[]): Promise<CouncilArea[]> {
+      if (organisationIds.length === 0) return [];
+      const rows = await db
+        .selectFrom('boundaries')
+        .innerJoin('organisations', 'organisations.gss', 'boundaries.gss')
+        .select(['boundaries.gss', 'organisations.name', 'organisations.tier', 'boundaries.geometry'])
+        .where('organisations.id', 'in', organisationIds)
+        .where('organisations.type', '=', 'council')
+        .where((eb) =>
+          eb.or([
+            eb.and([eb('boundaries.level', '=', 'lower'), eb('organisations.tier', 'in', ['district', 'unitary'])]),
+            eb.and([eb('boundaries.level', '=', 'upper'), eb('organisations.tier', '=', 'county')]),
+          ]),
+        )
+        .orderBy('organisations.name')
+        .execute();
+      return rows.map((row) => ({ gss: row.gss, name: row.name, tier: row.tier ?? 'unitary', geometry: row.geometry as AreaGeometry }));
     },
 
     async partnershipMemberIds(partnershipSlug: string): Promise<Set<number>> {

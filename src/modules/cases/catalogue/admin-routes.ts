@@ -7,10 +7,9 @@ import { registerCatalogueQuestionRoutes } from './admin-question-routes.js';
 import { createCatalogueAdminRepository } from './admin-repository.js';
 import { NEW_KIND, newTypeSchema, organisationQuerySchema, tierNames, typeDetailsSchema } from './admin-schemas.js';
 import { attempt, catalogueAdminPaths, catalogueViews } from './admin-forms.js';
-import { createCatalogueAdminService, type CatalogueAdminService } from './admin-service.js';
+import { createCatalogueAdminService, type CatalogueAdminDependencies, type CatalogueAdminService } from './admin-service.js';
 import { registerCatalogueTeamRoutes } from './admin-team-routes.js';
 import type { RequestType } from './repository.js';
-import type { CasesModule } from '../index.js';
 
 const paths = catalogueAdminPaths;
 
@@ -33,14 +32,8 @@ function typeValues(type: RequestType): Record<string, unknown> {
 }
 
 /** The administrators' pages for the request-type catalogue, its questions and teams. */
-export function registerCatalogueAdminRoutes(app: FastifyInstance, module: CasesModule): void {
-  const admin = createCatalogueAdminService({
-    db: module.db,
-    repository: createCatalogueAdminRepository(module.db),
-    catalogue: module.catalogue,
-    clock: module.clock,
-    memberOrganisationIds: module.memberOrganisationIds,
-  });
+export function registerCatalogueAdminRoutes(app: FastifyInstance, deps: Omit<CatalogueAdminDependencies, 'repository'>): void {
+  const admin = createCatalogueAdminService({ ...deps, repository: createCatalogueAdminRepository(deps.db) });
   app.register(async (scope) => {
     scope.addHook('preHandler', staffOnly);
     registerRequestTypeRoutes(scope, admin);

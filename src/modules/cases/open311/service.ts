@@ -1,17 +1,19 @@
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { CaseStatus, ClosureReason, Database } from '../../../db/schema.js';
 import { formatDay } from '../../../shared/dates.js';
 import { recordAudit } from '../../audit/service.js';
 import { anonymous } from '../../identity/actor.js';
-import type { Place } from '../../places/service.js';
-import type { CreatedCase, NewRequest } from '../core/case-service.js';
-import type { CasesModule } from '../index.js';
+import type { Place, PlacesService } from '../../places/service.js';
+import type { CaseService, CreatedCase, NewRequest } from '../core/case-service.js';
+import type { Config } from '../../../config.js';
+import type { CatalogueService } from '../catalogue/service.js';
+import type { CaseRepository } from '../core/case-repository.js';
 import { Open311Error, endOfDay, open311Document, parseW3cDateTime, w3cDateTime, type Open311Format } from './format.js';
 import { apiClientActor, type ApiClient, type ApiKeyService } from './keys.js';
 import type { Open311Repository, Open311Viewer } from './repository.js';
 import { attributesOf, descriptionsOf, newRequestSchema, newUpdateSchema, type NewRequestInput } from './schemas.js';
 import { clientMayUpdate, type ApiClientWorkflow } from './updates.js';
-import { roundCoordinate } from '../../maps/presenters.js';
+import { roundCoordinate } from '../core/public-requests.js';
 import { postcodeDistrict } from '../../places/postcode.js';
 
 /** A response made once and sent as it is: what an idempotent POST saves and replays. */
@@ -63,7 +65,14 @@ interface Jurisdiction {
 class AlreadyRemembered extends Error {}
 
 export interface Open311ServiceDependencies {
-  module: CasesModule;
+  db: Kysely<Database>;
+  clock: () => Date;
+  config: Pick<Config, 'partnership' | 'publicUrl' | 'environment' | 'open311PostsPerMinute'>;
+  catalogue: CatalogueService;
+  places: PlacesService;
+  cases: CaseService;
+  caseRepository: CaseRepository;
+  memberOrganisationIds: () => Promise<number[]>;
   keys: ApiKeyService;
   repository: Open311Repository;
   clientWorkflow: ApiClientWorkflow;
@@ -101,11 +110,11 @@ function dateParameter(name: string, value: string | undefined): Date | undefine
  * client that sent the request or the back office of the council that has it; everyone else sees
  * public requests' kind, place, dates and status.
  */
-export function createOpen311Service({ module, keys, repository, clientWorkflow }: Open311ServiceDependencies) {
-  const { catalogue, places, clock, config } = module;
+export function createOpen311Service(deps: Open311ServiceDependencies) {
+  const { db, catalogue, places, clock, config, keys, repository, clientWorkflow } = deps;
 
   async function members(): Promise<Member[]> {
-    const organisations = await repository.organisations(await module.memberOrganisationIds());
+    const organisations = await repository.organisations(await deps.memberOrganisationIds());
     return organisations.map((organisation) => ({ id: organisation.id, name: organisation.name, gss: organisation.gss, domain: domainOf(organisation.homepage_url) }));
   }
 
@@ -252,7 +261,7 @@ export function createOpen311Service({ module, keys, repository, clientWorkflow 
 
     // With an Idempotency-Key the response is saved in the case's own transaction, so the case
     // exists exactly when its saved response does.
-    const result = await module.cases.submit(anonymous, request, {
+    const result = await deps.cases.submit(anonymous, request, {
       routing,
       withinTransaction: remember && ((trx, created) => remember(trx, responseFor(created))),
     });
@@ -280,7 +289,7 @@ export function createOpen311Service({ module, keys, repository, clientWorkflow 
     const input = parsed.data;
     dateParameter('updated_datetime', input.updated_datetime);
     const scope = await jurisdiction(input.jurisdiction_id);
-    const record = await module.repository.findByReference(input.service_request_id.toUpperCase());
+    const record = await deps.caseRepository.findByReference(input.service_request_id.toUpperCase());
     // A request the client may not even see is not found; one it may see but not change is 403 (in apply).
     const visible = record && organisationIds(scope).includes(record.organisation_id) && (record.is_public || clientMayUpdate(client, record));
     if (!record || !visible) throw new Open311Error(404, `There is no request ${input.service_request_id} that we can show you`);
@@ -446,7 +455,7 @@ export function createOpen311Service({ module, keys, repository, clientWorkflow 
     /** Every POST is audited, refused or not, with who sent it (when its key was good) and what came of it. */
     async recordPost(client: ApiClient | undefined, detail: Record<string, unknown>, ipAddress: string): Promise<void> {
       const actor = client ? apiClientActor(client) : { kind: 'system' as const, label: 'Open311 request without a valid api_key' };
-      await recordAudit(module.db, { actor, action: 'open311-post', recordType: 'open311', detail, ipAddress }, clock());
+      await recordAudit(db, { actor, action: 'open311-post', recordType: 'open311', detail, ipAddress }, clock());
     },
 
     /**
@@ -462,7 +471,7 @@ export function createOpen311Service({ module, keys, repository, clientWorkflow 
     ): Promise<void> {
       if (!client || client.organisationId === null) return;
       const filters = Object.fromEntries(Object.entries(read.filters).filter(([name, value]) => name !== 'api_key' && value !== undefined));
-      await recordAudit(module.db, { actor: apiClientActor(client), action: 'read', recordType: read.recordType, recordId: read.recordId, detail: { filters, shown: read.shown }, ipAddress }, clock());
+      await recordAudit(db, { actor: apiClientActor(client), action: 'read', recordType: read.recordType, recordId: read.recordId, detail: { filters, shown: read.shown }, ipAddress }, clock());
     },
 
     /** An api_key that is ours and not revoked, or 403 in the spec's words. */

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { formErrorsFrom, type FormErrors } from '../../../web/form-errors.js';
 import { identityPaths } from '../../identity/paths.js';
 import { checkAnswers } from '../core/answers.js';
-import type { CasesModule } from '../index.js';
+import type { CatalogueService } from '../catalogue/service.js';
 import { casePaths } from '../paths.js';
 import { nextPath, stepPaths, type AboutYou, type ReportDraft } from './draft.js';
 import type { ReportDrafts } from './drafts.js';
@@ -13,9 +13,13 @@ import { DESCRIPTION_LIMIT, descriptionSchema, guestDetailsSchema, identifySchem
 type ChangeQuery = { Querystring: { change?: string } };
 type FormBody = { Body: Record<string, string | string[] | undefined> };
 
+export interface ReportDetailRouteDependencies {
+  catalogue: CatalogueService;
+}
+
 /** The middle of the journey: the kind's own questions and the description, then who is reporting. */
-export function registerReportDetailRoutes(app: FastifyInstance, module: CasesModule, drafts: ReportDrafts): void {
-  const { catalogue } = module;
+export function registerReportDetailRoutes(app: FastifyInstance, deps: ReportDetailRouteDependencies, drafts: ReportDrafts): void {
+  const { catalogue } = deps;
   const back = (change: boolean, path: string) => (change ? stepPaths.check : path);
 
   app.get<ChangeQuery>(casePaths.reportStep.questions, async (request, reply) => {

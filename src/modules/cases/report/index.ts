@@ -1,25 +1,34 @@
 import type { FastifyInstance } from 'fastify';
-import type { CasesModule } from '../index.js';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../../db/schema.js';
+import type { PlacesService } from '../../places/service.js';
+import type { CatalogueService } from '../catalogue/service.js';
+import type { CaseRepository } from '../core/case-repository.js';
+import type { CaseService } from '../core/case-service.js';
+import type { TrackingProof } from '../track/proof.js';
 import { registerReportDetailRoutes } from './details-routes.js';
 import { createReportDraftRepository } from './draft-repository.js';
 import { createReportDrafts } from './drafts.js';
 import { registerReportRoutes } from './routes.js';
 import { registerReportSendRoutes } from './send-routes.js';
-import { createTrackingProof } from '../track/proof.js';
-import { createTrackRepository } from '../track/repository.js';
-import { registerTrackRoutes } from '../track/routes.js';
-import { registerSatisfactionRoutes } from '../track/satisfaction-routes.js';
-import { registerTrackConsentRoutes } from '../track/consent-routes.js';
 
-/** The resident's side of the combined CRM: /report, /track, "your requests" and the satisfaction survey. */
-export function registerCitizenCasePages(app: FastifyInstance, module: CasesModule): void {
-  const secureCookies = module.config.environment === 'production';
-  const drafts = createReportDrafts(createReportDraftRepository(module.db), module.clock, secureCookies);
-  const proof = createTrackingProof(module.clock, secureCookies);
-  registerReportRoutes(app, module, drafts);
-  registerReportDetailRoutes(app, module, drafts);
-  registerReportSendRoutes(app, module, drafts, proof);
-  registerTrackRoutes(app, module, proof);
-  registerTrackConsentRoutes(app, module, proof);
-  registerSatisfactionRoutes(app, module, createTrackRepository(module.db));
+export interface ReportDependencies {
+  db: Kysely<Database>;
+  clock: () => Date;
+  secureCookies: boolean;
+  signInAttemptsPerMinute: number;
+  catalogue: CatalogueService;
+  places: PlacesService;
+  cases: CaseService;
+  repository: CaseRepository;
+  /** Sending a report proves to this browser that the resident may follow it. */
+  proof: TrackingProof;
+}
+
+/** /report: the resident's journey from "what" and "where" to a case, saved as a draft at each step. */
+export function registerReport(app: FastifyInstance, deps: ReportDependencies): void {
+  const drafts = createReportDrafts(createReportDraftRepository(deps.db), deps.clock, deps.secureCookies);
+  registerReportRoutes(app, deps, drafts);
+  registerReportDetailRoutes(app, deps, drafts);
+  registerReportSendRoutes(app, deps, drafts, deps.proof);
 }

@@ -2,7 +2,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { fieldError, formErrorsFrom, type FormErrors } from '../../../web/form-errors.js';
 import { unknownPostcodeMessage } from '../../places/schemas.js';
 import type { Place } from '../../places/service.js';
-import type { CasesModule } from '../index.js';
+import type { CatalogueService } from '../catalogue/service.js';
+import type { CaseService } from '../core/case-service.js';
+import type { PlacesService } from '../../places/service.js';
 import { casePaths } from '../paths.js';
 import { firstIncompleteStep, mayShow, nextPath, stepPaths, type ReportDraft, type ReportStep } from './draft.js';
 import type { ReportDrafts } from './drafts.js';
@@ -24,9 +26,15 @@ export function resumeIfSkipped(step: ReportStep, draft: ReportDraft, request: F
   return true;
 }
 
+export interface ReportRouteDependencies {
+  catalogue: CatalogueService;
+  places: PlacesService;
+  cases: CaseService;
+}
+
 /** The first steps: what to report, where, and whether someone has already reported it nearby. */
-export function registerReportRoutes(app: FastifyInstance, module: CasesModule, drafts: ReportDrafts): void {
-  const { catalogue, places, cases } = module;
+export function registerReportRoutes(app: FastifyInstance, deps: ReportRouteDependencies, drafts: ReportDrafts): void {
+  const { catalogue, places, cases } = deps;
 
   async function renderWhat(
     reply: FastifyReply,

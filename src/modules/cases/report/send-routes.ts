@@ -5,7 +5,9 @@ import { formatDay } from '../../../shared/dates.js';
 import type { Actor } from '../../identity/actor.js';
 import { checkAnswers } from '../core/answers.js';
 import type { NewRequest, SubmitResult } from '../core/case-service.js';
-import type { CasesModule } from '../index.js';
+import type { CatalogueService } from '../catalogue/service.js';
+import type { CaseRepository } from '../core/case-repository.js';
+import type { CaseService } from '../core/case-service.js';
 import { casePaths } from '../paths.js';
 import { firstIncompleteStep, stepPaths, type ReportDraft } from './draft.js';
 import type { ReportDrafts, SentDraft } from './drafts.js';
@@ -17,9 +19,17 @@ import type { TrackingProof } from '../track/proof.js';
 /** How long a second post of a draft waits for the first to finish sending it, before saying "still sending". */
 const WAIT_FOR_OTHER_SENDER_MS = 5000;
 
+export interface ReportSendRouteDependencies {
+  catalogue: CatalogueService;
+  cases: CaseService;
+  repository: CaseRepository;
+  /** Sending asks for a sign-in code by email: limited like sign-in attempts. */
+  signInAttemptsPerMinute: number;
+}
+
 /** The end of the journey: check your answers, send exactly once, and the confirmation with the reference. */
-export function registerReportSendRoutes(app: FastifyInstance, module: CasesModule, drafts: ReportDrafts, proof: TrackingProof): void {
-  const { catalogue, cases, repository } = module;
+export function registerReportSendRoutes(app: FastifyInstance, deps: ReportSendRouteDependencies, drafts: ReportDrafts, proof: TrackingProof): void {
+  const { catalogue, cases, repository } = deps;
 
   /** The "check your answers" summary, each row with a link back to the step that asked it. */
   async function summaryOf(draft: ReportDraft, actor: Actor) {
@@ -108,7 +118,7 @@ export function registerReportSendRoutes(app: FastifyInstance, module: CasesModu
   });
 
   // Sending is limited like signing in: a person sends a few reports, a script sending hundreds is stopped.
-  const limited = { config: { rateLimit: { max: module.config.signInAttemptsPerMinute, timeWindow: '1 minute' } } };
+  const limited = { config: { rateLimit: { max: deps.signInAttemptsPerMinute, timeWindow: '1 minute' } } };
   app.post(casePaths.reportStep.check, limited, async (request, reply) => {
     const state = await drafts.load(request);
     if (state.state === 'none') return reply.redirect(`${casePaths.report}?expired=yes`, 303);

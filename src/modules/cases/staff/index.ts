@@ -1,26 +1,42 @@
 import type { FastifyInstance } from 'fastify';
-import type { CasesModule } from '../index.js';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../../db/schema.js';
+import type { ActiveAgreementFinder } from '../../identity/policy.js';
+import type { PlacesService } from '../../places/service.js';
+import type { CatalogueService } from '../catalogue/service.js';
+import type { CaseRepository } from '../core/case-repository.js';
+import type { CaseService } from '../core/case-service.js';
+import type { CaseWorkflow } from '../core/case-workflow.js';
 import { createStaffCaseRepository } from './case-page-repository.js';
 import { registerStaffCaseRoutes } from './case-page-routes.js';
 import { createStaffCaseService } from './case-page-service.js';
 import { registerStaffContactRoutes } from './contact-routes.js';
 import { createStaffContactService } from './contact-service.js';
+import { registerCaseSharingRoutes } from './sharing-routes.js';
 import { createWorklistRepository } from './worklist-repository.js';
 import { registerWorklistRoutes } from './worklist-routes.js';
 import { createWorklistService } from './worklist-service.js';
-import { registerCaseSharingRoutes } from './sharing-routes.js';
+
+export interface StaffCasesDependencies {
+  db: Kysely<Database>;
+  clock: () => Date;
+  catalogue: CatalogueService;
+  places: PlacesService;
+  agreements: ActiveAgreementFinder;
+  cases: CaseService;
+  workflow: CaseWorkflow;
+  repository: CaseRepository;
+  memberOrganisationIds: () => Promise<number[]>;
+}
 
 /** The staff side of the combined CRM: worklist, case page, record a contact, CSV export, manager view. */
-export function registerStaffCases(app: FastifyInstance, module: CasesModule): void {
-  const { db, clock, cases, workflow, catalogue, places, agreements, memberOrganisationIds } = module;
+export function registerStaffCases(app: FastifyInstance, deps: StaffCasesDependencies): void {
+  const { db, clock, cases, catalogue, repository: caseRepository } = deps;
   const worklistRepository = createWorklistRepository(db);
   const staffCases = createStaffCaseRepository(db);
-  const worklist = createWorklistService({ db, repository: worklistRepository, caseRepository: module.repository, cases, catalogue, clock });
+  const worklist = createWorklistService({ db, repository: worklistRepository, caseRepository, cases, catalogue, clock });
   registerWorklistRoutes(app, { worklist, staffCases });
-  registerStaffCaseRoutes(
-    app,
-    createStaffCaseService({ cases, workflow, catalogue, caseRepository: module.repository, staffCases, worklistRepository, agreements, clock, memberOrganisationIds }),
-  );
-  registerStaffContactRoutes(app, createStaffContactService({ cases, catalogue, places }), clock);
+  registerStaffCaseRoutes(app, createStaffCaseService({ ...deps, caseRepository, staffCases, worklistRepository }));
+  registerStaffContactRoutes(app, createStaffContactService(deps), clock);
   registerCaseSharingRoutes(app, cases, clock);
 }

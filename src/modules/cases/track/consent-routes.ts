@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ForbiddenError } from '../../identity/policy.js';
-import type { CasesModule } from '../index.js';
+import type { CaseRepository } from '../core/case-repository.js';
+import type { CaseService } from '../core/case-service.js';
 import { casePaths } from '../paths.js';
 import { sharingPaths } from '../sharing-paths.js';
 import { mayFollow } from './routes.js';
@@ -8,14 +9,21 @@ import type { TrackingProof } from './proof.js';
 
 type ReferenceRequest = FastifyRequest<{ Params: { reference: string } }>;
 
+export interface TrackConsentRouteDependencies {
+  cases: CaseService;
+  repository: CaseRepository;
+  clock: () => Date;
+  signInAttemptsPerMinute: number;
+}
+
 /**
  * The resident withdraws the consent they gave a partner (an adviser) to see their request: from
  * their own tracking page, so only whoever may follow the request — the signed-in resident who made
  * it, or the browser that proved its reference and email. The partner loses it at once.
  */
-export function registerTrackConsentRoutes(app: FastifyInstance, module: CasesModule, proof: TrackingProof): void {
-  const { cases, repository, clock, config } = module;
-  const limited = { config: { rateLimit: { max: config.signInAttemptsPerMinute, timeWindow: '1 minute' } } };
+export function registerTrackConsentRoutes(app: FastifyInstance, deps: TrackConsentRouteDependencies, proof: TrackingProof): void {
+  const { cases, repository, clock, signInAttemptsPerMinute } = deps;
+  const limited = { config: { rateLimit: { max: signInAttemptsPerMinute, timeWindow: '1 minute' } } };
 
   app.post(sharingPaths.residentWithdrawConsentRoute, limited, async (request: ReferenceRequest, reply) => {
     const record = await repository.findByReference(request.params.reference.toUpperCase());

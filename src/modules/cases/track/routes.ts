@@ -6,7 +6,9 @@ import { identityPaths } from '../../identity/paths.js';
 import { ForbiddenError } from '../../identity/policy.js';
 import type { CaseRecord } from '../core/case-repository.js';
 import { InvalidChangeError } from '../core/case-workflow.js';
-import type { CasesModule } from '../index.js';
+import type { CaseRepository } from '../core/case-repository.js';
+import type { CaseService } from '../core/case-service.js';
+import type { CaseWorkflow } from '../core/case-workflow.js';
 import { casePaths } from '../paths.js';
 import { linesHtml, statusColours, statusNames } from '../report/presenters.js';
 import { timelineEntries, trackingSummary } from './presenters.js';
@@ -27,10 +29,17 @@ export function mayFollow(actor: Actor, record: Pick<CaseRecord, 'id' | 'citizen
 
 type ReferenceParams = { Params: { reference: string } };
 
+export interface TrackRouteDependencies {
+  cases: CaseService;
+  workflow: CaseWorkflow;
+  repository: CaseRepository;
+  signInAttemptsPerMinute: number;
+}
+
 /** /track, a request's own page, reopening it, and the signed-in resident's list of requests. */
-export function registerTrackRoutes(app: FastifyInstance, module: CasesModule, proof: TrackingProof): void {
-  const { cases, workflow, repository, config } = module;
-  const limited = { config: { rateLimit: { max: config.signInAttemptsPerMinute, timeWindow: '1 minute' } } };
+export function registerTrackRoutes(app: FastifyInstance, deps: TrackRouteDependencies, proof: TrackingProof): void {
+  const { cases, workflow, repository, signInAttemptsPerMinute } = deps;
+  const limited = { config: { rateLimit: { max: signInAttemptsPerMinute, timeWindow: '1 minute' } } };
   const provenCaseId = (request: FastifyRequest) => proof.provenCaseId(request);
 
   app.get<{ Querystring: { reference?: string } }>(casePaths.track, async (request, reply) =>

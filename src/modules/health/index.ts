@@ -6,7 +6,7 @@ import type { Database } from '../../db/schema.js';
 import { healthSchema } from './schemas.js';
 
 /** For load balancers and monitoring: 200 while the database answers, 503 when it does not. */
-export function registerHealthRoutes(app: FastifyInstance, db: Kysely<Database>): void {
+export function registerHealth(app: FastifyInstance, { db }: { db: Kysely<Database> }): void {
   app.withTypeProvider<ZodTypeProvider>().get(
     '/health',
     {

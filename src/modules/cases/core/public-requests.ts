@@ -1,13 +1,9 @@
 import type { Kysely } from 'kysely';
-import type { CaseStatus, Database } from '../../db/schema.js';
-import type { AreaGeometry, BoundingBox } from '../places/geometry.js';
+import type { CaseStatus, Database } from '../../../db/schema.js';
+import type { BoundingBox } from '../../places/geometry.js';
 
-export interface MemberBoundary {
-  gss: string;
-  name: string;
-  tier: 'county' | 'district' | 'unitary';
-  geometry: AreaGeometry;
-}
+/** About 10 m: near enough to find the pothole, not near enough to pick out a front door. */
+export const roundCoordinate = (degrees: number) => Math.round(degrees * 10_000) / 10_000;
 
 export interface PublicRequestFilters {
   /** The partnership's members: only their requests are shown, whatever else is in the database. */
@@ -18,7 +14,7 @@ export interface PublicRequestFilters {
 }
 
 /** Only what may be shown to anyone: never the description, contact details or exact location. */
-export interface PublicRequestRow {
+export interface PublicRequest {
   reference: string;
   service_code: string;
   type_name: string;
@@ -28,7 +24,11 @@ export interface PublicRequestRow {
   longitude: number;
 }
 
-export function createMapsRepository(db: Kysely<Database>) {
+/**
+ * The cases anyone may see, for the map (the port through which maps reads the CRM): only cases
+ * marked public, of request types shown on the map, and only the columns of PublicRequest.
+ */
+export function createPublicRequests(db: Kysely<Database>) {
   function publicRequests(filters: PublicRequestFilters) {
     let query = db
       .selectFrom('cases')
@@ -50,32 +50,8 @@ export function createMapsRepository(db: Kysely<Database>) {
   const canQuery = (filters: PublicRequestFilters) => filters.organisationIds.length > 0 && filters.statuses.length > 0;
 
   return {
-    /**
-     * Each member council's area once: districts and unitaries by their lower-tier boundary,
-     * counties by their upper-tier one (a unitary's upper-tier boundary is the same shape again).
-     */
-    async memberBoundaries(partnershipSlug: string): Promise<MemberBoundary[]> {
-      const rows = await db
-        .selectFrom('boundaries')
-        .innerJoin('organisations', 'organisations.gss', 'boundaries.gss')
-        .innerJoin('partnership_members', 'partnership_members.organisation_id', 'organisations.id')
-        .innerJoin('partnerships', 'partnerships.id', 'partnership_members.partnership_id')
-        .select(['boundaries.gss', 'organisations.name', 'organisations.tier', 'boundaries.geometry'])
-        .where('partnerships.slug', '=', partnershipSlug)
-        .where('organisations.type', '=', 'council')
-        .where((eb) =>
-          eb.or([
-            eb.and([eb('boundaries.level', '=', 'lower'), eb('organisations.tier', 'in', ['district', 'unitary'])]),
-            eb.and([eb('boundaries.level', '=', 'upper'), eb('organisations.tier', '=', 'county')]),
-          ]),
-        )
-        .orderBy('organisations.name')
-        .execute();
-      return rows.map((row) => ({ gss: row.gss, name: row.name, tier: row.tier ?? 'unitary', geometry: row.geometry as AreaGeometry }));
-    },
-
-    /** The service codes that members show on the map (a council tax enquiry is never shown). */
-    async publicServiceCodes(organisationIds: number[]): Promise<Set<string>> {
+    /** The service codes that these organisations show on the map (a council tax enquiry is never shown). */
+    async serviceCodes(organisationIds: number[]): Promise<Set<string>> {
       if (organisationIds.length === 0) return new Set();
       const rows = await db
         .selectFrom('request_types')
@@ -89,7 +65,7 @@ export function createMapsRepository(db: Kysely<Database>) {
     },
 
     /** Newest first: `limit` of them from `offset`. */
-    async listPublicRequests(filters: PublicRequestFilters, limit: number, offset = 0): Promise<PublicRequestRow[]> {
+    async list(filters: PublicRequestFilters, limit: number, offset = 0): Promise<PublicRequest[]> {
       if (!canQuery(filters)) return [];
       return publicRequests(filters)
         .select(['cases.reference', 'request_types.service_code', 'request_types.name as type_name', 'cases.status', 'cases.created_at', 'cases.latitude', 'cases.longitude'])
@@ -100,7 +76,7 @@ export function createMapsRepository(db: Kysely<Database>) {
         .execute();
     },
 
-    async countPublicRequests(filters: PublicRequestFilters): Promise<number> {
+    async count(filters: PublicRequestFilters): Promise<number> {
       if (!canQuery(filters)) return 0;
       const row = await publicRequests(filters).select((eb) => eb.fn.countAll<number | string>().as('count')).executeTakeFirstOrThrow();
       return Number(row.count);
@@ -108,4 +84,4 @@ export function createMapsRepository(db: Kysely<Database>) {
   };
 }
 
-export type MapsRepository = ReturnType<typeof createMapsRepository>;
+export type PublicRequests = ReturnType<typeof createPublicRequests>;

@@ -6,7 +6,9 @@ import { createCitizenRepository } from './citizen-repository.js';
 import { registerCitizenRoutes } from './citizen-routes.js';
 import { createCitizenService } from './citizen-service.js';
 import { createOidcClient } from './oidc-client.js';
-import type { SessionService } from './sessions.js';
+import { registerSessions } from './session-plugin.js';
+import { createSessionRepository } from './session-repository.js';
+import { createSessionService, type SessionService } from './sessions.js';
 import { createSignInFailures } from './sign-in-failures.js';
 import { createIdentityProviders, singleSignOnPaths } from './single-sign-on.js';
 import { createSingleSignOnRepository } from './single-sign-on-repository.js';
@@ -16,7 +18,8 @@ import { createSingleSignOnSettings } from './single-sign-on-settings.js';
 import { registerSingleSignOnSettingsRoutes } from './single-sign-on-settings-routes.js';
 import { registerStaffAccountRoutes } from './staff-account-routes.js';
 import { registerStaffAuthRoutes } from './staff-auth-routes.js';
-import { registerStaffHomeRoutes, type StaffHomeLink } from './staff-home-routes.js';
+import { createStaffHome, registerStaffHomeRoutes, type StaffHome } from './staff-home-routes.js';
+import { identityPaths } from './paths.js';
 import { createStaffRepository } from './staff-repository.js';
 import { createStaffService } from './staff-service.js';
 
@@ -24,25 +27,41 @@ export interface IdentityDependencies {
   db: Kysely<Database>;
   config: Config;
   clock: () => Date;
-  sessions: SessionService;
   partnershipName: string;
-  staffHomeLinks: StaffHomeLink[];
   /** The partnership's member organisations, for choosing whose staff or provider to manage. */
   memberOrganisations: () => Promise<{ id: number; name: string }[]>;
 }
 
-/** Staff and citizen accounts, sign-in by password and by OpenID Connect, and the staff home page. */
-export function registerIdentity(app: FastifyInstance, deps: IdentityDependencies): void {
-  const { db, config, clock, sessions } = deps;
+/**
+ * Staff and citizen accounts, sessions, sign-in by password and by OpenID Connect, and the staff
+ * home page, to which every module adds its links (`staffHome`).
+ */
+export function createIdentityModule(deps: IdentityDependencies) {
+  const sessions = createSessionService(createSessionRepository(deps.db), deps.clock);
+  const staffHome = createStaffHome();
+  return {
+    staffHome: staffHome as StaffHome,
+    /** Who is asking, from the session cookie: registered before anything that renders or decides. */
+    registerSessions: (app: FastifyInstance) => registerSessions(app, sessions, deps.config.environment === 'production'),
+    register: (app: FastifyInstance) => registerIdentityPages(app, { ...deps, sessions, staffHome }),
+  };
+}
+
+function registerIdentityPages(app: FastifyInstance, deps: IdentityDependencies & { sessions: SessionService; staffHome: ReturnType<typeof createStaffHome> }): void {
+  const { db, config, clock, sessions, staffHome } = deps;
   const secureCookies = config.environment === 'production';
   const attemptsPerMinute = config.signInAttemptsPerMinute;
+  staffHome.add(
+    { href: identityPaths.staff.accounts, text: 'Staff accounts', description: 'Add staff, set their roles, end their sessions.', capability: 'staff.manage' },
+    { href: singleSignOnPaths.settingsList, text: 'Single sign-on', description: 'Let each organisation’s staff sign in with their own organisation’s account.', capability: 'organisations.manage' },
+  );
 
   const signInFailures = createSignInFailures(db);
   const staffRepository = createStaffRepository(db);
   const staff = createStaffService({ db, repository: staffRepository, sessions, signInFailures, clock, publicUrl: config.publicUrl });
   const identityProviders = createIdentityProviders(db);
   registerStaffAuthRoutes(app, staff, identityProviders, attemptsPerMinute);
-  registerStaffHomeRoutes(app, deps.staffHomeLinks);
+  registerStaffHomeRoutes(app, staffHome.links);
   registerStaffAccountRoutes(app, staff, async (actor) => {
     const members = await deps.memberOrganisations();
     return actor.roles.includes('partnership_admin') ? members : members.filter((member) => member.id === actor.organisationId);

@@ -1,0 +1,26 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../../db/schema.js';
+import type { ActiveAgreementFinder } from '../../identity/policy.js';
+import type { CatalogueService } from '../catalogue/service.js';
+import { createCaseRepository } from './case-repository.js';
+import { createCaseService } from './case-service.js';
+import { createCaseWorkflow } from './case-workflow.js';
+
+export interface CaseCoreDependencies {
+  db: Kysely<Database>;
+  clock: () => Date;
+  catalogue: CatalogueService;
+  agreements: ActiveAgreementFinder;
+  publicUrl: string;
+  referencePrefix: string;
+}
+
+/** The case itself: made (`cases.submit`), read by whoever may see it, and changed through the workflow. Every other part builds on these. */
+export function createCaseCore(deps: CaseCoreDependencies) {
+  const repository = createCaseRepository(deps.db);
+  const cases = createCaseService({ ...deps, repository });
+  const workflow = createCaseWorkflow({ ...deps, repository, cases });
+  return { repository, cases, workflow };
+}
+
+export type CaseCore = ReturnType<typeof createCaseCore>;
