@@ -44,9 +44,11 @@ if (mode === 'constant') {
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {
+    // Not awaited in a signal handler; a failure to close is logged, then the process exits either way.
     void app
       .close()
       .then(() => pool?.end())
+      .catch((error: unknown) => console.error(`Closing the baseline server failed: ${error instanceof Error ? error.message : String(error)}`))
       .finally(() => process.exit(0));
   });
 }

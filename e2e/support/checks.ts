@@ -89,7 +89,9 @@ export async function watchForProblems(page: Page): Promise<PageProblems> {
   });
   await page.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (event) => {
-      const report = (window as unknown as { __shirehallReportCsp: (report: string) => void }).__shirehallReportCsp;
+      // An exposed binding returns a promise in the page. Not awaited in an event listener: it can fail
+      // only as the page closes, when there is nothing left to report to.
+      const report = (window as unknown as { __shirehallReportCsp: (report: string) => Promise<void> }).__shirehallReportCsp;
       void report(`${event.effectiveDirective} blocked ${event.blockedURI || 'inline content'}`);
     });
   });

@@ -22,6 +22,7 @@ export const isChanging = (value: unknown) => value === 'yes';
 /** Sends a resident who skipped ahead back to the first step still to answer. */
 export function resumeIfSkipped(step: ReportStep, draft: ReportDraft, request: FastifyRequest, reply: FastifyReply): boolean {
   if (mayShow(step, draft, request.actor)) return false;
+  // The reply is a thenable; the redirect is sent by this call, nothing is left to wait for.
   void reply.redirect(stepPaths[firstIncompleteStep(draft, request.actor)], 303);
   return true;
 }
