@@ -139,17 +139,8 @@ export interface OrganisationIdentityProvidersTable {
   created_at: Generated<Date>;
 }
 
-export const staffRoles = [
-  'partnership_admin',
-  'organisation_admin',
-  'contact_centre_agent',
-  'service_officer',
-  'service_manager',
-  'recruiter',
-  'analyst',
-  'partner_adviser',
-] as const;
-export type StaffRole = (typeof staffRoles)[number];
+export { staffRoles, type StaffRole } from '../shared/roles.js';
+import type { StaffRole } from '../shared/roles.js';
 
 export interface StaffTable {
   id: Generated<number>;

@@ -1,4 +1,4 @@
-import type { StaffRole } from '../db/schema.js';
+import type { StaffRole } from './roles.js';
 
 /**
  * The words of a data-sharing agreement, as information-sharing agreements are written: which
