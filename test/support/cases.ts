@@ -1,8 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../src/db/schema.js';
-import { createCaseRepository } from '../../src/modules/cases/core/case-repository.js';
-import { createCaseService } from '../../src/modules/cases/core/case-service.js';
-import { createCaseWorkflow } from '../../src/modules/cases/core/case-workflow.js';
+import { createCaseCore } from '../../src/modules/cases/core/index.js';
 import { createCatalogueRepository } from '../../src/modules/cases/catalogue/repository.js';
 import { createCatalogueService } from '../../src/modules/cases/catalogue/service.js';
 import { createPlacesRepository } from '../../src/modules/places/repository.js';
@@ -20,10 +18,7 @@ export async function casesServices(db: Kysely<Database>, clock: () => Date) {
     repository: createCatalogueRepository(db),
     memberOrganisationIds: async () => (await partnerships.listMemberOrganisations('derbyshire')).map((member) => member.id),
   });
-  const repository = createCaseRepository(db);
-  const agreements = createActiveAgreementFinder(db);
-  const cases = createCaseService({ db, repository, catalogue, agreements, clock, publicUrl: 'http://shirehall.test', referencePrefix: 'DBY' });
-  const workflow = createCaseWorkflow({ db, repository, cases, catalogue, agreements, clock, publicUrl: 'http://shirehall.test' });
+  const { repository, cases, workflow } = createCaseCore({ db, clock, catalogue, agreements: createActiveAgreementFinder(db), publicUrl: 'http://shirehall.test', referencePrefix: 'DBY' });
   async function place(postcode: string): Promise<Place> {
     const lookup = await places.findByPostcode(postcode);
     if (lookup.outcome !== 'found') throw new Error(`No place for ${postcode}`);

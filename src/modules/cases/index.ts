@@ -58,8 +58,7 @@ export function createCasesModule(deps: CasesDependencies) {
         { href: casePaths.staff.catalogue, text: 'Request types and teams', description: 'What residents may report to each council, its questions and target, and the teams that receive it.', capability: 'catalogue.manage' },
         { href: casePaths.staff.worklist, text: 'Cases', description: 'Your organisation’s cases: work them, find any case you may see by its reference, export them; managers see open and overdue work per team.', capability: 'cases.work' },
         { href: casePaths.staff.recordContact, text: 'Record a contact', description: 'Record a request from phone, face to face, email, an outreach visit or a partner agency.', capability: 'cases.work' },
-        // API keys are for partnership administrators, the same people as organisations.manage.
-        { href: casePaths.staff.apiKeys, text: 'API keys', description: 'Keys for systems that send and follow requests through Open311, such as FixMyStreet or a council’s back office.', capability: 'organisations.manage' },
+        { href: casePaths.staff.apiKeys, text: 'API keys', description: 'Keys for systems that send and follow requests through Open311, such as FixMyStreet or a council’s back office.', capability: 'apiKeys.manage' },
       );
     },
   };

@@ -6,6 +6,7 @@ import { createCitizenRepository } from './citizen-repository.js';
 import { registerCitizenRoutes } from './citizen-routes.js';
 import { createCitizenService } from './citizen-service.js';
 import { createOidcClient } from './oidc-client.js';
+import { reachesOrganisation } from './policy.js';
 import { registerSessions } from './session-plugin.js';
 import { createSessionRepository } from './session-repository.js';
 import { createSessionService, type SessionService } from './sessions.js';
@@ -62,10 +63,7 @@ function registerIdentityPages(app: FastifyInstance, deps: IdentityDependencies 
   const identityProviders = createIdentityProviders(db);
   registerStaffAuthRoutes(app, staff, identityProviders, attemptsPerMinute);
   registerStaffHomeRoutes(app, staffHome.links);
-  registerStaffAccountRoutes(app, staff, async (actor) => {
-    const members = await deps.memberOrganisations();
-    return actor.roles.includes('partnership_admin') ? members : members.filter((member) => member.id === actor.organisationId);
-  });
+  registerStaffAccountRoutes(app, staff, async (actor) => (await deps.memberOrganisations()).filter((member) => reachesOrganisation(actor, member.id)));
 
   const citizens = createCitizenService({ db, repository: createCitizenRepository(db), sessions, signInFailures, clock, publicUrl: config.publicUrl, partnershipName: deps.partnershipName });
   registerCitizenRoutes(app, citizens, { attemptsPerMinute, providerSignInPath: config.citizenOidc ? singleSignOnPaths.citizenStart : undefined });

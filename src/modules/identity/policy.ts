@@ -1,4 +1,4 @@
-import type { AgreementPurpose, StaffRole } from '../../db/schema.js';
+import { staffRoles, type AgreementPurpose, type StaffRole } from '../../db/schema.js';
 import type { Actor, StaffActor } from './actor.js';
 import type { ApplicableAgreement } from '../../shared/sharing.js';
 
@@ -42,7 +42,12 @@ export type Capability =
   | 'audit.view'
   | 'outbox.view'
   | 'catalogue.manage'
-  | 'cases.work';
+  | 'cases.work'
+  | 'cases.act'
+  | 'cases.manage'
+  | 'cases.answerCallers'
+  | 'cases.recordForClient'
+  | 'apiKeys.manage';
 
 /** Which roles hold each capability. Whose records it reaches is decided by the functions below. */
 const capabilityRoles: Record<Capability, StaffRole[]> = {
@@ -59,7 +64,22 @@ const capabilityRoles: Record<Capability, StaffRole[]> = {
   // Individual cases (personal data): analysts see only figures, recruiters none. Which cases is
   // decided by the cases module's policy, by organisation and agreement.
   'cases.work': ['contact_centre_agent', 'service_officer', 'service_manager', 'organisation_admin', 'partner_adviser'],
+  // Changing a case the organisation owns: status, updates, assignment, transfer; such staff can be assigned cases.
+  'cases.act': ['service_officer', 'service_manager', 'organisation_admin'],
+  // The organisation's load and overdue work, per team.
+  'cases.manage': ['service_manager', 'organisation_admin'],
+  // The partnership's front office: records contacts for every member council.
+  'cases.answerCallers': ['contact_centre_agent'],
+  // A partner agency's adviser records a request for a client only with the client's consent, and follows it for them.
+  'cases.recordForClient': ['partner_adviser'],
+  // Keys for Open311 clients (FixMyStreet, a council's back office): they post and read for every member.
+  'apiKeys.manage': ['partnership_admin'],
 };
+
+/** The roles that hold a capability: e.g. who may be assigned a case. */
+export function rolesHolding(capability: Capability): StaffRole[] {
+  return [...capabilityRoles[capability]];
+}
 
 export function isStaff(actor: Actor): actor is StaffActor {
   return actor.kind === 'staff';
@@ -74,9 +94,51 @@ export function requireCapability(actor: Actor, capability: Capability): StaffAc
   return actor;
 }
 
+/** Partnership administrators act for the whole partnership: every organisation's records they administer, not only their own. */
+export function reachesEveryOrganisation(actor: Actor): boolean {
+  return isStaff(actor) && actor.roles.includes('partnership_admin');
+}
+
 /** A partnership administrator reaches every organisation; others only their own. */
 export function reachesOrganisation(actor: StaffActor, organisationId: number): boolean {
-  return actor.roles.includes('partnership_admin') || actor.organisationId === organisationId;
+  return reachesEveryOrganisation(actor) || actor.organisationId === organisationId;
+}
+
+/** The organisation a list is limited to: null (all of them) for a partnership administrator, else the actor's own. */
+export function organisationScope(actor: StaffActor): number | null {
+  return reachesEveryOrganisation(actor) ? null : actor.organisationId;
+}
+
+/**
+ * The roles an organisation's administration already covers: it works the organisation's cases
+ * (as officers and managers do) and administers its staff, so an organisation administrator may
+ * hand these out without holding them. No other power is theirs to give.
+ */
+const coveredByOrganisationAdministration: StaffRole[] = ['organisation_admin', 'service_manager', 'service_officer'];
+
+/**
+ * Which roles this member of staff may grant (or take away): a partnership administrator, every
+ * role; an organisation administrator, the roles of their organisation's own work and any other
+ * role they hold themselves — never partnership administration, and not the roles that reach other
+ * bodies' records under an agreement (contact-centre agent, partner adviser) or another kind of work
+ * (recruiter, analyst) unless they hold them. Nobody grants what they do not hold.
+ */
+export function grantableRoles(actor: Actor): StaffRole[] {
+  if (!hasCapability(actor, 'staff.manage')) return [];
+  if (reachesEveryOrganisation(actor)) return [...staffRoles];
+  return staffRoles.filter((role) => role !== 'partnership_admin' && (coveredByOrganisationAdministration.includes(role) || actor.roles.includes(role)));
+}
+
+/**
+ * May this actor change someone's roles from `before` to `after`: every role added or taken away
+ * must be theirs to grant, and only a partnership administrator makes another or touches one's
+ * account (an organisation's administrator cannot reach beyond it).
+ */
+export function mayChangeRoles(actor: Actor, before: readonly StaffRole[], after: readonly StaffRole[]): boolean {
+  if ((after.includes('partnership_admin') || before.includes('partnership_admin')) && !reachesEveryOrganisation(actor)) return false;
+  const grantable = grantableRoles(actor);
+  const changed = [...after.filter((role) => !before.includes(role)), ...before.filter((role) => !after.includes(role))];
+  return changed.every((role) => grantable.includes(role));
 }
 
 /** Staff accounts: partnership administrators manage all, organisation administrators their own. */
@@ -89,7 +151,7 @@ export function requireStaffManagementOf(actor: Actor, organisationId: number): 
 /** The audit log: partnership administrators see all of it, organisation administrators their own. */
 export function auditScope(actor: Actor): { organisationId: number | null } {
   const staff = requireCapability(actor, 'audit.view');
-  return { organisationId: staff.roles.includes('partnership_admin') ? null : staff.organisationId };
+  return { organisationId: organisationScope(staff) };
 }
 
 /**

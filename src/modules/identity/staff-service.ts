@@ -4,12 +4,11 @@ import { recordAudit } from '../audit/service.js';
 import { queueEmail } from '../notify/outbox.js';
 import type { Actor, StaffActor } from './actor.js';
 import { isAccountTokenUsable, issueAccountToken, redeemAccountToken } from './account-tokens.js';
-import { ForbiddenError, NotFoundError, reachesOrganisation, requireCapability, requireStaffManagementOf } from './policy.js';
+import { ForbiddenError, grantableRoles, mayChangeRoles, NotFoundError, organisationScope, reachesOrganisation, requireCapability, requireStaffManagementOf } from './policy.js';
 import { hashPassword, verifyPassword } from './secrets.js';
 import { isUniqueViolation } from '../../shared/database-errors.js';
 import type { StaffRecord, StaffRepository } from './staff-repository.js';
 import type { SessionService } from './sessions.js';
-import { grantableRoles, mayChangeRoles } from './role-grants.js';
 import type { SignInFailures } from './sign-in-failures.js';
 
 const RESET_LINK_HOURS = 1;
@@ -37,11 +36,8 @@ export interface NewStaffInput {
 }
 
 export function createStaffService({ db, repository, sessions, signInFailures, clock, publicUrl }: StaffServiceDependencies) {
-  /** Roles go from `before` to `after` only as the actor may grant them (role-grants.ts). */
+  /** Roles go from `before` to `after` only as the actor may grant them (the policy's mayChangeRoles). */
   function assertMayGrant(actor: StaffActor, after: StaffRole[], before: StaffRole[] = []) {
-    // Only a partnership administrator makes another, or touches one's account: an organisation's administrator cannot reach beyond it.
-    if ((after.includes('partnership_admin') || before.includes('partnership_admin')) && !actor.roles.includes('partnership_admin')) throw new ForbiddenError();
-    // Nobody grants, or takes away, a role that is not theirs to give.
     if (!mayChangeRoles(actor, before, after)) throw new ForbiddenError();
   }
 
@@ -141,7 +137,7 @@ export function createStaffService({ db, repository, sessions, signInFailures, c
     /** The accounts a manager may manage: names and email addresses, so the read is audited. */
     async list(actor: Actor, ipAddress: string | null = null) {
       const manager = requireCapability(actor, 'staff.manage');
-      const organisationId = manager.roles.includes('partnership_admin') ? null : manager.organisationId;
+      const organisationId = organisationScope(manager);
       const accounts = await repository.list(organisationId);
       await recordAudit(db, { actor: manager, action: 'read', recordType: 'staff_list', detail: { filters: { organisationId }, shown: accounts.length }, ipAddress }, clock());
       return accounts;

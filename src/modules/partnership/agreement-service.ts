@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { recordAudit } from '../audit/service.js';
 import type { Actor, StaffActor } from '../identity/actor.js';
-import { ForbiddenError, NotFoundError, hasCapability, requireCapability } from '../identity/policy.js';
+import { ForbiddenError, hasCapability, NotFoundError, reachesEveryOrganisation, requireCapability } from '../identity/policy.js';
 import type { AgreementValues, AgreementsRepository } from './agreements-repository.js';
 import type { PartnershipRepository } from './repository.js';
 import { PartnershipRuleError } from './rules.js';
@@ -20,7 +20,7 @@ interface Dependencies {
  * 'agreements.view' see only the agreements their own organisation is party to.
  */
 export function createAgreementService({ db, repository, agreements, clock }: Dependencies) {
-  const seesAll = (viewer: StaffActor) => viewer.roles.includes('partnership_admin');
+  const seesAll = (viewer: StaffActor) => reachesEveryOrganisation(viewer);
 
   async function findVisible(actor: Actor, id: number) {
     const viewer = requireCapability(actor, 'agreements.view');

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { recordAudit } from '../audit/service.js';
 import type { Actor, StaffActor } from '../identity/actor.js';
-import { ForbiddenError, NotFoundError, hasCapability, isStaff, requireCapability } from '../identity/policy.js';
+import { ForbiddenError, hasCapability, isStaff, NotFoundError, reachesEveryOrganisation, requireCapability } from '../identity/policy.js';
 import type { ProjectValues, ProjectsRepository } from './projects-repository.js';
 import type { PartnershipRepository } from './repository.js';
 import { PartnershipRuleError } from './rules.js';
@@ -25,7 +25,7 @@ type Outcome = 'worked' | 'did_not_work';
 export function createProjectService({ db, repository, projects, clock }: Dependencies) {
   async function mayRecordIn(actor: Actor, partnershipId: number): Promise<boolean> {
     if (!hasCapability(actor, 'projects.record')) return false;
-    return actor.roles.includes('partnership_admin') || repository.isMember(partnershipId, actor.organisationId);
+    return reachesEveryOrganisation(actor) || repository.isMember(partnershipId, actor.organisationId);
   }
 
   async function requireRecorder(actor: Actor, partnershipId: number): Promise<StaffActor> {

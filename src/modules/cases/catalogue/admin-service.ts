@@ -2,7 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../../db/schema.js';
 import { recordAudit } from '../../audit/service.js';
 import type { Actor, StaffActor } from '../../identity/actor.js';
-import { ForbiddenError, NotFoundError, reachesOrganisation, requireCapability } from '../../identity/policy.js';
+import { ForbiddenError, NotFoundError, reachesEveryOrganisation, reachesOrganisation, requireCapability } from '../../identity/policy.js';
 import type { CatalogueAdminRepository, ManagedOrganisation, RequestTypeChanges } from './admin-repository.js';
 import { tierNames, type NewQuestionInput, type NewTypeInput, type QuestionInput, type TeamInput, type TypeDetails } from './admin-schemas.js';
 import type { Question, RequestType } from './repository.js';
@@ -141,7 +141,7 @@ export function createCatalogueAdminService({ db, repository, catalogue, clock, 
       const staff = requireCapability(actor, 'catalogue.manage');
       let id = requested ?? staff.organisationId;
       // A partnership administrator may work for a body outside the partnership: show them its first member.
-      if (requested === undefined && staff.roles.includes('partnership_admin') && !(await memberOrganisationIds()).includes(id)) {
+      if (requested === undefined && reachesEveryOrganisation(staff) && !(await memberOrganisationIds()).includes(id)) {
         id = (await repository.organisations(await memberOrganisationIds()))[0]?.id ?? id;
       }
       await manage(actor, id);

@@ -1,8 +1,5 @@
-import type { StaffRole } from '../../../db/schema.js';
 import type { Actor, StaffActor } from '../../identity/actor.js';
 import { hasCapability } from '../../identity/policy.js';
-/** Roles that change a case their organisation owns: status, updates, assignment, transfer. */
-const actingRoles: StaffRole[] = ['service_officer', 'service_manager', 'organisation_admin'];
 
 export type CaseAccess = 'none' | 'read' | 'act';
 
@@ -18,7 +15,7 @@ export function worksWithCases(actor: Actor): actor is StaffActor {
 }
 
 export function actsOnCases(actor: StaffActor): boolean {
-  return actor.roles.some((role) => actingRoles.includes(role));
+  return hasCapability(actor, 'cases.act');
 }
 
 /** The rule that decides, for one member of staff and one case (case-sharing.ts). */

@@ -2,7 +2,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { CaseStatus, Channel, Database } from '../../../db/schema.js';
 import { recordAudit } from '../../audit/service.js';
 import type { Actor, StaffActor } from '../../identity/actor.js';
-import { ForbiddenError, NotFoundError, type ActiveAgreementFinder } from '../../identity/policy.js';
+import { type ActiveAgreementFinder, ForbiddenError, hasCapability, NotFoundError } from '../../identity/policy.js';
 import { hashToken, newToken } from '../../identity/secrets.js';
 import { queueEmail } from '../../notify/outbox.js';
 import type { Place } from '../../places/service.js';
@@ -112,7 +112,7 @@ export function createCaseService(deps: CaseServiceDependencies) {
       const isAnonymous = request.citizenId === null && !request.contact.email && !request.contact.phone;
       if (isAnonymous && !requestType.allowsAnonymous && request.channel === 'web') return { outcome: 'anonymous-not-allowed' };
       const staff = actor.kind === 'staff' ? actor : null;
-      if (staff?.roles.includes('partner_adviser') && !request.consent) return { outcome: 'consent-required' };
+      if (staff && hasCapability(staff, 'cases.recordForClient') && !request.consent) return { outcome: 'consent-required' };
 
       const check = checkAnswers(await catalogue.questions(requestType.id), request.answers);
       if (!check.valid) return { outcome: 'invalid-answers', errors: check.errors };

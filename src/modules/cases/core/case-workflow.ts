@@ -4,7 +4,7 @@ import { recordAudit } from '../../audit/service.js';
 import type { Actor, StaffActor } from '../../identity/actor.js';
 import { ForbiddenError, NotFoundError, type ActiveAgreementFinder } from '../../identity/policy.js';
 import { queueEmail } from '../../notify/outbox.js';
-import { caseAccess } from './case-policy.js';
+import { caseAccess, type CaseOwnership } from './case-policy.js';
 import { caseEmails } from './case-emails.js';
 import type { CaseRecord, CaseRepository } from './case-repository.js';
 import type { CaseService } from './case-service.js';
@@ -37,22 +37,41 @@ export interface WorkflowDependencies {
   publicUrl: string;
 }
 
+const ownersChanged = Symbol('the case changed hands between the check and the lock');
+
+/** Whether two reads of a case have the owners its access depends on. */
+function sameOwners(a: CaseOwnership, b: CaseOwnership): boolean {
+  return a.organisation_id === b.organisation_id && a.recorded_by_organisation_id === b.recorded_by_organisation_id && a.lgsl === b.lgsl;
+}
+
 /** Everything staff and residents do to a case after it is made, each change with its timeline entry. */
 export function createCaseWorkflow({ db, repository, cases, catalogue, clock, publicUrl }: WorkflowDependencies) {
-  /** Loads the case, checks the actor may act on it, and runs the change in one locked transaction. */
+  /**
+   * Loads the case, checks the actor may act on it, and runs the change in one locked transaction.
+   * The check reads agreements and consents, which cannot be read inside the transaction on the
+   * embedded database's one connection, so it is made on the case as first read; the change then goes
+   * ahead only if the locked row still has the owners that were checked. If a transfer came in
+   * between, the whole check is made again on the case as it now is.
+   */
   async function change<T>(actor: Actor, caseId: number, needs: 'act' | 'read', work: (trx: Transaction<Database>, record: CaseRecord, staff: StaffActor, now: Date) => Promise<T>): Promise<T> {
     if (actor.kind !== 'staff') throw new ForbiddenError();
-    const existing = await repository.findById(caseId);
-    if (!existing) throw new NotFoundError();
-    const access = await caseAccess(actor, existing, cases.sharing, clock());
-    if (access === 'none' || (needs === 'act' && access !== 'act')) throw new ForbiddenError();
-    const now = clock();
-    return db.transaction().execute(async (trx) => {
-      await repository.lock(trx, caseId);
-      const record = await repository.findById(caseId, trx);
-      if (!record) throw new NotFoundError();
-      return work(trx, record, actor, now);
-    });
+    for (let attempt = 1; ; attempt++) {
+      const checked = await repository.findById(caseId);
+      if (!checked) throw new NotFoundError();
+      const access = await caseAccess(actor, checked, cases.sharing, clock());
+      if (access === 'none' || (needs === 'act' && access !== 'act')) throw new ForbiddenError();
+      const now = clock();
+      const outcome = await db.transaction().execute(async (trx) => {
+        await repository.lock(trx, caseId);
+        const record = await repository.findById(caseId, trx);
+        if (!record) throw new NotFoundError();
+        if (!sameOwners(record, checked)) return ownersChanged;
+        return { done: await work(trx, record, actor, now) };
+      });
+      if (outcome !== ownersChanged) return outcome.done;
+      // Owners that change again and again are not a case anyone should be changing blind.
+      if (attempt === 3) throw new ForbiddenError();
+    }
   }
 
   async function notifyResident(trx: Transaction<Database>, record: CaseRecord, build: (email: string, trackUrl: string) => Promise<Parameters<typeof queueEmail>[1]>) {

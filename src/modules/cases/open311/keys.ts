@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../../db/schema.js';
 import { recordAudit, type AuditEvent } from '../../audit/service.js';
 import type { Actor, StaffActor } from '../../identity/actor.js';
-import { ForbiddenError, NotFoundError } from '../../identity/policy.js';
+import { ForbiddenError, hasCapability, NotFoundError } from '../../identity/policy.js';
 import { hashToken } from '../../identity/secrets.js';
 import { createOpen311Repository, type Open311Repository } from './repository.js';
 
@@ -66,7 +66,7 @@ export interface ApiKeyServiceDependencies {
 
 /** API keys are a partnership-wide power: they let a system create requests for every member. */
 function requireKeyManager(actor: Actor): StaffActor {
-  if (actor.kind !== 'staff' || !actor.roles.includes('partnership_admin')) throw new ForbiddenError();
+  if (!hasCapability(actor, 'apiKeys.manage')) throw new ForbiddenError();
   return actor;
 }
 

@@ -1,6 +1,6 @@
-import type { Channel, ClosureReason, CaseStatus, StaffRole } from '../../../db/schema.js';
+import type { Channel, ClosureReason, CaseStatus } from '../../../db/schema.js';
 import type { Actor, StaffActor } from '../../identity/actor.js';
-import { ForbiddenError, NotFoundError, type ActiveAgreementFinder } from '../../identity/policy.js';
+import { type ActiveAgreementFinder, ForbiddenError, NotFoundError, rolesHolding } from '../../identity/policy.js';
 import { describeAnswers, type Answers } from '../core/answers.js';
 import { caseAccess } from '../core/case-policy.js';
 import type { CaseRepository } from '../core/case-repository.js';
@@ -14,7 +14,7 @@ import type { WorklistRepository } from './worklist-repository.js';
 import { shownOnCasePage } from './sharing-page.js';
 
 /** Who a case may be assigned to: the roles that work a case their organisation owns. */
-const assignableRoles: StaffRole[] = ['service_officer', 'service_manager', 'organisation_admin'];
+const assignableRoles = rolesHolding('cases.act');
 
 /** A rule checked here rather than in the form's schema, shown beside the field it is about. */
 export class FieldProblem extends Error {

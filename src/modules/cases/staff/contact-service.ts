@@ -1,5 +1,5 @@
 import type { Actor, StaffActor } from '../../identity/actor.js';
-import { ForbiddenError } from '../../identity/policy.js';
+import { ForbiddenError, hasCapability } from '../../identity/policy.js';
 import type { Place, PlacesService } from '../../places/service.js';
 import type { RawAnswers } from '../core/answers.js';
 import { worksWithCases } from '../core/case-policy.js';
@@ -48,7 +48,7 @@ export function createStaffContactService({ cases, catalogue, places }: StaffCon
 
   return {
     /** Partner advisers act for a client only with the client's recorded consent. */
-    needsConsent: (actor: Actor) => requireRecorder(actor).roles.includes('partner_adviser'),
+    needsConsent: (actor: Actor) => hasCapability(requireRecorder(actor), 'cases.recordForClient'),
 
     /** The kinds of request of the whole partnership, in their groups: whichever council will receive it. */
     async kinds(actor: Actor) {

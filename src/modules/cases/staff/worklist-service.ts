@@ -5,8 +5,8 @@ import type { Database } from '../../../db/schema.js';
 import { neutraliseFormula } from '../../audit/browse-service.js';
 import { recordAudit } from '../../audit/service.js';
 import type { Actor, StaffActor } from '../../identity/actor.js';
-import { ForbiddenError } from '../../identity/policy.js';
-import { actsOnCases, worksWithCases } from '../core/case-policy.js';
+import { ForbiddenError, hasCapability, requireCapability } from '../../identity/policy.js';
+import { worksWithCases } from '../core/case-policy.js';
 import type { CaseRepository } from '../core/case-repository.js';
 import type { CaseService } from '../core/case-service.js';
 import type { CatalogueService } from '../catalogue/service.js';
@@ -56,8 +56,7 @@ const csvColumns = [
 
 /** Service managers and organisation administrators see their organisation's load and overdue work. */
 function requireManager(actor: Actor): StaffActor {
-  if (!worksWithCases(actor) || !actor.roles.some((role) => role === 'service_manager' || role === 'organisation_admin')) throw new ForbiddenError();
-  return actor;
+  return requireCapability(actor, 'cases.manage');
 }
 
 function requireCaseWorker(actor: Actor): StaffActor {
@@ -89,7 +88,7 @@ export function createWorklistService({ db, repository, caseRepository, cases, c
     /** A partner agency owns no cases: its list is what its advisers recorded for clients. */
     defaultWhose(actor: Actor): Whose {
       const staff = requireCaseWorker(actor);
-      const followsOnly = staff.roles.includes('partner_adviser') && !staff.roles.some((role) => role === 'contact_centre_agent') && !actsOnCases(staff);
+      const followsOnly = hasCapability(staff, 'cases.recordForClient') && !hasCapability(staff, 'cases.answerCallers') && !hasCapability(staff, 'cases.act');
       return followsOnly ? 'recorded' : 'ours';
     },
 
