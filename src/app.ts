@@ -89,9 +89,18 @@ export async function buildApp({ config, db, clock = () => new Date() }: AppDepe
   registerRendering(app, createViewEnvironment({ reloadTemplates: config.reloadTemplates }), { partnershipName: partnership.name });
   const { staffHome } = identity;
 
-  const places = await createPlacesModule({ db, partnershipSlug: config.partnership, memberOrganisationIds });
-  partnership.onMembersChanged(() => places.service.membersChanged());
-  const cases = createCasesModule({ db, config, clock, places: places.service, agreements: partnership.agreements, referencePrefix: partnership.referencePrefix, memberOrganisationIds });
+  const places = await createPlacesModule({ db, memberOrganisationIds });
+  const cases = createCasesModule({
+    db,
+    config,
+    clock,
+    places: places.service,
+    agreements: partnership.agreements,
+    citizenEmail: identity.citizenEmail,
+    partnershipName: partnership.name,
+    referencePrefix: partnership.referencePrefix,
+    memberOrganisationIds,
+  });
 
   identity.register(app);
   registerAudit(app, { db, clock, memberOrganisations, staffHome });

@@ -14,6 +14,7 @@ import * as signInFailures from './migrations/0017-sign-in-failures.js';
 import * as auditAnchors from './migrations/0018-audit-anchors.js';
 import * as auditInsertOnlyGrants from './migrations/0019-audit-insert-only-grants.js';
 import * as sharingByPurpose from './migrations/0020-sharing-by-purpose.js';
+import * as staffDirectory from './migrations/0021-staff-directory.js';
 
 /** Every migration, in order. Listed here rather than read from a folder so bundlers and tsx agree. */
 export const migrations: Record<string, Migration> = {
@@ -32,6 +33,7 @@ export const migrations: Record<string, Migration> = {
   '0018-audit-anchors': auditAnchors,
   '0019-audit-insert-only-grants': auditInsertOnlyGrants,
   '0020-sharing-by-purpose': sharingByPurpose,
+  '0021-staff-directory': staffDirectory,
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations run before the typed schema exists

@@ -13,6 +13,8 @@ export interface Database {
   reference_imports: ReferenceImportsTable;
   organisation_identity_providers: OrganisationIdentityProvidersTable;
   staff: StaffTable;
+  /** A view: identity's published read model of staff (migration 0021). Read-only. */
+  staff_directory: StaffDirectoryView;
   citizens: CitizensTable;
   sessions: SessionsTable;
   account_tokens: AccountTokensTable;
@@ -156,6 +158,16 @@ export interface StaffTable {
   created_at: Generated<Date>;
 }
 export type StaffMember = Selectable<StaffTable>;
+
+/** What any module may know of a member of staff: never credentials or sign-in history. */
+export interface StaffDirectoryView {
+  id: number;
+  organisation_id: number;
+  name: string;
+  email: string;
+  roles: StaffRole[];
+  active: boolean;
+}
 
 export interface CitizensTable {
   id: Generated<number>;

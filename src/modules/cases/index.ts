@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Config } from '../../config.js';
 import type { Database } from '../../db/schema.js';
+import type { CitizenEmail } from '../identity/index.js';
 import type { ActiveAgreementFinder } from '../identity/policy.js';
 import type { StaffHome } from '../identity/staff-home-routes.js';
 import type { PlacesService } from '../places/service.js';
@@ -23,6 +24,9 @@ export interface CasesDependencies {
   clock: () => Date;
   places: PlacesService;
   agreements: ActiveAgreementFinder;
+  citizenEmail: CitizenEmail;
+  /** The partnership's name, as Open311 clients are told it. */
+  partnershipName: string;
   referencePrefix: string;
   /** The partnership's member organisations: routing sends requests only to them. */
   memberOrganisationIds: () => Promise<number[]>;
@@ -37,8 +41,8 @@ export interface CasesDependencies {
 export function createCasesModule(deps: CasesDependencies) {
   const { db, config, clock, places, agreements, memberOrganisationIds } = deps;
   const catalogue = createCatalogue({ db, clock, memberOrganisationIds });
-  const core = createCaseCore({ db, clock, catalogue: catalogue.service, agreements, publicUrl: config.publicUrl, referencePrefix: deps.referencePrefix });
-  const open311 = createOpen311({ db, clock, config, catalogue: catalogue.service, places, cases: core.cases, caseRepository: core.repository, memberOrganisationIds });
+  const core = createCaseCore({ db, clock, catalogue: catalogue.service, agreements, citizenEmail: deps.citizenEmail, publicUrl: config.publicUrl, referencePrefix: deps.referencePrefix });
+  const open311 = createOpen311({ db, clock, config, partnershipName: deps.partnershipName, catalogue: catalogue.service, places, cases: core.cases, caseRepository: core.repository, memberOrganisationIds });
 
   return {
     catalogue: catalogue.service,

@@ -8,6 +8,10 @@ export function createCitizenRepository(db: Kysely<Database>) {
     findByEmail: (email: string) => db.selectFrom('citizens').selectAll().where('email', '=', email).executeTakeFirst(),
     findById: (id: number) => db.selectFrom('citizens').selectAll().where('id', '=', id).executeTakeFirst(),
 
+    async emailOf(citizenId: number, executor: Db = db): Promise<string | null> {
+      return (await executor.selectFrom('citizens').select('email').where('id', '=', citizenId).executeTakeFirst())?.email ?? null;
+    },
+
     async insert(executor: Db, citizen: { email: string; name: string; phone: string | null; password_hash: string | null }) {
       const row = await executor.insertInto('citizens').values(citizen).returning('id').executeTakeFirstOrThrow();
       return row.id;
@@ -20,3 +24,4 @@ export function createCitizenRepository(db: Kysely<Database>) {
 }
 
 export type CitizenRepository = ReturnType<typeof createCitizenRepository>;
+

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Config } from '../../config.js';
 import type { Database } from '../../db/schema.js';
 import { createCitizenRepository } from './citizen-repository.js';
@@ -24,6 +24,12 @@ import { identityPaths } from './paths.js';
 import { createStaffRepository } from './staff-repository.js';
 import { createStaffService } from './staff-service.js';
 
+/**
+ * What other modules may ask of a citizen's account: the email address to tell them about their own
+ * requests. Given the caller's transaction, it reads inside it (the embedded database has one connection).
+ */
+export type CitizenEmail = (citizenId: number, executor?: Kysely<Database> | Transaction<Database>) => Promise<string | null>;
+
 export interface IdentityDependencies {
   db: Kysely<Database>;
   config: Config;
@@ -40,8 +46,10 @@ export interface IdentityDependencies {
 export function createIdentityModule(deps: IdentityDependencies) {
   const sessions = createSessionService(createSessionRepository(deps.db), deps.clock);
   const staffHome = createStaffHome();
+  const citizens = createCitizenRepository(deps.db);
   return {
     staffHome: staffHome as StaffHome,
+    citizenEmail: ((citizenId, executor) => citizens.emailOf(citizenId, executor)) as CitizenEmail,
     /** Who is asking, from the session cookie: registered before anything that renders or decides. */
     registerSessions: (app: FastifyInstance) => registerSessions(app, sessions, deps.config.environment === 'production'),
     register: (app: FastifyInstance) => registerIdentityPages(app, { ...deps, sessions, staffHome }),

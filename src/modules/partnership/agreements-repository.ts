@@ -38,7 +38,7 @@ export function createAgreementsRepository(db: Kysely<Database>) {
     find(id: number) {
       return db
         .selectFrom('data_sharing_agreements')
-        .leftJoin('staff', 'staff.id', 'data_sharing_agreements.created_by_staff_id')
+        .leftJoin('staff_directory as staff', 'staff.id', 'data_sharing_agreements.created_by_staff_id')
         .selectAll('data_sharing_agreements')
         .select('staff.name as created_by')
         .where('data_sharing_agreements.id', '=', id)

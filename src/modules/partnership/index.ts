@@ -30,7 +30,6 @@ export async function createPartnershipModule({ db, clock, partnershipSlug }: Pa
 
   // Asked by most requests (routing, the catalogue, staff pages); joining and leaving drop the copy.
   const members = refreshing(() => repository.listMemberOrganisations(partnershipSlug), MEMBERS_MAX_AGE_MS);
-  const memberListeners: (() => void)[] = [];
   const agreements = createActiveAgreementFinder(db);
 
   return {
@@ -40,16 +39,10 @@ export async function createPartnershipModule({ db, clock, partnershipSlug }: Pa
     memberOrganisationIds: async () => (await members.get()).map((member) => member.id),
     /** The sharing rule: every module that shows one organisation's records to another is handed this. */
     agreements,
-    /** For a module that keeps its own copy of something that depends on the members. */
-    onMembersChanged: (listener: () => void) => void memberListeners.push(listener),
 
     register(app: FastifyInstance, { staffHome }: { staffHome: StaffHome }): void {
       provideSharingRule(app, agreements);
-      const membersChanged = () => {
-        members.invalidate();
-        for (const listener of memberListeners) listener();
-      };
-      registerPartnershipRoutes(app, createPartnershipServices({ db, clock, ownPartnership: partnershipSlug, onMembersChanged: membersChanged }));
+      registerPartnershipRoutes(app, createPartnershipServices({ db, clock, ownPartnership: partnershipSlug, onMembersChanged: () => members.invalidate() }));
       staffHome.add(
         { href: partnershipPaths.organisations, text: 'Organisations', description: 'Councils and partner bodies; add and change partner bodies.' },
         { href: partnershipPaths.partnerships, text: 'Partnerships and projects', description: 'Partnerships, their members, and the projects they run with their benefits.' },

@@ -71,7 +71,7 @@ export function createProjectsRepository(db: Kysely<Database>) {
         .selectFrom('project_lessons')
         .innerJoin('partnership_projects', 'partnership_projects.id', 'project_lessons.project_id')
         .innerJoin('partnerships', 'partnerships.id', 'partnership_projects.partnership_id')
-        .leftJoin('staff', 'staff.id', 'project_lessons.recorded_by_staff_id')
+        .leftJoin('staff_directory as staff', 'staff.id', 'project_lessons.recorded_by_staff_id')
         .leftJoin('organisations', 'organisations.id', 'staff.organisation_id')
         .select([
           'project_lessons.id',

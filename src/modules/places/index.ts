@@ -11,15 +11,14 @@ export type { CouncilArea } from './repository.js';
 
 export interface PlacesDependencies {
   db: Kysely<Database>;
-  partnershipSlug: string;
   memberOrganisationIds: () => Promise<number[]>;
 }
 
 /** Postcodes, boundaries and councils: "which councils serve this place?", as a service, a page and an API. */
-export async function createPlacesModule({ db, partnershipSlug, memberOrganisationIds }: PlacesDependencies) {
+export async function createPlacesModule({ db, memberOrganisationIds }: PlacesDependencies) {
   const repository = createPlacesRepository(db);
   const boundaries = buildBoundaryIndex(await repository.listBoundaries());
-  const service = createPlacesService({ repository, boundaries, partnershipSlug });
+  const service = createPlacesService({ repository, boundaries, memberOrganisationIds });
   return {
     service,
     /** The member councils' own areas, for the map. */

@@ -80,15 +80,6 @@ export function createPlacesRepository(db: Kysely<Database>) {
       return rows.map((row) => ({ gss: row.gss, name: row.name, tier: row.tier ?? 'unitary', geometry: row.geometry as AreaGeometry }));
     },
 
-    async partnershipMemberIds(partnershipSlug: string): Promise<Set<number>> {
-      const rows = await db
-        .selectFrom('partnership_members')
-        .innerJoin('partnerships', 'partnerships.id', 'partnership_members.partnership_id')
-        .select('partnership_members.organisation_id')
-        .where('partnerships.slug', '=', partnershipSlug)
-        .execute();
-      return new Set(rows.map((row) => row.organisation_id));
-    },
   };
 }
 

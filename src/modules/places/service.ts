@@ -33,22 +33,21 @@ export type PointLookup = { outcome: 'found'; place: Place } | { outcome: 'outsi
 export interface PlacesServiceDependencies {
   repository: PlacesRepository;
   boundaries: BoundaryIndex;
-  partnershipSlug: string;
+  /** partnership's port: a place is in the partnership when one of these serves it. */
+  memberOrganisationIds: () => Promise<number[]>;
 }
 
-// Councils and postcodes are reference data, imported before the app starts; the members of the
-// partnership change now and then, by an administrator, so another process sees a change within seconds.
+// Councils and postcodes are reference data, imported before the app starts. (The members, which an
+// administrator changes now and then, are the partnership module's, and held there for seconds.)
 const COUNCILS_MAX_AGE_MS = 60_000;
-const MEMBERS_MAX_AGE_MS = 5_000;
 // England has about 1.7 million live postcodes; the busiest few thousand answer almost every request.
 const POSTCODES_KEPT = 50_000;
 
 type PostcodeRow = NonNullable<Awaited<ReturnType<PlacesRepository['findPostcode']>>>;
 
 /** Answers "which councils serve this place?" for a postcode or a point. */
-export function createPlacesService({ repository, boundaries, partnershipSlug }: PlacesServiceDependencies) {
+export function createPlacesService({ repository, boundaries, memberOrganisationIds }: PlacesServiceDependencies) {
   const councilsByGss = refreshing(async () => new Map((await repository.listCouncils()).map((council) => [council.gss, council])), COUNCILS_MAX_AGE_MS);
-  const memberIds = refreshing(() => repository.partnershipMemberIds(partnershipSlug), MEMBERS_MAX_AGE_MS);
   const postcodes = new LeastRecentlyUsed<string, PostcodeRow | null>(POSTCODES_KEPT);
 
   async function findPostcode(postcode: string): Promise<PostcodeRow | undefined> {
@@ -65,12 +64,12 @@ export function createPlacesService({ repository, boundaries, partnershipSlug }:
     location: { latitude: number; longitude: number; postcode?: string },
     source: Place['source'],
   ): Promise<Place | undefined> {
-    const [councils, members] = await Promise.all([councilsByGss.get(), memberIds.get()]);
+    const [councils, members] = await Promise.all([councilsByGss.get(), memberOrganisationIds()]);
     const lower = councils.get(lowerGss);
     const upper = councils.get(upperGss);
     if (!lower || !upper) return undefined;
-    const lowerTier = { ...lower, inPartnership: members.has(lower.id) };
-    const upperTier = { ...upper, inPartnership: members.has(upper.id) };
+    const lowerTier = { ...lower, inPartnership: members.includes(lower.id) };
+    const upperTier = { ...upper, inPartnership: members.includes(upper.id) };
     return {
       ...location,
       structure: lowerGss === upperGss ? 'unitary' : 'two-tier',
@@ -105,10 +104,6 @@ export function createPlacesService({ repository, boundaries, partnershipSlug }:
     },
 
     /** Forgets the partnership's members, after one joins or leaves, so routing sees the change at once. */
-    membersChanged(): void {
-      memberIds.invalidate();
-    },
-
     async findByPoint(latitude: number, longitude: number): Promise<PointLookup> {
       const place = await locatePoint(latitude, longitude);
       return place ? { outcome: 'found', place } : { outcome: 'outside-england' };

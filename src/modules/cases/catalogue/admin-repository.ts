@@ -194,7 +194,7 @@ export function createCatalogueAdminRepository(db: Kysely<Database>) {
     teamMembers: (teamId: number): Promise<TeamMember[]> =>
       db
         .selectFrom('staff_teams')
-        .innerJoin('staff', 'staff.id', 'staff_teams.staff_id')
+        .innerJoin('staff_directory as staff', 'staff.id', 'staff_teams.staff_id')
         .select(['staff.id', 'staff.name', 'staff.email'])
         .where('staff_teams.team_id', '=', teamId)
         .orderBy('staff.name')
@@ -203,10 +203,10 @@ export function createCatalogueAdminRepository(db: Kysely<Database>) {
     /** Staff of the organisation who can still sign in: the people a team may take in. */
     activeStaffOf: (executor: Db, organisationId: number): Promise<TeamMember[]> =>
       executor
-        .selectFrom('staff')
+        .selectFrom('staff_directory')
         .select(['id', 'name', 'email'])
         .where('organisation_id', '=', organisationId)
-        .where('disabled_at', 'is', null)
+        .where('active', '=', true)
         .orderBy('name')
         .execute(),
 

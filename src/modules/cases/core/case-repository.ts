@@ -57,7 +57,7 @@ export function createCaseRepository(db: Kysely<Database>) {
       .innerJoin('request_types', 'request_types.id', 'cases.request_type_id')
       .innerJoin('organisations', 'organisations.id', 'cases.organisation_id')
       .leftJoin('teams', 'teams.id', 'cases.team_id')
-      .leftJoin('staff as assignee', 'assignee.id', 'cases.assignee_staff_id')
+      .leftJoin('staff_directory as assignee', 'assignee.id', 'cases.assignee_staff_id')
       .select(caseColumns)
       .select([
         'request_types.name as type_name',
@@ -121,7 +121,7 @@ export function createCaseRepository(db: Kysely<Database>) {
     async events(caseId: number, publicOnly: boolean) {
       let query = db
         .selectFrom('case_events')
-        .leftJoin('staff', 'staff.id', 'case_events.staff_id')
+        .leftJoin('staff_directory as staff', 'staff.id', 'case_events.staff_id')
         .leftJoin('organisations', 'organisations.id', 'case_events.organisation_id')
         .leftJoin('organisations as from_organisation', 'from_organisation.id', 'case_events.from_organisation_id')
         .leftJoin('organisations as to_organisation', 'to_organisation.id', 'case_events.to_organisation_id')

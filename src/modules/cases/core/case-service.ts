@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { CaseStatus, Channel, Database } from '../../../db/schema.js';
 import { recordAudit } from '../../audit/service.js';
+import type { CitizenEmail } from '../../identity/index.js';
 import type { Actor, StaffActor } from '../../identity/actor.js';
 import { type ActiveAgreementFinder, ForbiddenError, hasCapability, NotFoundError } from '../../identity/policy.js';
 import { hashToken, newToken } from '../../identity/secrets.js';
@@ -72,6 +73,8 @@ export interface CaseServiceDependencies {
   repository: CaseRepository;
   catalogue: CatalogueService;
   agreements: ActiveAgreementFinder;
+  /** identity's port: the email of a citizen who followed their request by account. */
+  citizenEmail: CitizenEmail;
   clock: () => Date;
   publicUrl: string;
   referencePrefix: string;
@@ -80,7 +83,7 @@ export interface CaseServiceDependencies {
 export type CaseView = CaseRecord & { access: CaseAccess; sharing: CaseSharing };
 
 export function createCaseService(deps: CaseServiceDependencies) {
-  const { db, repository, catalogue, agreements, clock, publicUrl, referencePrefix } = deps;
+  const { db, repository, catalogue, agreements, citizenEmail, clock, publicUrl, referencePrefix } = deps;
   const trackUrl = (reference: string) => `${publicUrl}${casePaths.track}?reference=${encodeURIComponent(reference)}`;
 
   async function dueOn(from: Date, workingDays: number): Promise<string> {
@@ -90,8 +93,7 @@ export function createCaseService(deps: CaseServiceDependencies) {
   async function contactEmailOf(caseRecord: CaseRecord, executor: Kysely<Database> | Transaction<Database> = db): Promise<string | null> {
     if (caseRecord.contact_email) return caseRecord.contact_email;
     if (caseRecord.citizen_id === null) return null;
-    const citizen = await executor.selectFrom('citizens').select('email').where('id', '=', caseRecord.citizen_id).executeTakeFirst();
-    return citizen?.email ?? null;
+    return citizenEmail(caseRecord.citizen_id, executor);
   }
 
   const sharing = createCaseSharing({ db, agreements, repository, contactEmailOf: (record) => contactEmailOf(record) });

@@ -23,7 +23,7 @@ export function createCaseSharingRepository(db: Kysely<Database>) {
       executor
         .selectFrom('case_consents')
         .innerJoin('organisations', 'organisations.id', 'case_consents.organisation_id')
-        .leftJoin('staff', 'staff.id', 'case_consents.recorded_by_staff_id')
+        .leftJoin('staff_directory as staff', 'staff.id', 'case_consents.recorded_by_staff_id')
         .select([
           'case_consents.case_id',
           'case_consents.given_by',

@@ -147,7 +147,7 @@ export function createCaseWorkflow({ db, repository, cases, catalogue, clock, pu
           if (!team || team.organisation_id !== record.organisation_id) throw new InvalidChangeError('Choose a team of the organisation that owns the case');
         }
         if (input.assigneeStaffId !== null) {
-          const assignee = await trx.selectFrom('staff').select('organisation_id').where('id', '=', input.assigneeStaffId).executeTakeFirst();
+          const assignee = await trx.selectFrom('staff_directory').select('organisation_id').where('id', '=', input.assigneeStaffId).executeTakeFirst();
           if (!assignee || assignee.organisation_id !== record.organisation_id) throw new InvalidChangeError('Choose someone in the organisation that owns the case');
         }
         await repository.update(trx, caseId, { team_id: input.teamId, assignee_staff_id: input.assigneeStaffId, updated_at: now });

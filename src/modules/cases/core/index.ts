@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../db/schema.js';
+import type { CitizenEmail } from '../../identity/index.js';
 import type { ActiveAgreementFinder } from '../../identity/policy.js';
 import type { CatalogueService } from '../catalogue/service.js';
 import { createCaseRepository } from './case-repository.js';
@@ -11,6 +12,7 @@ export interface CaseCoreDependencies {
   clock: () => Date;
   catalogue: CatalogueService;
   agreements: ActiveAgreementFinder;
+  citizenEmail: CitizenEmail;
   publicUrl: string;
   referencePrefix: string;
 }

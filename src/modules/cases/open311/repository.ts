@@ -65,7 +65,7 @@ export function createOpen311Repository(db: Kysely<Database>) {
       db
         .selectFrom('api_clients')
         .leftJoin('organisations', 'organisations.id', 'api_clients.organisation_id')
-        .leftJoin('staff', 'staff.id', 'api_clients.created_by_staff_id')
+        .leftJoin('staff_directory as staff', 'staff.id', 'api_clients.created_by_staff_id')
         .select([
           'api_clients.id',
           'api_clients.name',
@@ -102,7 +102,6 @@ export function createOpen311Repository(db: Kysely<Database>) {
 
     // The partnership and its members
 
-    partnershipName: async (slug: string) => (await db.selectFrom('partnerships').select('name').where('slug', '=', slug).executeTakeFirst())?.name,
 
     organisations: (ids: number[]) =>
       ids.length === 0

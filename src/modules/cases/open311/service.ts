@@ -68,6 +68,7 @@ export interface Open311ServiceDependencies {
   db: Kysely<Database>;
   clock: () => Date;
   config: Pick<Config, 'partnership' | 'publicUrl' | 'environment' | 'open311PostsPerMinute'>;
+  partnershipName: string;
   catalogue: CatalogueService;
   places: PlacesService;
   cases: CaseService;
@@ -303,7 +304,7 @@ export function createOpen311Service(deps: Open311ServiceDependencies) {
     jurisdiction,
 
     async discovery() {
-      const partnershipName = (await repository.partnershipName(config.partnership)) ?? 'the partnership';
+      const { partnershipName } = deps;
       const changeset = CHANGESET;
       return {
         changeset,

@@ -7,10 +7,10 @@ export function createStaffCaseRepository(db: Kysely<Database>) {
     /** Active staff of an organisation with any of these roles: who a case may be assigned to. */
     async staffWithRoles(organisationId: number, roles: StaffRole[]) {
       const rows = await db
-        .selectFrom('staff')
+        .selectFrom('staff_directory')
         .select(['id', 'name', 'roles'])
         .where('organisation_id', '=', organisationId)
-        .where('disabled_at', 'is', null)
+        .where('active', '=', true)
         .orderBy('name')
         .execute();
       return rows.filter((row) => row.roles.some((role) => roles.includes(role))).map(({ id, name }) => ({ id, name }));

@@ -56,7 +56,7 @@ export function createWorklistRepository(db: Kysely<Database>) {
       .innerJoin('request_types', 'request_types.id', 'cases.request_type_id')
       .innerJoin('organisations', 'organisations.id', 'cases.organisation_id')
       .leftJoin('teams', 'teams.id', 'cases.team_id')
-      .leftJoin('staff as assignee', 'assignee.id', 'cases.assignee_staff_id')
+      .leftJoin('staff_directory as assignee', 'assignee.id', 'cases.assignee_staff_id')
       .select(rowColumns);
   }
 
@@ -144,7 +144,7 @@ export function createWorklistRepository(db: Kysely<Database>) {
         .selectFrom('cases')
         .innerJoin('request_types', 'request_types.id', 'cases.request_type_id')
         .leftJoin('teams', 'teams.id', 'cases.team_id')
-        .leftJoin('staff as assignee', 'assignee.id', 'cases.assignee_staff_id')
+        .leftJoin('staff_directory as assignee', 'assignee.id', 'cases.assignee_staff_id')
         .where('cases.organisation_id', '=', organisationId)
         .where('cases.status', 'in', unfinished)
         .where('cases.due_on', '<', today)
