@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { CaseStatus, ClosureReason, Database } from '../../../db/schema.js';
+import { refreshing } from '../../../shared/cache.js';
 import { formatDay } from '../../../shared/dates.js';
 import { recordAudit } from '../../audit/service.js';
 import { anonymous } from '../../identity/actor.js';
@@ -61,6 +62,9 @@ interface Jurisdiction {
   only: Member | null;
 }
 
+/** How long a process trusts its copy of the members' names and web domains (an administrator may edit them). */
+const MEMBER_DETAILS_MAX_AGE_MS = 60_000;
+
 /** Thrown inside the case's transaction when the Idempotency-Key was saved meanwhile: nothing is kept. */
 class AlreadyRemembered extends Error {}
 
@@ -114,9 +118,21 @@ function dateParameter(name: string, value: string | undefined): Date | undefine
 export function createOpen311Service(deps: Open311ServiceDependencies) {
   const { db, catalogue, places, clock, config, keys, repository, clientWorkflow } = deps;
 
-  async function members(): Promise<Member[]> {
-    const organisations = await repository.organisations(await deps.memberOrganisationIds());
+  // Every call names its jurisdiction, so the members' names and domains are held for a while; a
+  // change of members (which the partnership's port shows at once) loads them again.
+  let memberIds = '';
+  const memberDetails = refreshing(async () => {
+    const organisations = await repository.organisations(memberIds.split(',').filter(Boolean).map(Number));
     return organisations.map((organisation) => ({ id: organisation.id, name: organisation.name, gss: organisation.gss, domain: domainOf(organisation.homepage_url) }));
+  }, MEMBER_DETAILS_MAX_AGE_MS);
+
+  async function members(): Promise<Member[]> {
+    const ids = (await deps.memberOrganisationIds()).join(',');
+    if (ids !== memberIds) {
+      memberIds = ids;
+      memberDetails.invalidate();
+    }
+    return memberDetails.get();
   }
 
   /** No jurisdiction_id (or the partnership's own slug): the whole partnership. A member's GSS code or web domain: that member. */
