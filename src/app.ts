@@ -23,6 +23,7 @@ import { createPartnershipModule } from './modules/partnership/index.js';
 import { createPlacesModule } from './modules/places/index.js';
 import { sourceFolder } from './shared/project-root.js';
 import { registerErrorPages } from './web/error-pages.js';
+import { createNavigation } from './web/navigation.js';
 import { isFormRoute, registerInputChecks } from './web/input-checks.js';
 import { redactSecrets } from './web/redact.js';
 import { OneLinePerRequest } from './web/request-log.js';
@@ -86,7 +87,9 @@ export async function buildApp({ config, db, clock = () => new Date() }: AppDepe
   const { memberOrganisations, memberOrganisationIds } = partnership;
   const identity = createIdentityModule({ db, config, clock, partnershipName: partnership.name, memberOrganisations });
   identity.registerSessions(app);
-  registerRendering(app, createViewEnvironment({ reloadTemplates: config.reloadTemplates }), { partnershipName: partnership.name });
+  // The staff home page and the navigation under the header are the modules' own links, added as each registers.
+  const navigation = createNavigation();
+  registerRendering(app, createViewEnvironment({ reloadTemplates: config.reloadTemplates }), { partnershipName: partnership.name, navigation });
   const { staffHome } = identity;
 
   const places = await createPlacesModule({ db, memberOrganisationIds });
@@ -102,15 +105,15 @@ export async function buildApp({ config, db, clock = () => new Date() }: AppDepe
     memberOrganisationIds,
   });
 
-  identity.register(app);
+  identity.register(app, { navigation });
   registerAudit(app, { db, clock, memberOrganisations, staffHome });
   registerNotify(app, { db, clock, sending: config.smtpUrl !== undefined, staffHome });
   partnership.register(app, { staffHome });
-  cases.register(app, { staffHome });
-  registerMaps(app, { publicRequests: cases.publicRequests, catalogue: cases.catalogue, memberOrganisationIds, memberAreas: places.memberAreas, tiles: config.mapTiles });
+  await registerDirectory(app, { db, places: places.service, navigation });
+  cases.register(app, { staffHome, navigation });
+  registerMaps(app, { publicRequests: cases.publicRequests, catalogue: cases.catalogue, memberOrganisationIds, memberAreas: places.memberAreas, tiles: config.mapTiles, navigation });
+  places.register(app, { navigation });
   registerHealth(app, { db });
-  places.register(app);
-  await registerDirectory(app, { db, places: places.service });
   registerErrorPages(app);
   return app;
 }

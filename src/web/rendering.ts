@@ -3,9 +3,12 @@ import '@fastify/csrf-protection';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type nunjucks from 'nunjucks';
 import { LeastRecentlyUsed } from '../shared/cache.js';
+import type { NavigationLinks } from './navigation.js';
 
 export interface SiteContext {
   partnershipName: string;
+  /** The modules' links under the header, read as each page renders. */
+  navigation: NavigationLinks;
 }
 
 declare module 'fastify' {

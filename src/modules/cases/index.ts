@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Config } from '../../config.js';
 import type { Database } from '../../db/schema.js';
+import type { Navigation } from '../../web/navigation.js';
 import type { CitizenEmail } from '../identity/index.js';
 import type { ActiveAgreementFinder } from '../identity/policy.js';
 import type { StaffHome } from '../identity/staff-home-routes.js';
@@ -48,12 +49,13 @@ export function createCasesModule(deps: CasesDependencies) {
     catalogue: catalogue.service,
     publicRequests: createPublicRequests(db),
 
-    register(app: FastifyInstance, { staffHome }: { staffHome: StaffHome }): void {
+    register(app: FastifyInstance, { staffHome, navigation }: { staffHome: StaffHome; navigation: Navigation }): void {
       const secureCookies = config.environment === 'production';
       const signInAttemptsPerMinute = config.signInAttemptsPerMinute;
       const proof = createTrackingProof(clock, secureCookies);
       const caseParts = { db, clock, catalogue: catalogue.service, ...core, signInAttemptsPerMinute, proof };
       registerReport(app, { ...caseParts, places, secureCookies });
+      navigation.forResidents({ href: casePaths.report, text: 'Report a problem', section: 'report' });
       registerTrack(app, caseParts);
       registerStaffCases(app, { ...caseParts, places, agreements, memberOrganisationIds });
       open311.register(app);

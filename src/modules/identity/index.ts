@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Kysely, Transaction } from 'kysely';
+import type { Navigation } from '../../web/navigation.js';
 import type { Config } from '../../config.js';
 import type { Database } from '../../db/schema.js';
 import { createCitizenRepository } from './citizen-repository.js';
@@ -52,14 +53,16 @@ export function createIdentityModule(deps: IdentityDependencies) {
     citizenEmail: ((citizenId, executor) => citizens.emailOf(citizenId, executor)) as CitizenEmail,
     /** Who is asking, from the session cookie: registered before anything that renders or decides. */
     registerSessions: (app: FastifyInstance) => registerSessions(app, sessions, deps.config.environment === 'production'),
-    register: (app: FastifyInstance) => registerIdentityPages(app, { ...deps, sessions, staffHome }),
+    register: (app: FastifyInstance, { navigation }: { navigation: Navigation }) => registerIdentityPages(app, { ...deps, sessions, staffHome, navigation }),
   };
 }
 
-function registerIdentityPages(app: FastifyInstance, deps: IdentityDependencies & { sessions: SessionService; staffHome: ReturnType<typeof createStaffHome> }): void {
-  const { db, config, clock, sessions, staffHome } = deps;
+function registerIdentityPages(app: FastifyInstance, deps: IdentityDependencies & { sessions: SessionService; staffHome: ReturnType<typeof createStaffHome>; navigation: Navigation }): void {
+  const { db, config, clock, sessions, staffHome, navigation } = deps;
   const secureCookies = config.environment === 'production';
   const attemptsPerMinute = config.signInAttemptsPerMinute;
+  navigation.forStaff({ href: identityPaths.staff.home, text: 'Staff home', section: 'staff' });
+  navigation.forResidents({ href: identityPaths.citizen.home, text: 'Your account', section: 'account', signedOut: { href: identityPaths.citizen.signIn, text: 'Sign in' }, last: true });
   staffHome.add(
     { href: identityPaths.staff.accounts, text: 'Staff accounts', description: 'Add staff, set their roles, end their sessions.', capability: 'staff.manage' },
     { href: singleSignOnPaths.settingsList, text: 'Single sign-on', description: 'Let each organisation’s staff sign in with their own organisation’s account.', capability: 'organisations.manage' },

@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
+import type { Navigation } from '../../web/navigation.js';
 import { registerPlacesApi } from './api.js';
+import { placesPaths } from './paths.js';
 import { buildBoundaryIndex } from './boundary-index.js';
 import { createPlacesRepository } from './repository.js';
 import { registerPlacesRoutes } from './routes.js';
@@ -23,9 +25,10 @@ export async function createPlacesModule({ db, memberOrganisationIds }: PlacesDe
     service,
     /** The member councils' own areas, for the map. */
     memberAreas: async () => repository.councilAreas(await memberOrganisationIds()),
-    register(app: FastifyInstance): void {
+    register(app: FastifyInstance, { navigation }: { navigation: Navigation }): void {
       registerPlacesApi(app, service);
       registerPlacesRoutes(app, service);
+      navigation.forResidents({ href: placesPaths.findYourCouncil, text: 'Find your council', section: 'find-your-council' });
     },
   };
 }
