@@ -102,11 +102,11 @@ export function registerOpen311Api(app: FastifyInstance, service: Open311Service
           await service.checkRate(client as ApiClient);
           key = idempotencyKeyOf(request);
           const idempotency: Idempotency | undefined = key ? { key, hash: fingerprint(request, body) } : undefined;
+          const origin = { endpoint, ipAddress: request.ip };
           const response =
             endpoint === 'requests'
-              ? await service.createRequest(client as ApiClient, body, format, idempotency)
-              : await service.postUpdate(client as ApiClient, body, format, idempotency);
-          await service.recordPost(client, { endpoint, status: response.status, idempotencyKey: key ?? null, replayed: response.replayed === true }, request.ip);
+              ? await service.createRequest(client as ApiClient, origin, body, format, idempotency)
+              : await service.postUpdate(client as ApiClient, origin, body, format, idempotency);
           return reply.code(response.status).type(response.type).send(response.body);
         } catch (error) {
           const refusal = error instanceof Open311Error ? error.message : error instanceof Error ? error.message : String(error);

@@ -30,8 +30,17 @@ export interface Idempotency {
   hash: string;
 }
 
-/** Saves an idempotent POST's response inside the transaction that makes its change. */
+/**
+ * What a POST does inside the transaction that makes its change, so that the change, its audit
+ * entry and (with an Idempotency-Key) its saved response are one commit: all of them or none.
+ */
 type Remember = (trx: Transaction<Database>, response: Rendered) => Promise<void>;
+
+/** Where a POST came from and to which endpoint, for its audit entry. */
+export interface PostOrigin {
+  endpoint: 'requests' | 'servicerequestupdates';
+  ipAddress: string;
+}
 
 /** When what this endpoint answers last changed, as discovery tells its clients. */
 const CHANGESET = '2026-11-26T00:00:00+00:00';
@@ -212,31 +221,45 @@ export function createOpen311Service(deps: Open311ServiceDependencies) {
    * finds the key saved when it tries to save its own, so its transaction (and its case) is undone.
    * Refusals are not saved: a retry of a refused request is judged again.
    */
-  async function once(client: ApiClient, idempotency: Idempotency | undefined, work: (remember?: Remember) => Promise<Rendered>): Promise<Rendered & { replayed?: boolean }> {
-    if (!idempotency) return work();
-    const earlier = await remembered(client, idempotency);
-    if (earlier) return { ...earlier, replayed: true };
+  function postAudit(client: ApiClient, origin: PostOrigin, detail: Record<string, unknown>) {
+    return { actor: apiClientActor(client), action: 'open311-post', recordType: 'open311', detail: { endpoint: origin.endpoint, ...detail }, ipAddress: origin.ipAddress };
+  }
+
+  /**
+   * Runs a POST once: a retry with the same Idempotency-Key is answered from the saved response (and
+   * audited as a replay); otherwise the change, its audit entry and its saved response commit together.
+   */
+  async function once(client: ApiClient, origin: PostOrigin, idempotency: Idempotency | undefined, work: (remember: Remember) => Promise<Rendered>): Promise<Rendered> {
+    const replay = async (response: Rendered) => {
+      await recordAudit(db, postAudit(client, origin, { status: response.status, idempotencyKey: idempotency?.key ?? null, replayed: true }), clock());
+      return response;
+    };
+    const earlier = idempotency && (await remembered(client, idempotency));
+    if (earlier) return replay(earlier);
     try {
       return await work(async (trx, response) => {
-        const saved = await repository.remember(trx, {
-          api_client_id: client.id,
-          key: idempotency.key,
-          request_hash: idempotency.hash,
-          response_status: response.status,
-          response_type: response.type,
-          response_body: response.body,
-        });
-        if (!saved) throw new AlreadyRemembered();
+        if (idempotency) {
+          const saved = await repository.remember(trx, {
+            api_client_id: client.id,
+            key: idempotency.key,
+            request_hash: idempotency.hash,
+            response_status: response.status,
+            response_type: response.type,
+            response_body: response.body,
+          });
+          if (!saved) throw new AlreadyRemembered();
+        }
+        await recordAudit(trx, postAudit(client, origin, { status: response.status, idempotencyKey: idempotency?.key ?? null, replayed: false }), clock());
       });
     } catch (error) {
       if (!(error instanceof AlreadyRemembered)) throw error;
-      const first = await remembered(client, idempotency);
+      const first = idempotency && (await remembered(client, idempotency));
       if (!first) throw error;
-      return { ...first, replayed: true };
+      return replay(first);
     }
   }
 
-  async function makeRequest(client: ApiClient, body: Record<string, unknown>, format: Open311Format, remember?: Remember): Promise<Rendered> {
+  async function makeRequest(client: ApiClient, body: Record<string, unknown>, format: Open311Format, remember: Remember): Promise<Rendered> {
     const parsed = newRequestSchema.safeParse(body);
     if (!parsed.success) throw new Open311Error(400, descriptionsOf(parsed.error));
     const input = parsed.data;
@@ -280,7 +303,7 @@ export function createOpen311Service(deps: Open311ServiceDependencies) {
     // exists exactly when its saved response does.
     const result = await deps.cases.submit(anonymous, request, {
       routing,
-      withinTransaction: remember && ((trx, created) => remember(trx, responseFor(created))),
+      withinTransaction: (trx, created) => remember(trx, responseFor(created)),
     });
     switch (result.outcome) {
       case 'created':
@@ -300,7 +323,7 @@ export function createOpen311Service(deps: Open311ServiceDependencies) {
     }
   }
 
-  async function makeUpdate(client: ApiClient, body: Record<string, unknown>, format: Open311Format, remember?: Remember): Promise<Rendered> {
+  async function makeUpdate(client: ApiClient, body: Record<string, unknown>, format: Open311Format, remember: Remember): Promise<Rendered> {
     const parsed = newUpdateSchema.safeParse(body);
     if (!parsed.success) throw new Open311Error(400, descriptionsOf(parsed.error));
     const input = parsed.data;
@@ -312,7 +335,7 @@ export function createOpen311Service(deps: Open311ServiceDependencies) {
     if (!record || !visible) throw new Open311Error(404, `There is no request ${input.service_request_id} that we can show you`);
 
     const responseFor = (updateId: number): Rendered => ({ status: 201, ...open311Document(format, 'service_request_updates', [{ update_id: String(updateId) }]) });
-    const updateId = await clientWorkflow.apply(client, record.id, { status: input.status, description: input.description }, remember && ((trx, id) => remember(trx, responseFor(id))));
+    const updateId = await clientWorkflow.apply(client, record.id, { status: input.status, description: input.description }, (trx, id) => remember(trx, responseFor(id)));
     return responseFor(updateId);
   }
 
@@ -448,12 +471,12 @@ export function createOpen311Service(deps: Open311ServiceDependencies) {
      * POST requests: a new case through cases.submit, on the channel 'open311', made by this client.
      * With an Idempotency-Key, a retry is answered before anything else is checked.
      */
-    createRequest: (client: ApiClient, body: Record<string, unknown>, format: Open311Format, idempotency?: Idempotency) =>
-      once(client, idempotency, (remember) => makeRequest(client, body, format, remember)),
+    createRequest: (client: ApiClient, origin: PostOrigin, body: Record<string, unknown>, format: Open311Format, idempotency?: Idempotency) =>
+      once(client, origin, idempotency, (remember) => makeRequest(client, body, format, remember)),
 
     /** POST servicerequestupdates: a back office's (or the sending client's) update, applied as that client. */
-    postUpdate: (client: ApiClient, body: Record<string, unknown>, format: Open311Format, idempotency?: Idempotency) =>
-      once(client, idempotency, (remember) => makeUpdate(client, body, format, remember)),
+    postUpdate: (client: ApiClient, origin: PostOrigin, body: Record<string, unknown>, format: Open311Format, idempotency?: Idempotency) =>
+      once(client, origin, idempotency, (remember) => makeUpdate(client, body, format, remember)),
 
     /**
      * Each client may POST so many times a clock minute, counted in the database, so across every
@@ -469,7 +492,10 @@ export function createOpen311Service(deps: Open311ServiceDependencies) {
       }
     },
 
-    /** Every POST is audited, refused or not, with who sent it (when its key was good) and what came of it. */
+    /**
+     * Every POST is audited, refused or not, with who sent it (when its key was good) and what came
+     * of it: one that made a change in its own transaction (createRequest, postUpdate); a refused one here.
+     */
     async recordPost(client: ApiClient | undefined, detail: Record<string, unknown>, ipAddress: string): Promise<void> {
       const actor = client ? apiClientActor(client) : { kind: 'system' as const, label: 'Open311 request without a valid api_key' };
       await recordAudit(db, { actor, action: 'open311-post', recordType: 'open311', detail, ipAddress }, clock());
