@@ -48,9 +48,11 @@ export function createIdentityModule(deps: IdentityDependencies) {
   const sessions = createSessionService(createSessionRepository(deps.db), deps.clock);
   const staffHome = createStaffHome();
   const citizens = createCitizenRepository(deps.db);
+  const citizenEmail: CitizenEmail = (citizenId, executor) => citizens.emailOf(citizenId, executor);
+  const addToStaffHome: StaffHome = { add: staffHome.add };
   return {
-    staffHome: staffHome as StaffHome,
-    citizenEmail: ((citizenId, executor) => citizens.emailOf(citizenId, executor)) as CitizenEmail,
+    staffHome: addToStaffHome,
+    citizenEmail,
     /** Who is asking, from the session cookie: registered before anything that renders or decides. */
     registerSessions: (app: FastifyInstance) => registerSessions(app, sessions, deps.config.environment === 'production'),
     register: (app: FastifyInstance, { navigation }: { navigation: Navigation }) => registerIdentityPages(app, { ...deps, sessions, staffHome, navigation }),
