@@ -5,6 +5,7 @@ import type { AuditBrowseService } from './browse-service.js';
 import { auditPaths } from './paths.js';
 import { describeAnchorProblem, describeBreak, filterValues, pagination, withQuery } from './presenters.js';
 import { parseAuditQuery } from './schemas.js';
+import { dayInEngland } from '../../shared/dates.js';
 
 const views = 'audit/views';
 
@@ -60,7 +61,8 @@ export function registerAuditRoutes(app: FastifyInstance, audit: AuditBrowseServ
       const query = await readFilters(request, reply);
       if (!query) return reply;
       const csv = await audit.exportCsv(request.actor, query.filters, request.ip);
-      const day = new Date().toISOString().slice(0, 10);
+      // Named by the day in England it was taken, as every day the staff read is.
+      const day = dayInEngland(new Date());
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="audit-log-${day}.csv"`)

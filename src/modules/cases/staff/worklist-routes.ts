@@ -9,6 +9,7 @@ import type { StaffCaseRepository } from './case-page-repository.js';
 import { pagination, withQuery, worklistValues, type WorklistValues } from './worklist-presenters.js';
 import { findCaseSchema, parseWorklistQuery, unfinishedStatuses } from './worklist-schemas.js';
 import type { WorklistService } from './worklist-service.js';
+import { dayInEngland } from '../../../shared/dates.js';
 
 const views = 'cases/views/staff';
 const paths = casePaths.staff;
@@ -88,7 +89,8 @@ export function registerWorklistRoutes(app: FastifyInstance, { worklist, staffCa
       const query = await readFilters(request, reply);
       if (!query) return reply;
       const csv = await worklist.exportCsv(request.actor, query.filters, request.ip);
-      const day = new Date().toISOString().slice(0, 10);
+      // Named by the day in England it was taken, as every day the staff read is.
+      const day = dayInEngland(new Date());
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="cases-${day}.csv"`)
