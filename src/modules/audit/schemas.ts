@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { formErrorsFrom, type FormErrors } from '../../web/form-errors.js';
 import { dateInputWording, parseDateInput, readDateInput, type DatePart } from '../../shared/date-input.js';
+import { pageNumberField } from '../../shared/pagination.js';
 
 /** What the audit log can be narrowed to. Dates are whole days in UK time, 'YYYY-MM-DD'. */
 export interface AuditFilters {
@@ -36,8 +37,7 @@ const auditQuerySchema = z.object({
     (value) => single(value) || undefined,
     z.coerce.number({ error: 'Select an organisation from the list' }).int('Select an organisation from the list').positive('Select an organisation from the list').max(2_147_483_647, 'Select an organisation from the list').optional(),
   ),
-  // A page number that is not one shows the first page rather than an error: it comes from links, not people.
-  page: z.preprocess(single, z.coerce.number().int().min(1).max(1_000_000).catch(1).default(1)),
+  page: pageNumberField(1_000_000),
 });
 
 export type AuditQueryResult =

@@ -37,27 +37,3 @@ export function requestFeature(row: PublicRequest) {
     geometry: { type: 'Point' as const, coordinates: [roundCoordinate(row.longitude), roundCoordinate(row.latitude)] },
   };
 }
-
-export function withQuery(path: string, values: Record<string, string | string[] | undefined>): string {
-  const query = new URLSearchParams();
-  for (const [name, value] of Object.entries(values)) for (const item of [value ?? []].flat()) query.append(name, item);
-  const text = query.toString();
-  return text ? `${path}?${text}` : path;
-}
-
-/** GOV.UK pagination: first, last, and the pages either side of this one, with an ellipsis for gaps. */
-export function pagination(page: number, pageCount: number, hrefFor: (page: number) => string) {
-  if (pageCount <= 1) return null;
-  const shown = [...new Set([1, page - 1, page, page + 1, pageCount])].filter((number) => number >= 1 && number <= pageCount).sort((a, b) => a - b);
-  const items: { number?: number; href?: string; current?: boolean; ellipsis?: boolean }[] = [];
-  shown.forEach((number, index) => {
-    if (index > 0 && number - shown[index - 1] > 1) items.push({ ellipsis: true });
-    items.push({ number, href: hrefFor(number), current: number === page });
-  });
-  return {
-    landmarkLabel: 'Pages of requests',
-    items,
-    previous: page > 1 ? { href: hrefFor(page - 1) } : undefined,
-    next: page < pageCount ? { href: hrefFor(page + 1) } : undefined,
-  };
-}

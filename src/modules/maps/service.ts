@@ -5,6 +5,7 @@ import { areaContains, boundingBox, type BoundingBox } from '../places/geometry.
 import { boundaryFeature, requestFeature, statusLabels } from './presenters.js';
 import { openStatuses, type OpenStatus } from './schemas.js';
 import { simplifyGeometry } from './simplify.js';
+import { countPages } from '../../shared/pagination.js';
 
 /** About 20 m: the boundaries stay true at street level and weigh a fraction of the original. */
 const BOUNDARY_TOLERANCE_DEGREES = 0.0002;
@@ -97,7 +98,7 @@ export function createMapsService({ publicRequests, catalogue, memberOrganisatio
     /** One page of the list that stands in for the map; a page past the end shows the last one. */
     async requestPage(filters: PublicRequestFilters, page: number) {
       const total = await publicRequests.count(filters);
-      const pageCount = Math.max(1, Math.ceil(total / PAGE_SIZE));
+      const pageCount = countPages(total, PAGE_SIZE);
       const current = Math.min(page, pageCount);
       const [rows, boundaries] = await Promise.all([publicRequests.list(filters, PAGE_SIZE, (current - 1) * PAGE_SIZE), memberAreas()]);
       const placeOf = placeNamer(boundaries);

@@ -6,10 +6,12 @@ import { staffOnly } from '../../identity/guards.js';
 import { casePaths } from '../paths.js';
 import { statusNames, statusTagClasses } from './presenters.js';
 import type { StaffCaseRepository } from './case-page-repository.js';
-import { pagination, withQuery, worklistValues, type WorklistValues } from './worklist-presenters.js';
+import { worklistValues, type WorklistValues } from './worklist-presenters.js';
 import { findCaseSchema, parseWorklistQuery, unfinishedStatuses } from './worklist-schemas.js';
 import type { WorklistService } from './worklist-service.js';
 import { dayInEngland } from '../../../shared/dates.js';
+import { paginationLinks } from '../../../shared/pagination.js';
+import { withQuery } from '../../../shared/paths.js';
 
 const views = 'cases/views/staff';
 const paths = casePaths.staff;
@@ -73,7 +75,7 @@ export function registerWorklistRoutes(app: FastifyInstance, { worklist, staffCa
         filtered: query.values.applied !== undefined,
         defaultStatuses: unfinishedStatuses,
         transferred,
-        pagination: pagination(result.page, result.pageCount, (number) => withQuery(paths.worklist, query.values, { page: String(number) }), 'Pages of cases'),
+        pagination: paginationLinks(result.page, result.pageCount, (number) => withQuery(paths.worklist, query.values, { page: String(number) }), 'Pages of cases'),
         csvHref: withQuery(paths.export, query.values),
       });
     });
