@@ -1,18 +1,13 @@
 import { dayInEngland } from '../../shared/dates.js';
 import type { AreaGeometry } from '../places/geometry.js';
 import { mapsPaths } from './paths.js';
-import { roundCoordinate, type PublicRequest } from '../cases/index.js';
+import { roundCoordinate, staffStatusNames, type PublicRequest } from '../cases/index.js';
 import type { CouncilArea } from '../places/index.js';
 import type { OpenStatus } from './schemas.js';
 
-export const statusLabels: Record<OpenStatus, { text: string; tagClass: string }> = {
-  open: { text: 'Open', tagClass: 'govuk-tag--blue' },
-  acknowledged: { text: 'Acknowledged', tagClass: 'govuk-tag--light-blue' },
-  in_progress: { text: 'In progress', tagClass: 'govuk-tag--yellow' },
-};
-
+/** The map names the open statuses as staff do ("Open", not "Received"), and as it always has. */
 export function statusLabel(status: string): string {
-  return statusLabels[status as OpenStatus]?.text ?? status;
+  return staffStatusNames[status as OpenStatus] ?? status;
 }
 
 export function boundaryFeature(boundary: CouncilArea, geometry: AreaGeometry) {

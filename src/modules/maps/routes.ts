@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { formErrorsFrom, fieldError } from '../../web/form-errors.js';
 import { mapsPaths } from './paths.js';
-import { statusLabels } from './presenters.js';
+import { staffStatusTags } from '../cases/index.js';
 import { paginationLinks } from '../../shared/pagination.js';
 import { withQuery } from '../../shared/paths.js';
 import { mapPageQuerySchema } from './schemas.js';
@@ -21,7 +21,7 @@ export function registerMapsRoutes(app: FastifyInstance, maps: MapsService): voi
     const context = {
       ...(await maps.filterOptions()),
       values,
-      statusLabels,
+      statusTags: staffStatusTags,
       paths: mapsPaths,
       filtered: values.service_code !== '' || values.status.length > 0,
     };

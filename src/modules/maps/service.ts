@@ -2,7 +2,8 @@ import type { Config } from '../../config.js';
 import type { CatalogueService, PublicRequestFilters, PublicRequests } from '../cases/index.js';
 import type { CouncilArea } from '../places/index.js';
 import { areaContains, boundingBox, type BoundingBox } from '../places/geometry.js';
-import { boundaryFeature, requestFeature, statusLabels } from './presenters.js';
+import { staffStatusNames } from '../cases/index.js';
+import { boundaryFeature, requestFeature } from './presenters.js';
 import { openStatuses, type OpenStatus } from './schemas.js';
 import { simplifyGeometry } from './simplify.js';
 import { countPages } from '../../shared/pagination.js';
@@ -74,7 +75,7 @@ export function createMapsService({ publicRequests, catalogue, memberOrganisatio
       const kinds = (await catalogue.kinds()).filter((kind) => publicCodes.has(kind.serviceCode));
       return {
         kinds: kinds.map((kind) => ({ serviceCode: kind.serviceCode, name: kind.name })).sort((a, b) => a.name.localeCompare(b.name)),
-        statuses: openStatuses.map((status) => ({ value: status, text: statusLabels[status].text })),
+        statuses: openStatuses.map((status) => ({ value: status, text: staffStatusNames[status] })),
       };
     },
 

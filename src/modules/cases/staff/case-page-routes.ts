@@ -10,7 +10,8 @@ import { InvalidChangeError } from '../core/case-workflow.js';
 import { casePaths, type StaffCaseAction } from '../paths.js';
 import { assignSchema, contactNoteSchema, internalNoteSchema, publicUpdateSchema, statusSchema, transferSchema } from './case-page-schemas.js';
 import { FieldProblem, type StaffCaseService } from './case-page-service.js';
-import { channelNames, closureReasonNames, contactNoteChannels, eventTitle, statusNames, statusTagClasses } from './presenters.js';
+import { channelNames, closureReasonNames, contactNoteChannels, eventTitle } from './presenters.js';
+import { staffStatusNames, staffStatusTags } from '../core/status.js';
 
 const views = 'cases/views/staff';
 const paths = casePaths.staff;
@@ -45,8 +46,8 @@ export function registerStaffCaseRoutes(app: FastifyInstance, staffCases: StaffC
         notice: status === 200 && typeof done === 'string' ? done : undefined,
         errors: extra.errors,
         values: extra.values ?? {},
-        statusNames,
-        statusTagClasses,
+        statusNames: staffStatusNames,
+        statusTagClasses: staffStatusTags,
         channelNames,
         closureReasonNames,
         closureReasons,

@@ -7,7 +7,8 @@ import { checkAnswers } from '../core/answers.js';
 import { casePaths } from '../paths.js';
 import { answersFrom, contactDetailsSchema, contactStartSchema, parseConsent, type ContactStart } from './contact-schemas.js';
 import type { ContactRouting, StaffContactService } from './contact-service.js';
-import { channelNames, recordingChannels, statusNames } from './presenters.js';
+import { channelNames, recordingChannels } from './presenters.js';
+import { staffStatusNames } from '../core/status.js';
 import { dayInEngland } from '../../../shared/dates.js';
 
 const views = 'cases/views/staff';
@@ -153,7 +154,7 @@ export function registerStaffContactRoutes(app: FastifyInstance, contacts: Staff
 
     scope.get<{ Params: { id: string } }>(paths.recordContactDoneRoute, async (request, reply) => {
       const record = await contacts.recorded(request.actor, parseIdParam(request.params));
-      return reply.render(`${views}/record-contact-done.njk`, { record, channelNames, statusNames, paths, currentSection: 'staff' });
+      return reply.render(`${views}/record-contact-done.njk`, { record, channelNames, statusNames: staffStatusNames, paths, currentSection: 'staff' });
     });
   });
 }

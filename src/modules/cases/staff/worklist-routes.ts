@@ -4,7 +4,7 @@ import { fieldError, formErrorsFrom } from '../../../web/form-errors.js';
 import type { StaffActor } from '../../identity/actor.js';
 import { staffOnly } from '../../identity/guards.js';
 import { casePaths } from '../paths.js';
-import { statusNames, statusTagClasses } from './presenters.js';
+import { staffStatusNames, staffStatusTags } from '../core/status.js';
 import type { StaffCaseRepository } from './case-page-repository.js';
 import { worklistValues, type WorklistValues } from './worklist-presenters.js';
 import { findCaseSchema, parseWorklistQuery, unfinishedStatuses } from './worklist-schemas.js';
@@ -36,8 +36,8 @@ export function registerWorklistRoutes(app: FastifyInstance, { worklist, staffCa
         values,
         options,
         statuses: caseStatuses,
-        statusNames,
-        statusTagClasses,
+        statusNames: staffStatusNames,
+        statusTagClasses: staffStatusTags,
         isManager: worklist.isManager(actor),
         paths,
         currentSection: 'staff',
@@ -121,7 +121,7 @@ export function registerWorklistRoutes(app: FastifyInstance, { worklist, staffCa
       const unfinished = { applied: 'yes', status: unfinishedStatuses };
       return reply.render(`${views}/overview.njk`, {
         ...overview,
-        statusNames,
+        statusNames: staffStatusNames,
         hrefs: {
           all: withQuery(paths.worklist, unfinished),
           overdue: withQuery(paths.worklist, { ...unfinished, overdue: 'yes' }),

@@ -10,7 +10,8 @@ import { actsOnCases, worksWithCases } from '../core/case-policy.js';
 import type { CaseRepository } from '../core/case-repository.js';
 import type { CaseService } from '../core/case-service.js';
 import type { CatalogueService } from '../catalogue/service.js';
-import { channelNames, closureReasonNames, isOverdue, statusNames } from './presenters.js';
+import { channelNames, closureReasonNames, isOverdue } from './presenters.js';
+import { staffStatusNames } from '../core/status.js';
 import { dayInEngland } from '../../../shared/dates.js';
 import { countPages } from '../../../shared/pagination.js';
 import type { WorklistRepository, WorklistRow, WorklistSelection } from './worklist-repository.js';
@@ -194,7 +195,7 @@ function csvRow(row: WorklistRow, today: string) {
     organisation: row.organisation_name,
     team: row.team_name ?? '',
     assignee: row.assignee_name ?? '',
-    status: statusNames[row.status],
+    status: staffStatusNames[row.status],
     closureReason: row.closure_reason ? closureReasonNames[row.closure_reason] : '',
     channel: channelNames[row.channel],
     received: row.created_at.toISOString(),

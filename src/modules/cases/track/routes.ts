@@ -10,7 +10,8 @@ import type { CaseRepository } from '../core/case-repository.js';
 import type { CaseService } from '../core/case-service.js';
 import type { CaseWorkflow } from '../core/case-workflow.js';
 import { casePaths } from '../paths.js';
-import { linesHtml, statusColours, statusNames } from '../report/presenters.js';
+import { linesHtml } from '../report/presenters.js';
+import { publicStatusNames, publicStatusTags } from '../core/status.js';
 import { timelineEntries, trackingSummary } from './presenters.js';
 import type { TrackingProof } from './proof.js';
 import { REOPEN_REASON_LIMIT, reopenSchema, trackSchema } from './schemas.js';
@@ -112,8 +113,8 @@ export function registerTrackRoutes(app: FastifyInstance, deps: TrackRouteDepend
         reference: record.reference,
         href: casePaths.trackCase(record.reference),
         typeName: record.type_name,
-        status: statusNames[record.status],
-        statusColour: statusColours[record.status],
+        status: publicStatusNames[record.status],
+        statusColour: publicStatusTags[record.status],
         reportedAt: record.created_at,
         organisationName: record.organisation_name,
       }));
