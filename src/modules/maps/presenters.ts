@@ -27,7 +27,7 @@ export function requestFeature(row: PublicRequest) {
       status: row.status as OpenStatus,
       statusText: statusLabel(row.status),
       createdOn: dayInEngland(row.created_at),
-      trackUrl: mapsPaths.track(row.reference),
+      trackUrl: mapsPaths.track({ reference: row.reference }),
     },
     geometry: { type: 'Point' as const, coordinates: [roundCoordinate(row.longitude), roundCoordinate(row.latitude)] },
   };

@@ -185,7 +185,7 @@ export function registerReportRoutes(app: FastifyInstance, deps: ReportRouteDepe
     // Only what the public tracking page shows: no description, contact or location in a resident's words.
     const requests = nearby.map((found) => ({
       reference: found.reference,
-      href: casePaths.trackCase(found.reference),
+      href: casePaths.trackCase({ reference: found.reference }),
       typeName: found.type_name,
       status: publicStatusNames[found.status],
       reportedOn: found.created_at,

@@ -59,10 +59,10 @@ export function registerStaffCaseRoutes(app: FastifyInstance, staffCases: StaffC
       });
     }
 
-    scope.get(paths.caseRoute, (request: CaseRequest, reply) => renderCase(request, reply, 200));
+    scope.get(paths.case.pattern, (request: CaseRequest, reply) => renderCase(request, reply, 200));
 
     function registerAction<S extends z.ZodType>(action: ActionDefinition<S>) {
-      scope.post(paths.caseActionRoute(action.name), async (request: CaseRequest, reply) => {
+      scope.post(paths.caseAction[action.name].pattern, async (request: CaseRequest, reply) => {
         const caseId = parseIdParam(request.params);
         const form = action.schema.safeParse(request.body ?? {});
         const values = request.body ?? {};
@@ -74,7 +74,7 @@ export function registerStaffCaseRoutes(app: FastifyInstance, staffCases: StaffC
           if (error instanceof FieldProblem) return renderCase(request, reply, 400, { errors: fieldError(error.field, error.message), values, needsAct: action.needsAct });
           throw error;
         }
-        return reply.redirect(action.redirectTo ? action.redirectTo(caseId) : `${paths.case(caseId)}?done=${action.name}`, 303);
+        return reply.redirect(action.redirectTo ? action.redirectTo(caseId) : `${paths.case({ id: caseId })}?done=${action.name}`, 303);
       });
     }
 

@@ -137,7 +137,7 @@ export function registerStaffContactRoutes(app: FastifyInstance, contacts: Staff
       const result = await contacts.record(request.actor, start, routing.place, details.data, answers, consent?.consent ?? undefined);
       switch (result.outcome) {
         case 'created':
-          return reply.redirect(paths.recordContactDone(result.caseId), 303);
+          return reply.redirect(paths.recordContactDone({ id: result.caseId }), 303);
         case 'invalid-answers':
           return renderDetails(request, reply, 400, start, routing, { values: body, errors: answerFormErrors(routing.questions.map((question) => question.code), result.errors) });
         case 'consent-required':
@@ -152,7 +152,7 @@ export function registerStaffContactRoutes(app: FastifyInstance, contacts: Staff
       }
     });
 
-    scope.get<{ Params: { id: string } }>(paths.recordContactDoneRoute, async (request, reply) => {
+    scope.get<{ Params: { id: string } }>(paths.recordContactDone.pattern, async (request, reply) => {
       const record = await contacts.recorded(request.actor, parseIdParam(request.params));
       return reply.render(`${views}/record-contact-done.njk`, { record, channelNames, statusNames: staffStatusNames, paths, currentSection: 'staff' });
     });

@@ -113,7 +113,7 @@ export function registerWorklistRoutes(app: FastifyInstance, { worklist, staffCa
       if (caseId === null) {
         return reply.code(404).render(`${views}/find.njk`, { ...context, errors: fieldError('reference', `No case you may see has the reference ${form.data.reference}. Check the reference and try again`) });
       }
-      return reply.redirect(paths.case(caseId), 303);
+      return reply.redirect(paths.case({ id: caseId }), 303);
     });
 
     scope.get(paths.overview, async (request, reply) => {
