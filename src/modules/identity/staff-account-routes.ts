@@ -23,7 +23,7 @@ export function registerStaffAccountRoutes(app: FastifyInstance, staff: StaffSer
 
     scope.get(paths.accounts, async (request, reply) => {
       const accounts = await staff.list(request.actor, request.ip);
-      return reply.render(`${views}/accounts.njk`, { accounts, roleNames, currentSection: 'staff' });
+      return reply.render(`${views}/accounts.njk`, { accounts, roleNames, paths, currentSection: 'staff' });
     });
 
     const renderNew = async (actor: StaffActor, context: Record<string, unknown>) => ({
@@ -61,6 +61,7 @@ export function registerStaffAccountRoutes(app: FastifyInstance, staff: StaffSer
       const id = parseIdParam(request.params);
       const { staff: account, sessions } = await staff.get(request.actor, id, request.ip);
       return reply.render(`${views}/account.njk`, {
+        paths,
         account,
         sessions,
         roleNames,
@@ -76,6 +77,7 @@ export function registerStaffAccountRoutes(app: FastifyInstance, staff: StaffSer
       if (!form.success) {
         const { staff: account, sessions } = await staff.get(request.actor, id, request.ip);
         return reply.code(400).render(`${views}/account.njk`, {
+        paths,
           account,
           sessions,
           roleNames,
@@ -95,6 +97,7 @@ export function registerStaffAccountRoutes(app: FastifyInstance, staff: StaffSer
         // The form is one button with a hidden value: anything else did not come from it.
         const { staff: account, sessions } = await staff.get(request.actor, id);
         return reply.code(400).render(`${views}/account.njk`, {
+        paths,
           account,
           sessions,
           roleNames,

@@ -15,6 +15,7 @@ const statusNames = { draft: 'Draft', active: 'Active', ended: 'Ended' };
 export function registerAgreementRoutes(scope: FastifyInstance, agreements: AgreementService): void {
   scope.get(paths.agreements, async (request, reply) =>
     reply.render(`${views}/agreements.njk`, {
+      paths,
       agreements: await agreements.list(request.actor),
       purposeNames: agreementPurposeNames,
       statusNames,
@@ -26,6 +27,7 @@ export function registerAgreementRoutes(scope: FastifyInstance, agreements: Agre
 
   async function renderAgreement(reply: FastifyReply, actor: Actor, id: number, extra: { notice?: string; errors?: FormErrors }) {
     return reply.render(`${views}/agreement.njk`, {
+      paths,
       ...(await agreements.get(actor, id)),
       ...extra,
       purposeNames: agreementPurposeNames,

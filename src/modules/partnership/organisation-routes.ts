@@ -20,6 +20,7 @@ export function registerOrganisationRoutes(scope: FastifyInstance, organisations
     const list = await organisations.list(request.actor, query.type);
     const saved = query.saved === undefined ? undefined : list.find((organisation) => organisation.id === query.saved);
     return reply.render(`${views}/organisations.njk`, {
+      paths,
       organisations: list,
       type: query.type,
       saved,

@@ -13,6 +13,7 @@ const views = 'partnership/views';
 export function registerPartnershipPages(scope: FastifyInstance, partnerships: PartnershipService, projects: ProjectService): void {
   scope.get(paths.partnerships, async (request, reply) => {
     return reply.render(`${views}/partnerships.njk`, {
+      paths,
       partnerships: await partnerships.list(request.actor),
       kindNames: partnershipKindNames,
       mayManage: partnerships.mayManage(request.actor),
@@ -40,6 +41,7 @@ export function registerPartnershipPages(scope: FastifyInstance, partnerships: P
   async function renderPartnership(reply: FastifyReply, actor: Actor, id: number, extra: { notice?: string; errors?: FormErrors; values?: unknown }) {
     const page = await partnerships.get(actor, id);
     return reply.render(`${views}/partnership.njk`, {
+      paths,
       ...page,
       ...extra,
       kindNames: partnershipKindNames,

@@ -48,6 +48,7 @@ export function registerProjectRoutes(scope: FastifyInstance, projects: ProjectS
   scope.get<{ Params: { id: string }; Querystring: Record<string, string> }>(paths.project.pattern, async (request, reply) => {
     const { project, members, lessons, mayRecord } = await projects.get(request.actor, parseIdParam(request.params));
     return reply.render(`${views}/project.njk`, {
+      paths,
       project: presentProject(project),
       members,
       lessons,
@@ -100,6 +101,7 @@ export function registerProjectRoutes(scope: FastifyInstance, projects: ProjectS
   scope.get<{ Querystring: Record<string, string> }>(paths.lessons, async (request, reply) => {
     const { outcome } = lessonFilterSchema.parse(request.query);
     return reply.render(`${views}/lessons.njk`, {
+      paths,
       lessons: await projects.listLessons(request.actor, outcome),
       outcome,
       outcomeNames: lessonOutcomeNames,
