@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ukDate } from '../src/modules/partnership/dates.js';
+import { dayInEngland as ukDate } from '../src/shared/dates.js';
 import { formatPence, parsePounds, penceForInput } from '../src/modules/partnership/money.js';
 import { firstFreeSlug, slugify } from '../src/modules/partnership/rules.js';
 import { agreementSchema, organisationSchema, projectSchema } from '../src/modules/partnership/schemas.js';

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { AuditAnchorsTable, Database } from '../../db/schema.js';
 import { queueEmail } from '../notify/outbox.js';
+import { dayInEngland } from '../../shared/dates.js';
 
 /**
  * One publisher at a time across every process, so two workers never send the same day's anchor
@@ -62,7 +63,7 @@ export async function publishAnchor(db: Kysely<Database>, clock: () => Date, opt
     for (const recipient of recipients) {
       await queueEmail(trx, {
         to: recipient.email,
-        subject: `${options.partnershipName} audit log: seal ${head.id} on ${now.toISOString().slice(0, 10)}`,
+        subject: `${options.partnershipName} audit log: seal ${head.id} on ${dayInEngland(now)}`,
         body:
           `Dear ${recipient.name},\n\n` +
           `This is the newest seal of the ${options.partnershipName} audit log, as it was at ${now.toISOString()}:\n\n` +

@@ -10,6 +10,7 @@ import { checkAnchors, findSealByHash, type AnchorCheck } from './anchor.js';
 import { checkChain, type ChainCheck } from './check.js';
 import { sealAuditLog } from './seal.js';
 import { recordAudit } from './service.js';
+import { countPages } from '../../shared/pagination.js';
 
 export const ENTRIES_PER_PAGE = 50;
 const BATCH_SIZE = 1_000;
@@ -92,7 +93,7 @@ export function createAuditBrowseService({ db, repository, clock, batchSize = BA
     async browse(actor: Actor, filters: AuditFilters, page: number, ipAddress: string | null) {
       const effective = scoped(actor, filters);
       const total = await repository.count(effective);
-      const pageCount = Math.max(1, Math.ceil(total / ENTRIES_PER_PAGE));
+      const pageCount = countPages(total, ENTRIES_PER_PAGE);
       const entries = await repository.page(effective, (page - 1) * ENTRIES_PER_PAGE, ENTRIES_PER_PAGE);
       // The log names people and where they were: reading it is itself a read of personal data.
       await recordAudit(db, { actor, action: 'read', recordType: 'audit_log', detail: { filters: effective, page }, ipAddress }, clock());

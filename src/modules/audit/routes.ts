@@ -3,8 +3,11 @@ import type { Actor } from '../identity/actor.js';
 import { staffOnly } from '../identity/guards.js';
 import type { AuditBrowseService } from './browse-service.js';
 import { auditPaths } from './paths.js';
-import { describeAnchorProblem, describeBreak, filterValues, pagination, withQuery } from './presenters.js';
+import { describeAnchorProblem, describeBreak, filterValues } from './presenters.js';
 import { parseAuditQuery } from './schemas.js';
+import { dayInEngland } from '../../shared/dates.js';
+import { paginationLinks } from '../../shared/pagination.js';
+import { withQuery } from '../../shared/paths.js';
 
 const views = 'audit/views';
 
@@ -51,7 +54,7 @@ export function registerAuditRoutes(app: FastifyInstance, audit: AuditBrowseServ
         ...query.context,
         ...result,
         filtered: Object.keys(values).length > 0,
-        pagination: pagination(result.page, result.pageCount, (page) => withQuery(auditPaths.log, values, { page: String(page) })),
+        pagination: paginationLinks(result.page, result.pageCount, (page) => withQuery(auditPaths.log, values, { page: String(page) }), 'Audit log pages'),
         csvHref: withQuery(auditPaths.csv, values),
       });
     });
@@ -60,7 +63,8 @@ export function registerAuditRoutes(app: FastifyInstance, audit: AuditBrowseServ
       const query = await readFilters(request, reply);
       if (!query) return reply;
       const csv = await audit.exportCsv(request.actor, query.filters, request.ip);
-      const day = new Date().toISOString().slice(0, 10);
+      // Named by the day in England it was taken, as every day the staff read is.
+      const day = dayInEngland(new Date());
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="audit-log-${day}.csv"`)

@@ -1,3 +1,16 @@
+import { route, type Route } from '../../shared/paths.js';
+import { sharingPaths } from './sharing-paths.js';
+
+/** What staff do to a case from its page, each a small form posted to its own address. */
+export type StaffCaseAction = 'public-update' | 'internal-note' | 'contact' | 'status' | 'assign' | 'transfer';
+
+const staffCaseActions: StaffCaseAction[] = ['public-update', 'internal-note', 'contact', 'status', 'assign', 'transfer'];
+
+/** Each action's own address: `casePaths.staff.caseAction.status({ id })`, and its `.pattern` for Fastify. */
+function caseActionRoutes() {
+  return Object.fromEntries(staffCaseActions.map((action) => [action, route(`/staff/cases/:id/${action}`)])) as Record<StaffCaseAction, Route<`/staff/cases/:id/${StaffCaseAction}`>>;
+}
+
 export const casePaths = {
   report: '/report',
   // The /report journey's steps after "what", in order, then its end.
@@ -12,10 +25,8 @@ export const casePaths = {
   },
   track: '/track',
   // A request's own tracking page: public (status and public updates) or, once proven, the resident's.
-  trackCase: (reference: string) => `/track/${encodeURIComponent(reference)}`,
-  trackCaseRoute: '/track/:reference',
-  reopen: (reference: string) => `/track/${encodeURIComponent(reference)}/reopen`,
-  reopenRoute: '/track/:reference/reopen',
+  trackCase: route('/track/:reference'),
+  reopen: route('/track/:reference/reopen'),
   yourRequests: '/account/requests',
   satisfaction: '/satisfaction',
   satisfactionThanks: '/satisfaction/thank-you',
@@ -23,52 +34,37 @@ export const casePaths = {
   staff: {
     worklist: '/staff/cases',
     export: '/staff/cases.csv',
-    case: (id: number | string) => `/staff/cases/${id}`,
-    caseRoute: '/staff/cases/:id',
+    case: route('/staff/cases/:id'),
+    // Sharing by purpose's form on the case page, where a partner adviser withdraws a client's consent.
+    withdrawConsent: sharingPaths.withdrawConsent,
     recordContact: '/staff/record-a-contact',
     overview: '/staff/cases/overview',
     // The staff side's forms: finding a case by reference, each action on a case, recording a contact.
     find: '/staff/cases/find',
-    caseAction: (id: number | string, action: StaffCaseAction) => `/staff/cases/${id}/${action}`,
-    caseActionRoute: (action: StaffCaseAction) => `/staff/cases/:id/${action}`,
+    caseAction: caseActionRoutes(),
     recordContactDetails: '/staff/record-a-contact/details',
-    recordContactDone: (id: number | string) => `/staff/record-a-contact/recorded/${id}`,
-    recordContactDoneRoute: '/staff/record-a-contact/recorded/:id',
+    recordContactDone: route('/staff/record-a-contact/recorded/:id'),
     catalogue: '/staff/request-types',
     // Administering the catalogue: each request type, its questions, and the teams that receive them.
     catalogueAdmin: {
       newType: '/staff/request-types/new',
-      type: (id: number | string) => `/staff/request-types/${id}`,
-      typeRoute: '/staff/request-types/:id',
-      questions: (id: number | string) => `/staff/request-types/${id}/questions`,
-      questionsRoute: '/staff/request-types/:id/questions',
-      newQuestion: (id: number | string) => `/staff/request-types/${id}/questions/new`,
-      newQuestionRoute: '/staff/request-types/:id/questions/new',
-      question: (id: number | string, questionId: number | string) => `/staff/request-types/${id}/questions/${questionId}`,
-      questionRoute: '/staff/request-types/:id/questions/:questionId',
-      moveQuestion: (id: number | string, questionId: number | string) => `/staff/request-types/${id}/questions/${questionId}/move`,
-      moveQuestionRoute: '/staff/request-types/:id/questions/:questionId/move',
-      removeQuestion: (id: number | string, questionId: number | string) => `/staff/request-types/${id}/questions/${questionId}/remove`,
-      removeQuestionRoute: '/staff/request-types/:id/questions/:questionId/remove',
-      optionalQuestion: (id: number | string, questionId: number | string) => `/staff/request-types/${id}/questions/${questionId}/not-required`,
-      optionalQuestionRoute: '/staff/request-types/:id/questions/:questionId/not-required',
+      type: route('/staff/request-types/:id'),
+      questions: route('/staff/request-types/:id/questions'),
+      newQuestion: route('/staff/request-types/:id/questions/new'),
+      question: route('/staff/request-types/:id/questions/:questionId'),
+      moveQuestion: route('/staff/request-types/:id/questions/:questionId/move'),
+      removeQuestion: route('/staff/request-types/:id/questions/:questionId/remove'),
+      optionalQuestion: route('/staff/request-types/:id/questions/:questionId/not-required'),
       teams: '/staff/teams',
       newTeam: '/staff/teams/new',
-      team: (id: number | string) => `/staff/teams/${id}`,
-      teamRoute: '/staff/teams/:id',
-      addMember: (id: number | string) => `/staff/teams/${id}/members`,
-      addMemberRoute: '/staff/teams/:id/members',
-      removeMember: (id: number | string) => `/staff/teams/${id}/members/remove`,
-      removeMemberRoute: '/staff/teams/:id/members/remove',
+      team: route('/staff/teams/:id'),
+      addMember: route('/staff/teams/:id/members'),
+      removeMember: route('/staff/teams/:id/members/remove'),
     },
     apiKeys: '/staff/api-keys',
     // Open311 API keys: issue one (shown once), revoke one.
     newApiKey: '/staff/api-keys/new',
-    revokeApiKey: (id: number | string) => `/staff/api-keys/${id}/revoke`,
-    revokeApiKeyRoute: '/staff/api-keys/:id/revoke',
+    revokeApiKey: route('/staff/api-keys/:id/revoke'),
   },
   open311: '/open311/v2',
 } as const;
-
-/** What staff do to a case from its page, each a small form posted to its own address. */
-export type StaffCaseAction = 'public-update' | 'internal-note' | 'contact' | 'status' | 'assign' | 'transfer';

@@ -55,7 +55,7 @@ export function registerDirectoryApi(app: FastifyInstance, directory: DirectoryS
   );
 
   api.get(
-    directoryPaths.api.provider,
+    directoryPaths.api.provider.pattern,
     {
       schema: {
         operationId: 'getServiceProvider',

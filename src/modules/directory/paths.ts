@@ -1,11 +1,12 @@
+import { route } from '../../shared/paths.js';
+
 export const directoryPaths = {
   home: '/',
   services: '/services',
-  service: (slug: string) => `/services/${encodeURIComponent(slug)}`,
-  serviceRoute: '/services/:slug',
+  service: route('/services/:slug'),
   aboutTheData: '/about-the-data',
   api: {
     services: '/api/v1/services',
-    provider: '/api/v1/services/:lgsl/provider',
+    provider: route('/api/v1/services/:lgsl/provider'),
   },
 } as const;

@@ -15,7 +15,7 @@ export function registerDirectoryRoutes(app: FastifyInstance, directory: Directo
   app.get(directoryPaths.aboutTheData, shared, async (_request, reply) => reply.render('directory/views/about-the-data.njk'));
 
   app.get(directoryPaths.services, shared, async (request, reply) => {
-    const context = { currentSection: 'services' };
+    const context = { currentSection: 'services', paths: directoryPaths };
     const query = aToZQuerySchema.safeParse(request.query);
     if (!query.success) {
       return reply.code(400).render('directory/views/a-to-z.njk', { ...context, groups: [], errors: formErrorsFrom(query.error) });
@@ -26,13 +26,14 @@ export function registerDirectoryRoutes(app: FastifyInstance, directory: Directo
     return reply.render('directory/views/a-to-z.njk', { ...context, groups, total, search: query.data.q, includeRetired });
   });
 
-  app.get<{ Params: { slug: string }; Querystring: { postcode?: string } }>(directoryPaths.serviceRoute, shared, async (request, reply) => {
+  app.get<{ Params: { slug: string }; Querystring: { postcode?: string } }>(directoryPaths.service.pattern, shared, async (request, reply) => {
     const service = await directory.findBySlug(request.params.slug);
     if (!service) return reply.callNotFound();
 
     const template = 'directory/views/service.njk';
     const context = {
       currentSection: 'services',
+      paths: directoryPaths,
       service,
       tierExplained: describeTier(service.tier),
       postcode: request.query.postcode,

@@ -1,3 +1,5 @@
+import { route } from '../../shared/paths.js';
+
 export const identityPaths = {
   staff: {
     home: '/staff',
@@ -7,14 +9,10 @@ export const identityPaths = {
     resetPassword: '/staff/reset-password',
     accounts: '/staff/accounts',
     newAccount: '/staff/accounts/new',
-    account: (id: number | string) => `/staff/accounts/${id}`,
-    accountRoute: '/staff/accounts/:id',
-    accountRoles: (id: number | string) => `/staff/accounts/${id}/roles`,
-    accountRolesRoute: '/staff/accounts/:id/roles',
-    accountStatus: (id: number | string) => `/staff/accounts/${id}/status`,
-    accountStatusRoute: '/staff/accounts/:id/status',
-    accountSessions: (id: number | string) => `/staff/accounts/${id}/sessions`,
-    accountSessionsRoute: '/staff/accounts/:id/sessions',
+    account: route('/staff/accounts/:id'),
+    accountRoles: route('/staff/accounts/:id/roles'),
+    accountStatus: route('/staff/accounts/:id/status'),
+    accountSessions: route('/staff/accounts/:id/sessions'),
   },
   citizen: {
     home: '/account',

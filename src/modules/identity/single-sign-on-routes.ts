@@ -82,12 +82,12 @@ export function registerSingleSignOnRoutes(app: FastifyInstance, singleSignOn: S
   }
 
   // Staff, through their own organisation's provider.
-  app.get<{ Params: { organisationId: string } }>(paths.staffStartRoute, rateLimit, async (request, reply) => {
+  app.get<{ Params: { organisationId: string } }>(paths.staffStart.pattern, rateLimit, async (request, reply) => {
     const params = organisationParamSchema.safeParse(request.params);
     if (!params.success) throw new NotFoundError();
     const organisationId = params.data.organisationId;
     const started = await singleSignOn.startStaffSignIn(organisationId);
-    const context = { retryPath: paths.staffStart(organisationId), otherWayPath: identityPaths.staff.signIn };
+    const context = { retryPath: paths.staffStart({ organisationId }), otherWayPath: identityPaths.staff.signIn };
     if ('outcome' in started) return providerProblem(request, reply, started, context);
     remember(reply, pendingCookies.staff, { ...started.pending, organisationId });
     return reply.redirect(started.url);
@@ -97,7 +97,7 @@ export function registerSingleSignOnRoutes(app: FastifyInstance, singleSignOn: S
     const pending = takePending(request, reply, pendingCookies.staff);
     const otherWay = { otherWayPath: identityPaths.staff.signIn };
     if (!pending?.organisationId) return problem(reply, 400, 'expired', otherWay);
-    const context = { ...otherWay, retryPath: paths.staffStart(pending.organisationId) };
+    const context = { ...otherWay, retryPath: paths.staffStart({ organisationId: pending.organisationId }) };
     const result: StaffSignInResult = await singleSignOn.finishStaffSignIn({
       organisationId: pending.organisationId,
       pending,

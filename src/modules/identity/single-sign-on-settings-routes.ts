@@ -31,18 +31,18 @@ export function registerSingleSignOnSettingsRoutes(app: FastifyInstance, setting
         saved,
         values: saved ? { issuerUrl: saved.issuerUrl, clientId: saved.clientId, enabled: saved.enabled } : { enabled: true },
         redirectUri: settings.redirectUri,
-        formAction: paths.settings(organisationId),
+        formAction: paths.settings({ id: organisationId }),
         backLink: paths.settingsList,
         ...context,
       };
     };
 
-    scope.get<{ Params: { id: string }; Querystring: Record<string, string> }>(paths.settingsRoute, async (request, reply) => {
+    scope.get<{ Params: { id: string }; Querystring: Record<string, string> }>(paths.settings.pattern, async (request, reply) => {
       const id = parseIdParam(request.params);
       return reply.render(`${views}/settings.njk`, await renderForm(request.actor, id, { notice: 'saved' in request.query ? 'saved' : undefined }));
     });
 
-    scope.post<{ Params: { id: string }; Body: Record<string, unknown> }>(paths.settingsRoute, async (request, reply) => {
+    scope.post<{ Params: { id: string }; Body: Record<string, unknown> }>(paths.settings.pattern, async (request, reply) => {
       const id = parseIdParam(request.params);
       // What was typed comes back, except the secret: it is never written into a page.
       const typed = { issuerUrl: request.body.issuerUrl, clientId: request.body.clientId, enabled: request.body.enabled !== undefined };
@@ -54,7 +54,7 @@ export function registerSingleSignOnSettingsRoutes(app: FastifyInstance, setting
       if (result.outcome !== 'saved') {
         return reply.code(400).render(`${views}/settings.njk`, await renderForm(request.actor, id, { values: typed, errors: saveErrors[result.outcome] }));
       }
-      return reply.redirect(`${paths.settings(id)}?saved`, 303);
+      return reply.redirect(`${paths.settings({ id })}?saved`, 303);
     });
   });
 }

@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Config } from '../../config.js';
 import type { Database } from '../../db/schema.js';
+import { route } from '../../shared/paths.js';
 
 export interface StaffIdentityProvider {
   organisationId: number;
@@ -39,14 +40,12 @@ export interface IdentityProviders {
 }
 
 export const singleSignOnPaths = {
-  staffStart: (organisationId: number) => `/staff/sign-in/sso/${organisationId}`,
-  staffStartRoute: '/staff/sign-in/sso/:organisationId',
+  staffStart: route('/staff/sign-in/sso/:organisationId'),
   staffCallback: '/staff/sign-in/sso/callback',
   citizenStart: '/account/sign-in/oidc',
   citizenCallback: '/account/sign-in/oidc/callback',
   settingsList: '/staff/single-sign-on',
-  settings: (organisationId: number) => `/staff/organisations/${organisationId}/single-sign-on`,
-  settingsRoute: '/staff/organisations/:id/single-sign-on',
+  settings: route('/staff/organisations/:id/single-sign-on'),
 } as const;
 
 /**
@@ -68,7 +67,7 @@ export function createIdentityProviders(db: Kysely<Database>): IdentityProviders
         .where('organisation_identity_providers.enabled', '=', true)
         .orderBy('organisations.name')
         .execute();
-      return rows.map((row) => ({ organisationId: row.id, organisationName: row.name, startPath: singleSignOnPaths.staffStart(row.id) }));
+      return rows.map((row) => ({ organisationId: row.id, organisationName: row.name, startPath: singleSignOnPaths.staffStart({ organisationId: row.id }) }));
     },
 
     async findStaffProvider(organisationId) {

@@ -23,7 +23,7 @@ export function registerStaffAccountRoutes(app: FastifyInstance, staff: StaffSer
 
     scope.get(paths.accounts, async (request, reply) => {
       const accounts = await staff.list(request.actor, request.ip);
-      return reply.render(`${views}/accounts.njk`, { accounts, roleNames, currentSection: 'staff' });
+      return reply.render(`${views}/accounts.njk`, { accounts, roleNames, paths, currentSection: 'staff' });
     });
 
     const renderNew = async (actor: StaffActor, context: Record<string, unknown>) => ({
@@ -54,13 +54,14 @@ export function registerStaffAccountRoutes(app: FastifyInstance, staff: StaffSer
         const errors = fieldError('email', 'A new account cannot be made with this email address: it may have one already. Check the address, or ask a partnership administrator');
         return reply.code(400).render(`${views}/new-account.njk`, await renderNew(actor, { values: request.body, errors }));
       }
-      return reply.redirect(`${paths.account(result.id)}?created`, 303);
+      return reply.redirect(`${paths.account({ id: result.id })}?created`, 303);
     });
 
-    scope.get<{ Params: { id: string }; Querystring: Record<string, string> }>(paths.accountRoute, async (request, reply) => {
+    scope.get<{ Params: { id: string }; Querystring: Record<string, string> }>(paths.account.pattern, async (request, reply) => {
       const id = parseIdParam(request.params);
       const { staff: account, sessions } = await staff.get(request.actor, id, request.ip);
       return reply.render(`${views}/account.njk`, {
+        paths,
         account,
         sessions,
         roleNames,
@@ -70,12 +71,13 @@ export function registerStaffAccountRoutes(app: FastifyInstance, staff: StaffSer
       });
     });
 
-    scope.post<{ Params: { id: string }; Body: Record<string, unknown> }>(paths.accountRolesRoute, async (request, reply) => {
+    scope.post<{ Params: { id: string }; Body: Record<string, unknown> }>(paths.accountRoles.pattern, async (request, reply) => {
       const id = parseIdParam(request.params);
       const form = rolesSchema.safeParse(request.body);
       if (!form.success) {
         const { staff: account, sessions } = await staff.get(request.actor, id, request.ip);
         return reply.code(400).render(`${views}/account.njk`, {
+        paths,
           account,
           sessions,
           roleNames,
@@ -85,16 +87,17 @@ export function registerStaffAccountRoutes(app: FastifyInstance, staff: StaffSer
         });
       }
       await staff.updateRoles(request.actor, id, form.data.roles);
-      return reply.redirect(`${paths.account(id)}?rolesSaved`, 303);
+      return reply.redirect(`${paths.account({ id })}?rolesSaved`, 303);
     });
 
-    scope.post<{ Params: { id: string }; Body: Record<string, unknown> }>(paths.accountStatusRoute, async (request, reply) => {
+    scope.post<{ Params: { id: string }; Body: Record<string, unknown> }>(paths.accountStatus.pattern, async (request, reply) => {
       const id = parseIdParam(request.params);
       const form = staffStatusSchema.safeParse(request.body);
       if (!form.success) {
         // The form is one button with a hidden value: anything else did not come from it.
         const { staff: account, sessions } = await staff.get(request.actor, id);
         return reply.code(400).render(`${views}/account.njk`, {
+        paths,
           account,
           sessions,
           roleNames,
@@ -105,13 +108,13 @@ export function registerStaffAccountRoutes(app: FastifyInstance, staff: StaffSer
       }
       const { disabled } = form.data;
       await staff.setDisabled(request.actor, id, disabled);
-      return reply.redirect(`${paths.account(id)}?${disabled ? 'disabled' : 'enabled'}`, 303);
+      return reply.redirect(`${paths.account({ id })}?${disabled ? 'disabled' : 'enabled'}`, 303);
     });
 
-    scope.post<{ Params: { id: string } }>(paths.accountSessionsRoute, async (request, reply) => {
+    scope.post<{ Params: { id: string } }>(paths.accountSessions.pattern, async (request, reply) => {
       const id = parseIdParam(request.params);
       await staff.revokeSessions(request.actor, id);
-      return reply.redirect(`${paths.account(id)}?sessionsEnded`, 303);
+      return reply.redirect(`${paths.account({ id })}?sessionsEnded`, 303);
     });
   });
 }

@@ -1,18 +1,13 @@
 import { dayInEngland } from '../../shared/dates.js';
 import type { AreaGeometry } from '../places/geometry.js';
 import { mapsPaths } from './paths.js';
-import { roundCoordinate, type PublicRequest } from '../cases/index.js';
+import { roundCoordinate, staffStatusNames, type PublicRequest } from '../cases/index.js';
 import type { CouncilArea } from '../places/index.js';
 import type { OpenStatus } from './schemas.js';
 
-export const statusLabels: Record<OpenStatus, { text: string; tagClass: string }> = {
-  open: { text: 'Open', tagClass: 'govuk-tag--blue' },
-  acknowledged: { text: 'Acknowledged', tagClass: 'govuk-tag--light-blue' },
-  in_progress: { text: 'In progress', tagClass: 'govuk-tag--yellow' },
-};
-
+/** The map names the open statuses as staff do ("Open", not "Received"), and as it always has. */
 export function statusLabel(status: string): string {
-  return statusLabels[status as OpenStatus]?.text ?? status;
+  return staffStatusNames[status as OpenStatus] ?? status;
 }
 
 export function boundaryFeature(boundary: CouncilArea, geometry: AreaGeometry) {
@@ -32,32 +27,8 @@ export function requestFeature(row: PublicRequest) {
       status: row.status as OpenStatus,
       statusText: statusLabel(row.status),
       createdOn: dayInEngland(row.created_at),
-      trackUrl: mapsPaths.track(row.reference),
+      trackUrl: mapsPaths.track({ reference: row.reference }),
     },
     geometry: { type: 'Point' as const, coordinates: [roundCoordinate(row.longitude), roundCoordinate(row.latitude)] },
-  };
-}
-
-export function withQuery(path: string, values: Record<string, string | string[] | undefined>): string {
-  const query = new URLSearchParams();
-  for (const [name, value] of Object.entries(values)) for (const item of [value ?? []].flat()) query.append(name, item);
-  const text = query.toString();
-  return text ? `${path}?${text}` : path;
-}
-
-/** GOV.UK pagination: first, last, and the pages either side of this one, with an ellipsis for gaps. */
-export function pagination(page: number, pageCount: number, hrefFor: (page: number) => string) {
-  if (pageCount <= 1) return null;
-  const shown = [...new Set([1, page - 1, page, page + 1, pageCount])].filter((number) => number >= 1 && number <= pageCount).sort((a, b) => a - b);
-  const items: { number?: number; href?: string; current?: boolean; ellipsis?: boolean }[] = [];
-  shown.forEach((number, index) => {
-    if (index > 0 && number - shown[index - 1] > 1) items.push({ ellipsis: true });
-    items.push({ number, href: hrefFor(number), current: number === page });
-  });
-  return {
-    landmarkLabel: 'Pages of requests',
-    items,
-    previous: page > 1 ? { href: hrefFor(page - 1) } : undefined,
-    next: page < pageCount ? { href: hrefFor(page + 1) } : undefined,
   };
 }

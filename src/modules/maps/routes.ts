@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { formErrorsFrom, fieldError } from '../../web/form-errors.js';
 import { mapsPaths } from './paths.js';
-import { pagination, statusLabels, withQuery } from './presenters.js';
+import { staffStatusTags } from '../cases/index.js';
+import { paginationLinks } from '../../shared/pagination.js';
+import { withQuery } from '../../shared/paths.js';
 import { mapPageQuerySchema } from './schemas.js';
 import type { MapsService } from './service.js';
 
@@ -19,7 +21,7 @@ export function registerMapsRoutes(app: FastifyInstance, maps: MapsService): voi
     const context = {
       ...(await maps.filterOptions()),
       values,
-      statusLabels,
+      statusTags: staffStatusTags,
       paths: mapsPaths,
       filtered: values.service_code !== '' || values.status.length > 0,
     };
@@ -35,7 +37,7 @@ export function registerMapsRoutes(app: FastifyInstance, maps: MapsService): voi
       ...context,
       ...list,
       requestsUrl: withQuery(mapsPaths.api.requests, filterQuery),
-      pagination: pagination(list.page, list.pageCount, (page) => `${withQuery(mapsPaths.map, { ...filterQuery, page: String(page) })}#requests`),
+      pagination: paginationLinks(list.page, list.pageCount, (page) => `${withQuery(mapsPaths.map, { ...filterQuery, page: String(page) })}#requests`, 'Pages of requests'),
     });
   });
 }

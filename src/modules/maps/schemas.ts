@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { featureCollection } from '../../api/schemas.js';
 import { councilTierSchema } from '../places/schemas.js';
+import { pageNumberField } from '../../shared/pagination.js';
 
 /** The statuses of a request still being dealt with: the only ones the public map shows. */
 export const openStatuses = ['open', 'acknowledged', 'in_progress'] as const;
@@ -62,7 +63,7 @@ const bbox = z.preprocess(
 export const mapPageQuerySchema = z.object({
   service_code: serviceCode,
   status: statuses,
-  page: z.preprocess(firstOf, z.coerce.number().int().min(1).max(100_000).catch(1).default(1)),
+  page: pageNumberField(100_000),
 });
 
 /** The requests API's query: the same filters, and a box. */

@@ -2,9 +2,11 @@ import type { Config } from '../../config.js';
 import type { CatalogueService, PublicRequestFilters, PublicRequests } from '../cases/index.js';
 import type { CouncilArea } from '../places/index.js';
 import { areaContains, boundingBox, type BoundingBox } from '../places/geometry.js';
-import { boundaryFeature, requestFeature, statusLabels } from './presenters.js';
+import { staffStatusNames } from '../cases/index.js';
+import { boundaryFeature, requestFeature } from './presenters.js';
 import { openStatuses, type OpenStatus } from './schemas.js';
 import { simplifyGeometry } from './simplify.js';
+import { countPages } from '../../shared/pagination.js';
 
 /** About 20 m: the boundaries stay true at street level and weigh a fraction of the original. */
 const BOUNDARY_TOLERANCE_DEGREES = 0.0002;
@@ -73,7 +75,7 @@ export function createMapsService({ publicRequests, catalogue, memberOrganisatio
       const kinds = (await catalogue.kinds()).filter((kind) => publicCodes.has(kind.serviceCode));
       return {
         kinds: kinds.map((kind) => ({ serviceCode: kind.serviceCode, name: kind.name })).sort((a, b) => a.name.localeCompare(b.name)),
-        statuses: openStatuses.map((status) => ({ value: status, text: statusLabels[status].text })),
+        statuses: openStatuses.map((status) => ({ value: status, text: staffStatusNames[status] })),
       };
     },
 
@@ -97,7 +99,7 @@ export function createMapsService({ publicRequests, catalogue, memberOrganisatio
     /** One page of the list that stands in for the map; a page past the end shows the last one. */
     async requestPage(filters: PublicRequestFilters, page: number) {
       const total = await publicRequests.count(filters);
-      const pageCount = Math.max(1, Math.ceil(total / PAGE_SIZE));
+      const pageCount = countPages(total, PAGE_SIZE);
       const current = Math.min(page, pageCount);
       const [rows, boundaries] = await Promise.all([publicRequests.list(filters, PAGE_SIZE, (current - 1) * PAGE_SIZE), memberAreas()]);
       const placeOf = placeNamer(boundaries);

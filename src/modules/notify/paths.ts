@@ -1,5 +1,6 @@
+import { route } from '../../shared/paths.js';
+
 export const notifyPaths = {
   outbox: '/staff/outbox',
-  email: (id: number | string) => `/staff/outbox/${id}`,
-  emailRoute: '/staff/outbox/:id',
+  email: route('/staff/outbox/:id'),
 } as const;

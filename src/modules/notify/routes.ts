@@ -35,13 +35,14 @@ export function registerNotifyRoutes(app: FastifyInstance, outbox: OutboxService
         nextHref: result.page < result.pageCount ? outboxPageHref(query.status, result.page + 1) : undefined,
         statuses: emailStatuses,
         statusNames: emailStatusNames,
+        paths: notifyPaths,
         sending,
         currentSection: 'staff',
         backLink: '/staff',
       });
     });
 
-    scope.get<{ Params: { id: string } }>(notifyPaths.emailRoute, async (request, reply) => {
+    scope.get<{ Params: { id: string } }>(notifyPaths.email.pattern, async (request, reply) => {
       const id = parseEmailId(request.params);
       if (id === undefined) throw new NotFoundError();
       const email = await outbox.get(request.actor, id, request.ip);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageNumberField } from '../../shared/pagination.js';
 
 export const emailStatuses = ['waiting', 'retrying', 'sent', 'failed'] as const;
 export type EmailStatus = (typeof emailStatuses)[number];
@@ -16,7 +17,7 @@ export const emailStatusNames: Record<EmailStatus, string> = {
  */
 export const outboxQuerySchema = z.object({
   status: z.enum(emailStatuses).optional().catch(undefined),
-  page: z.coerce.number().int().min(1).max(100_000).default(1).catch(1),
+  page: pageNumberField(100_000),
 });
 export type OutboxQuery = z.infer<typeof outboxQuerySchema>;
 

@@ -5,6 +5,7 @@ import type { Actor } from '../identity/actor.js';
 import { NotFoundError, requireCapability } from '../identity/policy.js';
 import type { OutboxRepository } from './repository.js';
 import type { EmailStatus, OutboxQuery } from './schemas.js';
+import { countPages } from '../../shared/pagination.js';
 
 export const OUTBOX_PAGE_SIZE = 50;
 
@@ -29,7 +30,7 @@ export function createOutboxService({ db, repository, clock }: OutboxServiceDepe
       const staff = requireCapability(actor, 'outbox.view');
       const counts = await repository.countByStatus();
       const total = query.status ? counts[query.status] : Object.values(counts).reduce((sum, count) => sum + count, 0);
-      const pageCount = Math.max(1, Math.ceil(total / OUTBOX_PAGE_SIZE));
+      const pageCount = countPages(total, OUTBOX_PAGE_SIZE);
       const page = Math.min(query.page, pageCount);
       const rows = await repository.list({ status: query.status, offset: (page - 1) * OUTBOX_PAGE_SIZE, limit: OUTBOX_PAGE_SIZE });
       await recordAudit(db, { actor: staff, action: 'read', recordType: 'email_list', detail: { filters: { status: query.status ?? null }, page, shown: rows.length }, ipAddress }, clock());

@@ -15,6 +15,7 @@ const statusNames = { draft: 'Draft', active: 'Active', ended: 'Ended' };
 export function registerAgreementRoutes(scope: FastifyInstance, agreements: AgreementService): void {
   scope.get(paths.agreements, async (request, reply) =>
     reply.render(`${views}/agreements.njk`, {
+      paths,
       agreements: await agreements.list(request.actor),
       purposeNames: agreementPurposeNames,
       statusNames,
@@ -26,6 +27,7 @@ export function registerAgreementRoutes(scope: FastifyInstance, agreements: Agre
 
   async function renderAgreement(reply: FastifyReply, actor: Actor, id: number, extra: { notice?: string; errors?: FormErrors }) {
     return reply.render(`${views}/agreement.njk`, {
+      paths,
       ...(await agreements.get(actor, id)),
       ...extra,
       purposeNames: agreementPurposeNames,
@@ -44,7 +46,7 @@ export function registerAgreementRoutes(scope: FastifyInstance, agreements: Agre
     if (!form.success) return renderForm(reply.code(400), actor, { ...page, values: body, errors: inFieldOrder(formErrorsFrom(form.error, fieldIds), agreementFieldOrder, fieldIds) });
     try {
       const id = await persist(form.data);
-      return reply.redirect(`${paths.agreement(id)}?saved`, 303);
+      return reply.redirect(`${paths.agreement({ id })}?saved`, 303);
     } catch (error) {
       if (!(error instanceof PartnershipRuleError)) throw error;
       return renderForm(reply.code(error.statusCode), actor, { ...page, values: body, errors: fieldError(error.field, error.message) });
@@ -60,7 +62,7 @@ export function registerAgreementRoutes(scope: FastifyInstance, agreements: Agre
     return saveAgreement(reply, request.actor, request.body, newPage, (form) => agreements.create(request.actor, form));
   });
 
-  scope.get<{ Params: { id: string }; Querystring: Record<string, string> }>(paths.agreementRoute, async (request, reply) =>
+  scope.get<{ Params: { id: string }; Querystring: Record<string, string> }>(paths.agreement.pattern, async (request, reply) =>
     renderAgreement(reply, request.actor, parseIdParam(request.params), { notice: Object.keys(request.query)[0] }),
   );
 
@@ -74,39 +76,39 @@ export function registerAgreementRoutes(scope: FastifyInstance, agreements: Agre
     }
   }
 
-  scope.get<{ Params: { id: string } }>(paths.editAgreementRoute, async (request, reply) => {
+  scope.get<{ Params: { id: string } }>(paths.editAgreement.pattern, async (request, reply) => {
     const id = parseIdParam(request.params);
     return orExplain(reply, request.actor, id, async () => {
       const { agreement, parties, services } = await agreements.findEditable(request.actor, id);
       const values = agreementFormValues(agreement, parties.map((party) => party.id), services.map((service) => service.lgsl));
-      return renderForm(reply, request.actor, { heading: 'Change the agreement', values, backLink: paths.agreement(id) });
+      return renderForm(reply, request.actor, { heading: 'Change the agreement', values, backLink: paths.agreement({ id }) });
     });
   });
 
-  scope.post<{ Params: { id: string }; Body: Record<string, unknown> }>(paths.editAgreementRoute, async (request, reply) => {
+  scope.post<{ Params: { id: string }; Body: Record<string, unknown> }>(paths.editAgreement.pattern, async (request, reply) => {
     const id = parseIdParam(request.params);
     return orExplain(reply, request.actor, id, async () => {
       await agreements.findEditable(request.actor, id);
-      return saveAgreement(reply, request.actor, request.body, { heading: 'Change the agreement', backLink: paths.agreement(id) }, async (form) => {
+      return saveAgreement(reply, request.actor, request.body, { heading: 'Change the agreement', backLink: paths.agreement({ id }) }, async (form) => {
         await agreements.update(request.actor, id, form);
         return id;
       });
     });
   });
 
-  scope.post<{ Params: { id: string } }>(paths.activateAgreementRoute, async (request, reply) => {
+  scope.post<{ Params: { id: string } }>(paths.activateAgreement.pattern, async (request, reply) => {
     const id = parseIdParam(request.params);
     return orExplain(reply, request.actor, id, async () => {
       await agreements.activate(request.actor, id);
-      return reply.redirect(`${paths.agreement(id)}?activated`, 303);
+      return reply.redirect(`${paths.agreement({ id })}?activated`, 303);
     });
   });
 
-  scope.post<{ Params: { id: string } }>(paths.endAgreementRoute, async (request, reply) => {
+  scope.post<{ Params: { id: string } }>(paths.endAgreement.pattern, async (request, reply) => {
     const id = parseIdParam(request.params);
     return orExplain(reply, request.actor, id, async () => {
       await agreements.end(request.actor, id);
-      return reply.redirect(`${paths.agreement(id)}?ended`, 303);
+      return reply.redirect(`${paths.agreement({ id })}?ended`, 303);
     });
   });
 }

@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { AgreementPurpose, AgreementStatus, Database, StaffRole } from '../../db/schema.js';
 import type { DataCategory, SharingRelationship } from '../../shared/sharing.js';
 import type { ActiveAgreementFinder } from '../identity/policy.js';
-import { ukDate } from './dates.js';
+import { dayInEngland } from '../../shared/dates.js';
 import { applicableAgreementsQuery } from './sharing-rules.js';
 
 type Executor = Kysely<Database>;
@@ -113,7 +113,7 @@ async function replaceScope(executor: Executor, agreementId: number, parties: nu
 export function createActiveAgreementFinder(db: Kysely<Database>): ActiveAgreementFinder {
   return {
     async coversSharing({ from, to, purpose, lgsl, on, roles }) {
-      let query = applicableAgreementsQuery(db, { from, to, purpose, lgsl, day: ukDate(on) });
+      let query = applicableAgreementsQuery(db, { from, to, purpose, lgsl, day: dayInEngland(on) });
       if (roles) query = query.where(sql<boolean>`data_sharing_agreements.receiving_roles && ${sql.val(roles)}::text[]`);
       const row = await query.select('data_sharing_agreements.id').limit(1).executeTakeFirst();
       return row !== undefined;
@@ -121,7 +121,7 @@ export function createActiveAgreementFinder(db: Kysely<Database>): ActiveAgreeme
 
     async applicableAgreements({ from, to, purpose, lgsl, on, roles }) {
       if (roles.length === 0) return [];
-      const rows = await applicableAgreementsQuery(db, { from, to, purpose, lgsl, day: ukDate(on) })
+      const rows = await applicableAgreementsQuery(db, { from, to, purpose, lgsl, day: dayInEngland(on) })
         .where(sql<boolean>`data_sharing_agreements.receiving_roles && ${sql.val(roles)}::text[]`)
         .select(['id', 'title', 'purpose_statement', 'categories', 'receiving_roles', 'relationship'])
         .orderBy(sql`cardinality(data_sharing_agreements.categories)`, 'desc')

@@ -20,6 +20,7 @@ export function registerOrganisationRoutes(scope: FastifyInstance, organisations
     const list = await organisations.list(request.actor, query.type);
     const saved = query.saved === undefined ? undefined : list.find((organisation) => organisation.id === query.saved);
     return reply.render(`${views}/organisations.njk`, {
+      paths,
       organisations: list,
       type: query.type,
       saved,
@@ -60,13 +61,13 @@ export function registerOrganisationRoutes(scope: FastifyInstance, organisations
     return reply.redirect(`${paths.organisations}?saved=${result.id}`, 303);
   });
 
-  scope.get<{ Params: { id: string } }>(paths.editOrganisationRoute, async (request, reply) => {
+  scope.get<{ Params: { id: string } }>(paths.editOrganisation.pattern, async (request, reply) => {
     const organisation = await organisations.findEditable(request.actor, parseIdParam(request.params));
     const values = { name: organisation.name, type: organisation.type, emailDomain: organisation.email_domain ?? '' };
     return reply.render(`${views}/organisation-form.njk`, renderForm({ values, organisationId: organisation.id }));
   });
 
-  scope.post<{ Params: { id: string }; Body: Record<string, unknown> }>(paths.editOrganisationRoute, async (request, reply) => {
+  scope.post<{ Params: { id: string }; Body: Record<string, unknown> }>(paths.editOrganisation.pattern, async (request, reply) => {
     const id = parseIdParam(request.params);
     await organisations.findEditable(request.actor, id);
     const result = await save(request.body, async (input) => {

@@ -13,6 +13,7 @@ const views = 'partnership/views';
 export function registerPartnershipPages(scope: FastifyInstance, partnerships: PartnershipService, projects: ProjectService): void {
   scope.get(paths.partnerships, async (request, reply) => {
     return reply.render(`${views}/partnerships.njk`, {
+      paths,
       partnerships: await partnerships.list(request.actor),
       kindNames: partnershipKindNames,
       mayManage: partnerships.mayManage(request.actor),
@@ -33,13 +34,14 @@ export function registerPartnershipPages(scope: FastifyInstance, partnerships: P
     const form = partnershipSchema.safeParse(request.body);
     if (!form.success) return renderNew(reply.code(400), request.body, formErrorsFrom(form.error));
     const id = await partnerships.create(request.actor, form.data);
-    return reply.redirect(`${paths.partnership(id)}?created`, 303);
+    return reply.redirect(`${paths.partnership({ id })}?created`, 303);
   });
 
   /** The partnership page, with a notice after a change or errors from a refused one. */
   async function renderPartnership(reply: FastifyReply, actor: Actor, id: number, extra: { notice?: string; errors?: FormErrors; values?: unknown }) {
     const page = await partnerships.get(actor, id);
     return reply.render(`${views}/partnership.njk`, {
+      paths,
       ...page,
       ...extra,
       kindNames: partnershipKindNames,
@@ -51,11 +53,11 @@ export function registerPartnershipPages(scope: FastifyInstance, partnerships: P
     });
   }
 
-  scope.get<{ Params: { id: string }; Querystring: Record<string, string> }>(paths.partnershipRoute, async (request, reply) =>
+  scope.get<{ Params: { id: string }; Querystring: Record<string, string> }>(paths.partnership.pattern, async (request, reply) =>
     renderPartnership(reply, request.actor, parseIdParam(request.params), { notice: Object.keys(request.query)[0] }),
   );
 
-  scope.post<{ Params: { id: string }; Body: Record<string, unknown> }>(paths.membersRoute, async (request, reply) => {
+  scope.post<{ Params: { id: string }; Body: Record<string, unknown> }>(paths.members.pattern, async (request, reply) => {
     const id = parseIdParam(request.params);
     partnerships.assertMayManage(request.actor);
     const form = memberSchema.safeParse(request.body);
@@ -66,10 +68,10 @@ export function registerPartnershipPages(scope: FastifyInstance, partnerships: P
       if (!(error instanceof PartnershipRuleError)) throw error;
       return renderPartnership(reply.code(error.statusCode), request.actor, id, { errors: fieldError(error.field, error.message), values: request.body });
     }
-    return reply.redirect(`${paths.partnership(id)}?memberAdded`, 303);
+    return reply.redirect(`${paths.partnership({ id })}?memberAdded`, 303);
   });
 
-  scope.post<{ Params: { id: string }; Body: Record<string, unknown> }>(paths.removeMemberRoute, async (request, reply) => {
+  scope.post<{ Params: { id: string }; Body: Record<string, unknown> }>(paths.removeMember.pattern, async (request, reply) => {
     const id = parseIdParam(request.params);
     partnerships.assertMayManage(request.actor);
     const form = memberSchema.safeParse(request.body);
@@ -80,6 +82,6 @@ export function registerPartnershipPages(scope: FastifyInstance, partnerships: P
       if (!(error instanceof PartnershipRuleError)) throw error;
       return renderPartnership(reply.code(error.statusCode), request.actor, id, { errors: fieldError(error.field, error.message) });
     }
-    return reply.redirect(`${paths.partnership(id)}?memberRemoved`, 303);
+    return reply.redirect(`${paths.partnership({ id })}?memberRemoved`, 303);
   });
 }

@@ -1,5 +1,5 @@
 import type { FormErrors } from '../../web/form-errors.js';
-import { datePartsOf } from './dates.js';
+import { dateInputValues } from '../../shared/date-input.js';
 import { formatPence, penceForInput } from './money.js';
 import type { ProjectRecord } from './projects-repository.js';
 import type { AgreementRecord } from './agreements-repository.js';
@@ -21,8 +21,8 @@ export function projectFormValues(project: ProjectRecord, memberIds: number[]): 
     name: project.name,
     summary: project.summary,
     status: project.status,
-    ...datePartsOf('startsOn', project.starts_on),
-    ...datePartsOf('endsOn', project.ends_on),
+    ...dateInputValues('startsOn', project.starts_on),
+    ...dateInputValues('endsOn', project.ends_on),
     members: memberIds.map(String),
     expectedCashable: penceForInput(project.expected_cashable_pence),
     expectedNonCashable: penceForInput(project.expected_non_cashable_pence),
@@ -45,8 +45,8 @@ export function agreementFormValues(agreement: AgreementRecord, partyIds: number
     categories: agreement.categories,
     roles: agreement.receiving_roles,
     relationship: agreement.relationship,
-    ...datePartsOf('validFrom', agreement.valid_from),
-    ...datePartsOf('validTo', agreement.valid_to),
+    ...dateInputValues('validFrom', agreement.valid_from),
+    ...dateInputValues('validTo', agreement.valid_to),
   };
 }
 

@@ -27,27 +27,28 @@ export function registerProjectRoutes(scope: FastifyInstance, projects: ProjectS
     if (!form.success) return renderForm(reply.code(400), { ...page, values: body, errors: inFieldOrder(formErrorsFrom(form.error, fieldIds), projectFieldOrder, fieldIds) });
     try {
       const id = await persist(form.data);
-      return reply.redirect(`${paths.project(id)}?saved`, 303);
+      return reply.redirect(`${paths.project({ id })}?saved`, 303);
     } catch (error) {
       if (!(error instanceof PartnershipRuleError)) throw error;
       return renderForm(reply.code(error.statusCode), { ...page, values: body, errors: fieldError(error.field, error.message) });
     }
   }
 
-  scope.get<{ Params: { id: string } }>(paths.newProjectRoute, async (request, reply) => {
+  scope.get<{ Params: { id: string } }>(paths.newProject.pattern, async (request, reply) => {
     const { partnership, members } = await projects.newProjectOptions(request.actor, parseIdParam(request.params));
-    return renderForm(reply, { heading: 'Add a project', caption: partnership.name, members, values: { status: 'proposed' }, backLink: paths.partnership(partnership.id) });
+    return renderForm(reply, { heading: 'Add a project', caption: partnership.name, members, values: { status: 'proposed' }, backLink: paths.partnership({ id: partnership.id }) });
   });
 
-  scope.post<{ Params: { id: string }; Body: Record<string, unknown> }>(paths.newProjectRoute, async (request, reply) => {
+  scope.post<{ Params: { id: string }; Body: Record<string, unknown> }>(paths.newProject.pattern, async (request, reply) => {
     const { partnership, members } = await projects.newProjectOptions(request.actor, parseIdParam(request.params));
-    const page = { heading: 'Add a project', caption: partnership.name, members, backLink: paths.partnership(partnership.id) };
+    const page = { heading: 'Add a project', caption: partnership.name, members, backLink: paths.partnership({ id: partnership.id }) };
     return saveProject(reply, request.body, page, (form) => projects.create(request.actor, partnership.id, form));
   });
 
-  scope.get<{ Params: { id: string }; Querystring: Record<string, string> }>(paths.projectRoute, async (request, reply) => {
+  scope.get<{ Params: { id: string }; Querystring: Record<string, string> }>(paths.project.pattern, async (request, reply) => {
     const { project, members, lessons, mayRecord } = await projects.get(request.actor, parseIdParam(request.params));
     return reply.render(`${views}/project.njk`, {
+      paths,
       project: presentProject(project),
       members,
       lessons,
@@ -56,11 +57,11 @@ export function registerProjectRoutes(scope: FastifyInstance, projects: ProjectS
       statusNames: projectStatusNames,
       outcomeNames: lessonOutcomeNames,
       typeNames: organisationTypeNames,
-      backLink: paths.partnership(project.partnership_id),
+      backLink: paths.partnership({ id: project.partnership_id }),
     });
   });
 
-  scope.get<{ Params: { id: string } }>(paths.editProjectRoute, async (request, reply) => {
+  scope.get<{ Params: { id: string } }>(paths.editProject.pattern, async (request, reply) => {
     const { project, members, chosen } = await projects.editOptions(request.actor, parseIdParam(request.params));
     const chosenIds = chosen.map((member) => member.id);
     return renderForm(reply, {
@@ -68,13 +69,13 @@ export function registerProjectRoutes(scope: FastifyInstance, projects: ProjectS
       caption: project.partnership_name,
       members: withFormerMembers(members, chosen),
       values: projectFormValues(project, chosenIds),
-      backLink: paths.project(project.id),
+      backLink: paths.project({ id: project.id }),
     });
   });
 
-  scope.post<{ Params: { id: string }; Body: Record<string, unknown> }>(paths.editProjectRoute, async (request, reply) => {
+  scope.post<{ Params: { id: string }; Body: Record<string, unknown> }>(paths.editProject.pattern, async (request, reply) => {
     const { project, members, chosen } = await projects.editOptions(request.actor, parseIdParam(request.params));
-    const page = { heading: 'Change the project', caption: project.partnership_name, members: withFormerMembers(members, chosen), backLink: paths.project(project.id) };
+    const page = { heading: 'Change the project', caption: project.partnership_name, members: withFormerMembers(members, chosen), backLink: paths.project({ id: project.id }) };
     return saveProject(reply, request.body, page, async (form) => {
       await projects.update(request.actor, project.id, form);
       return project.id;
@@ -82,24 +83,25 @@ export function registerProjectRoutes(scope: FastifyInstance, projects: ProjectS
   });
 
   const renderLessonForm = (reply: FastifyReply, project: { id: number; name: string }, values: Record<string, unknown>, errors?: FormErrors) =>
-    reply.render(`${views}/lesson-form.njk`, { project, values, errors, outcomeNames: lessonOutcomeNames, backLink: paths.project(project.id) });
+    reply.render(`${views}/lesson-form.njk`, { project, values, errors, outcomeNames: lessonOutcomeNames, backLink: paths.project({ id: project.id }) });
 
-  scope.get<{ Params: { id: string } }>(paths.newLessonRoute, async (request, reply) => {
+  scope.get<{ Params: { id: string } }>(paths.newLesson.pattern, async (request, reply) => {
     const { project } = await projects.lessonOptions(request.actor, parseIdParam(request.params));
     return renderLessonForm(reply, project, {});
   });
 
-  scope.post<{ Params: { id: string }; Body: Record<string, unknown> }>(paths.newLessonRoute, async (request, reply) => {
+  scope.post<{ Params: { id: string }; Body: Record<string, unknown> }>(paths.newLesson.pattern, async (request, reply) => {
     const { project } = await projects.lessonOptions(request.actor, parseIdParam(request.params));
     const form = lessonSchema.safeParse(request.body);
     if (!form.success) return renderLessonForm(reply.code(400), project, request.body, formErrorsFrom(form.error));
     await projects.addLesson(request.actor, project.id, form.data);
-    return reply.redirect(`${paths.project(project.id)}?lessonAdded`, 303);
+    return reply.redirect(`${paths.project({ id: project.id })}?lessonAdded`, 303);
   });
 
   scope.get<{ Querystring: Record<string, string> }>(paths.lessons, async (request, reply) => {
     const { outcome } = lessonFilterSchema.parse(request.query);
     return reply.render(`${views}/lessons.njk`, {
+      paths,
       lessons: await projects.listLessons(request.actor, outcome),
       outcome,
       outcomeNames: lessonOutcomeNames,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AgreementPurpose, OrganisationType, PartnershipKind, ProjectStatus } from '../../db/schema.js';
-import { gatherDateParts, optionalDateField, requiredDateField } from './dates.js';
+import { dateInputWording, gatherDateInputs, parseDateInput } from '../../shared/date-input.js';
 import { parsePounds } from './money.js';
 import { visibleName } from '../../shared/names.js';
 import { dataCategories, minimumCategory, sharingRelationships } from '../../shared/sharing.js';
@@ -54,6 +54,31 @@ const bothDates =
   (first: string, second: string) =>
   ({ value }: { value: unknown }) =>
     isRecord(value) && typeof value[first] === 'string' && typeof value[second] === 'string';
+
+/** A date input that may be left empty: 'YYYY-MM-DD' or null. `label` starts each message ("End date must be a real date"). */
+function optionalDateField(label: string) {
+  return dateField(label, null);
+}
+
+/** A date input that must be filled in; `missing` is the message when it is left empty. */
+function requiredDateField(label: string, missing: string) {
+  // An empty date has already failed the parse here, so what passes is always a date.
+  return dateField(label, missing).transform((value) => value as string);
+}
+
+function dateField(label: string, missing: string | null) {
+  // These forms say "Year must include 4 numbers", without the label.
+  const wording = { ...dateInputWording(label), yearDigits: 'Year must include 4 numbers' };
+  return z.object({ day: z.string(), month: z.string(), year: z.string() }).transform((input, context): string | null => {
+    const result = parseDateInput(input, wording);
+    if ('error' in result) {
+      context.addIssue({ code: 'custom', message: result.error });
+      return null;
+    }
+    if (result.value === null && missing) context.addIssue({ code: 'custom', message: missing });
+    return result.value;
+  });
+}
 
 const text = (name: string, max: number) =>
   z.string({ error: `Enter ${name}` }).trim().min(1, `Enter ${name}`).max(max, `${capitalise(name)} must be ${max} characters or fewer`);
@@ -165,7 +190,7 @@ const projectFields = z
     when: bothDates('startsOn', 'endsOn'),
   });
 
-export const projectSchema = z.preprocess((body) => gatherDateParts(body, ['startsOn', 'endsOn']), projectFields);
+export const projectSchema = z.preprocess((body) => gatherDateInputs(body, ['startsOn', 'endsOn']), projectFields);
 export type ProjectForm = z.infer<typeof projectFields>;
 /** The fields in the order the page shows them, for the error summary. */
 export const projectFieldOrder = Object.keys(projectFields.shape);
@@ -213,7 +238,7 @@ const agreementFields = z
     when: ({ value }) => isRecord(value) && value.purpose === 'insight' && (value.relationship === 'client_consent' || value.relationship === 'caller_verified'),
   });
 
-export const agreementSchema = z.preprocess((body) => gatherDateParts(body, ['validFrom', 'validTo']), agreementFields);
+export const agreementSchema = z.preprocess((body) => gatherDateInputs(body, ['validFrom', 'validTo']), agreementFields);
 export type AgreementForm = z.infer<typeof agreementFields>;
 export const agreementFieldOrder = Object.keys(agreementFields.shape);
 

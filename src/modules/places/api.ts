@@ -11,7 +11,7 @@ export function registerPlacesApi(app: FastifyInstance, places: PlacesService): 
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.get(
-    placesPaths.api.postcode,
+    placesPaths.api.postcode.pattern,
     {
       schema: {
         operationId: 'getPlaceByPostcode',

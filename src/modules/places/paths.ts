@@ -1,7 +1,9 @@
+import { route } from '../../shared/paths.js';
+
 export const placesPaths = {
   findYourCouncil: '/find-your-council',
   api: {
-    postcode: '/api/v1/places/postcodes/:postcode',
+    postcode: route('/api/v1/places/postcodes/:postcode'),
     point: '/api/v1/places/point',
   },
 } as const;

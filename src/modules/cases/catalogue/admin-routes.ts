@@ -87,7 +87,7 @@ function registerRequestTypeRoutes(scope: FastifyInstance, admin: CatalogueAdmin
       errors = await attempt(async () => (id = await admin.createType(request.actor, form.data)), { serviceCode: codeField });
     }
     if (errors) return reply.code(400).render(`${catalogueViews}/request-type-new.njk`, { ...context, values: request.body, errors });
-    return reply.redirect(`${paths.type(id)}?created`, 303);
+    return reply.redirect(`${paths.type({ id })}?created`, 303);
   });
 
   async function typeContext(actor: Actor, id: number) {
@@ -96,12 +96,12 @@ function registerRequestTypeRoutes(scope: FastifyInstance, admin: CatalogueAdmin
     return { ...common, type, teams, questionCount: questions.length, backLink: `${paths.list}?organisation=${type.organisationId}` };
   }
 
-  scope.get<{ Params: { id: string }; Querystring: Record<string, string> }>(paths.typeRoute, async (request, reply) => {
+  scope.get<{ Params: { id: string }; Querystring: Record<string, string> }>(paths.type.pattern, async (request, reply) => {
     const context = await typeContext(request.actor, parseIdParam(request.params));
     return reply.render(`${catalogueViews}/request-type.njk`, { ...context, values: typeValues(context.type), notice: 'created' in request.query ? 'created' : undefined });
   });
 
-  scope.post<{ Params: { id: string }; Body: Record<string, unknown> }>(paths.typeRoute, async (request, reply) => {
+  scope.post<{ Params: { id: string }; Body: Record<string, unknown> }>(paths.type.pattern, async (request, reply) => {
     const id = parseIdParam(request.params);
     const context = await typeContext(request.actor, id);
     const form = typeDetailsSchema.safeParse(request.body);

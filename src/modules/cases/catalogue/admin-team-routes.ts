@@ -41,7 +41,7 @@ export function registerCatalogueTeamRoutes(scope: FastifyInstance, admin: Catal
     let id = 0;
     const errors = form.success ? await attempt(async () => (id = await admin.createTeam(request.actor, context.organisation.id, form.data))) : formErrorsFrom(form.error);
     if (errors) return reply.code(400).render(`${catalogueViews}/team-new.njk`, { ...context, values: request.body, errors });
-    return reply.redirect(`${paths.team(id)}?created`, 303);
+    return reply.redirect(`${paths.team({ id })}?created`, 303);
   });
 
   async function teamContext(actor: Actor, id: number, extra: { values?: Record<string, unknown>; memberErrors?: FormErrors; errors?: FormErrors } = {}) {
@@ -59,34 +59,34 @@ export function registerCatalogueTeamRoutes(scope: FastifyInstance, admin: Catal
     };
   }
 
-  scope.get<{ Params: { id: string }; Querystring: Record<string, string> }>(paths.teamRoute, async (request, reply) => {
+  scope.get<{ Params: { id: string }; Querystring: Record<string, string> }>(paths.team.pattern, async (request, reply) => {
     const context = await teamContext(request.actor, parseIdParam(request.params));
     return reply.render(`${catalogueViews}/team.njk`, { ...context, notice: Object.keys(request.query)[0] });
   });
 
-  scope.post<TeamRequest>(paths.teamRoute, async (request, reply) => {
+  scope.post<TeamRequest>(paths.team.pattern, async (request, reply) => {
     const id = parseIdParam(request.params);
     await admin.findTeam(request.actor, id);
     const form = teamSchema.safeParse(request.body);
     const errors = form.success ? await attempt(() => admin.updateTeam(request.actor, id, form.data)) : formErrorsFrom(form.error);
     if (errors) return reply.code(400).render(`${catalogueViews}/team.njk`, await teamContext(request.actor, id, { values: request.body, errors }));
-    return reply.redirect(`${paths.team(id)}?saved`, 303);
+    return reply.redirect(`${paths.team({ id })}?saved`, 303);
   });
 
-  scope.post<TeamRequest>(paths.addMemberRoute, async (request, reply) => {
+  scope.post<TeamRequest>(paths.addMember.pattern, async (request, reply) => {
     const id = parseIdParam(request.params);
     await admin.findTeam(request.actor, id);
     const form = memberSchema.safeParse(request.body);
     const errors = form.success ? await attempt(() => admin.addTeamMember(request.actor, id, form.data.staffId)) : formErrorsFrom(form.error);
     if (errors) return reply.code(400).render(`${catalogueViews}/team.njk`, await teamContext(request.actor, id, { memberErrors: errors }));
-    return reply.redirect(`${paths.team(id)}?memberAdded`, 303);
+    return reply.redirect(`${paths.team({ id })}?memberAdded`, 303);
   });
 
-  scope.post<TeamRequest>(paths.removeMemberRoute, async (request, reply) => {
+  scope.post<TeamRequest>(paths.removeMember.pattern, async (request, reply) => {
     const id = parseIdParam(request.params);
     const member = memberSchema.safeParse(request.body);
     if (!member.success) throw badRequest();
     await admin.removeTeamMember(request.actor, id, member.data.staffId);
-    return reply.redirect(`${paths.team(id)}?memberRemoved`, 303);
+    return reply.redirect(`${paths.team({ id })}?memberRemoved`, 303);
   });
 }

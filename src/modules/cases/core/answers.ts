@@ -1,4 +1,5 @@
 import type { Question } from '../catalogue/repository.js';
+import { isRealDay } from '../../../shared/date-input.js';
 
 export type RawAnswers = Record<string, string | string[] | undefined>;
 export type Answers = Record<string, string | number | string[]>;
@@ -11,9 +12,7 @@ const MAX_STRING = 200;
 function isRealDate(value: string): boolean {
   const match = /^(\d{4})-(\d{2})-(\d{2})(T.*)?$/.exec(value);
   if (!match || Number.isNaN(Date.parse(value))) return false;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+  return isRealDay(Number(match[1]), Number(match[2]), Number(match[3]));
 }
 const MAX_TEXT = 2000;
 

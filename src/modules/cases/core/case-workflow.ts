@@ -196,7 +196,7 @@ export function createCaseWorkflow({ db, repository, cases, catalogue, clock, pu
         });
         const team = await trx.selectFrom('teams').select('email').where('id', '=', target.teamId).executeTakeFirst();
         if (team?.email) {
-          await queueEmail(trx, caseEmails.transferredIn(team.email, record, staff.organisationName, input.reason, `${publicUrl}${casePaths.staff.case(caseId)}`));
+          await queueEmail(trx, caseEmails.transferredIn(team.email, record, staff.organisationName, input.reason, `${publicUrl}${casePaths.staff.case({ id: caseId })}`));
         }
         await recordAudit(trx, { actor: staff, action: 'transfer', recordType: 'case', recordId: caseId, detail: { from: record.organisation_id, to: input.toOrganisationId, reason: input.reason } }, now);
         return target.organisationName;

@@ -42,12 +42,12 @@ export function registerApiKeyRoutes(app: FastifyInstance, keys: ApiKeyService):
       return reply.code(201).render(`${views}/issued.njk`, { name: form.data.name, key, open311: casePaths.open311, paths });
     });
 
-    scope.get<{ Params: { id: string } }>(paths.revokeApiKeyRoute, async (request, reply) => {
+    scope.get<{ Params: { id: string } }>(paths.revokeApiKey.pattern, async (request, reply) => {
       const client = await keys.find(request.actor, parseIdParam(request.params));
       return reply.render(`${views}/revoke.njk`, { client, backLink: paths.apiKeys, paths });
     });
 
-    scope.post<{ Params: { id: string } }>(paths.revokeApiKeyRoute, async (request, reply) => {
+    scope.post<{ Params: { id: string } }>(paths.revokeApiKey.pattern, async (request, reply) => {
       const id = parseIdParam(request.params);
       await keys.revoke(request.actor, id);
       return reply.redirect(`${paths.apiKeys}?revoked=${id}`, 303);

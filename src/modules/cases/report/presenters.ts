@@ -1,4 +1,4 @@
-import type { CaseStatus, ClosureReason } from '../../../db/schema.js';
+import type { ClosureReason } from '../../../db/schema.js';
 import type { Council, Place } from '../../places/service.js';
 import type { RequestKind } from '../catalogue/service.js';
 
@@ -18,23 +18,6 @@ export function groupKinds(kinds: RequestKind[]): { group: string; kinds: Reques
   for (const kind of kinds) groups.set(kind.group, [...(groups.get(kind.group) ?? []), kind]);
   return [...groups].map(([group, members]) => ({ group, kinds: members }));
 }
-
-export const statusNames: Record<CaseStatus, string> = {
-  open: 'Received',
-  acknowledged: 'Acknowledged',
-  in_progress: 'In progress',
-  resolved: 'Resolved',
-  closed: 'Closed',
-};
-
-/** GOV.UK tag colours: grey for waiting, blue for being dealt with, green for done. */
-export const statusColours: Record<CaseStatus, string> = {
-  open: 'govuk-tag--grey',
-  acknowledged: 'govuk-tag--light-blue',
-  in_progress: 'govuk-tag--blue',
-  resolved: 'govuk-tag--green',
-  closed: 'govuk-tag--green',
-};
 
 export const closureNames: Record<ClosureReason, string> = {
   no_further_action: 'No further action needed',

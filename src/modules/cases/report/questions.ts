@@ -1,5 +1,6 @@
 import type { RawAnswers } from '../core/answers.js';
 import type { Question } from '../catalogue/repository.js';
+import { dateParts, parseDateInput, readDateInput, type DatePart } from '../../../shared/date-input.js';
 
 type FormFields = Record<string, string | string[] | undefined>;
 
@@ -9,8 +10,6 @@ export const fieldName = (code: string) => `answer-${code}`;
 /** Where the error summary sends focus for a question: its input, its first option, or the date's day. */
 export const fieldId = (question: Question) => (question.datatype === 'datetime' ? `${fieldName(question.code)}-day` : fieldName(question.code));
 
-const dateParts = ['day', 'month', 'year'] as const;
-
 /** How the catalogue's question reads in a message: "Where is it?" → "Where is it". */
 export function shortLabel(question: Question): string {
   return question.label.replace(/\?$/, '').replace(/ \(.*\)$/, '');
@@ -18,20 +17,12 @@ export function shortLabel(question: Question): string {
 
 /** A GOV.UK date input's three boxes as YYYY-MM-DD, or why they are not a date. */
 function dateFrom(question: Question, fields: FormFields): { value?: string; error?: string } {
-  const parts = dateParts.map((part) => String([fields[`${fieldName(question.code)}-${part}`] ?? ''].flat()[0] ?? '').trim());
-  if (parts.every((part) => part === '')) return {};
-  const missing = dateParts.filter((_part, index) => parts[index] === '');
-  if (missing.length > 0) return { error: `${shortLabel(question)} must include a ${missing.join(' and a ')}` };
-  const [day, month, year] = parts.map(Number);
-  const date = new Date(Date.UTC(year, month - 1, day));
-  const real =
-    parts.every((part) => /^\d+$/.test(part)) &&
-    /^\d{4}$/.test(parts[2]) &&
-    date.getUTCFullYear() === year &&
-    date.getUTCMonth() === month - 1 &&
-    date.getUTCDate() === day;
-  if (!real) return { error: `${shortLabel(question)} must be a real date` };
-  return { value: date.toISOString().slice(0, 10) };
+  const label = shortLabel(question);
+  // This journey's own wording: "must include a day and a month", and a short year is not a real date.
+  const wording = { missing: (parts: DatePart[]) => `${label} must include a ${parts.join(' and a ')}`, notReal: `${label} must be a real date`, yearDigits: `${label} must be a real date` };
+  const result = parseDateInput(readDateInput(fields, fieldName(question.code)), wording);
+  if ('error' in result) return { error: result.error };
+  return result.value === null ? {} : { value: result.value };
 }
 
 /**

@@ -8,7 +8,8 @@ import type { PlacesService } from '../../places/service.js';
 import { casePaths } from '../paths.js';
 import { firstIncompleteStep, mayShow, nextPath, stepPaths, type ReportDraft, type ReportStep } from './draft.js';
 import type { ReportDrafts } from './drafts.js';
-import { areaName, distanceText, groupKinds, placeLabel, statusNames } from './presenters.js';
+import { areaName, distanceText, groupKinds, placeLabel } from './presenters.js';
+import { publicStatusNames } from '../core/status.js';
 import { kindSearchSchema, LOCATION_DESCRIPTION_LIMIT, pointSchema, whatSchema, whereSchema } from './schemas.js';
 
 export const reportView = (name: string) => `cases/views/report/${name}.njk`;
@@ -184,9 +185,9 @@ export function registerReportRoutes(app: FastifyInstance, deps: ReportRouteDepe
     // Only what the public tracking page shows: no description, contact or location in a resident's words.
     const requests = nearby.map((found) => ({
       reference: found.reference,
-      href: casePaths.trackCase(found.reference),
+      href: casePaths.trackCase({ reference: found.reference }),
       typeName: found.type_name,
-      status: statusNames[found.status],
+      status: publicStatusNames[found.status],
       reportedOn: found.created_at,
       distance: distanceText(found.metres),
       organisationName: found.organisation_name,

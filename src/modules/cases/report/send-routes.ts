@@ -168,7 +168,7 @@ export function registerReportSendRoutes(app: FastifyInstance, deps: ReportSendR
       organisationName: record.organisation_name,
       dueOn: record.due_on,
       email: state.sent.confirmationEmail,
-      trackHref: casePaths.trackCase(record.reference),
+      trackHref: casePaths.trackCase({ reference: record.reference }),
       signedIn: request.actor.kind === 'citizen',
       isPublic: record.is_public,
     });

@@ -10,7 +10,8 @@ import { InvalidChangeError } from '../core/case-workflow.js';
 import { casePaths, type StaffCaseAction } from '../paths.js';
 import { assignSchema, contactNoteSchema, internalNoteSchema, publicUpdateSchema, statusSchema, transferSchema } from './case-page-schemas.js';
 import { FieldProblem, type StaffCaseService } from './case-page-service.js';
-import { channelNames, closureReasonNames, contactNoteChannels, eventTitle, statusNames, statusTagClasses } from './presenters.js';
+import { channelNames, closureReasonNames, contactNoteChannels, eventTitle } from './presenters.js';
+import { staffStatusNames, staffStatusTags } from '../core/status.js';
 
 const views = 'cases/views/staff';
 const paths = casePaths.staff;
@@ -45,8 +46,8 @@ export function registerStaffCaseRoutes(app: FastifyInstance, staffCases: StaffC
         notice: status === 200 && typeof done === 'string' ? done : undefined,
         errors: extra.errors,
         values: extra.values ?? {},
-        statusNames,
-        statusTagClasses,
+        statusNames: staffStatusNames,
+        statusTagClasses: staffStatusTags,
         channelNames,
         closureReasonNames,
         closureReasons,
@@ -58,10 +59,10 @@ export function registerStaffCaseRoutes(app: FastifyInstance, staffCases: StaffC
       });
     }
 
-    scope.get(paths.caseRoute, (request: CaseRequest, reply) => renderCase(request, reply, 200));
+    scope.get(paths.case.pattern, (request: CaseRequest, reply) => renderCase(request, reply, 200));
 
     function registerAction<S extends z.ZodType>(action: ActionDefinition<S>) {
-      scope.post(paths.caseActionRoute(action.name), async (request: CaseRequest, reply) => {
+      scope.post(paths.caseAction[action.name].pattern, async (request: CaseRequest, reply) => {
         const caseId = parseIdParam(request.params);
         const form = action.schema.safeParse(request.body ?? {});
         const values = request.body ?? {};
@@ -73,7 +74,7 @@ export function registerStaffCaseRoutes(app: FastifyInstance, staffCases: StaffC
           if (error instanceof FieldProblem) return renderCase(request, reply, 400, { errors: fieldError(error.field, error.message), values, needsAct: action.needsAct });
           throw error;
         }
-        return reply.redirect(action.redirectTo ? action.redirectTo(caseId) : `${paths.case(caseId)}?done=${action.name}`, 303);
+        return reply.redirect(action.redirectTo ? action.redirectTo(caseId) : `${paths.case({ id: caseId })}?done=${action.name}`, 303);
       });
     }
 

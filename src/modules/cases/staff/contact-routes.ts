@@ -7,7 +7,8 @@ import { checkAnswers } from '../core/answers.js';
 import { casePaths } from '../paths.js';
 import { answersFrom, contactDetailsSchema, contactStartSchema, parseConsent, type ContactStart } from './contact-schemas.js';
 import type { ContactRouting, StaffContactService } from './contact-service.js';
-import { channelNames, recordingChannels, statusNames } from './presenters.js';
+import { channelNames, recordingChannels } from './presenters.js';
+import { staffStatusNames } from '../core/status.js';
 import { dayInEngland } from '../../../shared/dates.js';
 
 const views = 'cases/views/staff';
@@ -136,7 +137,7 @@ export function registerStaffContactRoutes(app: FastifyInstance, contacts: Staff
       const result = await contacts.record(request.actor, start, routing.place, details.data, answers, consent?.consent ?? undefined);
       switch (result.outcome) {
         case 'created':
-          return reply.redirect(paths.recordContactDone(result.caseId), 303);
+          return reply.redirect(paths.recordContactDone({ id: result.caseId }), 303);
         case 'invalid-answers':
           return renderDetails(request, reply, 400, start, routing, { values: body, errors: answerFormErrors(routing.questions.map((question) => question.code), result.errors) });
         case 'consent-required':
@@ -151,9 +152,9 @@ export function registerStaffContactRoutes(app: FastifyInstance, contacts: Staff
       }
     });
 
-    scope.get<{ Params: { id: string } }>(paths.recordContactDoneRoute, async (request, reply) => {
+    scope.get<{ Params: { id: string } }>(paths.recordContactDone.pattern, async (request, reply) => {
       const record = await contacts.recorded(request.actor, parseIdParam(request.params));
-      return reply.render(`${views}/record-contact-done.njk`, { record, channelNames, statusNames, paths, currentSection: 'staff' });
+      return reply.render(`${views}/record-contact-done.njk`, { record, channelNames, statusNames: staffStatusNames, paths, currentSection: 'staff' });
     });
   });
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseDateParts } from '../../audit/schemas.js';
+import { dateInputWording, parseDateInput, readDateInput } from '../../../shared/date-input.js';
 import type { FormErrors } from '../../../web/form-errors.js';
 import { emailField } from '../../identity/schemas.js';
 import { requiredText } from './case-page-schemas.js';
@@ -82,7 +82,7 @@ export function parseConsent(body: Record<string, unknown>, today: string): { co
   if (!givenBy) add('consentGivenBy', 'Enter the name of the person who gave consent');
   else if (givenBy.length > 200) add('consentGivenBy', 'Name must be 200 characters or fewer');
 
-  const date = parseDateParts('The date consent was given', { day: text('consentGivenOn-day'), month: text('consentGivenOn-month'), year: text('consentGivenOn-year') });
+  const date = parseDateInput(readDateInput(body, 'consentGivenOn'), dateInputWording('The date consent was given'));
   let givenOn = '';
   if ('error' in date) {
     add('consentGivenOn', date.error, `consentGivenOn-${date.parts[0]}`);

@@ -1,23 +1,7 @@
 import type { CaseEventKind, CaseStatus, Channel, ClosureReason } from '../../../db/schema.js';
+import { staffStatusNames } from '../core/status.js';
 
-/** The words staff read for each stored value, in one place for pages, CSV files and tests. */
-export const statusNames: Record<CaseStatus, string> = {
-  open: 'Open',
-  acknowledged: 'Acknowledged',
-  in_progress: 'In progress',
-  resolved: 'Resolved',
-  closed: 'Closed',
-};
-
-/** GOV.UK tag colours: work waiting is blue, work moving yellow, work done green, work ended grey. */
-export const statusTagClasses: Record<CaseStatus, string> = {
-  open: 'govuk-tag--blue',
-  acknowledged: 'govuk-tag--light-blue',
-  in_progress: 'govuk-tag--yellow',
-  resolved: 'govuk-tag--green',
-  closed: 'govuk-tag--grey',
-};
-
+/** The words staff read for each stored value, in one place for pages, CSV files and tests (the statuses' are in core/status.ts). */
 export const channelNames: Record<Channel, string> = {
   web: 'Online',
   phone: 'Phone',
@@ -73,7 +57,7 @@ export function eventTitle(event: {
     case 'created':
       return `Received (${channelNames[event.channel].toLowerCase()})`;
     case 'status_changed':
-      return `Status changed from ${statusNames[event.from_status ?? 'open'].toLowerCase()} to ${statusNames[event.to_status ?? 'open'].toLowerCase()}`;
+      return `Status changed from ${staffStatusNames[event.from_status ?? 'open'].toLowerCase()} to ${staffStatusNames[event.to_status ?? 'open'].toLowerCase()}`;
     case 'public_update':
       return 'Update to the resident';
     case 'internal_note':

@@ -46,7 +46,7 @@ export function registerCaseSharingRoutes(app: FastifyInstance, cases: CaseServi
       switch (check.outcome) {
         case 'visible':
         case 'verified':
-          return reply.redirect(paths.case(check.caseId), 303);
+          return reply.redirect(paths.case({ id: check.caseId }), 303);
         case 'too-many-tries':
           return reply.code(429).render(`${views}/find.njk`, { ...context, errors: fieldError('verification', 'You have tried to verify callers too many times. Try again in 30 minutes') });
         case 'not-found': {
@@ -58,14 +58,14 @@ export function registerCaseSharingRoutes(app: FastifyInstance, cases: CaseServi
       }
     });
 
-    scope.post<{ Params: { id: string } }>(sharingPaths.withdrawConsentRoute, async (request, reply) => {
+    scope.post<{ Params: { id: string } }>(sharingPaths.withdrawConsent.pattern, async (request, reply) => {
       const caseId = parseIdParam(request.params);
       await cases.sharing.withdrawConsent(request.actor, caseId, clock(), 'staff');
-      return reply.redirect(sharingPaths.consentWithdrawn(caseId), 303);
+      return reply.redirect(sharingPaths.consentWithdrawn({ id: caseId }), 303);
     });
 
     // Said only to whoever withdrew it: the page names the case, which they may no longer see.
-    scope.get<{ Params: { id: string } }>(sharingPaths.consentWithdrawnRoute, async (request, reply) => {
+    scope.get<{ Params: { id: string } }>(sharingPaths.consentWithdrawn.pattern, async (request, reply) => {
       const caseId = parseIdParam(request.params);
       const consent = await cases.sharing.consentOf(caseId);
       if (!consent || consent.withdrawn_by_staff_id !== (request.actor as StaffActor).staffId) throw new NotFoundError();

@@ -14,39 +14,3 @@ export function worklistValues(query: Record<string, unknown>): WorklistValues {
   }
   return values;
 }
-
-export function withQuery(path: string, values: WorklistValues, extra: Record<string, string> = {}): string {
-  const query = new URLSearchParams();
-  for (const [name, value] of Object.entries({ ...values, ...extra })) {
-    for (const item of [value].flat()) if (item !== undefined) query.append(name, item);
-  }
-  const text = query.toString();
-  return text ? `${path}?${text}` : path;
-}
-
-interface PaginationItem {
-  number?: number;
-  href?: string;
-  current?: boolean;
-  ellipsis?: boolean;
-}
-
-/**
- * The GOV.UK pagination component's parameters: the first and last pages, those either side of
- * this one, and an ellipsis for each gap, as the Design System recommends.
- */
-export function pagination(page: number, pageCount: number, hrefFor: (page: number) => string, landmarkLabel: string) {
-  if (pageCount <= 1) return null;
-  const shown = [...new Set([1, page - 1, page, page + 1, pageCount])].filter((number) => number >= 1 && number <= pageCount).sort((a, b) => a - b);
-  const items: PaginationItem[] = [];
-  shown.forEach((number, index) => {
-    if (index > 0 && number - shown[index - 1] > 1) items.push({ ellipsis: true });
-    items.push({ number, href: hrefFor(number), current: number === page });
-  });
-  return {
-    landmarkLabel,
-    items,
-    previous: page > 1 ? { href: hrefFor(Math.min(page - 1, pageCount)) } : undefined,
-    next: page < pageCount ? { href: hrefFor(page + 1) } : undefined,
-  };
-}

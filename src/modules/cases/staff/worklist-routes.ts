@@ -4,11 +4,14 @@ import { fieldError, formErrorsFrom } from '../../../web/form-errors.js';
 import type { StaffActor } from '../../identity/actor.js';
 import { staffOnly } from '../../identity/guards.js';
 import { casePaths } from '../paths.js';
-import { statusNames, statusTagClasses } from './presenters.js';
+import { staffStatusNames, staffStatusTags } from '../core/status.js';
 import type { StaffCaseRepository } from './case-page-repository.js';
-import { pagination, withQuery, worklistValues, type WorklistValues } from './worklist-presenters.js';
+import { worklistValues, type WorklistValues } from './worklist-presenters.js';
 import { findCaseSchema, parseWorklistQuery, unfinishedStatuses } from './worklist-schemas.js';
 import type { WorklistService } from './worklist-service.js';
+import { dayInEngland } from '../../../shared/dates.js';
+import { paginationLinks } from '../../../shared/pagination.js';
+import { withQuery } from '../../../shared/paths.js';
 
 const views = 'cases/views/staff';
 const paths = casePaths.staff;
@@ -33,8 +36,8 @@ export function registerWorklistRoutes(app: FastifyInstance, { worklist, staffCa
         values,
         options,
         statuses: caseStatuses,
-        statusNames,
-        statusTagClasses,
+        statusNames: staffStatusNames,
+        statusTagClasses: staffStatusTags,
         isManager: worklist.isManager(actor),
         paths,
         currentSection: 'staff',
@@ -72,7 +75,7 @@ export function registerWorklistRoutes(app: FastifyInstance, { worklist, staffCa
         filtered: query.values.applied !== undefined,
         defaultStatuses: unfinishedStatuses,
         transferred,
-        pagination: pagination(result.page, result.pageCount, (number) => withQuery(paths.worklist, query.values, { page: String(number) }), 'Pages of cases'),
+        pagination: paginationLinks(result.page, result.pageCount, (number) => withQuery(paths.worklist, query.values, { page: String(number) }), 'Pages of cases'),
         csvHref: withQuery(paths.export, query.values),
       });
     });
@@ -88,7 +91,8 @@ export function registerWorklistRoutes(app: FastifyInstance, { worklist, staffCa
       const query = await readFilters(request, reply);
       if (!query) return reply;
       const csv = await worklist.exportCsv(request.actor, query.filters, request.ip);
-      const day = new Date().toISOString().slice(0, 10);
+      // Named by the day in England it was taken, as every day the staff read is.
+      const day = dayInEngland(new Date());
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="cases-${day}.csv"`)
@@ -109,7 +113,7 @@ export function registerWorklistRoutes(app: FastifyInstance, { worklist, staffCa
       if (caseId === null) {
         return reply.code(404).render(`${views}/find.njk`, { ...context, errors: fieldError('reference', `No case you may see has the reference ${form.data.reference}. Check the reference and try again`) });
       }
-      return reply.redirect(paths.case(caseId), 303);
+      return reply.redirect(paths.case({ id: caseId }), 303);
     });
 
     scope.get(paths.overview, async (request, reply) => {
@@ -117,7 +121,7 @@ export function registerWorklistRoutes(app: FastifyInstance, { worklist, staffCa
       const unfinished = { applied: 'yes', status: unfinishedStatuses };
       return reply.render(`${views}/overview.njk`, {
         ...overview,
-        statusNames,
+        statusNames: staffStatusNames,
         hrefs: {
           all: withQuery(paths.worklist, unfinished),
           overdue: withQuery(paths.worklist, { ...unfinished, overdue: 'yes' }),

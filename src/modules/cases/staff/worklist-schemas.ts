@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { caseStatuses, type CaseStatus } from '../../../db/schema.js';
 import { formErrorsFrom, type FormErrors } from '../../../web/form-errors.js';
+import { pageNumberField } from '../../../shared/pagination.js';
 
 /** Whose cases a worklist shows: the organisation's own queue, or those it recorded for other partners. */
 export type Whose = 'ours' | 'recorded';
@@ -49,8 +50,7 @@ const worklistQuerySchema = z.object({
       .optional()
       .transform((value) => value || undefined),
   ),
-  // A page number that is not one shows the first page rather than an error: it comes from links, not people.
-  page: z.preprocess(single, z.coerce.number().int().min(1).max(1_000_000).catch(1).default(1)),
+  page: pageNumberField(1_000_000),
 });
 
 export type WorklistQuery = { ok: true; filters: WorklistFilters; page: number } | { ok: false; errors: FormErrors };

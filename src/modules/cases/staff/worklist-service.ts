@@ -10,8 +10,10 @@ import { worksWithCases } from '../core/case-policy.js';
 import type { CaseRepository } from '../core/case-repository.js';
 import type { CaseService } from '../core/case-service.js';
 import type { CatalogueService } from '../catalogue/service.js';
-import { channelNames, closureReasonNames, isOverdue, statusNames } from './presenters.js';
+import { channelNames, closureReasonNames, isOverdue } from './presenters.js';
+import { staffStatusNames } from '../core/status.js';
 import { dayInEngland } from '../../../shared/dates.js';
+import { countPages } from '../../../shared/pagination.js';
 import type { WorklistRepository, WorklistRow, WorklistSelection } from './worklist-repository.js';
 import type { Whose, WorklistFilters } from './worklist-schemas.js';
 
@@ -115,7 +117,7 @@ export function createWorklistService({ db, repository, caseRepository, cases, c
       const counted = await repository.countUpTo(selection, CASES_COUNTED + 1);
       const moreThanCounted = counted > CASES_COUNTED;
       const total = Math.min(counted, CASES_COUNTED);
-      const pageCount = Math.max(1, Math.ceil(total / CASES_PER_PAGE));
+      const pageCount = countPages(total, CASES_PER_PAGE);
       // Pages end where the count does, so no page asks the database to skip more than it counted.
       const rows = page <= pageCount ? await repository.page(selection, (page - 1) * CASES_PER_PAGE, CASES_PER_PAGE) : [];
       await recordAudit(db, { actor: staff, action: 'read', recordType: 'case_list', detail: { filters, page, shown: rows.length }, ipAddress }, clock());
@@ -192,7 +194,7 @@ function csvRow(row: WorklistRow, today: string) {
     organisation: row.organisation_name,
     team: row.team_name ?? '',
     assignee: row.assignee_name ?? '',
-    status: statusNames[row.status],
+    status: staffStatusNames[row.status],
     closureReason: row.closure_reason ? closureReasonNames[row.closure_reason] : '',
     channel: channelNames[row.channel],
     received: row.created_at.toISOString(),

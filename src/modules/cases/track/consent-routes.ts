@@ -25,10 +25,10 @@ export function registerTrackConsentRoutes(app: FastifyInstance, deps: TrackCons
   const { cases, repository, clock, signInAttemptsPerMinute } = deps;
   const limited = { config: { rateLimit: { max: signInAttemptsPerMinute, timeWindow: '1 minute' } } };
 
-  app.post(sharingPaths.residentWithdrawConsentRoute, limited, async (request: ReferenceRequest, reply) => {
+  app.post(sharingPaths.residentWithdrawConsent.pattern, limited, async (request: ReferenceRequest, reply) => {
     const record = await repository.findByReference(request.params.reference.toUpperCase());
     if (!record || !mayFollow(request.actor, record, proof.provenCaseId(request))) throw new ForbiddenError();
     await cases.sharing.withdrawConsent(request.actor, record.id, clock(), 'resident');
-    return reply.redirect(`${casePaths.trackCase(record.reference)}?consentWithdrawn=yes`, 303);
+    return reply.redirect(`${casePaths.trackCase({ reference: record.reference })}?consentWithdrawn=yes`, 303);
   });
 }

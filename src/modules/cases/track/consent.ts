@@ -8,6 +8,6 @@ export async function consentOnTrackingPage(cases: CaseService, record: CaseReco
   if (!consent) return {};
   return {
     consent: { organisationName: consent.organisation_name, givenOn: consent.given_on, expiresOn: consent.expires_on, withdrawn: consent.withdrawn_at !== null, purpose: consent.purpose },
-    withdrawConsentAction: sharingPaths.residentWithdrawConsent(record.reference),
+    withdrawConsentAction: sharingPaths.residentWithdrawConsent({ reference: record.reference }),
   };
 }

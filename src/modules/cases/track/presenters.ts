@@ -1,6 +1,7 @@
 import type { CaseEventKind, CaseStatus } from '../../../db/schema.js';
 import type { CaseRecord } from '../core/case-repository.js';
-import { closureNames, statusColours, statusNames } from '../report/presenters.js';
+import { closureNames } from '../report/presenters.js';
+import { publicStatusNames, publicStatusTags } from '../core/status.js';
 
 interface PublicEvent {
   occurred_at: Date;
@@ -27,7 +28,7 @@ export function timelineEntries(events: PublicEvent[], forReporter: boolean): Ti
       case 'created':
         return { title: 'Report received', at: event.occurred_at, body: event.body };
       case 'status_changed':
-        return { title: event.to_status ? `Status: ${statusNames[event.to_status].toLowerCase()}` : 'Status changed', at: event.occurred_at, body: event.body };
+        return { title: event.to_status ? `Status: ${publicStatusNames[event.to_status].toLowerCase()}` : 'Status changed', at: event.occurred_at, body: event.body };
       case 'public_update':
         return { title: event.organisation_name ? `Update from ${event.organisation_name}` : 'Update', at: event.occurred_at, body: event.body };
       case 'transferred':
@@ -47,8 +48,8 @@ export function trackingSummary(record: CaseRecord) {
   return {
     reference: record.reference,
     typeName: record.type_name,
-    status: statusNames[record.status],
-    statusColour: statusColours[record.status],
+    status: publicStatusNames[record.status],
+    statusColour: publicStatusTags[record.status],
     closure: record.closure_reason ? closureNames[record.closure_reason] : undefined,
     reportedAt: record.created_at,
     organisationName: record.organisation_name,

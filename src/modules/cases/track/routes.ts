@@ -10,7 +10,8 @@ import type { CaseRepository } from '../core/case-repository.js';
 import type { CaseService } from '../core/case-service.js';
 import type { CaseWorkflow } from '../core/case-workflow.js';
 import { casePaths } from '../paths.js';
-import { linesHtml, statusColours, statusNames } from '../report/presenters.js';
+import { linesHtml } from '../report/presenters.js';
+import { publicStatusNames, publicStatusTags } from '../core/status.js';
 import { timelineEntries, trackingSummary } from './presenters.js';
 import type { TrackingProof } from './proof.js';
 import { REOPEN_REASON_LIMIT, reopenSchema, trackSchema } from './schemas.js';
@@ -57,7 +58,7 @@ export function registerTrackRoutes(app: FastifyInstance, deps: TrackRouteDepend
       return reply.code(400).render(view('find'), { values, errors, notFound: notFoundMessage });
     }
     proof.grant(reply, record.id);
-    return reply.redirect(casePaths.trackCase(record.reference), 303);
+    return reply.redirect(casePaths.trackCase({ reference: record.reference }), 303);
   });
 
   async function renderCase(request: FastifyRequest, reply: FastifyReply, record: CaseRecord, extra: Record<string, unknown> = {}) {
@@ -71,7 +72,7 @@ export function registerTrackRoutes(app: FastifyInstance, deps: TrackRouteDepend
       descriptionHtml: forReporter ? linesHtml(record.description.split(/\r?\n/)) : undefined,
       canReopen: forReporter && cases.canReopen(record),
       tooLateToReopen: forReporter && ended && !cases.canReopen(record),
-      reopenAction: casePaths.reopen(record.reference),
+      reopenAction: casePaths.reopen({ reference: record.reference }),
       limit: REOPEN_REASON_LIMIT,
       findHref: `${casePaths.track}?reference=${encodeURIComponent(record.reference)}`,
       backLink: request.actor.kind === 'citizen' && forReporter ? casePaths.yourRequests : undefined,
@@ -80,7 +81,7 @@ export function registerTrackRoutes(app: FastifyInstance, deps: TrackRouteDepend
     });
   }
 
-  app.get<ReferenceParams & { Querystring: { reopened?: string; consentWithdrawn?: string } }>(casePaths.trackCaseRoute, async (request, reply) => {
+  app.get<ReferenceParams & { Querystring: { reopened?: string; consentWithdrawn?: string } }>(casePaths.trackCase.pattern, async (request, reply) => {
     const record = await repository.findByReference(request.params.reference.toUpperCase());
     // A request nobody may see here looks just like one that does not exist: the form asks for the email.
     if (!record || (!record.is_public && !mayFollow(request.actor, record, provenCaseId(request)))) {
@@ -89,7 +90,7 @@ export function registerTrackRoutes(app: FastifyInstance, deps: TrackRouteDepend
     return renderCase(request, reply, record, { reopened: request.query.reopened === 'yes', consentWithdrawn: request.query.consentWithdrawn === 'yes' });
   });
 
-  app.post<ReferenceParams & { Body: Record<string, string> }>(casePaths.reopenRoute, limited, async (request, reply) => {
+  app.post<ReferenceParams & { Body: Record<string, string> }>(casePaths.reopen.pattern, limited, async (request, reply) => {
     const record = await repository.findByReference(request.params.reference.toUpperCase());
     if (!record || !mayFollow(request.actor, record, provenCaseId(request))) throw new ForbiddenError();
     const form = reopenSchema.safeParse(request.body);
@@ -101,7 +102,7 @@ export function registerTrackRoutes(app: FastifyInstance, deps: TrackRouteDepend
       if (error instanceof InvalidChangeError) return refuse(fieldError('reason', error.message));
       throw error;
     }
-    return reply.redirect(`${casePaths.trackCase(record.reference)}?reopened=yes`, 303);
+    return reply.redirect(`${casePaths.trackCase({ reference: record.reference })}?reopened=yes`, 303);
   });
 
   app.register(async (scope) => {
@@ -110,10 +111,10 @@ export function registerTrackRoutes(app: FastifyInstance, deps: TrackRouteDepend
       const records = await cases.listForCitizen(request.actor);
       const requests = records.map((record) => ({
         reference: record.reference,
-        href: casePaths.trackCase(record.reference),
+        href: casePaths.trackCase({ reference: record.reference }),
         typeName: record.type_name,
-        status: statusNames[record.status],
-        statusColour: statusColours[record.status],
+        status: publicStatusNames[record.status],
+        statusColour: publicStatusTags[record.status],
         reportedAt: record.created_at,
         organisationName: record.organisation_name,
       }));
