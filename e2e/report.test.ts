@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { beforeAll, expect, it } from 'vitest';
-import { anonymous } from '../src/modules/identity/actor.js';
+import { anonymous } from '../src/shared/actor.js';
 import { casesServices } from '../test/support/cases.js';
 import { journeyTimeout, useBrowserApp } from './support/app.js';
 import { describeInBrowser } from './support/browser.js';

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
-import { anonymous } from '../src/modules/identity/actor.js';
+import { anonymous } from '../src/shared/actor.js';
 import { TEST_PASSWORD, createStaff, organisationId } from '../test/support/accounts.js';
 import { casesServices } from '../test/support/cases.js';
 import { partnerAgency, sharingAgreement } from '../test/cases/staff/staff-cases-fixtures.js';

@@ -7,7 +7,7 @@ import { checkChain } from '../src/modules/audit/check.js';
 import { createAuditRepository } from '../src/modules/audit/repository.js';
 import { AUDIT_SEAL_LOCK, GENESIS_KEY, sealAuditLog, sealHash } from '../src/modules/audit/seal.js';
 import { GENESIS_HASH, entryHash, recordAudit, type AuditEvent } from '../src/modules/audit/service.js';
-import type { StaffActor } from '../src/modules/identity/actor.js';
+import type { StaffActor } from '../src/shared/actor.js';
 import { startWorker } from '../src/worker/start.js';
 import { organisationId, signedInStaff } from './support/accounts.js';
 import { testConfig, useTestApp } from './support/app.js';

@@ -6,8 +6,8 @@ import { createAuditBrowseService } from '../src/modules/audit/browse-service.js
 import { checkChain } from '../src/modules/audit/check.js';
 import { createAuditRepository } from '../src/modules/audit/repository.js';
 import { recordAudit } from '../src/modules/audit/service.js';
-import type { StaffActor } from '../src/modules/identity/actor.js';
-import { ForbiddenError } from '../src/modules/identity/policy.js';
+import type { StaffActor } from '../src/shared/actor.js';
+import { ForbiddenError } from '../src/shared/errors.js';
 import { organisationId, signedInStaff } from './support/accounts.js';
 import { useTestApp } from './support/app.js';
 

@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { staffRoles, type StaffRole } from '../src/db/schema.js';
-import { anonymous } from '../src/modules/identity/actor.js';
+import { anonymous } from '../src/shared/actor.js';
 import { createStaff, organisationId, signedInStaff } from './support/accounts.js';
 import { useTestApp } from './support/app.js';
 import { casesServices } from './support/cases.js';

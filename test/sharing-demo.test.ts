@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo } from '../src/db/seed/demo.js';
-import type { StaffActor } from '../src/modules/identity/actor.js';
+import type { StaffActor } from '../src/shared/actor.js';
 import { useTestApp } from './support/app.js';
 import { casesServices } from './support/cases.js';
 

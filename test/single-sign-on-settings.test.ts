@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StaffActor } from '../src/modules/identity/actor.js';
+import type { StaffActor } from '../src/shared/actor.js';
 import { createOidcClient } from '../src/modules/identity/oidc-client.js';
-import { ForbiddenError } from '../src/modules/identity/policy.js';
+import { ForbiddenError } from '../src/shared/errors.js';
 import { createIdentityProviders } from '../src/modules/identity/single-sign-on.js';
 import { createSingleSignOnSettings } from '../src/modules/identity/single-sign-on-settings.js';
 import { createStaff, organisationId, signedInStaff } from './support/accounts.js';

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { CaseStatus, Database } from '../../src/db/schema.js';
-import { anonymous } from '../../src/modules/identity/actor.js';
+import { anonymous } from '../../src/shared/actor.js';
 import { casesServices } from '../support/cases.js';
 
 /** Words that must never reach the public map: they are in every fixture's description and contact. */

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Actor } from '../identity/actor.js';
+import type { Actor } from '../../shared/actor.js';
 import { staffOnly } from '../identity/guards.js';
 import type { AuditBrowseService } from './browse-service.js';
 import { auditPaths } from './paths.js';

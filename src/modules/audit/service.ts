@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { AuditLogTable, Database } from '../../db/schema.js';
-import { actorLabel, type Actor } from '../identity/actor.js';
+import { actorLabel, type Actor } from '../../shared/actor.js';
 
 export interface AuditEvent {
   actor: Actor | { kind: 'system'; label: string } | { kind: 'api_client'; id: number; label: string };

@@ -1,26 +1,7 @@
 import { staffRoles, type AgreementPurpose, type StaffRole } from '../../db/schema.js';
-import type { Actor, StaffActor } from './actor.js';
+import type { Actor, StaffActor } from '../../shared/actor.js';
+import { ForbiddenError } from '../../shared/errors.js';
 import type { ApplicableAgreement } from '../../shared/sharing.js';
-
-/** Raised by a service when the policy refuses; pages answer 403, never a hint of what exists. */
-export class ForbiddenError extends Error {
-  readonly statusCode = 403;
-  readonly code = 'FORBIDDEN';
-  constructor(message = 'You do not have permission to do this') {
-    super(message);
-    this.name = 'ForbiddenError';
-  }
-}
-
-/** Raised when a record does not exist, or exists but the actor may not know it does. */
-export class NotFoundError extends Error {
-  readonly statusCode = 404;
-  readonly code = 'NOT_FOUND';
-  constructor(message = 'Not found') {
-    super(message);
-    this.name = 'NotFoundError';
-  }
-}
 
 export interface ActiveAgreementFinder {
   /** True when an active, in-date agreement names both bodies for this purpose and service (and, when given, one of these roles). */

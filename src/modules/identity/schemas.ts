@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { staffRoles } from '../../db/schema.js';
-import { NotFoundError } from './policy.js';
+import { NotFoundError } from '../../shared/errors.js';
 import { visibleName } from '../../shared/names.js';
 
 export const emailField = z

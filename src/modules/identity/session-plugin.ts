@@ -1,6 +1,6 @@
 import '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { anonymous, type Actor } from './actor.js';
+import { anonymous, type Actor } from '../../shared/actor.js';
 import { hashToken } from './secrets.js';
 import type { Account, SessionService } from './sessions.js';
 

@@ -1,5 +1,5 @@
 import type { StaffRole } from '../../db/schema.js';
-import { anonymous, type Actor } from './actor.js';
+import { anonymous, type Actor } from '../../shared/actor.js';
 import { hashToken, newToken } from './secrets.js';
 import type { SessionRepository } from './session-repository.js';
 

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { OidcFailure, PendingSignIn } from './oidc-client.js';
 import { identityPaths } from './paths.js';
-import { NotFoundError } from './policy.js';
+import { NotFoundError } from '../../shared/errors.js';
 import { singleSignOnPaths as paths } from './single-sign-on.js';
 import type { CitizenSignInResult, SingleSignOnService, StaffSignInResult } from './single-sign-on-service.js';
 

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { recordAudit } from '../audit/service.js';
 import { OidcSignInError, type OidcClient, type OidcFailure, type OidcProviderSettings, type PendingSignIn, type VerifiedIdentity } from './oidc-client.js';
-import { NotFoundError } from './policy.js';
+import { NotFoundError } from '../../shared/errors.js';
 import type { SessionService } from './sessions.js';
 import { singleSignOnPaths, type IdentityProviders } from './single-sign-on.js';
 import type { SingleSignOnRepository } from './single-sign-on-repository.js';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { fieldError, formErrorsFrom, type FormErrors } from '../../web/form-errors.js';
-import type { Actor } from './actor.js';
+import type { Actor } from '../../shared/actor.js';
 import { staffOnly } from './guards.js';
 import { parseIdParam } from './schemas.js';
 import { singleSignOnPaths as paths } from './single-sign-on.js';

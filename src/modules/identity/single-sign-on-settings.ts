@@ -1,9 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { recordAudit } from '../audit/service.js';
-import type { Actor } from './actor.js';
+import type { Actor } from '../../shared/actor.js';
 import { OidcSignInError, type OidcClient, type OidcFailure } from './oidc-client.js';
-import { NotFoundError, requireCapability } from './policy.js';
+import { requireCapability } from './policy.js';
+import { NotFoundError } from '../../shared/errors.js';
 import { singleSignOnPaths, type IdentityProviders } from './single-sign-on.js';
 import type { ProviderSettingsForm } from './single-sign-on-schemas.js';
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { fieldError, formErrorsFrom } from '../../web/form-errors.js';
-import type { StaffActor } from './actor.js';
+import type { StaffActor } from '../../shared/actor.js';
 import { staffOnly } from './guards.js';
 import { identityPaths } from './paths.js';
 import { newStaffSchema, parseIdParam, roleNames, rolesSchema, staffStatusSchema } from './schemas.js';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { StaffActor } from './actor.js';
+import type { StaffActor } from '../../shared/actor.js';
 import { staffOnly } from './guards.js';
 import { identityPaths } from './paths.js';
 import { hasCapability, type Capability } from './policy.js';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { staffOnly } from '../identity/guards.js';
-import { NotFoundError } from '../identity/policy.js';
+import { NotFoundError } from '../../shared/errors.js';
 import { notifyPaths } from './paths.js';
 import { emailStatuses, emailStatusNames, outboxQuerySchema, parseEmailId } from './schemas.js';
 import type { OutboxService } from './service.js';

@@ -1,8 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { recordAudit } from '../audit/service.js';
-import type { Actor } from '../identity/actor.js';
-import { NotFoundError, requireCapability } from '../identity/policy.js';
+import type { Actor } from '../../shared/actor.js';
+import { requireCapability } from '../identity/policy.js';
+import { NotFoundError } from '../../shared/errors.js';
 import type { OutboxRepository } from './repository.js';
 import type { EmailStatus, OutboxQuery } from './schemas.js';
 import { countPages } from '../../shared/pagination.js';

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { fieldError, formErrorsFrom, type FormErrors } from '../../web/form-errors.js';
-import type { Actor } from '../identity/actor.js';
+import type { Actor } from '../../shared/actor.js';
 import { parseIdParam } from '../identity/schemas.js';
 import type { AgreementService } from './agreement-service.js';
 import { partnershipPaths as paths } from './paths.js';

@@ -1,8 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Database, OrganisationType } from '../../db/schema.js';
 import { recordAudit } from '../audit/service.js';
-import type { Actor } from '../identity/actor.js';
-import { ForbiddenError, NotFoundError, hasCapability, isStaff, requireCapability } from '../identity/policy.js';
+import type { Actor } from '../../shared/actor.js';
+import { hasCapability, isStaff, requireCapability } from '../identity/policy.js';
+import { ForbiddenError, NotFoundError } from '../../shared/errors.js';
 import type { PartnershipRepository } from './repository.js';
 import { PartnershipRuleError, firstFreeSlug, slugify } from './rules.js';
 import { retryOnUnique } from '../../shared/database-errors.js';

@@ -1,8 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Database, PartnershipKind } from '../../db/schema.js';
 import { recordAudit } from '../audit/service.js';
-import type { Actor } from '../identity/actor.js';
-import { ForbiddenError, NotFoundError, hasCapability, isStaff, requireCapability } from '../identity/policy.js';
+import type { Actor } from '../../shared/actor.js';
+import { hasCapability, isStaff, requireCapability } from '../identity/policy.js';
+import { ForbiddenError, NotFoundError } from '../../shared/errors.js';
 import type { ProjectsRepository } from './projects-repository.js';
 import type { PartnershipRepository } from './repository.js';
 import { PartnershipRuleError, firstFreeSlug, slugify } from './rules.js';

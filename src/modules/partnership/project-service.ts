@@ -1,8 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { recordAudit } from '../audit/service.js';
-import type { Actor, StaffActor } from '../identity/actor.js';
-import { ForbiddenError, hasCapability, isStaff, NotFoundError, reachesEveryOrganisation, requireCapability } from '../identity/policy.js';
+import type { Actor, StaffActor } from '../../shared/actor.js';
+import { hasCapability, isStaff, reachesEveryOrganisation, requireCapability } from '../identity/policy.js';
+import { ForbiddenError, NotFoundError } from '../../shared/errors.js';
 import type { ProjectValues, ProjectsRepository } from './projects-repository.js';
 import type { PartnershipRepository } from './repository.js';
 import { PartnershipRuleError } from './rules.js';

@@ -5,9 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StaffRole } from '../../../src/db/schema.js';
-import type { StaffActor } from '../../../src/modules/identity/actor.js';
-import { anonymous } from '../../../src/modules/identity/actor.js';
-import { ForbiddenError } from '../../../src/modules/identity/policy.js';
+import type { StaffActor } from '../../../src/shared/actor.js';
+import { anonymous } from '../../../src/shared/actor.js';
+import { ForbiddenError } from '../../../src/shared/errors.js';
 import { createCatalogueAdminRepository } from '../../../src/modules/cases/catalogue/admin-repository.js';
 import { CatalogueRuleError, createCatalogueAdminService } from '../../../src/modules/cases/catalogue/admin-service.js';
 import type { RequestType } from '../../../src/modules/cases/catalogue/repository.js';

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../../src/db/schema.js';
-import { anonymous } from '../../../src/modules/identity/actor.js';
+import { anonymous } from '../../../src/shared/actor.js';
 import { organisationId, signedInStaff } from '../../support/accounts.js';
 import { useTestApp } from '../../support/app.js';
 import { casesServices } from '../../support/cases.js';

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StaffActor } from '../../../src/modules/identity/actor.js';
-import { anonymous } from '../../../src/modules/identity/actor.js';
-import { ForbiddenError } from '../../../src/modules/identity/policy.js';
+import type { StaffActor } from '../../../src/shared/actor.js';
+import { anonymous } from '../../../src/shared/actor.js';
+import { ForbiddenError } from '../../../src/shared/errors.js';
 import { createStaff, organisationId } from '../../support/accounts.js';
 import { casesServices } from '../../support/cases.js';
 import { createTestDatabase, type TestDatabase } from '../../support/database.js';

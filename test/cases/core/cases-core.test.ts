@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StaffRole } from '../../../src/db/schema.js';
-import type { StaffActor } from '../../../src/modules/identity/actor.js';
-import { anonymous } from '../../../src/modules/identity/actor.js';
+import type { StaffActor } from '../../../src/shared/actor.js';
+import { anonymous } from '../../../src/shared/actor.js';
 import { createStaff, organisationId } from '../../support/accounts.js';
 import { casesServices } from '../../support/cases.js';
 import { createTestDatabase, type TestDatabase } from '../../support/database.js';

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { anonymous } from '../../../src/modules/identity/actor.js';
+import { anonymous } from '../../../src/shared/actor.js';
 import { organisationId } from '../../support/accounts.js';
 import { useTestApp } from '../../support/app.js';
 import { casesServices } from '../../support/cases.js';

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { StaffRole } from '../../../src/db/schema.js';
-import { anonymous, type StaffActor } from '../../../src/modules/identity/actor.js';
+import { anonymous, type StaffActor } from '../../../src/shared/actor.js';
 import { createStaff, organisationId } from '../../support/accounts.js';
 import { useTestApp } from '../../support/app.js';
 import { casesServices } from '../../support/cases.js';

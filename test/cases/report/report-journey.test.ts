@@ -1,7 +1,7 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../../src/app.js';
-import { anonymous } from '../../../src/modules/identity/actor.js';
+import { anonymous } from '../../../src/shared/actor.js';
 import { hashPassword } from '../../../src/modules/identity/secrets.js';
 import { testConfig } from '../../support/app.js';
 import { casesServices } from '../../support/cases.js';

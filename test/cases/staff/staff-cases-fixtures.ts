@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { CaseStatus, Channel, Database, StaffRole } from '../../../src/db/schema.js';
 import type { DataCategory, SharingRelationship } from '../../../src/shared/sharing.js';
-import { anonymous, type StaffActor } from '../../../src/modules/identity/actor.js';
+import { anonymous, type StaffActor } from '../../../src/shared/actor.js';
 import { createStaff, organisationId } from '../../support/accounts.js';
 import { casesServices } from '../../support/cases.js';
 

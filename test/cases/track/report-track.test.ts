@@ -2,7 +2,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../../src/app.js';
 import type { StaffRole } from '../../../src/db/schema.js';
-import { anonymous, type StaffActor } from '../../../src/modules/identity/actor.js';
+import { anonymous, type StaffActor } from '../../../src/shared/actor.js';
 import { hashPassword } from '../../../src/modules/identity/secrets.js';
 import { createStaff, organisationId } from '../../support/accounts.js';
 import { testConfig, useTestApp } from '../../support/app.js';

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { questionDatatypes } from '../../../db/schema.js';
 import { formErrorsFrom } from '../../../web/form-errors.js';
-import type { Actor } from '../../identity/actor.js';
+import type { Actor } from '../../../shared/actor.js';
 import { parseIdParam } from '../../identity/schemas.js';
 import { attempt, badRequest, catalogueAdminPaths as paths, catalogueViews } from './admin-forms.js';
 import { datatypeNames, moveSchema, newQuestionSchema, optionsText, parseQuestionParams, questionSchema } from './admin-schemas.js';

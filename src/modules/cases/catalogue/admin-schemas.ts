@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { questionDatatypes, type QuestionDatatype, type RequestTier } from '../../../db/schema.js';
-import { NotFoundError } from '../../identity/policy.js';
+import { NotFoundError } from '../../../shared/errors.js';
 import { visibleName } from '../../../shared/names.js';
 
 /** What the new-type form sends in codeChoice for "a new kind": not a service code, which has no underscores. */

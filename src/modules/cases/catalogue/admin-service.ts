@@ -1,8 +1,9 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../../db/schema.js';
 import { recordAudit } from '../../audit/service.js';
-import type { Actor, StaffActor } from '../../identity/actor.js';
-import { ForbiddenError, NotFoundError, reachesEveryOrganisation, reachesOrganisation, requireCapability } from '../../identity/policy.js';
+import type { Actor, StaffActor } from '../../../shared/actor.js';
+import { reachesEveryOrganisation, reachesOrganisation, requireCapability } from '../../identity/policy.js';
+import { ForbiddenError, NotFoundError } from '../../../shared/errors.js';
 import type { CatalogueAdminRepository, ManagedOrganisation, RequestTypeChanges } from './admin-repository.js';
 import { tierNames, type NewQuestionInput, type NewTypeInput, type QuestionInput, type TeamInput, type TypeDetails } from './admin-schemas.js';
 import type { Question, RequestType } from './repository.js';

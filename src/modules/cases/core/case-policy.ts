@@ -1,4 +1,4 @@
-import type { Actor, StaffActor } from '../../identity/actor.js';
+import type { Actor, StaffActor } from '../../../shared/actor.js';
 import { hasCapability } from '../../identity/policy.js';
 
 export type CaseAccess = 'none' | 'read' | 'act';

@@ -1,8 +1,9 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { CaseStatus, Channel, ClosureReason, Database } from '../../../db/schema.js';
 import { recordAudit } from '../../audit/service.js';
-import type { Actor, StaffActor } from '../../identity/actor.js';
-import { ForbiddenError, NotFoundError, type ActiveAgreementFinder } from '../../identity/policy.js';
+import type { Actor, StaffActor } from '../../../shared/actor.js';
+import { type ActiveAgreementFinder } from '../../identity/policy.js';
+import { ForbiddenError, NotFoundError } from '../../../shared/errors.js';
 import { queueEmail } from '../../notify/outbox.js';
 import { caseAccess, type CaseOwnership } from './case-policy.js';
 import { caseEmails } from './case-emails.js';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { formErrorsFrom } from '../../../web/form-errors.js';
-import type { Actor } from '../../identity/actor.js';
+import type { Actor } from '../../../shared/actor.js';
 import { staffOnly } from '../../identity/guards.js';
 import { parseIdParam } from '../../identity/schemas.js';
 import type { ApiKeyService } from './keys.js';

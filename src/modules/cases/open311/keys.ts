@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../db/schema.js';
 import { recordAudit, type AuditEvent } from '../../audit/service.js';
-import type { Actor, StaffActor } from '../../identity/actor.js';
-import { ForbiddenError, hasCapability, NotFoundError } from '../../identity/policy.js';
+import type { Actor, StaffActor } from '../../../shared/actor.js';
+import { hasCapability } from '../../identity/policy.js';
+import { ForbiddenError, NotFoundError } from '../../../shared/errors.js';
 import { hashToken } from '../../identity/secrets.js';
 import { createOpen311Repository, type Open311Repository } from './repository.js';
 

@@ -3,7 +3,7 @@ import type { CaseStatus, ClosureReason, Database } from '../../../db/schema.js'
 import { refreshing } from '../../../shared/cache.js';
 import { formatDay } from '../../../shared/dates.js';
 import { recordAudit } from '../../audit/service.js';
-import { anonymous } from '../../identity/actor.js';
+import { anonymous } from '../../../shared/actor.js';
 import type { Place, PlacesService } from '../../places/service.js';
 import type { CaseService, CreatedCase, NewRequest } from '../core/case-service.js';
 import type { Config } from '../../../config.js';

@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { CaseStatus, ClosureReason, Database } from '../../../db/schema.js';
 import { recordAudit } from '../../audit/service.js';
-import { ForbiddenError, NotFoundError } from '../../identity/policy.js';
+import { ForbiddenError, NotFoundError } from '../../../shared/errors.js';
 import { queueEmail } from '../../notify/outbox.js';
 import { caseEmails } from '../core/case-emails.js';
 import type { CaseRecord, CaseRepository } from '../core/case-repository.js';

@@ -1,4 +1,4 @@
-import type { Actor } from '../../identity/actor.js';
+import type { Actor } from '../../../shared/actor.js';
 import type { Place } from '../../places/service.js';
 import type { RawAnswers } from '../core/answers.js';
 import { casePaths } from '../paths.js';

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FormErrors } from '../../../web/form-errors.js';
 import { formatDay } from '../../../shared/dates.js';
-import type { Actor } from '../../identity/actor.js';
+import type { Actor } from '../../../shared/actor.js';
 import { checkAnswers } from '../core/answers.js';
 import type { NewRequest, SubmitResult } from '../core/case-service.js';
 import type { CatalogueService } from '../catalogue/service.js';

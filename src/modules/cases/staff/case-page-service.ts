@@ -1,6 +1,7 @@
 import type { Channel, ClosureReason, CaseStatus } from '../../../db/schema.js';
-import type { Actor, StaffActor } from '../../identity/actor.js';
-import { type ActiveAgreementFinder, ForbiddenError, NotFoundError, rolesHolding } from '../../identity/policy.js';
+import type { Actor, StaffActor } from '../../../shared/actor.js';
+import { type ActiveAgreementFinder, rolesHolding } from '../../identity/policy.js';
+import { ForbiddenError, NotFoundError } from '../../../shared/errors.js';
 import { describeAnswers, type Answers } from '../core/answers.js';
 import { caseAccess } from '../core/case-policy.js';
 import type { CaseRepository } from '../core/case-repository.js';

@@ -1,5 +1,6 @@
-import type { Actor, StaffActor } from '../../identity/actor.js';
-import { ForbiddenError, hasCapability } from '../../identity/policy.js';
+import type { Actor, StaffActor } from '../../../shared/actor.js';
+import { hasCapability } from '../../identity/policy.js';
+import { ForbiddenError } from '../../../shared/errors.js';
 import type { Place, PlacesService } from '../../places/service.js';
 import type { RawAnswers } from '../core/answers.js';
 import { worksWithCases } from '../core/case-policy.js';

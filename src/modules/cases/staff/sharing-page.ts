@@ -1,5 +1,5 @@
 import type { CaseEventKind } from '../../../db/schema.js';
-import type { StaffActor } from '../../identity/actor.js';
+import type { StaffActor } from '../../../shared/actor.js';
 import type { CaseView } from '../core/case-service.js';
 import type { Question } from '../catalogue/repository.js';
 

@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { fieldError, formErrorsFrom } from '../../../web/form-errors.js';
-import type { StaffActor } from '../../identity/actor.js';
+import type { StaffActor } from '../../../shared/actor.js';
 import { staffOnly } from '../../identity/guards.js';
-import { ForbiddenError, NotFoundError } from '../../identity/policy.js';
+import { ForbiddenError, NotFoundError } from '../../../shared/errors.js';
 import { worksWithCases } from '../core/case-policy.js';
 import { parseIdParam } from '../../identity/schemas.js';
 import type { CaseService } from '../core/case-service.js';

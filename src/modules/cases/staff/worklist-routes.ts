@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { caseStatuses } from '../../../db/schema.js';
 import { fieldError, formErrorsFrom } from '../../../web/form-errors.js';
-import type { StaffActor } from '../../identity/actor.js';
+import type { StaffActor } from '../../../shared/actor.js';
 import { staffOnly } from '../../identity/guards.js';
 import { casePaths } from '../paths.js';
 import { staffStatusNames, staffStatusTags } from '../core/status.js';

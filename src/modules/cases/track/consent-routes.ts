@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { ForbiddenError } from '../../identity/policy.js';
+import { ForbiddenError } from '../../../shared/errors.js';
 import type { CaseRepository } from '../core/case-repository.js';
 import type { CaseService } from '../core/case-service.js';
 import { casePaths } from '../paths.js';

@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { fieldError, formErrorsFrom, type FormErrors } from '../../../web/form-errors.js';
-import type { Actor } from '../../identity/actor.js';
+import type { Actor } from '../../../shared/actor.js';
 import { citizenOnly } from '../../identity/guards.js';
 import { identityPaths } from '../../identity/paths.js';
-import { ForbiddenError } from '../../identity/policy.js';
+import { ForbiddenError } from '../../../shared/errors.js';
 import type { CaseRecord } from '../core/case-repository.js';
 import { InvalidChangeError } from '../core/case-workflow.js';
 import type { CaseRepository } from '../core/case-repository.js';

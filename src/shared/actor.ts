@@ -1,4 +1,4 @@
-import type { StaffRole } from '../../db/schema.js';
+import type { StaffRole } from '../db/schema.js';
 
 /** Who is making a request. Every service function that reads or changes records is given one. */
 export type Actor = AnonymousActor | StaffActor | CitizenActor;
