@@ -8,10 +8,21 @@ export interface SiteContext {
   partnershipName: string;
 }
 
+/**
+ * For a shared page whose address differs between visitors only in a value the page repeats (the
+ * postcode on a service page: one page per council, not one per postcode).
+ */
+export interface SharedAs {
+  /** What the page's content depends on, apart from the echoed values: the page is kept under it. */
+  key: string;
+  /** Each value the page repeats, by name; the context holds `echoed(name)` where the value goes. */
+  echoes: Record<string, string>;
+}
+
 declare module 'fastify' {
   interface FastifyReply {
     /** Renders a Nunjucks page with the site's shared context and this response's CSP nonce. */
-    render(template: string, context?: Record<string, unknown>): FastifyReply;
+    render(template: string, context?: Record<string, unknown>, sharedAs?: SharedAs): FastifyReply;
   }
   interface FastifyContextConfig {
     /**
@@ -21,6 +32,34 @@ declare module 'fastify' {
     sharedPage?: boolean;
   }
 }
+
+// Stand-ins rendered into shared pages, random so nothing a visitor types can look like them.
+const nonceMark = `nonce${randomBytes(12).toString('hex')}`;
+const tokenMark = `token${randomBytes(12).toString('hex')}`;
+const echoMark = `echo${randomBytes(12).toString('hex')}`;
+// One group: split() puts every mark it finds at an odd index, the page's own text at the even ones.
+const marks = new RegExp(`(${nonceMark}|${tokenMark}|${echoMark}_[A-Za-z]+_)`);
+const echoMarks = new RegExp(`(${echoMark}_[A-Za-z]+_)`);
+
+/**
+ * Where a shared page repeats the value named `name` of its `SharedAs.echoes`: put it in the
+ * template's context instead of the value. Letters only, so autoescaping leaves it as it is.
+ */
+export function echoed(name: string): string {
+  if (!/^[A-Za-z]+$/.test(name)) throw new Error(`An echoed value's name is letters only: ${name}`);
+  return `${echoMark}_${name}_`;
+}
+
+/** The value an echo mark stands for, escaped as Nunjucks' autoescape would have escaped it. */
+function echoValue(mark: string, echoes: Record<string, string>): string {
+  const name = mark.slice(echoMark.length + 1, -1);
+  return nunjucksEscape(echoes[name] ?? '');
+}
+
+function nunjucksEscape(text: string): string {
+  return text.replace(/[&"'<>]/g, (character) => escapes[character]);
+}
+const escapes: Record<string, string> = { '&': '&amp;', '"': '&quot;', "'": '&#39;', '<': '&lt;', '>': '&gt;' };
 
 /** A shared page is rendered again after this long, so a change to what it shows reaches it soon. */
 const SHARED_PAGE_MAX_AGE_MS = 30_000;
@@ -33,10 +72,6 @@ interface SharedPage {
 }
 
 export function registerRendering(app: FastifyInstance, views: nunjucks.Environment, site: SiteContext): void {
-  // Stand-ins rendered into shared pages, random so nothing a visitor types can look like them.
-  const nonceMark = `nonce${randomBytes(12).toString('hex')}`;
-  const tokenMark = `token${randomBytes(12).toString('hex')}`;
-  const marks = new RegExp(`(${nonceMark}|${tokenMark})`);
   const sharedPages = new LeastRecentlyUsed<string, SharedPage>(SHARED_PAGES_KEPT);
 
   function renderPage(reply: FastifyReply, template: string, context: Record<string, unknown>, cspNonce: string, csrfToken: string): string {
@@ -50,8 +85,8 @@ export function registerRendering(app: FastifyInstance, views: nunjucks.Environm
     });
   }
 
-  function sharedPage(reply: FastifyReply, template: string, context: Record<string, unknown>): string {
-    const key = `${reply.statusCode} ${template} ${reply.request.url}`;
+  function sharedPage(reply: FastifyReply, template: string, context: Record<string, unknown>, sharedAs: SharedAs | undefined): string {
+    const key = `${reply.statusCode} ${template} ${sharedAs ? `as ${sharedAs.key}` : reply.request.url}`;
     let page = sharedPages.get(key);
     if (!page || Date.now() - page.renderedAt >= SHARED_PAGE_MAX_AGE_MS) {
       page = { parts: renderPage(reply, template, context, nonceMark, tokenMark).split(marks), renderedAt: Date.now() };
@@ -59,15 +94,33 @@ export function registerRendering(app: FastifyInstance, views: nunjucks.Environm
     }
     // The token is made only for a page with a form: making one sets the CSRF secret's cookie.
     let token: string | undefined;
-    return page.parts.map((part) => (part === nonceMark ? reply.cspNonce.script : part === tokenMark ? (token ??= csrfToken(reply)) : part)).join('');
+    const echoes = sharedAs?.echoes ?? {};
+    return page.parts
+      .map((part, index) => {
+        if (index % 2 === 0) return part;
+        if (part === nonceMark) return reply.cspNonce.script;
+        if (part === tokenMark) return (token ??= csrfToken(reply));
+        return echoValue(part, echoes);
+      })
+      .join('');
   }
 
-  app.decorateReply('render', function render(this: FastifyReply, template: string, context = {}) {
+  /** A page of one visitor's own: rendered for this answer alone, its echoed values put in after. */
+  function ownPage(reply: FastifyReply, template: string, context: Record<string, unknown>, sharedAs: SharedAs | undefined): string {
+    // Every page may hold a form; the token pairs with the signed secret cookie it sets.
+    const html = renderPage(reply, template, context, reply.cspNonce.script, csrfToken(reply));
+    if (!sharedAs) return html;
+    return html
+      .split(echoMarks)
+      .map((part, index) => (index % 2 === 0 ? part : echoValue(part, sharedAs.echoes)))
+      .join('');
+  }
+
+  app.decorateReply('render', function render(this: FastifyReply, template: string, context = {}, sharedAs?: SharedAs) {
     const request = this.request;
     // No actor when the session could not be read (the database away): the error page is then nobody's.
     const shared = request.routeOptions.config.sharedPage === true && request.method === 'GET' && request.actor?.kind === 'anonymous';
-    // Every page may hold a form; the token pairs with the signed secret cookie it sets.
-    const html = shared ? sharedPage(this, template, context) : renderPage(this, template, context, this.cspNonce.script, csrfToken(this));
+    const html = shared ? sharedPage(this, template, context, sharedAs) : ownPage(this, template, context, sharedAs);
     return this.type('text/html; charset=utf-8').send(html);
   });
 }
