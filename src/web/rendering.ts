@@ -65,9 +65,14 @@ const escapes: Record<string, string> = { '&': '&amp;', '"': '&quot;', "'": '&#3
 const SHARED_PAGE_MAX_AGE_MS = 30_000;
 const SHARED_PAGES_KEPT = 500;
 
-/** A rendered page cut where each response puts its own nonce and token. */
+/**
+ * A rendered page cut where each response puts its own nonce, token and echoed values: the text
+ * between them already encoded as UTF-8, so an answer copies bytes instead of encoding the page again.
+ */
 interface SharedPage {
-  parts: string[];
+  /** The page's own text: one more than `marks`, each mark between two of them. */
+  texts: Buffer[];
+  marks: string[];
   renderedAt: number;
 }
 
@@ -85,24 +90,27 @@ export function registerRendering(app: FastifyInstance, views: nunjucks.Environm
     });
   }
 
-  function sharedPage(reply: FastifyReply, template: string, context: Record<string, unknown>, sharedAs: SharedAs | undefined): string {
+  function sharedPage(reply: FastifyReply, template: string, context: Record<string, unknown>, sharedAs: SharedAs | undefined): Buffer {
     const key = `${reply.statusCode} ${template} ${sharedAs ? `as ${sharedAs.key}` : reply.request.url}`;
     let page = sharedPages.get(key);
     if (!page || Date.now() - page.renderedAt >= SHARED_PAGE_MAX_AGE_MS) {
-      page = { parts: renderPage(reply, template, context, nonceMark, tokenMark).split(marks), renderedAt: Date.now() };
+      const parts = renderPage(reply, template, context, nonceMark, tokenMark).split(marks);
+      page = {
+        texts: parts.filter((_part, index) => index % 2 === 0).map((text) => Buffer.from(text)),
+        marks: parts.filter((_part, index) => index % 2 === 1),
+        renderedAt: Date.now(),
+      };
       sharedPages.set(key, page);
     }
     // The token is made only for a page with a form: making one sets the CSRF secret's cookie.
     let token: string | undefined;
     const echoes = sharedAs?.echoes ?? {};
-    return page.parts
-      .map((part, index) => {
-        if (index % 2 === 0) return part;
-        if (part === nonceMark) return reply.cspNonce.script;
-        if (part === tokenMark) return (token ??= csrfToken(reply));
-        return echoValue(part, echoes);
-      })
-      .join('');
+    const chunks: Buffer[] = [page.texts[0]];
+    page.marks.forEach((mark, index) => {
+      const value = mark === nonceMark ? reply.cspNonce.script : mark === tokenMark ? (token ??= csrfToken(reply)) : echoValue(mark, echoes);
+      chunks.push(Buffer.from(value), page.texts[index + 1]);
+    });
+    return Buffer.concat(chunks);
   }
 
   /** A page of one visitor's own: rendered for this answer alone, its echoed values put in after. */
