@@ -88,7 +88,9 @@ export function createPlacesService({ repository, boundaries, partnershipSlug }:
   let marked: { councils: Map<string, CouncilRecord>; members: Set<number>; byGss: Map<string, Council> } | undefined;
 
   async function markedCouncils(): Promise<Map<string, Council>> {
-    const [councils, members] = await Promise.all([councilsByGss.get(), memberIds.get()]);
+    // One after the other: both are almost always loaded already, and Promise.all costs more per lookup.
+    const councils = await councilsByGss.get();
+    const members = await memberIds.get();
     if (marked?.councils !== councils || marked.members !== members) {
       const byGss = new Map<string, Council>();
       for (const [gss, council] of councils) byGss.set(gss, Object.freeze({ ...council, inPartnership: members.has(council.id) }));
@@ -108,7 +110,9 @@ export function createPlacesService({ repository, boundaries, partnershipSlug }:
     const upperTier = councils.get(upperGss);
     if (!lowerTier || !upperTier) return undefined;
     return {
-      ...location,
+      postcode: location.postcode,
+      latitude: location.latitude,
+      longitude: location.longitude,
       structure: lowerGss === upperGss ? 'unitary' : 'two-tier',
       lowerTier,
       upperTier,
