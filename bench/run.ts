@@ -35,7 +35,7 @@ import {
   vacuumAnalyze,
   type BenchDatabase,
 } from './lib/postgres.js';
-import { freePort, nodeArgsFor, projectRoot, runningPids, ServerProcess, settle, stopAll } from './lib/processes.js';
+import { buildForBench, freePort, nodeArgsFor, projectRoot, runningPids, ServerProcess, settle, stopAll } from './lib/processes.js';
 import { machineInfo, resultTable, writeResults, type ResultRow } from './lib/report.js';
 
 const quick = process.argv.includes('--quick');
@@ -758,6 +758,8 @@ const goalOrder = (row: ResultRow) => row.goal_id;
 
 async function main(): Promise<void> {
   say(`npm run bench${quick ? ' -- --quick' : ''}: ${settings.rounds} round(s) of ${settings.durationSeconds} s per measurement, ${settings.connections} connections`);
+  say('compiling the app (npm run build) and the baselines: every server runs on plain node, as in production');
+  const runner = buildForBench();
   await load.start();
   await pointInPolygon();
   await postgresPhase();
@@ -768,7 +770,7 @@ async function main(): Promise<void> {
 
   const day = new Date().toISOString().slice(0, 10);
   const document = {
-    machine: machineInfo({ postgresql: benchDatabase?.serverVersion ?? null, runner: nodeArgsFor(appEntry).compiled ? 'node on dist/' : 'node --import tsx (no compiled output)' }),
+    machine: machineInfo({ postgresql: benchDatabase?.serverVersion ?? null, runner }),
     settings: { ...settings, quick, cpu_profiles: cpuProfileFolder ?? null, admin_database: new URL(adminUrl).host, seconds_waiting_for_idle: Math.round(settledMs / 1000), seconds_total: Math.round((performance.now() - began) / 1000) },
     results: rows,
     server_logs: logs,

@@ -30,6 +30,25 @@ describe('pages the same for every visitor who is not signed in', () => {
     expect(malformed.body).toContain('govuk-error-summary');
   });
 
+  it('a service page answered for a postcode is kept per council, and names each visitor’s own postcode', async () => {
+    const page = (postcode: string) => context.app.inject(`/services/find-out-which-day-the-refuse-is-collected?postcode=${encodeURIComponent(postcode)}`);
+    // Both in Derbyshire Dales; DE1 0AL is in Derby.
+    const [first, second, derby] = [await page('DE4 3AG'), await page('de43ah'), await page('DE1 0AL')];
+    expect(first.statusCode).toBe(200);
+    expect(first.body).toContain('In DE4 3AG this is provided by Derbyshire Dales District Council.');
+    expect(second.body).toContain('In DE4 3AH this is provided by Derbyshire Dales District Council.');
+    expect(second.body).not.toContain('DE4 3AG');
+    expect(derby.body).toContain('In DE1 0AL this is provided by Derby City Council.');
+    const [firstNonce, secondNonce] = [nonceOf(first.headers)!, nonceOf(second.headers)!];
+    expect(second.body.split(secondNonce).join(firstNonce).replace('DE4 3AH', 'DE4 3AG')).toBe(first.body);
+
+    const db = context.database.db;
+    const staff = await signedInStaff(context.app, db, { organisationId: await organisationId(db, 'E10000007'), roles: ['service_officer'] });
+    const own = await staff.client.get('/services/find-out-which-day-the-refuse-is-collected?postcode=DE4+3AH');
+    expect(own.body).toContain('In DE4 3AH this is provided by Derbyshire Dales District Council.');
+    expect(own.body).toContain('Sign out');
+  });
+
   it('are rendered afresh for a member of staff, with their own name and sign-out form', async () => {
     const db = context.database.db;
     const staff = await signedInStaff(context.app, db, { organisationId: await organisationId(db, 'E10000007'), roles: ['service_officer'] });

@@ -4,7 +4,7 @@
  * and /proc/<pid>/status gives the server's RSS, not a wrapper's. Every child is tracked so that
  * `stopAll()` can end them on success, error or Ctrl-C.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, openSync, closeSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -14,12 +14,38 @@ export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.u
 
 const tracked = new Set<ServerProcess>();
 
+/**
+ * Where the build puts an entry point's JavaScript: `npm run build` compiles src/ into dist/ (src/main.ts
+ * is dist/main.js, as production runs it); buildForBench() compiles the bench's own servers into dist/bench/.
+ */
+function compiledPathOf(entry: string): string {
+  const relative = path.relative(projectRoot, entry).replace(/\.ts$/, '.js');
+  return path.join(projectRoot, 'dist', relative.startsWith(`src${path.sep}`) ? relative.slice('src/'.length) : relative);
+}
+
 /** The command that runs a TypeScript entry point: compiled JavaScript when it exists, else through tsx. */
 export function nodeArgsFor(entry: string): { args: string[]; compiled: boolean } {
-  const relative = path.relative(projectRoot, entry);
-  const compiled = path.join(projectRoot, 'dist', relative.replace(/\.ts$/, '.js'));
-  if (existsSync(compiled)) return { args: [compiled], compiled: true };
+  const compiled = compiledPathOf(entry);
+  if (!useSource && existsSync(compiled)) return { args: [compiled], compiled: true };
   return { args: ['--import', 'tsx', entry], compiled: false };
+}
+
+// BENCH_SOURCE=1: run the TypeScript through tsx, as `npm start` does, instead of building first.
+const useSource = process.env.BENCH_SOURCE === '1';
+
+/**
+ * Compiles the app as production does (`npm run build`: src/ into dist/) and the bench's baselines and
+ * preload (tsconfig.bench.json, into dist/bench/), so every server measured runs on plain node, without
+ * tsx's loader thread and its compiling at start in the figures. Nothing with BENCH_SOURCE=1.
+ */
+export function buildForBench(): 'node on dist/' | 'node --import tsx' {
+  if (useSource) return 'node --import tsx';
+  const tsc = path.join(projectRoot, 'node_modules/typescript/bin/tsc');
+  for (const project of ['tsconfig.build.json', 'tsconfig.bench.json']) {
+    const built = spawnSync(process.execPath, [tsc, '-p', project], { cwd: projectRoot, stdio: 'inherit' });
+    if (built.status !== 0) throw new Error(`Compiling ${project} failed (exit ${built.status}): fix it, or run the source with BENCH_SOURCE=1`);
+  }
+  return 'node on dist/';
 }
 
 /** A port nobody listens on right now. */

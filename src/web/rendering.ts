@@ -11,10 +11,21 @@ export interface SiteContext {
   navigation: NavigationLinks;
 }
 
+/**
+ * For a shared page whose address differs between visitors only in a value the page repeats (the
+ * postcode on a service page: one page per council, not one per postcode).
+ */
+export interface SharedAs {
+  /** What the page's content depends on, apart from the echoed values: the page is kept under it. */
+  key: string;
+  /** Each value the page repeats, by name; the context holds `echoed(name)` where the value goes. */
+  echoes: Record<string, string>;
+}
+
 declare module 'fastify' {
   interface FastifyReply {
     /** Renders a Nunjucks page with the site's shared context and this response's CSP nonce. */
-    render(template: string, context?: Record<string, unknown>): FastifyReply;
+    render(template: string, context?: Record<string, unknown>, sharedAs?: SharedAs): FastifyReply;
   }
   interface FastifyContextConfig {
     /**
@@ -25,21 +36,59 @@ declare module 'fastify' {
   }
 }
 
+// Stand-ins rendered into shared pages, random so nothing a visitor types can look like them.
+const nonceMark = `nonce${randomBytes(12).toString('hex')}`;
+const tokenMark = `token${randomBytes(12).toString('hex')}`;
+const echoMark = `echo${randomBytes(12).toString('hex')}`;
+// One group: split() puts every mark it finds at an odd index, the page's own text at the even ones.
+const marks = new RegExp(`(${nonceMark}|${tokenMark}|${echoMark}_[A-Za-z]+_)`);
+const echoMarks = new RegExp(`(${echoMark}_[A-Za-z]+_)`);
+
+/**
+ * Where a shared page repeats the value named `name` of its `SharedAs.echoes`: put it in the
+ * template's context instead of the value. Letters only, so autoescaping leaves it as it is.
+ */
+export function echoed(name: string): string {
+  if (!/^[A-Za-z]+$/.test(name)) throw new Error(`An echoed value's name is letters only: ${name}`);
+  return `${echoMark}_${name}_`;
+}
+
+/** The value an echo mark stands for, escaped as Nunjucks' autoescape would have escaped it. */
+function echoValue(mark: string, echoes: Record<string, string>): string {
+  const name = mark.slice(echoMark.length + 1, -1);
+  return nunjucksEscape(echoes[name] ?? '');
+}
+
+function nunjucksEscape(text: string): string {
+  return text.replace(/[&"'<>]/g, (character) => escapes[character]);
+}
+const escapes: Record<string, string> = { '&': '&amp;', '"': '&quot;', "'": '&#39;', '<': '&lt;', '>': '&gt;' };
+
+/**
+ * The page with each run of blank lines and indentation between two tags made one newline: a fifth of
+ * the A-Z's 27 KB, sent with every answer. A browser shows any run of white space between tags as one,
+ * so the page looks the same; only <pre> and <textarea> keep theirs, and a page with one is left as it is.
+ */
+function withoutIndentation(html: string): string {
+  return /<(pre|textarea)\b/i.test(html) ? html : html.replace(/>\s*\n\s*</g, '>\n<');
+}
+
 /** A shared page is rendered again after this long, so a change to what it shows reaches it soon. */
 const SHARED_PAGE_MAX_AGE_MS = 30_000;
 const SHARED_PAGES_KEPT = 500;
 
-/** A rendered page cut where each response puts its own nonce and token. */
+/**
+ * A rendered page cut where each response puts its own nonce, token and echoed values: the text
+ * between them already encoded as UTF-8, so an answer copies bytes instead of encoding the page again.
+ */
 interface SharedPage {
-  parts: string[];
+  /** The page's own text: one more than `marks`, each mark between two of them. */
+  texts: Buffer[];
+  marks: string[];
   renderedAt: number;
 }
 
 export function registerRendering(app: FastifyInstance, views: nunjucks.Environment, site: SiteContext): void {
-  // Stand-ins rendered into shared pages, random so nothing a visitor types can look like them.
-  const nonceMark = `nonce${randomBytes(12).toString('hex')}`;
-  const tokenMark = `token${randomBytes(12).toString('hex')}`;
-  const marks = new RegExp(`(${nonceMark}|${tokenMark})`);
   const sharedPages = new LeastRecentlyUsed<string, SharedPage>(SHARED_PAGES_KEPT);
 
   function renderPage(reply: FastifyReply, template: string, context: Record<string, unknown>, cspNonce: string, csrfToken: string): string {
@@ -53,24 +102,45 @@ export function registerRendering(app: FastifyInstance, views: nunjucks.Environm
     });
   }
 
-  function sharedPage(reply: FastifyReply, template: string, context: Record<string, unknown>): string {
-    const key = `${reply.statusCode} ${template} ${reply.request.url}`;
+  function sharedPage(reply: FastifyReply, template: string, context: Record<string, unknown>, sharedAs: SharedAs | undefined): Buffer {
+    const key = `${reply.statusCode} ${template} ${sharedAs ? `as ${sharedAs.key}` : reply.request.url}`;
     let page = sharedPages.get(key);
     if (!page || Date.now() - page.renderedAt >= SHARED_PAGE_MAX_AGE_MS) {
-      page = { parts: renderPage(reply, template, context, nonceMark, tokenMark).split(marks), renderedAt: Date.now() };
+      const parts = withoutIndentation(renderPage(reply, template, context, nonceMark, tokenMark)).split(marks);
+      page = {
+        texts: parts.filter((_part, index) => index % 2 === 0).map((text) => Buffer.from(text)),
+        marks: parts.filter((_part, index) => index % 2 === 1),
+        renderedAt: Date.now(),
+      };
       sharedPages.set(key, page);
     }
     // The token is made only for a page with a form: making one sets the CSRF secret's cookie.
     let token: string | undefined;
-    return page.parts.map((part) => (part === nonceMark ? reply.cspNonce.script : part === tokenMark ? (token ??= csrfToken(reply)) : part)).join('');
+    const echoes = sharedAs?.echoes ?? {};
+    const chunks: Buffer[] = [page.texts[0]];
+    page.marks.forEach((mark, index) => {
+      const value = mark === nonceMark ? reply.cspNonce.script : mark === tokenMark ? (token ??= csrfToken(reply)) : echoValue(mark, echoes);
+      chunks.push(Buffer.from(value), page.texts[index + 1]);
+    });
+    return Buffer.concat(chunks);
   }
 
-  app.decorateReply('render', function render(this: FastifyReply, template: string, context = {}) {
+  /** A page of one visitor's own: rendered for this answer alone, its echoed values put in after. */
+  function ownPage(reply: FastifyReply, template: string, context: Record<string, unknown>, sharedAs: SharedAs | undefined): string {
+    // Every page may hold a form; the token pairs with the signed secret cookie it sets.
+    const html = renderPage(reply, template, context, reply.cspNonce.script, csrfToken(reply));
+    if (!sharedAs) return html;
+    return html
+      .split(echoMarks)
+      .map((part, index) => (index % 2 === 0 ? part : echoValue(part, sharedAs.echoes)))
+      .join('');
+  }
+
+  app.decorateReply('render', function render(this: FastifyReply, template: string, context = {}, sharedAs?: SharedAs) {
     const request = this.request;
     // No actor when the session could not be read (the database away): the error page is then nobody's.
     const shared = request.routeOptions.config.sharedPage === true && request.method === 'GET' && request.actor?.kind === 'anonymous';
-    // Every page may hold a form; the token pairs with the signed secret cookie it sets.
-    const html = shared ? sharedPage(this, template, context) : renderPage(this, template, context, this.cspNonce.script, csrfToken(this));
+    const html = shared ? sharedPage(this, template, context, sharedAs) : ownPage(this, template, context, sharedAs);
     return this.type('text/html; charset=utf-8').send(html);
   });
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { fieldError, formErrorsFrom } from '../../web/form-errors.js';
+import { echoed } from '../../web/rendering.js';
 import { postcodeFormSchema, unknownPostcodeMessage } from '../places/schemas.js';
 import type { PlacesService } from '../places/service.js';
 import { directoryPaths } from './paths.js';
@@ -48,6 +49,14 @@ export function registerDirectoryRoutes(app: FastifyInstance, directory: Directo
             return reply.code(404).render(template, { ...context, errors: fieldError('postcode', unknownPostcodeMessage(form.data.postcode)) });
     }
     const answer = await directory.providerAt(service, lookup.place);
-    return reply.render(template, { ...context, answer });
+    // The answer's page names the postcode and otherwise depends only on the council that provides the
+    // service and its link: one shared page per council, not a fresh render for every postcode.
+    const { provider, url, isServicePage } = answer;
+    const sharedAs = {
+      key: JSON.stringify(['service answer', service.slug, provider.id, provider.name, provider.inPartnership, url, isServicePage]),
+      echoes: { postcode: lookup.place.postcode },
+    };
+    const page = { ...context, postcode: undefined, answer: { ...answer, place: { ...answer.place, postcode: echoed('postcode') } } };
+    return reply.render(template, page, sharedAs);
   });
 }

@@ -26,6 +26,18 @@ function matchesSearch(service: Service, words: string[], synonyms: Synonyms): b
   return words.every((word) => [word, ...(synonyms[word] ?? [])].some((term) => text.includes(term)));
 }
 
+/** Services grouped by the first letter of their title, in the order given. Shared: never changed once made. */
+function byLetter(services: Service[]): readonly LetterGroup[] {
+  const groups = new Map<string, Service[]>();
+  for (const service of services) {
+    const letter = service.title.charAt(0).toUpperCase();
+    const group = groups.get(letter);
+    if (group) group.push(service);
+    else groups.set(letter, [service]);
+  }
+  return [...groups].map(([letter, list]) => ({ letter, services: list }));
+}
+
 // The service list and its links are reference data, imported at start: a process reads them once
 // and again every few minutes, so a newer import by a deployment reaches it without a restart.
 const CATALOGUE_MAX_AGE_MS = 5 * 60_000;
@@ -39,6 +51,8 @@ async function loadCatalogue(repository: DirectoryRepository) {
   }
   return {
     services,
+    // The A-Z with no search is what almost every visitor opens: grouped once per load, not per request.
+    unsearched: { current: byLetter(services.filter((service) => service.in_current_list)), all: byLetter(services) },
     bySlug: new Map(services.map((service) => [service.slug, service])),
     byLgsl: new Map(services.map((service) => [service.lgsl, service])),
     linkOf,
@@ -57,17 +71,11 @@ export function createDirectoryService(repository: DirectoryRepository, synonyms
      * Services grouped by the first letter of their title, filtered by every word of a search. Only
      * services GOV.UK still lists, unless `includeRetired`: the others may lead to moved pages.
      */
-    async aToZ(search = '', includeRetired = false): Promise<LetterGroup[]> {
+    async aToZ(search = '', includeRetired = false): Promise<readonly LetterGroup[]> {
       const words = search.toLowerCase().split(/\s+/).filter(Boolean);
-      const services = (await catalogue.get()).services.filter(
-        (service) => (includeRetired || service.in_current_list) && matchesSearch(service, words, synonyms),
-      );
-      const groups = new Map<string, Service[]>();
-      for (const service of services) {
-        const letter = service.title.charAt(0).toUpperCase();
-        groups.set(letter, [...(groups.get(letter) ?? []), service]);
-      }
-      return [...groups].map(([letter, list]) => ({ letter, services: list }));
+      const { services, unsearched } = await catalogue.get();
+      if (words.length === 0) return includeRetired ? unsearched.all : unsearched.current;
+      return byLetter(services.filter((service) => (includeRetired || service.in_current_list) && matchesSearch(service, words, synonyms)));
     },
 
     async providerAt(service: Service, place: Place): Promise<ServiceProvider> {

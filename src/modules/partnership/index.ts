@@ -31,12 +31,19 @@ export async function createPartnershipModule({ db, clock, partnershipSlug }: Pa
   // Asked by most requests (routing, the catalogue, staff pages); joining and leaving drop the copy.
   const members = refreshing(() => repository.listMemberOrganisations(partnershipSlug), MEMBERS_MAX_AGE_MS);
   const agreements = createActiveAgreementFinder(db);
+  let ids: { of: Awaited<ReturnType<typeof members.get>>; ids: number[] } | undefined;
+  async function memberOrganisationIds(): Promise<number[]> {
+    const list = await members.get();
+    if (ids?.of !== list) ids = { of: list, ids: list.map((member) => member.id) };
+    return ids.ids;
+  }
 
   return {
     name: partnership.name,
     referencePrefix: partnership.reference_prefix,
     memberOrganisations: () => members.get(),
-    memberOrganisationIds: async () => (await members.get()).map((member) => member.id),
+    /** The same array until the members change, so a caller may keep what it made from it. */
+    memberOrganisationIds,
     /** The sharing rule: every module that shows one organisation's records to another is handed this. */
     agreements,
 

@@ -20,10 +20,26 @@ export interface CouncilArea {
   geometry: AreaGeometry;
 }
 
+/** What routing needs of a postcode: where it is and the councils' codes the postcode data gives it. */
+export interface PostcodeRecord {
+  postcode: string;
+  latitude: number;
+  longitude: number;
+  lower_tier_gss: string;
+  county_gss: string | null;
+}
+
+const postcodeColumns = ['postcode', 'latitude', 'longitude', 'lower_tier_gss', 'county_gss'] as const;
+
 export function createPlacesRepository(db: Kysely<Database>) {
   return {
-    async findPostcode(postcode: string) {
-      return db.selectFrom('postcodes').selectAll().where('postcode', '=', postcode).executeTakeFirst();
+    async findPostcode(postcode: string): Promise<PostcodeRecord | undefined> {
+      return db.selectFrom('postcodes').select(postcodeColumns).where('postcode', '=', postcode).executeTakeFirst();
+    },
+
+    /** Up to `limit` postcodes, in no order: the service holds the table whole when it is this small. */
+    async listPostcodes(limit: number): Promise<PostcodeRecord[]> {
+      return db.selectFrom('postcodes').select(postcodeColumns).limit(limit).execute();
     },
 
     async listBoundaries(): Promise<Boundary[]> {

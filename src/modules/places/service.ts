@@ -2,7 +2,7 @@ import type { ServiceTier } from '../../db/schema.js';
 import { LeastRecentlyUsed, refreshing } from '../../shared/cache.js';
 import type { BoundaryIndex } from './boundary-index.js';
 import { normalisePostcode } from './postcode.js';
-import type { CouncilRecord, PlacesRepository } from './repository.js';
+import type { CouncilRecord, PlacesRepository, PostcodeRecord } from './repository.js';
 
 export interface Council extends CouncilRecord {
   inPartnership: boolean;
@@ -40,22 +40,64 @@ export interface PlacesServiceDependencies {
 // Councils and postcodes are reference data, imported before the app starts. (The members, which an
 // administrator changes now and then, are the partnership module's, and held there for seconds.)
 const COUNCILS_MAX_AGE_MS = 60_000;
-// England has about 1.7 million live postcodes; the busiest few thousand answer almost every request.
+// The postcode table holds the partnership's own area (27,717 postcodes for Derbyshire): held whole,
+// a few MB, so no lookup waits on the database, whichever postcodes are asked. A table larger than this
+// (all of England is about 1.7 million live postcodes) is asked per postcode instead, keeping the
+// busiest few tens of thousands.
+const POSTCODES_HELD_WHOLE = 100_000;
 const POSTCODES_KEPT = 50_000;
-
-type PostcodeRow = NonNullable<Awaited<ReturnType<PlacesRepository['findPostcode']>>>;
 
 /** Answers "which councils serve this place?" for a postcode or a point. */
 export function createPlacesService({ repository, boundaries, memberOrganisationIds }: PlacesServiceDependencies) {
   const councilsByGss = refreshing(async () => new Map((await repository.listCouncils()).map((council) => [council.gss, council])), COUNCILS_MAX_AGE_MS);
-  const postcodes = new LeastRecentlyUsed<string, PostcodeRow | null>(POSTCODES_KEPT);
+  const postcodes = new LeastRecentlyUsed<string, PostcodeRecord | null>(POSTCODES_KEPT);
+  // Reference data is imported before the app starts, so the table is read once, on the first lookup
+  // (not at start: a restart answers its first request sooner). Undefined: the table is too large.
+  let wholeTable: Promise<Map<string, PostcodeRecord> | undefined> | undefined;
 
-  async function findPostcode(postcode: string): Promise<PostcodeRow | undefined> {
+  async function loadWholeTable(): Promise<Map<string, PostcodeRecord> | undefined> {
+    const rows = await repository.listPostcodes(POSTCODES_HELD_WHOLE + 1);
+    if (rows.length > POSTCODES_HELD_WHOLE) return undefined;
+    // A few hundred council codes among tens of thousands of rows: each kept once, not once a row.
+    const codes = new Map<string, string>();
+    const shared = (code: string) => codes.get(code) ?? (codes.set(code, code), code);
+    return new Map(
+      rows.map((row) => [
+        row.postcode,
+        { ...row, lower_tier_gss: shared(row.lower_tier_gss), county_gss: row.county_gss === null ? null : shared(row.county_gss) },
+      ]),
+    );
+  }
+
+  async function findPostcode(postcode: string): Promise<PostcodeRecord | undefined> {
+    // A failed read (the database away) is not kept: the next lookup tries again.
+    wholeTable ??= loadWholeTable().catch(() => (wholeTable = undefined));
+    const table = await wholeTable;
+    if (table) return table.get(postcode);
+
     const known = postcodes.get(postcode);
     if (known !== undefined) return known ?? undefined;
     const row = await repository.findPostcode(postcode);
     postcodes.set(postcode, row ?? null);
     return row;
+  }
+
+  // Each council marked as a member or not, made again only when either copy is reloaded: not two
+  // new council objects for every lookup. Shared by every answer, so never changed once made.
+  let marked: { councils: Map<string, CouncilRecord>; members: number[]; byGss: Map<string, Council> } | undefined;
+
+  async function markedCouncils(): Promise<Map<string, Council>> {
+    // One after the other: both are almost always loaded already, and Promise.all costs more per lookup.
+    const councils = await councilsByGss.get();
+    // The partnership's port answers the same array until the members change.
+    const members = await memberOrganisationIds();
+    if (marked?.councils !== councils || marked.members !== members) {
+      const memberSet = new Set(members);
+      const byGss = new Map<string, Council>();
+      for (const [gss, council] of councils) byGss.set(gss, Object.freeze({ ...council, inPartnership: memberSet.has(council.id) }));
+      marked = { councils, members, byGss };
+    }
+    return marked.byGss;
   }
 
   async function placeFor(
@@ -64,14 +106,14 @@ export function createPlacesService({ repository, boundaries, memberOrganisation
     location: { latitude: number; longitude: number; postcode?: string },
     source: Place['source'],
   ): Promise<Place | undefined> {
-    const [councils, members] = await Promise.all([councilsByGss.get(), memberOrganisationIds()]);
-    const lower = councils.get(lowerGss);
-    const upper = councils.get(upperGss);
-    if (!lower || !upper) return undefined;
-    const lowerTier = { ...lower, inPartnership: members.includes(lower.id) };
-    const upperTier = { ...upper, inPartnership: members.includes(upper.id) };
+    const councils = await markedCouncils();
+    const lowerTier = councils.get(lowerGss);
+    const upperTier = councils.get(upperGss);
+    if (!lowerTier || !upperTier) return undefined;
     return {
-      ...location,
+      postcode: location.postcode,
+      latitude: location.latitude,
+      longitude: location.longitude,
       structure: lowerGss === upperGss ? 'unitary' : 'two-tier',
       lowerTier,
       upperTier,
