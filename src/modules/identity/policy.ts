@@ -77,8 +77,11 @@ export function requireCapability(actor: Actor, capability: Capability): StaffAc
 
 /** Partnership administrators act for the whole partnership: every organisation's records they administer, not only their own. */
 export function reachesEveryOrganisation(actor: Actor): boolean {
-  return isStaff(actor) && actor.roles.includes('partnership_admin');
+  return isStaff(actor) && actor.roles.some((role) => partnershipWideRoles.includes(role));
 }
+
+/** The roles that act for the whole partnership (reachesEveryOrganisation): who the audit log's anchors go to. */
+export const partnershipWideRoles: readonly StaffRole[] = ['partnership_admin'];
 
 /** A partnership administrator reaches every organisation; others only their own. */
 export function reachesOrganisation(actor: StaffActor, organisationId: number): boolean {

@@ -1,5 +1,7 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, StaffRole } from '../../db/schema.js';
+
+import { partnershipWideRoles } from './policy.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -32,13 +34,13 @@ export function createStaffRepository(db: Kysely<Database>) {
       return query.execute();
     },
 
-    /** Partnership administrators who can still sign in: who the audit log's anchors are emailed to. */
+    /** Partnership administrators (the policy's partnership-wide roles) who can still sign in: who the audit log's anchors are emailed to. */
     listPartnershipAdministrators() {
       return db
         .selectFrom('staff')
         .select(['name', 'email'])
         .where('disabled_at', 'is', null)
-        .where((eb) => eb(eb.val('partnership_admin'), '=', eb.fn.any('roles')))
+        .where(sql<boolean>`roles && ${sql.val([...partnershipWideRoles])}::text[]`)
         .orderBy('id')
         .execute();
     },
