@@ -80,6 +80,9 @@ export function reachesEveryOrganisation(actor: Actor): boolean {
   return isStaff(actor) && actor.roles.some((role) => partnershipWideRoles.includes(role));
 }
 
+/** The roles an agreement may name as those of the receiving bodies that use what is shared: every role but the partnership-wide ones. */
+export const receivingRoles: StaffRole[] = ['contact_centre_agent', 'partner_adviser', 'service_officer', 'service_manager', 'organisation_admin', 'analyst', 'recruiter'];
+
 /** The roles that act for the whole partnership (reachesEveryOrganisation): who the audit log's anchors go to. */
 export const partnershipWideRoles: readonly StaffRole[] = ['partnership_admin'];
 

@@ -4,7 +4,7 @@ import { dateInputWording, gatherDateInputs, parseDateInput } from '../../shared
 import { parsePounds } from './money.js';
 import { visibleName } from '../../shared/names.js';
 import { dataCategories, minimumCategory, sharingRelationships } from '../../shared/sharing.js';
-import { receivingRoles } from './sharing-rules.js';
+import { receivingRoles } from '../identity/policy.js';
 
 export const organisationTypeNames: Record<OrganisationType, string> = {
   council: 'Council',

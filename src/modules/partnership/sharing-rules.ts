@@ -1,7 +1,8 @@
 import { sql, type Kysely } from 'kysely';
-import type { AgreementPurpose, Database, StaffRole } from '../../db/schema.js';
+import type { AgreementPurpose, Database } from '../../db/schema.js';
 import { dataCategories, sharingRelationships, type DataCategory, type SharingRelationship } from '../../shared/sharing.js';
 import { roleNames } from '../identity/schemas.js';
+import { receivingRoles } from '../identity/policy.js';
 
 /**
  * The agreements in force between two bodies for a purpose and a service on a UK day: active, in
@@ -53,8 +54,6 @@ export const relationshipHints: Record<SharingRelationship, string> = {
   figures_only: 'No one’s record is shown: only counts and figures. For insight agreements.',
 };
 
-/** The roles an agreement may name as those of the receiving bodies that use what is shared. */
-export const receivingRoles: StaffRole[] = ['contact_centre_agent', 'partner_adviser', 'service_officer', 'service_manager', 'organisation_admin', 'analyst', 'recruiter'];
 
 /** What the agreement pages need to name an agreement's scope. */
 export const agreementScopeWords = {
