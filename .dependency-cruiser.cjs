@@ -24,7 +24,8 @@ module.exports = {
     {
       name: 'modules-not-from-the-app',
       severity: 'error',
-      comment: 'Modules are given what they need by app.ts; they never import the composition root or the entry points.',
+      comment:
+        'Modules are given what they need by app.ts; they never import the composition root or the entry points.',
       from: { path: '^src/(modules|shared|web|db)/' },
       to: { path: '^src/(app|main)\\.ts$|^src/(cli|worker)/' },
     },

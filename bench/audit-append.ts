@@ -44,7 +44,10 @@ const lockedAppend: Append = async (db, event, now) => {
       ip_address: event.ipAddress ?? null,
       previous_hash: last?.hash ?? GENESIS_HASH,
     };
-    await trx.insertInto('audit_log').values({ ...fields, detail: JSON.stringify(fields.detail), hash: entryHash(fields) }).execute();
+    await trx
+      .insertInto('audit_log')
+      .values({ ...fields, detail: JSON.stringify(fields.detail), hash: entryHash(fields) })
+      .execute();
   };
   if (db.isTransaction) await append(db);
   else await db.transaction().execute(append);
@@ -74,7 +77,8 @@ interface Round {
   p99: number;
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 /** `TOTAL` calls, `AT_ONCE` in flight at a time. */
@@ -93,13 +97,23 @@ async function round(call: (index: number) => Promise<void>): Promise<Round> {
     }),
   );
   latencies.sort((a, b) => a - b);
-  return { seconds: (performance.now() - started) / 1000, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+  return {
+    seconds: (performance.now() - started) / 1000,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+  };
 }
 
 function line(name: string, rounds: Round[]): string {
   const seconds = median(rounds.map((r) => r.seconds));
   const rate = Math.round(TOTAL / seconds);
-  return `  ${name.padEnd(22)} ${seconds.toFixed(2).padStart(6)} s  ${String(rate).padStart(6)} appends/s  p50 ${median(rounds.map((r) => r.p50)).toFixed(1).padStart(6)} ms  p99 ${median(rounds.map((r) => r.p99)).toFixed(1).padStart(6)} ms`;
+  return `  ${name.padEnd(22)} ${seconds.toFixed(2).padStart(6)} s  ${String(rate).padStart(6)} appends/s  p50 ${median(
+    rounds.map((r) => r.p50),
+  )
+    .toFixed(1)
+    .padStart(6)} ms  p99 ${median(rounds.map((r) => r.p99))
+    .toFixed(1)
+    .padStart(6)} ms`;
 }
 
 async function run(db: Kysely<Database>) {
@@ -118,7 +132,9 @@ async function run(db: Kysely<Database>) {
   }
   const started = performance.now();
   const sealed = await sealAuditLog(db, () => new Date());
-  console.log(`sealing what was appended: ${sealed.entries} entries in ${sealed.seals} seals, ${((performance.now() - started) / 1000).toFixed(2)} s`);
+  console.log(
+    `sealing what was appended: ${sealed.entries} entries in ${sealed.seals} seals, ${((performance.now() - started) / 1000).toFixed(2)} s`,
+  );
 }
 
 function databaseUrl(name: string): string {

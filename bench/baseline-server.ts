@@ -23,19 +23,36 @@ pool?.on('error', (error) => console.error(`PostgreSQL connection lost: ${error.
 app.get('/health', async () => ({ status: 'ok' }));
 
 if (mode === 'constant') {
-  const body = { postcode: 'DE4 3AG', councils: [{ gss: 'E07000035', name: 'Derbyshire Dales District Council', tier: 'district' }, { gss: 'E10000007', name: 'Derbyshire County Council', tier: 'county' }] };
+  const body = {
+    postcode: 'DE4 3AG',
+    councils: [
+      { gss: 'E07000035', name: 'Derbyshire Dales District Council', tier: 'district' },
+      { gss: 'E10000007', name: 'Derbyshire County Council', tier: 'county' },
+    ],
+  };
   app.get('/*', async () => body);
 } else if (mode === 'insert') {
   await app.register(formbody);
   app.post('/*', async (request, reply) => {
-    const result = await pool!.query<{ id: string }>('insert into bench_baseline_inserts (body) values ($1) returning id', [JSON.stringify(request.body ?? {})]);
-    return reply.code(201).type('text/xml; charset=utf-8').send(`<?xml version="1.0" encoding="utf-8"?><service_requests><request><service_request_id>${result.rows[0].id}</service_request_id></request></service_requests>`);
+    const result = await pool!.query<{ id: string }>(
+      'insert into bench_baseline_inserts (body) values ($1) returning id',
+      [JSON.stringify(request.body ?? {})],
+    );
+    return reply
+      .code(201)
+      .type('text/xml; charset=utf-8')
+      .send(
+        `<?xml version="1.0" encoding="utf-8"?><service_requests><request><service_request_id>${result.rows[0].id}</service_request_id></request></service_requests>`,
+      );
   });
 } else if (mode === 'select') {
   let counter = 0;
   app.get('/*', async () => {
     counter = (counter + 7919) % SELECT_GROUPS;
-    const result = await pool!.query('select id, group_id, status, due_on, title from bench_baseline_rows where group_id = $1 order by due_on, id limit 25', [counter + 1]);
+    const result = await pool!.query(
+      'select id, group_id, status, due_on, title from bench_baseline_rows where group_id = $1 order by due_on, id limit 25',
+      [counter + 1],
+    );
     return result.rows;
   });
 } else {
@@ -48,7 +65,9 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     void app
       .close()
       .then(() => pool?.end())
-      .catch((error: unknown) => console.error(`Closing the baseline server failed: ${error instanceof Error ? error.message : String(error)}`))
+      .catch((error: unknown) =>
+        console.error(`Closing the baseline server failed: ${error instanceof Error ? error.message : String(error)}`),
+      )
       .finally(() => process.exit(0));
   });
 }

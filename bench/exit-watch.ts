@@ -6,9 +6,23 @@
  */
 const note = (text: string) => process.stderr.write(`bench exit-watch: ${text} at ${new Date().toISOString()}\n`);
 // The signals close-with-grace shuts the app down on.
-for (const signal of ['SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGILL', 'SIGTRAP', 'SIGABRT', 'SIGBUS', 'SIGFPE', 'SIGSEGV', 'SIGUSR2', 'SIGTERM'] as const) {
+for (const signal of [
+  'SIGHUP',
+  'SIGINT',
+  'SIGQUIT',
+  'SIGILL',
+  'SIGTRAP',
+  'SIGABRT',
+  'SIGBUS',
+  'SIGFPE',
+  'SIGSEGV',
+  'SIGUSR2',
+  'SIGTERM',
+] as const) {
   process.on(signal, () => note(`${signal} received`));
 }
-process.on('uncaughtExceptionMonitor', (error, origin) => note(`${origin}: ${error instanceof Error ? error.message : String(error)}`));
+process.on('uncaughtExceptionMonitor', (error, origin) =>
+  note(`${origin}: ${error instanceof Error ? error.message : String(error)}`),
+);
 process.on('beforeExit', () => note('event loop empty (beforeExit)'));
 process.on('exit', (code) => note(`exit code ${code}`));

@@ -33,7 +33,12 @@ export interface LoadResult {
   latency: { p50: number; p90: number; p99: number; max: number; mean: number };
 }
 
-async function runOne(job: LoadJob, target: string, connections: number, next: () => number): Promise<autocannon.Result> {
+async function runOne(
+  job: LoadJob,
+  target: string,
+  connections: number,
+  next: () => number,
+): Promise<autocannon.Result> {
   const headers = { ...(job.headers ?? {}) };
   return autocannon({
     url: target,
@@ -57,9 +62,11 @@ async function runOne(job: LoadJob, target: string, connections: number, next: (
 export async function runLoad(job: LoadJob): Promise<LoadResult> {
   let counter = 0;
   const next = () => counter++;
-  const share = (index: number) => Math.floor(job.connections / job.targets.length) + (index < job.connections % job.targets.length ? 1 : 0);
+  const share = (index: number) =>
+    Math.floor(job.connections / job.targets.length) + (index < job.connections % job.targets.length ? 1 : 0);
   const results = await Promise.all(job.targets.map((target, index) => runOne(job, target, share(index), next)));
-  const sum = (pick: (result: autocannon.Result) => number) => results.reduce((total, result) => total + pick(result), 0);
+  const sum = (pick: (result: autocannon.Result) => number) =>
+    results.reduce((total, result) => total + pick(result), 0);
   const max = (pick: (result: autocannon.Result) => number) => Math.max(...results.map(pick));
   const durationSeconds = max((result) => result.duration);
   const ok = sum((result) => result['2xx']);
@@ -89,7 +96,8 @@ if (isEntryPoint && process.send) {
   process.on('message', (message: Message) => {
     runLoad(message.job).then(
       (result) => process.send?.({ id: message.id, result }),
-      (error: unknown) => process.send?.({ id: message.id, error: error instanceof Error ? error.message : String(error) }),
+      (error: unknown) =>
+        process.send?.({ id: message.id, error: error instanceof Error ? error.message : String(error) }),
     );
   });
   process.on('disconnect', () => process.exit(0));

@@ -18,7 +18,10 @@ export interface PointInPolygonFigures {
 }
 
 interface ExternalModule {
-  measurePointInPolygon(options?: { databaseUrl?: string; quick?: boolean }): Promise<{ lookupsPerSecond: number; postgisLookupsPerSecond: number | null }>;
+  measurePointInPolygon(options?: {
+    databaseUrl?: string;
+    quick?: boolean;
+  }): Promise<{ lookupsPerSecond: number; postgisLookupsPerSecond: number | null }>;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -56,7 +59,11 @@ async function measure(): Promise<PointInPolygonFigures> {
   if (!existsSync(external)) return ownMeasurement();
   const module = (await import(pathToFileURL(external).href)) as ExternalModule;
   const figures = await module.measurePointInPolygon({ databaseUrl: process.env.DATABASE_URL, quick });
-  return { lookupsPerSecond: figures.lookupsPerSecond, postgisLookupsPerSecond: figures.postgisLookupsPerSecond, source: 'measurePointInPolygon() from bench/point-in-polygon.ts' };
+  return {
+    lookupsPerSecond: figures.lookupsPerSecond,
+    postgisLookupsPerSecond: figures.postgisLookupsPerSecond,
+    source: 'measurePointInPolygon() from bench/point-in-polygon.ts',
+  };
 }
 
 console.log(JSON.stringify(await measure()));

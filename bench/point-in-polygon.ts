@@ -89,7 +89,11 @@ function benchPoints(boundaries: Boundary[]): { longitudes: Float64Array; latitu
 }
 
 /** Whole passes over the points, both tiers each, until at least `minimumMs` has gone. */
-function timeLookups(index: BoundaryIndex, points: { longitudes: Float64Array; latitudes: Float64Array }, minimumMs: number) {
+function timeLookups(
+  index: BoundaryIndex,
+  points: { longitudes: Float64Array; latitudes: Float64Array },
+  minimumMs: number,
+) {
   const { longitudes, latitudes } = points;
   let lookups = 0;
   let found = 0;
@@ -209,7 +213,11 @@ async function measurePostgis(
       const batchAt = (b: number) => {
         const from = b * batchSize;
         const to = Math.min(from + batchSize, points.longitudes.length);
-        return { from, longitudes: [...points.longitudes.subarray(from, to)], latitudes: [...points.latitudes.subarray(from, to)] };
+        return {
+          from,
+          longitudes: [...points.longitudes.subarray(from, to)],
+          latitudes: [...points.latitudes.subarray(from, to)],
+        };
       };
       // One batch untimed, so PostGIS's caches are as warm as the in-process index's.
       await client.query(query, [batchAt(0).longitudes, batchAt(0).latitudes]);
@@ -233,8 +241,10 @@ async function measurePostgis(
       for (const { from, rows } of answers) {
         for (const row of rows) {
           const i = from + Number(row.i) - 1;
-          if ((index.areaAt('lower', points.longitudes[i], points.latitudes[i])?.gss ?? null) === row.lower_gss) agreeing++;
-          if ((index.areaAt('upper', points.longitudes[i], points.latitudes[i])?.gss ?? null) === row.upper_gss) agreeing++;
+          if ((index.areaAt('lower', points.longitudes[i], points.latitudes[i])?.gss ?? null) === row.lower_gss)
+            agreeing++;
+          if ((index.areaAt('upper', points.longitudes[i], points.latitudes[i])?.gss ?? null) === row.upper_gss)
+            agreeing++;
         }
       }
       return { lookupsPerSecond: (lookups * 1000) / elapsed, agreement: agreeing / lookups, compared: lookups };
@@ -258,7 +268,8 @@ export async function measurePointInPolygon(options?: { quick?: boolean }): Prom
   timeLookups(build.index, points, 200);
   const rounds = quick ? 1 : 3;
   const rates: number[] = [];
-  for (let round = 0; round < rounds; round++) rates.push(timeLookups(build.index, points, minimumMs / rounds).lookupsPerSecond);
+  for (let round = 0; round < rounds; round++)
+    rates.push(timeLookups(build.index, points, minimumMs / rounds).lookupsPerSecond);
   rates.sort((a, b) => a - b);
   const lookupsPerSecond = rates[rates.length >> 1];
   const usedBytes = build.usedBytes();
@@ -297,7 +308,9 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const format = (n: number) => Math.round(n).toLocaleString('en-GB');
   console.log(`In process: ${format(figures.lookupsPerSecond)} lookups/s`);
   console.log(`Build: ${figures.buildMs.toFixed(1)} ms`);
-  console.log(`PostGIS: ${figures.postgisLookupsPerSecond === null ? 'not measured' : `${format(figures.postgisLookupsPerSecond)} lookups/s`}`);
+  console.log(
+    `PostGIS: ${figures.postgisLookupsPerSecond === null ? 'not measured' : `${format(figures.postgisLookupsPerSecond)} lookups/s`}`,
+  );
   if (figures.postgisLookupsPerSecond !== null) {
     console.log(`Ratio: ${(figures.lookupsPerSecond / figures.postgisLookupsPerSecond).toFixed(1)}×`);
   }

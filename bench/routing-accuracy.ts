@@ -18,8 +18,14 @@ console.log(`Boundary index built from the GeoJSON in ${buildMs.toFixed(0)} ms`)
 console.log(`Postcodes: ${report.postcodes}`);
 console.log(`Lower tier matches the postcode table: ${report.lowerTierMatches} (${percent(report.lowerTierMatches)}%)`);
 console.log(`Upper tier matches the postcode table: ${report.upperTierMatches} (${percent(report.upperTierMatches)}%)`);
-console.log(`Point lookups: ${lookups} in ${elapsedMs.toFixed(0)} ms (${((elapsedMs * 1000) / lookups).toFixed(1)} µs each)`);
+console.log(
+  `Point lookups: ${lookups} in ${elapsedMs.toFixed(0)} ms (${((elapsedMs * 1000) / lookups).toFixed(1)} µs each)`,
+);
 const byPair = new Map<string, number>();
-for (const miss of report.misses) byPair.set(`${miss.table} → ${miss.polygon ?? 'none'}`, (byPair.get(`${miss.table} → ${miss.polygon ?? 'none'}`) ?? 0) + 1);
+for (const miss of report.misses)
+  byPair.set(
+    `${miss.table} → ${miss.polygon ?? 'none'}`,
+    (byPair.get(`${miss.table} → ${miss.polygon ?? 'none'}`) ?? 0) + 1,
+  );
 console.log('Lower-tier misses (table → polygon):');
 for (const [pair, count] of [...byPair].sort((a, b) => b[1] - a[1]).slice(0, 10)) console.log(`  ${pair}: ${count}`);

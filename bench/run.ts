@@ -35,7 +35,16 @@ import {
   vacuumAnalyze,
   type BenchDatabase,
 } from './lib/postgres.js';
-import { buildForBench, freePort, nodeArgsFor, projectRoot, runningPids, ServerProcess, settle, stopAll } from './lib/processes.js';
+import {
+  buildForBench,
+  freePort,
+  nodeArgsFor,
+  projectRoot,
+  runningPids,
+  ServerProcess,
+  settle,
+  stopAll,
+} from './lib/processes.js';
 import { machineInfo, resultTable, writeResults, type ResultRow } from './lib/report.js';
 
 const quick = process.argv.includes('--quick');
@@ -97,7 +106,8 @@ const keepLogs = process.env.BENCH_KEEP_LOGS === '1';
 cleanups.push(() => {
   if (!keepLogs) rmSync(temporary, { recursive: true, force: true });
   else {
-    for (const name of ['embedded-data', 'unused']) rmSync(path.join(temporary, name), { recursive: true, force: true });
+    for (const name of ['embedded-data', 'unused'])
+      rmSync(path.join(temporary, name), { recursive: true, force: true });
     console.log(`Server logs kept in ${temporary}`);
   }
 });
@@ -195,7 +205,9 @@ async function preflight(subject: Subject): Promise<void> {
     });
     const body = await response.text();
     if (response.status !== request.expect) {
-      throw new Error(`${subject.label}: ${request.method ?? 'GET'} ${request.paths[0]} answered ${response.status}, not ${request.expect}:\n${body.slice(0, 600)}`);
+      throw new Error(
+        `${subject.label}: ${request.method ?? 'GET'} ${request.paths[0]} answered ${response.status}, not ${request.expect}:\n${body.slice(0, 600)}`,
+      );
     }
   }
 }
@@ -214,8 +226,11 @@ async function revive(servers: ServerProcess[], during: string): Promise<number 
       .slice(-12)
       .join('\n');
     incidents.push({ server: server.name, during, exit: server.exitDescription, at: new Date().toISOString(), log });
-    say(`  ${server.name} ${server.exitDescription} during ${during}, not asked to by the bench${log ? `: ${log.split('\n').join(' | ')}` : ''}; starting it again`);
-    if (server.respawns >= 5) throw new Error(`${server.name} keeps stopping (${server.respawns} times); giving up.\n${server.logTail(40)}`);
+    say(
+      `  ${server.name} ${server.exitDescription} during ${during}, not asked to by the bench${log ? `: ${log.split('\n').join(' | ')}` : ''}; starting it again`,
+    );
+    if (server.respawns >= 5)
+      throw new Error(`${server.name} keeps stopping (${server.respawns} times); giving up.\n${server.logTail(40)}`);
     revived = await server.respawn();
   }
   return revived;
@@ -275,11 +290,15 @@ async function interleaved(pairs: Pair[], warmupSeconds = settings.warmupSeconds
       const measured = await runOnce(target, settings.durationSeconds);
       results[index].baseline.push(base);
       results[index].target.push(measured);
-      say(`  round ${round + 1}/${settings.rounds} ${target.label}: ${measured.requestsPerSecond.toFixed(0)} req/s (p99 ${measured.latency.p99} ms)${nonSuccess(measured)} | ${baseline.label}: ${base.requestsPerSecond.toFixed(0)} req/s${nonSuccess(base)}`);
+      say(
+        `  round ${round + 1}/${settings.rounds} ${target.label}: ${measured.requestsPerSecond.toFixed(0)} req/s (p99 ${measured.latency.p99} ms)${nonSuccess(measured)} | ${baseline.label}: ${base.requestsPerSecond.toFixed(0)} req/s${nonSuccess(base)}`,
+      );
     }
   }
   return results.map(({ target, baseline }) => {
-    const paired = target.flatMap((run, i) => (baseline[i].requestsPerSecond > 0 ? [run.requestsPerSecond / baseline[i].requestsPerSecond] : []));
+    const paired = target.flatMap((run, i) =>
+      baseline[i].requestsPerSecond > 0 ? [run.requestsPerSecond / baseline[i].requestsPerSecond] : [],
+    );
     return { target: summarise(target), baseline: summarise(baseline), ratio: paired.length ? median(paired) : null };
   });
 }
@@ -310,7 +329,15 @@ function detailOf(summary: Summary, extra: Record<string, unknown> = {}): Record
   };
 }
 
-function throughputRow(goalId: number, label: string, measured: Measured, baselineName: string, goal: string, met: (ratio: number, summary: Summary) => boolean, extra: Record<string, unknown> = {}): void {
+function throughputRow(
+  goalId: number,
+  label: string,
+  measured: Measured,
+  baselineName: string,
+  goal: string,
+  met: (ratio: number, summary: Summary) => boolean,
+  extra: Record<string, unknown> = {},
+): void {
   const { ratio } = measured;
   rows.push({
     goal_id: goalId,
@@ -325,7 +352,13 @@ function throughputRow(goalId: number, label: string, measured: Measured, baseli
     met: ratio === null ? false : met(ratio, measured.target),
     p50: measured.target.p50,
     p99: measured.target.p99,
-    detail: detailOf(measured.target, { baseline_p50: measured.baseline.p50, baseline_p99: measured.baseline.p99, baseline_runs_req_per_s: measured.baseline.runs.map((run) => round1(run.requestsPerSecond)), baseline_responses: measured.baseline.status, ...extra }),
+    detail: detailOf(measured.target, {
+      baseline_p50: measured.baseline.p50,
+      baseline_p99: measured.baseline.p99,
+      baseline_runs_req_per_s: measured.baseline.runs.map((run) => round1(run.requestsPerSecond)),
+      baseline_responses: measured.baseline.status,
+      ...extra,
+    }),
   });
 }
 
@@ -346,15 +379,31 @@ function shuffled<T>(items: T[], seed = 20_260_101): T[] {
   return copy;
 }
 
-const postcodeRows = shuffled(parseCsv(readFileSync(dataPath('postcodes/derbyshire-postcodes-codepoint-2014.csv'), 'utf8')));
+const postcodeRows = shuffled(
+  parseCsv(readFileSync(dataPath('postcodes/derbyshire-postcodes-codepoint-2014.csv'), 'utf8')),
+);
 const requests = {
-  postcode: { paths: postcodeRows.map((row) => `/api/v1/places/postcodes/${encodeURIComponent(row.postcode)}`), expect: 200 },
-  point: { paths: postcodeRows.map((row) => `/api/v1/places/point?lat=${row.latitude}&lng=${row.longitude}`), expect: 200 },
+  postcode: {
+    paths: postcodeRows.map((row) => `/api/v1/places/postcodes/${encodeURIComponent(row.postcode)}`),
+    expect: 200,
+  },
+  point: {
+    paths: postcodeRows.map((row) => `/api/v1/places/point?lat=${row.latitude}&lng=${row.longitude}`),
+    expect: 200,
+  },
   home: { paths: ['/'], expect: 200 },
   aToZ: { paths: ['/services'], expect: 200 },
-  service: { paths: postcodeRows.map((row) => `/services/find-out-which-day-the-refuse-is-collected?postcode=${encodeURIComponent(row.postcode)}`), expect: 200 },
+  service: {
+    paths: postcodeRows.map(
+      (row) => `/services/find-out-which-day-the-refuse-is-collected?postcode=${encodeURIComponent(row.postcode)}`,
+    ),
+    expect: 200,
+  },
 } satisfies Record<string, RequestSpec>;
-const readPaths: RequestSpec = { paths: requests.postcode.paths.flatMap((postcode, i) => [postcode, requests.point.paths[i]]), expect: 200 };
+const readPaths: RequestSpec = {
+  paths: requests.postcode.paths.flatMap((postcode, i) => [postcode, requests.point.paths[i]]),
+  expect: 200,
+};
 
 const htmlTargets = [
   { key: 'home', label: 'HTML home /' },
@@ -365,7 +414,10 @@ const htmlTargets = [
 // ---------------------------------------------------------------------------------------------
 // Servers.
 
-async function startBaseline(mode: 'constant' | 'insert' | 'select', databaseUrl?: string): Promise<{ server: ServerProcess; startMs: number }> {
+async function startBaseline(
+  mode: 'constant' | 'insert' | 'select',
+  databaseUrl?: string,
+): Promise<{ server: ServerProcess; startMs: number }> {
   const server = new ServerProcess({
     name: `bare Fastify (${mode})`,
     entry: baselineEntry,
@@ -383,11 +435,22 @@ const appLogs: { name: string; file: string }[] = [];
 const cpuProfileFolder = process.env.BENCH_CPU_PROF ? path.resolve(process.env.BENCH_CPU_PROF) : undefined;
 const cpuProfileFlags = cpuProfileFolder ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileFolder}`] : [];
 
-async function startApp(name: string, env: Record<string, string | undefined>): Promise<{ server: ServerProcess; startMs: number }> {
+async function startApp(
+  name: string,
+  env: Record<string, string | undefined>,
+): Promise<{ server: ServerProcess; startMs: number }> {
   const port = await freePort();
   const file = logFile(name.replace(/\W+/g, '-'));
   appLogs.push({ name, file });
-  const server = new ServerProcess({ name, entry: appEntry, preload: [path.join(projectRoot, 'bench/exit-watch.ts')], nodeFlags: cpuProfileFlags, env: { ...env, PUBLIC_URL: env.PUBLIC_URL === undefined ? undefined : `http://127.0.0.1:${port}` }, port, logFile: file });
+  const server = new ServerProcess({
+    name,
+    entry: appEntry,
+    preload: [path.join(projectRoot, 'bench/exit-watch.ts')],
+    nodeFlags: cpuProfileFlags,
+    env: { ...env, PUBLIC_URL: env.PUBLIC_URL === undefined ? undefined : `http://127.0.0.1:${port}` },
+    port,
+    logFile: file,
+  });
   try {
     return { server, startMs: await server.ready() };
   } catch (error) {
@@ -409,7 +472,12 @@ async function pointInPolygon(): Promise<void> {
     env: { ...process.env, DATABASE_URL: benchDatabase?.url ?? adminUrl },
     maxBuffer: 16 * MB,
   });
-  const figures = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { lookupsPerSecond: number; postgisLookupsPerSecond: number | null; source: string; note?: string };
+  const figures = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as {
+    lookupsPerSecond: number;
+    postgisLookupsPerSecond: number | null;
+    source: string;
+    note?: string;
+  };
   const ratio = figures.postgisLookupsPerSecond ? figures.lookupsPerSecond / figures.postgisLookupsPerSecond : null;
   rows.push({
     goal_id: 6,
@@ -426,7 +494,9 @@ async function pointInPolygon(): Promise<void> {
     p99: null,
     detail: { source: figures.source, ...(figures.note ? { note: figures.note } : {}) },
   });
-  say(`  ${Math.round(figures.lookupsPerSecond).toLocaleString('en-GB')} lookups/s; PostGIS ${figures.postgisLookupsPerSecond === null ? 'not measured' : Math.round(figures.postgisLookupsPerSecond).toLocaleString('en-GB')}`);
+  say(
+    `  ${Math.round(figures.lookupsPerSecond).toLocaleString('en-GB')} lookups/s; PostGIS ${figures.postgisLookupsPerSecond === null ? 'not measured' : Math.round(figures.postgisLookupsPerSecond).toLocaleString('en-GB')}`,
+  );
 }
 
 const bare = { startMs: [] as number[], afterStartRss: 0, peakRss: 0 };
@@ -481,7 +551,10 @@ async function postgresPhase(): Promise<void> {
   await generateCases(db, 1, settings.smallScale);
   await vacuumAnalyze(db);
 
-  const constantPair = (target: Subject): Pair => ({ target, baseline: { label: 'bare Fastify constant', servers: [constant.server], request: target.request } });
+  const constantPair = (target: Subject): Pair => ({
+    target,
+    baseline: { label: 'bare Fastify constant', servers: [constant.server], request: target.request },
+  });
   say('PostgreSQL: read paths and pages against the constant baseline');
   const readTargets: Subject[] = [
     { label: 'postcode (PG)', servers: [app], request: requests.postcode },
@@ -489,14 +562,49 @@ async function postgresPhase(): Promise<void> {
     ...htmlTargets.map(({ key, label }) => ({ label: `${label} (PG)`, servers: [app], request: requests[key] })),
   ];
   const reads = await interleaved(readTargets.map(constantPair));
-  throughputRow(1, 'postcode → councils GET /api/v1/places/postcodes/{pc} (PostgreSQL)', reads[0], 'bare Fastify constant', '≥ 60% of baseline; p99 < 20 ms at 100 connections', (ratio, target) => ratio >= 0.6 && target.p99 < 20);
-  throughputRow(2, 'point → councils GET /api/v1/places/point (PostgreSQL)', reads[1], 'bare Fastify constant', '≥ 60% of baseline', (ratio) => ratio >= 0.6);
-  htmlTargets.forEach(({ label }, i) => throughputRow(3, `${label} (PostgreSQL)`, reads[2 + i], 'bare Fastify constant', '≥ 30% of baseline', (ratio) => ratio >= 0.3));
+  throughputRow(
+    1,
+    'postcode → councils GET /api/v1/places/postcodes/{pc} (PostgreSQL)',
+    reads[0],
+    'bare Fastify constant',
+    '≥ 60% of baseline; p99 < 20 ms at 100 connections',
+    (ratio, target) => ratio >= 0.6 && target.p99 < 20,
+  );
+  throughputRow(
+    2,
+    'point → councils GET /api/v1/places/point (PostgreSQL)',
+    reads[1],
+    'bare Fastify constant',
+    '≥ 60% of baseline',
+    (ratio) => ratio >= 0.6,
+  );
+  htmlTargets.forEach(({ label }, i) =>
+    throughputRow(
+      3,
+      `${label} (PostgreSQL)`,
+      reads[2 + i],
+      'bare Fastify constant',
+      '≥ 30% of baseline',
+      (ratio) => ratio >= 0.3,
+    ),
+  );
 
-  say(`PostgreSQL: staff worklist at ${settings.smallScale.toLocaleString('en-GB')} cases against the indexed-SELECT baseline`);
+  say(
+    `PostgreSQL: staff worklist at ${settings.smallScale.toLocaleString('en-GB')} cases against the indexed-SELECT baseline`,
+  );
   const worklistRequest: RequestSpec = { paths: ['/staff/cases'], headers: { cookie: staff.cookie }, expect: 200 };
-  const worklistSubject: Subject = { label: 'worklist (PG)', servers: [app], request: worklistRequest, connections: settings.worklistConnections };
-  const selectBaseline: Subject = { label: 'bare Fastify SELECT', servers: [select], request: worklistRequest, connections: settings.worklistConnections };
+  const worklistSubject: Subject = {
+    label: 'worklist (PG)',
+    servers: [app],
+    request: worklistRequest,
+    connections: settings.worklistConnections,
+  };
+  const selectBaseline: Subject = {
+    label: 'bare Fastify SELECT',
+    servers: [select],
+    request: worklistRequest,
+    connections: settings.worklistConnections,
+  };
   const ownCasesSmall = await countCases(db, staff.organisationId);
   const [worklistSmall] = await interleaved([{ target: worklistSubject, baseline: selectBaseline }]);
 
@@ -509,27 +617,70 @@ async function postgresPhase(): Promise<void> {
       ['attribute[bin_type]', 'general'],
       ['description', 'The bin was out by 7am'],
     ]).toString();
-  const postRequest: RequestSpec = { method: 'POST', paths: ['/open311/v2/requests.xml'], bodies: keys.map(form), headers: { 'content-type': 'application/x-www-form-urlencoded' }, expect: 201 };
+  const postRequest: RequestSpec = {
+    method: 'POST',
+    paths: ['/open311/v2/requests.xml'],
+    bodies: keys.map(form),
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    expect: 201,
+  };
   const [posts] = await interleaved([
-    { target: { label: 'Open311 POST (PG)', servers: [app], request: postRequest }, baseline: { label: 'bare Fastify INSERT', servers: [insert], request: postRequest } },
+    {
+      target: { label: 'Open311 POST (PG)', servers: [app], request: postRequest },
+      baseline: { label: 'bare Fastify INSERT', servers: [insert], request: postRequest },
+    },
   ]);
-  throughputRow(4, 'Open311 POST /open311/v2/requests.xml (PostgreSQL)', posts, 'bare Fastify one INSERT', '≥ 40% of baseline and ≥ 1,500 req/s', (ratio, target) => ratio >= 0.4 && target.rps >= 1_500, { clients: keys.length, posts_per_client_per_minute_allowed: 60 });
+  throughputRow(
+    4,
+    'Open311 POST /open311/v2/requests.xml (PostgreSQL)',
+    posts,
+    'bare Fastify one INSERT',
+    '≥ 40% of baseline and ≥ 1,500 req/s',
+    (ratio, target) => ratio >= 0.4 && target.rps >= 1_500,
+    { clients: keys.length, posts_per_client_per_minute_allowed: 60 },
+  );
 
   const started = performance.now();
-  say(`PostgreSQL: generating cases up to ${settings.largeScale.toLocaleString('en-GB')} (INSERT … SELECT FROM generate_series)`);
+  say(
+    `PostgreSQL: generating cases up to ${settings.largeScale.toLocaleString('en-GB')} (INSERT … SELECT FROM generate_series)`,
+  );
   const step = 250_000;
-  for (let from = settings.smallScale + 1; from <= settings.largeScale; from += step) await generateCases(db, from, Math.min(settings.largeScale, from + step - 1));
+  for (let from = settings.smallScale + 1; from <= settings.largeScale; from += step)
+    await generateCases(db, from, Math.min(settings.largeScale, from + step - 1));
   await vacuumAnalyze(db);
   const generationSeconds = (performance.now() - started) / 1000;
   const totalCases = await countCases(db);
   const ownCasesLarge = await countCases(db, staff.organisationId);
-  say(`  ${totalCases.toLocaleString('en-GB')} cases (${ownCasesLarge.toLocaleString('en-GB')} the staff member's organisation's) in ${generationSeconds.toFixed(0)} s`);
+  say(
+    `  ${totalCases.toLocaleString('en-GB')} cases (${ownCasesLarge.toLocaleString('en-GB')} the staff member's organisation's) in ${generationSeconds.toFixed(0)} s`,
+  );
   const [worklistLarge] = await interleaved([{ target: worklistSubject, baseline: selectBaseline }]);
 
-  const scaleNote = (cases: number, own: number) => ({ cases, cases_of_the_organisation: own, connections: settings.worklistConnections });
-  const largeLabel = settings.largeScale >= 1_000_000 ? `${settings.largeScale / 1_000_000}M` : `${settings.largeScale / 1_000}k`;
-  throughputRow(5, `staff worklist /staff/cases, ${settings.smallScale / 1_000}k cases (PostgreSQL)`, worklistSmall, 'bare Fastify indexed SELECT', '≥ 40% of baseline', (ratio) => ratio >= 0.4, scaleNote(settings.smallScale, ownCasesSmall));
-  throughputRow(5, `staff worklist /staff/cases, ${largeLabel} cases (PostgreSQL)`, worklistLarge, 'bare Fastify indexed SELECT', '≥ 40% of baseline', (ratio) => ratio >= 0.4, { ...scaleNote(totalCases, ownCasesLarge), generation_seconds: round1(generationSeconds) });
+  const scaleNote = (cases: number, own: number) => ({
+    cases,
+    cases_of_the_organisation: own,
+    connections: settings.worklistConnections,
+  });
+  const largeLabel =
+    settings.largeScale >= 1_000_000 ? `${settings.largeScale / 1_000_000}M` : `${settings.largeScale / 1_000}k`;
+  throughputRow(
+    5,
+    `staff worklist /staff/cases, ${settings.smallScale / 1_000}k cases (PostgreSQL)`,
+    worklistSmall,
+    'bare Fastify indexed SELECT',
+    '≥ 40% of baseline',
+    (ratio) => ratio >= 0.4,
+    scaleNote(settings.smallScale, ownCasesSmall),
+  );
+  throughputRow(
+    5,
+    `staff worklist /staff/cases, ${largeLabel} cases (PostgreSQL)`,
+    worklistLarge,
+    'bare Fastify indexed SELECT',
+    '≥ 40% of baseline',
+    (ratio) => ratio >= 0.4,
+    { ...scaleNote(totalCases, ownCasesLarge), generation_seconds: round1(generationSeconds) },
+  );
   const flatness = worklistSmall.target.rps > 0 ? worklistLarge.target.rps / worklistSmall.target.rps : null;
   rows.push({
     goal_id: 5,
@@ -548,18 +699,24 @@ async function postgresPhase(): Promise<void> {
       select_baseline_ratio_small: worklistSmall.ratio,
       select_baseline_ratio_large: worklistLarge.ratio,
       // The same comparison with each scale's req/s first divided by its own SELECT baseline: machine drift between the two cancels.
-      flatness_against_baselines: worklistSmall.ratio && worklistLarge.ratio ? Number((worklistLarge.ratio / worklistSmall.ratio).toFixed(3)) : null,
+      flatness_against_baselines:
+        worklistSmall.ratio && worklistLarge.ratio
+          ? Number((worklistLarge.ratio / worklistSmall.ratio).toFixed(3))
+          : null,
     },
   });
 
   say('PostgreSQL: one app process against two, on the read paths (postcode and point, alternately)');
   const { server: second } = await startApp('second app on PostgreSQL', appEnv);
-  const [scaling] = await interleaved([
-    {
-      target: { label: 'two app processes', servers: [app, second], request: readPaths },
-      baseline: { label: 'one app process', servers: [app], request: readPaths },
-    },
-  ], freshWarmupSeconds);
+  const [scaling] = await interleaved(
+    [
+      {
+        target: { label: 'two app processes', servers: [app, second], request: readPaths },
+        baseline: { label: 'one app process', servers: [app], request: readPaths },
+      },
+    ],
+    freshWarmupSeconds,
+  );
   await quiet();
   await second.stop();
   const factor = scaling.ratio;
@@ -576,7 +733,10 @@ async function postgresPhase(): Promise<void> {
     met: factor !== null && factor >= 1.7,
     p50: scaling.target.p50,
     p99: scaling.target.p99,
-    detail: detailOf(scaling.target, { cores: os.cpus().length, note: 'one load generator process drives both (50 connections each) or the one (100)' }),
+    detail: detailOf(scaling.target, {
+      cores: os.cpus().length,
+      note: 'one load generator process drives both (50 connections each) or the one (100)',
+    }),
   });
 
   // Two new processes, started and warmed up alike: a process that has served for minutes is faster
@@ -584,12 +744,15 @@ async function postgresPhase(): Promise<void> {
   say('PostgreSQL: request logging, LOG_LEVEL=info against silent (postcode path, two new processes)');
   const { server: silent } = await startApp('app on PostgreSQL, LOG_LEVEL=silent', { ...appEnv, LOG_LEVEL: 'silent' });
   const { server: logged } = await startApp('app on PostgreSQL, LOG_LEVEL=info, for the logging comparison', appEnv);
-  const [logging] = await interleaved([
-    {
-      target: { label: 'LOG_LEVEL=info', servers: [logged], request: requests.postcode },
-      baseline: { label: 'LOG_LEVEL=silent', servers: [silent], request: requests.postcode },
-    },
-  ], freshWarmupSeconds);
+  const [logging] = await interleaved(
+    [
+      {
+        target: { label: 'LOG_LEVEL=info', servers: [logged], request: requests.postcode },
+        baseline: { label: 'LOG_LEVEL=silent', servers: [silent], request: requests.postcode },
+      },
+    ],
+    freshWarmupSeconds,
+  );
   await quiet();
   await silent.stop();
   await logged.stop();
@@ -607,7 +770,11 @@ async function postgresPhase(): Promise<void> {
     met: null,
     p50: logging.target.p50,
     p99: logging.target.p99,
-    detail: detailOf(logging.target, { silent_p50: logging.baseline.p50, silent_p99: logging.baseline.p99, cost_per_cent: kept === null ? null : round1((1 - kept) * 100) }),
+    detail: detailOf(logging.target, {
+      silent_p50: logging.baseline.p50,
+      silent_p99: logging.baseline.p99,
+      cost_per_cent: kept === null ? null : round1((1 - kept) * 100),
+    }),
   });
 
   const pgPeak = app.windowPeak('load');
@@ -625,7 +792,12 @@ async function postgresPhase(): Promise<void> {
     met: pgPeak < 250 * MB,
     p50: null,
     p99: null,
-    detail: { after_start_mb: round1(pgAfterStartRss / MB), peak_mb: round1(pgPeak / MB), bare_after_start_mb: round1(bare.afterStartRss / MB), fresh_start_ms: Math.round(pgFreshMs) },
+    detail: {
+      after_start_mb: round1(pgAfterStartRss / MB),
+      peak_mb: round1(pgPeak / MB),
+      bare_after_start_mb: round1(bare.afterStartRss / MB),
+      fresh_start_ms: Math.round(pgFreshMs),
+    },
   });
 
   await quiet();
@@ -651,7 +823,9 @@ async function embeddedPhase(): Promise<void> {
   const firstStartPeak = app.peakRss;
   await new Promise((resolve) => setTimeout(resolve, 500));
   const afterStartRss = app.lastRss;
-  say(`  first 200 after ${freshMs.toFixed(0)} ms; RSS ${round1(afterStartRss / MB)} MB (peak during the start ${round1(firstStartPeak / MB)} MB)`);
+  say(
+    `  first 200 after ${freshMs.toFixed(0)} ms; RSS ${round1(afterStartRss / MB)} MB (peak during the start ${round1(firstStartPeak / MB)} MB)`,
+  );
   app.window('load');
   constantBaseline.window('embedded');
 
@@ -660,10 +834,38 @@ async function embeddedPhase(): Promise<void> {
     { label: 'point (embedded)', servers: [app], request: requests.point },
     ...htmlTargets.map(({ key, label }) => ({ label: `${label} (embedded)`, servers: [app], request: requests[key] })),
   ];
-  const reads = await interleaved(targets.map((target) => ({ target, baseline: { label: 'bare Fastify constant', servers: [constantBaseline], request: target.request } })));
-  throughputRow(1, 'postcode → councils GET /api/v1/places/postcodes/{pc} (embedded)', reads[0], 'bare Fastify constant', '≥ 60% of baseline; p99 < 20 ms at 100 connections', (ratio, target) => ratio >= 0.6 && target.p99 < 20);
-  throughputRow(2, 'point → councils GET /api/v1/places/point (embedded)', reads[1], 'bare Fastify constant', '≥ 60% of baseline', (ratio) => ratio >= 0.6);
-  htmlTargets.forEach(({ label }, i) => throughputRow(3, `${label} (embedded)`, reads[2 + i], 'bare Fastify constant', '≥ 30% of baseline', (ratio) => ratio >= 0.3));
+  const reads = await interleaved(
+    targets.map((target) => ({
+      target,
+      baseline: { label: 'bare Fastify constant', servers: [constantBaseline], request: target.request },
+    })),
+  );
+  throughputRow(
+    1,
+    'postcode → councils GET /api/v1/places/postcodes/{pc} (embedded)',
+    reads[0],
+    'bare Fastify constant',
+    '≥ 60% of baseline; p99 < 20 ms at 100 connections',
+    (ratio, target) => ratio >= 0.6 && target.p99 < 20,
+  );
+  throughputRow(
+    2,
+    'point → councils GET /api/v1/places/point (embedded)',
+    reads[1],
+    'bare Fastify constant',
+    '≥ 60% of baseline',
+    (ratio) => ratio >= 0.6,
+  );
+  htmlTargets.forEach(({ label }, i) =>
+    throughputRow(
+      3,
+      `${label} (embedded)`,
+      reads[2 + i],
+      'bare Fastify constant',
+      '≥ 30% of baseline',
+      (ratio) => ratio >= 0.3,
+    ),
+  );
   const underLoadPeak = app.windowPeak('load');
   bare.peakRss = Math.max(bare.peakRss, constantBaseline.windowPeak('embedded'));
   let peak = app.peakRss;
@@ -682,7 +884,9 @@ async function embeddedPhase(): Promise<void> {
     restartMs.push(restarted.startMs);
     restartPeak = Math.max(restartPeak, restarted.server.peakRss);
     await restarted.server.stop();
-    say(`  restart ${round + 1}/${settings.rounds}: ${restarted.startMs.toFixed(0)} ms (bare Fastify ${baseline.startMs.toFixed(0)} ms)`);
+    say(
+      `  restart ${round + 1}/${settings.rounds}: ${restarted.startMs.toFixed(0)} ms (bare Fastify ${baseline.startMs.toFixed(0)} ms)`,
+    );
   }
   peak = Math.max(peak, restartPeak);
   const bareStart = median(bare.startMs);
@@ -700,7 +904,13 @@ async function embeddedPhase(): Promise<void> {
     met: peak < 400 * MB,
     p50: null,
     p99: null,
-    detail: { first_start_peak_mb: round1(firstStartPeak / MB), after_start_mb: round1(afterStartRss / MB), under_load_peak_mb: round1(underLoadPeak / MB), restart_peak_mb: round1(restartPeak / MB), bare_after_start_mb: round1(bare.afterStartRss / MB) },
+    detail: {
+      first_start_peak_mb: round1(firstStartPeak / MB),
+      after_start_mb: round1(afterStartRss / MB),
+      under_load_peak_mb: round1(underLoadPeak / MB),
+      restart_peak_mb: round1(restartPeak / MB),
+      bare_after_start_mb: round1(bare.afterStartRss / MB),
+    },
   });
   rows.push({
     goal_id: 8,
@@ -734,7 +944,9 @@ async function embeddedPhase(): Promise<void> {
 }
 
 /** Error lines (pino level ≥ 50) and 5xx answers in each app process's log. */
-async function scanLogs(): Promise<Record<string, { error_lines: number; responses_5xx: number; first_errors: string[] }>> {
+async function scanLogs(): Promise<
+  Record<string, { error_lines: number; responses_5xx: number; first_errors: string[] }>
+> {
   const report: Record<string, { error_lines: number; responses_5xx: number; first_errors: string[] }> = {};
   const files = new Map(appLogs.map(({ name, file }) => [file, name]));
   for (const [file, name] of files) {
@@ -757,7 +969,9 @@ async function scanLogs(): Promise<Record<string, { error_lines: number; respons
 const goalOrder = (row: ResultRow) => row.goal_id;
 
 async function main(): Promise<void> {
-  say(`npm run bench${quick ? ' -- --quick' : ''}: ${settings.rounds} round(s) of ${settings.durationSeconds} s per measurement, ${settings.connections} connections`);
+  say(
+    `npm run bench${quick ? ' -- --quick' : ''}: ${settings.rounds} round(s) of ${settings.durationSeconds} s per measurement, ${settings.connections} connections`,
+  );
   say('compiling the app (npm run build) and the baselines: every server runs on plain node, as in production');
   const runner = buildForBench();
   await load.start();
@@ -771,7 +985,14 @@ async function main(): Promise<void> {
   const day = new Date().toISOString().slice(0, 10);
   const document = {
     machine: machineInfo({ postgresql: benchDatabase?.serverVersion ?? null, runner }),
-    settings: { ...settings, quick, cpu_profiles: cpuProfileFolder ?? null, admin_database: new URL(adminUrl).host, seconds_waiting_for_idle: Math.round(settledMs / 1000), seconds_total: Math.round((performance.now() - began) / 1000) },
+    settings: {
+      ...settings,
+      quick,
+      cpu_profiles: cpuProfileFolder ?? null,
+      admin_database: new URL(adminUrl).host,
+      seconds_waiting_for_idle: Math.round(settledMs / 1000),
+      seconds_total: Math.round((performance.now() - began) / 1000),
+    },
     results: rows,
     server_logs: logs,
     incidents,
@@ -779,13 +1000,21 @@ async function main(): Promise<void> {
   const written = writeResults(`${day}${quick ? '-quick' : cpuProfileFolder ? '-profiled' : ''}.json`, document);
   console.log(`\n${resultTable(rows)}\n`);
   for (const [name, entry] of Object.entries(logs)) {
-    if (entry.error_lines || entry.responses_5xx) console.log(`${name}: ${entry.error_lines} error lines, ${entry.responses_5xx} 5xx answers in its log. First: ${entry.first_errors[0] ?? ''}`);
+    if (entry.error_lines || entry.responses_5xx)
+      console.log(
+        `${name}: ${entry.error_lines} error lines, ${entry.responses_5xx} 5xx answers in its log. First: ${entry.first_errors[0] ?? ''}`,
+      );
   }
-  for (const incident of incidents) console.log(`${incident.server} ${incident.exit} during ${incident.during} at ${incident.at}, unasked: restarted and measured again. ${incident.log.split('\n').join(' | ')}`);
+  for (const incident of incidents)
+    console.log(
+      `${incident.server} ${incident.exit} during ${incident.during} at ${incident.at}, unasked: restarted and measured again. ${incident.log.split('\n').join(' | ')}`,
+    );
   const met = rows.filter((row) => row.met === true).length;
   const judged = rows.filter((row) => row.met !== null).length;
   if (cpuProfileFolder) console.log(`CPU profiles of the app processes in ${cpuProfileFolder}`);
-  console.log(`${met} of ${judged} goals met. Results in ${path.relative(projectRoot, written)} (${Math.round((performance.now() - began) / 1000)} s).`);
+  console.log(
+    `${met} of ${judged} goals met. Results in ${path.relative(projectRoot, written)} (${Math.round((performance.now() - began) / 1000)} s).`,
+  );
 }
 
 try {

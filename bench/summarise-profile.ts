@@ -39,7 +39,9 @@ const { values, positionals } = parseArgs({
   },
 });
 if (positionals.length !== 1) {
-  console.error('usage: summarise-profile.ts <file.cpuprofile> [--window FROM-TO seconds] [--timeline] [--top N] [--under REGEX]…');
+  console.error(
+    'usage: summarise-profile.ts <file.cpuprofile> [--window FROM-TO seconds] [--timeline] [--top N] [--under REGEX]…',
+  );
   process.exit(2);
 }
 
@@ -65,7 +67,8 @@ function moduleOf(frame: CallFrame): string {
   return path.relative(process.cwd(), file);
 }
 
-const functionOf = (frame: CallFrame) => `${frame.functionName || '(anonymous)'} ${moduleOf(frame)}:${frame.lineNumber + 1}`;
+const functionOf = (frame: CallFrame) =>
+  `${frame.functionName || '(anonymous)'} ${moduleOf(frame)}:${frame.lineNumber + 1}`;
 
 const [fromSeconds, toSeconds] = values.window ? values.window.split('-').map(Number) : [0, Infinity];
 const underPatterns = values.under.map((source) => new RegExp(source));
@@ -97,9 +100,11 @@ for (let index = 0; index < profile.samples.length; index++) {
   selfByFunction.set(functionOf(frame), (selfByFunction.get(functionOf(frame)) ?? 0) + delta);
   if (underPatterns.length > 0) {
     const stack: CallFrame[] = [];
-    for (let node: number | undefined = id; node !== undefined; node = parentOf.get(node)) stack.push(nodes.get(node)!.callFrame);
+    for (let node: number | undefined = id; node !== undefined; node = parentOf.get(node))
+      stack.push(nodes.get(node)!.callFrame);
     underPatterns.forEach((pattern, which) => {
-      if (stack.some((caller) => pattern.test(caller.functionName) || pattern.test(caller.url))) underTime[which] += delta;
+      if (stack.some((caller) => pattern.test(caller.functionName) || pattern.test(caller.url)))
+        underTime[which] += delta;
     });
   }
 }
@@ -108,7 +113,8 @@ const share = (time: number) => `${((100 * time) / (busy || 1)).toFixed(1).padSt
 const top = Number(values.top);
 const table = (title: string, times: Map<string, number>) => {
   console.log(`\n${title}`);
-  for (const [name, time] of [...times].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`  ${share(time)}  ${name}`);
+  for (const [name, time] of [...times].sort((a, b) => b[1] - a[1]).slice(0, top))
+    console.log(`  ${share(time)}  ${name}`);
 };
 
 const window = values.window ? `seconds ${fromSeconds}–${toSeconds} of the profile` : 'the whole profile';
@@ -117,7 +123,8 @@ if (values.timeline) {
   console.log('\nbusy share per second (0–9 = 0–90%+):');
   // Array.from, not map: a second with no busy sample is a hole map would skip.
   const digits = Array.from(busyPerSecond, (time = 0) => Math.min(9, Math.floor(time / 1e5)));
-  for (let start = 0; start < digits.length; start += 50) console.log(`  ${String(start).padStart(4)} s  ${digits.slice(start, start + 50).join('')}`);
+  for (let start = 0; start < digits.length; start += 50)
+    console.log(`  ${String(start).padStart(4)} s  ${digits.slice(start, start + 50).join('')}`);
 }
 table('self time by module (share of busy time)', selfByModule);
 table('self time by function', selfByFunction);

@@ -5,7 +5,15 @@ import { missedBin, postForm } from '../test/support/open311.js';
 import { journeyTimeout, useBrowserApp } from './support/app.js';
 import { describeInBrowser } from './support/browser.js';
 import { expectAccessible, watchForProblems, type PageProblems } from './support/checks.js';
-import { expectErrorSummaryMovesFocus, focused, heading, mainText, textOf, loads, signInAsStaff } from './support/pages.js';
+import {
+  expectErrorSummaryMovesFocus,
+  focused,
+  heading,
+  mainText,
+  textOf,
+  loads,
+  signInAsStaff,
+} from './support/pages.js';
 
 function expectCleanLoad(problems: PageProblems): void {
   expect(problems.cspViolations, 'Content Security Policy violations').toEqual([]);
@@ -13,13 +21,15 @@ function expectCleanLoad(problems: PageProblems): void {
   expect(problems.pageErrors, 'uncaught script errors').toEqual([]);
 }
 
-
 describeInBrowser('Partnership administrators issuing and revoking Open311 API keys', () => {
   const shirehall = useBrowserApp();
 
   async function signInAsPartnershipAdministrator(page: Page): Promise<void> {
     const { db } = shirehall.database;
-    const staff = await createStaff(db, { organisationId: await organisationId(db, 'E10000007'), roles: ['partnership_admin'] });
+    const staff = await createStaff(db, {
+      organisationId: await organisationId(db, 'E10000007'),
+      roles: ['partnership_admin'],
+    });
     await signInAsStaff(page, staff.email, TEST_PASSWORD);
   }
 
@@ -69,35 +79,49 @@ describeInBrowser('Partnership administrators issuing and revoking Open311 API k
     expect((await postForm(shirehall.app, '/open311/v2/requests.json', missedBin(key))).statusCode).toBe(403);
   }
 
-  it('a partnership administrator issues and revokes a key, with JavaScript', async () => {
-    const page = await shirehall.newPage();
-    const problems = await watchForProblems(page);
-    await administratorIssuesAndRevokesAKey(page, 'JavaScript on', 'Dales back office (js)');
-    expectCleanLoad(problems);
-  }, journeyTimeout);
+  it(
+    'a partnership administrator issues and revokes a key, with JavaScript',
+    async () => {
+      const page = await shirehall.newPage();
+      const problems = await watchForProblems(page);
+      await administratorIssuesAndRevokesAKey(page, 'JavaScript on', 'Dales back office (js)');
+      expectCleanLoad(problems);
+    },
+    journeyTimeout,
+  );
 
-  it('the same journey works without JavaScript', async () => {
-    const page = await shirehall.newPage({ javaScriptEnabled: false });
-    const problems = await watchForProblems(page);
-    await administratorIssuesAndRevokesAKey(page, 'JavaScript off', 'Dales back office (no js)');
-    expectCleanLoad(problems);
-  }, journeyTimeout);
+  it(
+    'the same journey works without JavaScript',
+    async () => {
+      const page = await shirehall.newPage({ javaScriptEnabled: false });
+      const problems = await watchForProblems(page);
+      await administratorIssuesAndRevokesAKey(page, 'JavaScript off', 'Dales back office (no js)');
+      expectCleanLoad(problems);
+    },
+    journeyTimeout,
+  );
 
-  it('issues a key by keyboard alone', async () => {
-    const page = await shirehall.newPage();
-    const problems = await watchForProblems(page);
-    await signInAsPartnershipAdministrator(page);
-    await page.goto('/staff/api-keys/new');
-    await page.getByRole('textbox', { name: 'Client name' }).focus();
-    await page.keyboard.type('FixMyStreet (keyboard)');
-    await page.keyboard.press('Tab');
-    // Into the radios: the first, "None", is chosen; the arrow keys would move between them.
-    expect(await focused(page)).toBe('organisationId');
-    expect(await page.getByRole('radio', { name: 'None' }).isChecked()).toBe(true);
-    await page.keyboard.press('Tab');
-    await loads(page, () => page.keyboard.press('Enter'));
-    expect(await heading(page)).toBe('Copy the key now');
-    expect(await page.getByRole('textbox', { name: 'API key for FixMyStreet (keyboard)' }).inputValue()).toMatch(/^shk_/);
-    expectCleanLoad(problems);
-  }, journeyTimeout);
+  it(
+    'issues a key by keyboard alone',
+    async () => {
+      const page = await shirehall.newPage();
+      const problems = await watchForProblems(page);
+      await signInAsPartnershipAdministrator(page);
+      await page.goto('/staff/api-keys/new');
+      await page.getByRole('textbox', { name: 'Client name' }).focus();
+      await page.keyboard.type('FixMyStreet (keyboard)');
+      await page.keyboard.press('Tab');
+      // Into the radios: the first, "None", is chosen; the arrow keys would move between them.
+      expect(await focused(page)).toBe('organisationId');
+      expect(await page.getByRole('radio', { name: 'None' }).isChecked()).toBe(true);
+      await page.keyboard.press('Tab');
+      await loads(page, () => page.keyboard.press('Enter'));
+      expect(await heading(page)).toBe('Copy the key now');
+      expect(await page.getByRole('textbox', { name: 'API key for FixMyStreet (keyboard)' }).inputValue()).toMatch(
+        /^shk_/,
+      );
+      expectCleanLoad(problems);
+    },
+    journeyTimeout,
+  );
 });

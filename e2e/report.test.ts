@@ -4,7 +4,13 @@ import { anonymous } from '../src/shared/actor.js';
 import { casesServices } from '../test/support/cases.js';
 import { journeyTimeout, useBrowserApp } from './support/app.js';
 import { describeInBrowser } from './support/browser.js';
-import { expectAccessible, pagesWithoutJavaScript, saveScreenshot, watchForProblems, type PageProblems } from './support/checks.js';
+import {
+  expectAccessible,
+  pagesWithoutJavaScript,
+  saveScreenshot,
+  watchForProblems,
+  type PageProblems,
+} from './support/checks.js';
 import { expectErrorSummaryMovesFocus, focused, goesTo, heading, mainText, textOf } from './support/pages.js';
 
 const partnership = 'Derbyshire Partnership';
@@ -71,7 +77,9 @@ describeInBrowser('Reporting a problem and following it', () => {
 
     await page.getByRole('searchbox', { name: /Search, for example/ }).fill('lamp');
     await goesTo(page, '/report?search=lamp', () => page.getByRole('button', { name: 'Search', exact: true }).click());
-    expect(await textOf(page.getByRole('status'))).toBe('1 kind of request matches ‘lamp’. Show everything you can report');
+    expect(await textOf(page.getByRole('status'))).toBe(
+      '1 kind of request matches ‘lamp’. Show everything you can report',
+    );
     await expectAccessible(page, `what, search results (${mode})`);
     await page.getByRole('radio', { name: 'Street light fault' }).check();
     await goesTo(page, '/report/where', () => page.getByRole('button', { name: 'Continue' }).click());
@@ -80,7 +88,14 @@ describeInBrowser('Reporting a problem and following it', () => {
     await expectAccessible(page, `where (${mode})`);
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.waitForURL('**/report/where');
-    await expectErrors(page, [['#postcode', 'Enter a postcode'], ['#locationDescription', 'Describe where the problem is, like ‘outside number 12, by the post box’']], `where, nothing given (${mode})`);
+    await expectErrors(
+      page,
+      [
+        ['#postcode', 'Enter a postcode'],
+        ['#locationDescription', 'Describe where the problem is, like ‘outside number 12, by the post box’'],
+      ],
+      `where, nothing given (${mode})`,
+    );
     await page.getByRole('textbox', { name: 'Postcode' }).fill('de4 3ag');
     await page.getByRole('textbox', { name: 'Where exactly is it?' }).fill('Opposite the church gate');
     await goesTo(page, '/report/nearby', () => page.getByRole('button', { name: 'Continue' }).click());
@@ -96,10 +111,19 @@ describeInBrowser('Reporting a problem and following it', () => {
     await expectAccessible(page, `questions (${mode})`);
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.waitForURL('**/report/questions');
-    await expectErrors(page, [['#answer-fault', 'Select what is wrong'], ['#description', 'Describe the problem']], `questions, nothing answered (${mode})`);
+    await expectErrors(
+      page,
+      [
+        ['#answer-fault', 'Select what is wrong'],
+        ['#description', 'Describe the problem'],
+      ],
+      `questions, nothing answered (${mode})`,
+    );
     await page.getByRole('textbox', { name: 'Number on the lamp post (if you can see it)' }).fill('14B');
     await page.getByRole('radio', { name: 'Flickering' }).check();
-    await page.getByRole('textbox', { name: 'Describe the problem' }).fill('It flickers all night and keeps the street awake.');
+    await page
+      .getByRole('textbox', { name: 'Describe the problem' })
+      .fill('It flickers all night and keeps the street awake.');
     await goesTo(page, '/report/about-you', () => page.getByRole('button', { name: 'Continue' }).click());
 
     expect(await heading(page)).toBe('Your details');
@@ -108,7 +132,14 @@ describeInBrowser('Reporting a problem and following it', () => {
     await page.getByRole('textbox', { name: 'Email address' }).fill('not an email');
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.waitForURL('**/report/about-you');
-    await expectErrors(page, [['#name', 'Enter your full name'], ['#email', 'Enter an email address in the correct format, like name@example.com']], `about you, mistakes (${mode})`);
+    await expectErrors(
+      page,
+      [
+        ['#name', 'Enter your full name'],
+        ['#email', 'Enter an email address in the correct format, like name@example.com'],
+      ],
+      `about you, mistakes (${mode})`,
+    );
     expect(await page.getByRole('textbox', { name: 'Email address' }).inputValue()).toBe('not an email');
     await page.getByRole('textbox', { name: 'Full name' }).fill('Lena Lamplight');
     await page.getByRole('textbox', { name: 'Email address' }).fill('lena@example.com');
@@ -116,13 +147,25 @@ describeInBrowser('Reporting a problem and following it', () => {
 
     expect(await heading(page)).toBe('Check your answers before sending your report');
     const summary = await mainText(page);
-    for (const expected of ['Street light fault', 'Postcode DE4 3AG', 'Opposite the church gate', 'Derbyshire County Council', '14B', 'Flickering', 'It flickers all night', 'Lena Lamplight', 'lena@example.com']) {
+    for (const expected of [
+      'Street light fault',
+      'Postcode DE4 3AG',
+      'Opposite the church gate',
+      'Derbyshire County Council',
+      '14B',
+      'Flickering',
+      'It flickers all night',
+      'Lena Lamplight',
+      'lena@example.com',
+    ]) {
       expect(summary).toContain(expected);
     }
     await expectAccessible(page, `check your answers (${mode})`);
     await saveScreenshot(page, `report-check-${javaScript ? 'js' : 'no-js'}`);
     // Change a step and come back to the summary.
-    await goesTo(page, '/report/where?change=yes', () => page.getByRole('link', { name: 'Change where it is' }).click());
+    await goesTo(page, '/report/where?change=yes', () =>
+      page.getByRole('link', { name: 'Change where it is' }).click(),
+    );
     await page.getByRole('textbox', { name: 'Where exactly is it?' }).fill('Opposite the church gate, on the corner');
     await goesTo(page, '/report/nearby?change=yes', () => page.getByRole('button', { name: 'Continue' }).click());
     await goesTo(page, '/report/check', () => page.getByRole('button', { name: 'Report a new one' }).click());
@@ -134,7 +177,9 @@ describeInBrowser('Reporting a problem and following it', () => {
     const reference = /DBY-\d{4}-\d{6}/.exec(panel)?.[0];
     expect(reference, `a reference in "${panel}"`).toBeDefined();
     expect(await mainText(page)).toContain('We have sent a confirmation email to lena@example.com');
-    expect(await mainText(page)).toMatch(/Derbyshire County Council has your report \(street light fault\)\. It aims to deal with it by \d{1,2} [A-Z][a-z]+ \d{4}\./);
+    expect(await mainText(page)).toMatch(
+      /Derbyshire County Council has your report \(street light fault\)\. It aims to deal with it by \d{1,2} [A-Z][a-z]+ \d{4}\./,
+    );
     await expectAccessible(page, `confirmation (${mode})`);
 
     await goesTo(page, `/track/${reference}`, () => page.getByRole('link', { name: 'Follow your report' }).click());
@@ -154,7 +199,11 @@ describeInBrowser('Reporting a problem and following it', () => {
     await page.getByRole('textbox', { name: 'Email address' }).fill('someone@example.com');
     await page.getByRole('button', { name: 'Find my request' }).click();
     await page.waitForURL('**/track');
-    await expectErrors(page, [['#reference', 'We cannot find a request with that reference and email address']], `track, no match (${mode})`);
+    await expectErrors(
+      page,
+      [['#reference', 'We cannot find a request with that reference and email address']],
+      `track, no match (${mode})`,
+    );
     await page.getByRole('textbox', { name: 'Email address' }).fill('lena@example.com');
     await goesTo(page, `/track/${reference}`, () => page.getByRole('button', { name: 'Find my request' }).click());
     expect(await mainText(page)).toContain(`Your request ${reference}`);
@@ -165,37 +214,58 @@ describeInBrowser('Reporting a problem and following it', () => {
     await expectAccessible(page, `public tracking page (${mode})`);
   }
 
-  it('reports a street light fault and follows it, with JavaScript', async () => {
-    const page = await shirehall.newPage();
-    const problems = await watchForProblems(page);
-    const reference = await reportAStreetLight(page, 'JavaScript on');
-    await saveScreenshot(page, 'report-tracking-page');
-    await trackIt(await shirehall.newPage(), reference, 'JavaScript on');
-    expectCleanLoad(problems);
-  }, journeyTimeout * 2);
+  it(
+    'reports a street light fault and follows it, with JavaScript',
+    async () => {
+      const page = await shirehall.newPage();
+      const problems = await watchForProblems(page);
+      const reference = await reportAStreetLight(page, 'JavaScript on');
+      await saveScreenshot(page, 'report-tracking-page');
+      await trackIt(await shirehall.newPage(), reference, 'JavaScript on');
+      expectCleanLoad(problems);
+    },
+    journeyTimeout * 2,
+  );
 
-  it('does the same with JavaScript turned off', async () => {
-    const page = await shirehall.newPage({ javaScriptEnabled: false });
-    const problems = await watchForProblems(page);
-    const reference = await reportAStreetLight(page, 'JavaScript off');
-    expect(await page.evaluate(() => document.body.classList.contains('govuk-frontend-supported')), 'the page ran no script').toBe(false);
-    await trackIt(await shirehall.newPage({ javaScriptEnabled: false }), reference, 'JavaScript off');
-    expectCleanLoad(problems);
-  }, journeyTimeout * 2);
+  it(
+    'does the same with JavaScript turned off',
+    async () => {
+      const page = await shirehall.newPage({ javaScriptEnabled: false });
+      const problems = await watchForProblems(page);
+      const reference = await reportAStreetLight(page, 'JavaScript off');
+      expect(
+        await page.evaluate(() => document.body.classList.contains('govuk-frontend-supported')),
+        'the page ran no script',
+      ).toBe(false);
+      await trackIt(await shirehall.newPage({ javaScriptEnabled: false }), reference, 'JavaScript off');
+      expectCleanLoad(problems);
+    },
+    journeyTimeout * 2,
+  );
 
-  it('tells a resident in a council outside the partnership where to report it instead', async () => {
-    const page = await shirehall.newPage();
-    await page.goto('/report');
-    await page.getByRole('radio', { name: 'Pothole' }).check();
-    await goesTo(page, '/report/where', () => page.getByRole('button', { name: 'Continue' }).click());
-    await page.getByRole('textbox', { name: 'Postcode' }).fill('DE14 1AA');
-    await page.getByRole('textbox', { name: 'Where exactly is it?' }).fill('On the high street');
-    await goesTo(page, '/report/somewhere-else', () => page.getByRole('button', { name: 'Continue' }).click());
-    expect(await heading(page)).toBe('Report it to Staffordshire County Council');
-    expect(await mainText(page)).toContain('DE14 1AA is in East Staffordshire. Staffordshire County Council deals with this kind of request (pothole) there.');
-    expect(await page.getByRole('button', { name: 'Report it on Staffordshire County Council’s website' }).getAttribute('href')).toMatch(/staffordshire\.gov\.uk/);
-    await expectAccessible(page, 'somewhere else: outside the partnership');
-  }, journeyTimeout);
+  it(
+    'tells a resident in a council outside the partnership where to report it instead',
+    async () => {
+      const page = await shirehall.newPage();
+      await page.goto('/report');
+      await page.getByRole('radio', { name: 'Pothole' }).check();
+      await goesTo(page, '/report/where', () => page.getByRole('button', { name: 'Continue' }).click());
+      await page.getByRole('textbox', { name: 'Postcode' }).fill('DE14 1AA');
+      await page.getByRole('textbox', { name: 'Where exactly is it?' }).fill('On the high street');
+      await goesTo(page, '/report/somewhere-else', () => page.getByRole('button', { name: 'Continue' }).click());
+      expect(await heading(page)).toBe('Report it to Staffordshire County Council');
+      expect(await mainText(page)).toContain(
+        'DE14 1AA is in East Staffordshire. Staffordshire County Council deals with this kind of request (pothole) there.',
+      );
+      expect(
+        await page
+          .getByRole('button', { name: 'Report it on Staffordshire County Council’s website' })
+          .getAttribute('href'),
+      ).toMatch(/staffordshire\.gov\.uk/);
+      await expectAccessible(page, 'somewhere else: outside the partnership');
+    },
+    journeyTimeout,
+  );
 
   /** Presses Tab until the element matching `selector` has focus, as a keyboard user would. */
   async function tabTo(page: Page, selector: string, limit = 80): Promise<void> {
@@ -208,76 +278,82 @@ describeInBrowser('Reporting a problem and following it', () => {
 
   const continueButton = 'form[method="post"] button.govuk-button';
 
-  it('goes the whole way by keyboard alone, putting the pin on the map with Enter', async () => {
-    const page = await shirehall.newPage();
-    const problems = await watchForProblems(page);
-    await page.goto('/report');
+  it(
+    'goes the whole way by keyboard alone, putting the pin on the map with Enter',
+    async () => {
+      const page = await shirehall.newPage();
+      const problems = await watchForProblems(page);
+      await page.goto('/report');
 
-    // An error first: the summary takes focus, and its link takes focus to the choices.
-    await tabTo(page, continueButton);
-    await page.keyboard.press('Enter');
-    await page.waitForURL('**/report');
-    await page.locator('.govuk-error-summary').waitFor();
-    expect(await page.evaluate(() => document.activeElement?.classList.contains('govuk-error-summary'))).toBe(true);
-    await page.keyboard.press('Tab');
-    await page.keyboard.press('Enter');
-    expect(await focused(page)).toBe('serviceCode');
-    await expectAccessible(page, 'what, error, by keyboard');
+      // An error first: the summary takes focus, and its link takes focus to the choices.
+      await tabTo(page, continueButton);
+      await page.keyboard.press('Enter');
+      await page.waitForURL('**/report');
+      await page.locator('.govuk-error-summary').waitFor();
+      expect(await page.evaluate(() => document.activeElement?.classList.contains('govuk-error-summary'))).toBe(true);
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Enter');
+      expect(await focused(page)).toBe('serviceCode');
+      await expectAccessible(page, 'what, error, by keyboard');
 
-    await tabTo(page, '#search');
-    await page.keyboard.type('lamp');
-    await goesTo(page, '/report?search=lamp', () => page.keyboard.press('Enter'));
-    await tabTo(page, 'input[name="serviceCode"]');
-    await page.keyboard.press('Space');
-    expect(await page.getByRole('radio', { name: 'Street light fault' }).isChecked()).toBe(true);
-    await tabTo(page, continueButton);
-    await goesTo(page, '/report/where', () => page.keyboard.press('Enter'));
+      await tabTo(page, '#search');
+      await page.keyboard.type('lamp');
+      await goesTo(page, '/report?search=lamp', () => page.keyboard.press('Enter'));
+      await tabTo(page, 'input[name="serviceCode"]');
+      await page.keyboard.press('Space');
+      expect(await page.getByRole('radio', { name: 'Street light fault' }).isChecked()).toBe(true);
+      await tabTo(page, continueButton);
+      await goesTo(page, '/report/where', () => page.keyboard.press('Enter'));
 
-    // The postcode centres the map; Enter on the map puts the pin at its centre.
-    await page.locator('[data-shirehall-location-picker][data-map-state="ready"]').waitFor();
-    await tabTo(page, '#postcode');
-    await page.keyboard.type('DE4 3AG');
-    const centred = page.waitForResponse((response) => response.url().includes('/api/v1/places/postcodes/'));
-    await page.keyboard.press('Tab');
-    await centred;
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Map for choosing where the problem is');
-    await page.waitForTimeout(500); // the map glides to the postcode
-    await page.keyboard.press('Enter');
-    await expect.poll(() => page.locator('input[name="latitude"]').inputValue()).not.toBe('');
-    await expectAccessible(page, 'where, pin put by keyboard');
-    await saveScreenshot(page, 'report-where-pin');
-    await tabTo(page, '#locationDescription');
-    await page.keyboard.type('By the church gate');
-    await tabTo(page, continueButton);
-    await goesTo(page, '/report/nearby', () => page.keyboard.press('Enter'));
+      // The postcode centres the map; Enter on the map puts the pin at its centre.
+      await page.locator('[data-shirehall-location-picker][data-map-state="ready"]').waitFor();
+      await tabTo(page, '#postcode');
+      await page.keyboard.type('DE4 3AG');
+      const centred = page.waitForResponse((response) => response.url().includes('/api/v1/places/postcodes/'));
+      await page.keyboard.press('Tab');
+      await centred;
+      expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(
+        'Map for choosing where the problem is',
+      );
+      await page.waitForTimeout(500); // the map glides to the postcode
+      await page.keyboard.press('Enter');
+      await expect.poll(() => page.locator('input[name="latitude"]').inputValue()).not.toBe('');
+      await expectAccessible(page, 'where, pin put by keyboard');
+      await saveScreenshot(page, 'report-where-pin');
+      await tabTo(page, '#locationDescription');
+      await page.keyboard.type('By the church gate');
+      await tabTo(page, continueButton);
+      await goesTo(page, '/report/nearby', () => page.keyboard.press('Enter'));
 
-    await tabTo(page, 'a.govuk-button');
-    await goesTo(page, '/report/questions', () => page.keyboard.press('Enter'));
-    await tabTo(page, '#answer-column_number');
-    await page.keyboard.type('7');
-    await tabTo(page, 'input[name="answer-fault"]');
-    await page.keyboard.press('Space');
-    await tabTo(page, '#description');
-    await page.keyboard.type('Dark since Sunday.');
-    await tabTo(page, continueButton);
-    await goesTo(page, '/report/about-you', () => page.keyboard.press('Enter'));
+      await tabTo(page, 'a.govuk-button');
+      await goesTo(page, '/report/questions', () => page.keyboard.press('Enter'));
+      await tabTo(page, '#answer-column_number');
+      await page.keyboard.type('7');
+      await tabTo(page, 'input[name="answer-fault"]');
+      await page.keyboard.press('Space');
+      await tabTo(page, '#description');
+      await page.keyboard.type('Dark since Sunday.');
+      await tabTo(page, continueButton);
+      await goesTo(page, '/report/about-you', () => page.keyboard.press('Enter'));
 
-    await tabTo(page, '#name');
-    await page.keyboard.type('Kim Keys');
-    await page.keyboard.press('Tab');
-    expect(await focused(page)).toBe('email');
-    await page.keyboard.type('kim@example.com');
-    await tabTo(page, continueButton);
-    await goesTo(page, '/report/check', () => page.keyboard.press('Enter'));
-    const summary = await mainText(page);
-    expect(summary).toContain('The place you marked on the map');
-    expect(summary).toContain('Not working');
-    expect(summary).toContain('Kim Keys');
+      await tabTo(page, '#name');
+      await page.keyboard.type('Kim Keys');
+      await page.keyboard.press('Tab');
+      expect(await focused(page)).toBe('email');
+      await page.keyboard.type('kim@example.com');
+      await tabTo(page, continueButton);
+      await goesTo(page, '/report/check', () => page.keyboard.press('Enter'));
+      const summary = await mainText(page);
+      expect(summary).toContain('The place you marked on the map');
+      expect(summary).toContain('Not working');
+      expect(summary).toContain('Kim Keys');
 
-    await tabTo(page, continueButton);
-    await goesTo(page, '/report/confirmation', () => page.keyboard.press('Enter'));
-    expect(await textOf(page.locator('.govuk-panel'))).toMatch(/Report sent Your reference is DBY-\d{4}-\d{6}/);
-    await expectAccessible(page, 'confirmation, by keyboard');
-    expectCleanLoad(problems);
-  }, journeyTimeout * 2);
+      await tabTo(page, continueButton);
+      await goesTo(page, '/report/confirmation', () => page.keyboard.press('Enter'));
+      expect(await textOf(page.locator('.govuk-panel'))).toMatch(/Report sent Your reference is DBY-\d{4}-\d{6}/);
+      await expectAccessible(page, 'confirmation, by keyboard');
+      expectCleanLoad(problems);
+    },
+    journeyTimeout * 2,
+  );
 });

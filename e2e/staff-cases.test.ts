@@ -6,13 +6,20 @@ import { casesServices } from '../test/support/cases.js';
 import { journeyTimeout, useBrowserApp } from './support/app.js';
 import { describeInBrowser } from './support/browser.js';
 import { expectAccessible, saveScreenshot, watchForProblems, type PageProblems } from './support/checks.js';
-import { expectErrorSummaryMovesFocus, focused, heading, mainText, textOf, loads, signInAsStaff } from './support/pages.js';
+import {
+  expectErrorSummaryMovesFocus,
+  focused,
+  heading,
+  mainText,
+  textOf,
+  loads,
+  signInAsStaff,
+} from './support/pages.js';
 
 function expectCleanLoad(problems: PageProblems): void {
   expect(problems.cspViolations, 'Content Security Policy violations').toEqual([]);
   expect(problems.pageErrors, 'uncaught script errors').toEqual([]);
 }
-
 
 describeInBrowser('Staff working cases', () => {
   const shirehall = useBrowserApp();
@@ -34,7 +41,11 @@ describeInBrowser('Staff working cases', () => {
       citizenId: null,
     });
     if (result.outcome !== 'created') throw new Error(result.outcome);
-    const officer = await createStaff(db, { organisationId: await organisationId(db, 'E07000035'), roles: ['service_officer'], name: 'Sam Officer' });
+    const officer = await createStaff(db, {
+      organisationId: await organisationId(db, 'E07000035'),
+      roles: ['service_officer'],
+      name: 'Sam Officer',
+    });
     return { ...result, officer };
   }
 
@@ -65,9 +76,13 @@ describeInBrowser('Staff working cases', () => {
     await expectAccessible(page, `case page, empty update error (${mode})`);
     if (mode === 'JavaScript on') await expectErrorSummaryMovesFocus(page, 'update');
 
-    await page.getByRole('textbox', { name: 'Add an update for the resident' }).fill('The crew will be there tomorrow morning');
+    await page
+      .getByRole('textbox', { name: 'Add an update for the resident' })
+      .fill('The crew will be there tomorrow morning');
     await loads(page, () => page.getByRole('button', { name: 'Send update' }).click());
-    expect(await textOf(page.locator('.govuk-notification-banner'))).toContain('Update added to the resident’s timeline and emailed to them.');
+    expect(await textOf(page.locator('.govuk-notification-banner'))).toContain(
+      'Update added to the resident’s timeline and emailed to them.',
+    );
     expect(await mainText(page)).toContain('The crew will be there tomorrow morning');
     await expectAccessible(page, `case page, update sent (${mode})`);
 
@@ -78,7 +93,13 @@ describeInBrowser('Staff working cases', () => {
     expect(await textOf(page.locator('main .govuk-tag').first())).toBe('Resolved');
     await expectAccessible(page, `case page, resolved (${mode})`);
 
-    const emails = await shirehall.database.db.selectFrom('email_outbox').select('subject').where('to_address', '=', 'ada.e2e@example.com').where('subject', 'like', `%${reference}%`).orderBy('id').execute();
+    const emails = await shirehall.database.db
+      .selectFrom('email_outbox')
+      .select('subject')
+      .where('to_address', '=', 'ada.e2e@example.com')
+      .where('subject', 'like', `%${reference}%`)
+      .orderBy('id')
+      .execute();
     expect(emails.map((email) => email.subject)).toEqual([
       `We have your report: Missed bin collection (${reference})`,
       `Update on your report ${reference}`,
@@ -89,7 +110,11 @@ describeInBrowser('Staff working cases', () => {
   /** Record a contact: what and where → the details (with their errors first) → the reference. */
   async function agentRecordsAPhoneContact(page: Page, mode: string, byKeyboard: boolean): Promise<void> {
     const { db } = shirehall.database;
-    const agent = await createStaff(db, { organisationId: await organisationId(db, 'E06000015'), roles: ['contact_centre_agent'], name: 'Chloe Agent' });
+    const agent = await createStaff(db, {
+      organisationId: await organisationId(db, 'E06000015'),
+      roles: ['contact_centre_agent'],
+      name: 'Chloe Agent',
+    });
     await signIn(page, agent.email, '/staff/record-a-contact');
     expect(await heading(page)).toBe('Record a contact');
     await expectAccessible(page, `record a contact, step 1 (${mode})`);
@@ -121,11 +146,17 @@ describeInBrowser('Staff working cases', () => {
     await loads(page, () => page.getByRole('button', { name: 'Record contact' }).click());
     expect(await page.title()).toMatch(/^Error: /);
     const summaryLinks = await page.locator('.govuk-error-summary').getByRole('link').allInnerTexts();
-    expect(summaryLinks).toEqual(['Describe where exactly, like outside number 12', 'Select where is it', 'Enter what the request is about']);
+    expect(summaryLinks).toEqual([
+      'Describe where exactly, like outside number 12',
+      'Select where is it',
+      'Enter what the request is about',
+    ]);
     await expectAccessible(page, `record a contact, details with errors (${mode})`);
     if (mode === 'JavaScript on') {
       // GOV.UK Frontend focuses the summary; its first link, followed by keyboard, focuses the field.
-      expect(await page.evaluate(() => document.activeElement?.classList.contains('govuk-error-summary') ?? false)).toBe(true);
+      expect(
+        await page.evaluate(() => document.activeElement?.classList.contains('govuk-error-summary') ?? false),
+      ).toBe(true);
       await page.keyboard.press('Tab');
       await page.keyboard.press('Enter');
       expect(await focused(page)).toBe('locationDescription');
@@ -152,36 +183,56 @@ describeInBrowser('Staff working cases', () => {
     const reference = (await textOf(page.locator('.govuk-panel__body strong'))).trim();
     expect(reference).toMatch(/^DBY-\d{4}-\d{6}$/);
     await expectAccessible(page, `record a contact, confirmation (${mode})`);
-    const record = await db.selectFrom('cases').select(['channel', 'recorded_by_organisation_id']).where('reference', '=', reference).executeTakeFirstOrThrow();
+    const record = await db
+      .selectFrom('cases')
+      .select(['channel', 'recorded_by_organisation_id'])
+      .where('reference', '=', reference)
+      .executeTakeFirstOrThrow();
     expect(record).toEqual({ channel: 'phone', recorded_by_organisation_id: await organisationId(db, 'E06000015') });
   }
 
-  it('an officer works a case from the worklist to resolved, with JavaScript', async () => {
-    const page = await shirehall.newPage();
-    const problems = await watchForProblems(page);
-    await officerWorksACase(page, 'JavaScript on');
-    await saveScreenshot(page, 'staff-case-resolved');
-    expectCleanLoad(problems);
-  }, journeyTimeout);
+  it(
+    'an officer works a case from the worklist to resolved, with JavaScript',
+    async () => {
+      const page = await shirehall.newPage();
+      const problems = await watchForProblems(page);
+      await officerWorksACase(page, 'JavaScript on');
+      await saveScreenshot(page, 'staff-case-resolved');
+      expectCleanLoad(problems);
+    },
+    journeyTimeout,
+  );
 
-  it('an officer works a case the same way without JavaScript', async () => {
-    const page = await shirehall.newPage({ javaScriptEnabled: false });
-    const problems = await watchForProblems(page);
-    await officerWorksACase(page, 'JavaScript off');
-    expectCleanLoad(problems);
-  }, journeyTimeout);
+  it(
+    'an officer works a case the same way without JavaScript',
+    async () => {
+      const page = await shirehall.newPage({ javaScriptEnabled: false });
+      const problems = await watchForProblems(page);
+      await officerWorksACase(page, 'JavaScript off');
+      expectCleanLoad(problems);
+    },
+    journeyTimeout,
+  );
 
-  it('an agent records a phone contact by keyboard, with JavaScript', async () => {
-    const page = await shirehall.newPage();
-    const problems = await watchForProblems(page);
-    await agentRecordsAPhoneContact(page, 'JavaScript on', true);
-    expectCleanLoad(problems);
-  }, journeyTimeout);
+  it(
+    'an agent records a phone contact by keyboard, with JavaScript',
+    async () => {
+      const page = await shirehall.newPage();
+      const problems = await watchForProblems(page);
+      await agentRecordsAPhoneContact(page, 'JavaScript on', true);
+      expectCleanLoad(problems);
+    },
+    journeyTimeout,
+  );
 
-  it('an agent records a phone contact without JavaScript', async () => {
-    const page = await shirehall.newPage({ javaScriptEnabled: false });
-    const problems = await watchForProblems(page);
-    await agentRecordsAPhoneContact(page, 'JavaScript off', false);
-    expectCleanLoad(problems);
-  }, journeyTimeout);
+  it(
+    'an agent records a phone contact without JavaScript',
+    async () => {
+      const page = await shirehall.newPage({ javaScriptEnabled: false });
+      const problems = await watchForProblems(page);
+      await agentRecordsAPhoneContact(page, 'JavaScript off', false);
+      expectCleanLoad(problems);
+    },
+    journeyTimeout,
+  );
 });

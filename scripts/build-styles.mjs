@@ -16,8 +16,15 @@ const result = sass.compileString(
     $govuk-assets-path: "/assets/"
   );
   `,
-  { loadPaths: [path.join(root, 'node_modules')], style: 'compressed', quietDeps: true, silenceDeprecations: ['import'] },
+  {
+    loadPaths: [path.join(root, 'node_modules')],
+    style: 'compressed',
+    quietDeps: true,
+    silenceDeprecations: ['import'],
+  },
 );
 mkdirSync(path.dirname(output), { recursive: true });
 writeFileSync(output, result.css);
-console.log(`Built ${path.relative(root, output)} (${Math.round(result.css.length / 1024)} KB) in ${Math.round(performance.now() - started)} ms`);
+console.log(
+  `Built ${path.relative(root, output)} (${Math.round(result.css.length / 1024)} KB) in ${Math.round(performance.now() - started)} ms`,
+);

@@ -95,7 +95,10 @@ export async function buildApp({ config, db, clock = () => new Date() }: AppDepe
   identity.registerSessions(app);
   // The staff home page and the navigation under the header are the modules' own links, added as each registers.
   const navigation = createNavigation();
-  registerRendering(app, createViewEnvironment({ reloadTemplates: config.reloadTemplates }), { partnershipName: partnership.name, navigation });
+  registerRendering(app, createViewEnvironment({ reloadTemplates: config.reloadTemplates }), {
+    partnershipName: partnership.name,
+    navigation,
+  });
   const { staffHome } = identity;
 
   const places = await createPlacesModule({ db, memberOrganisationIds });
@@ -117,7 +120,14 @@ export async function buildApp({ config, db, clock = () => new Date() }: AppDepe
   partnership.register(app, { staffHome });
   await registerDirectory(app, { db, places: places.service, navigation });
   cases.register(app, { staffHome, navigation });
-  registerMaps(app, { publicRequests: cases.publicRequests, catalogue: cases.catalogue, memberOrganisationIds, memberAreas: places.memberAreas, tiles: config.mapTiles, navigation });
+  registerMaps(app, {
+    publicRequests: cases.publicRequests,
+    catalogue: cases.catalogue,
+    memberOrganisationIds,
+    memberAreas: places.memberAreas,
+    tiles: config.mapTiles,
+    navigation,
+  });
   places.register(app, { navigation });
   registerHealth(app, { db });
   registerErrorPages(app);
@@ -128,7 +138,9 @@ export async function buildApp({ config, db, clock = () => new Date() }: AppDepe
  * Fastify takes a hop count at run time but its types do not: a count becomes the function it would
  * make of it (trust the n addresses nearest the app).
  */
-function trustProxyOption(trustProxy: Config['trustProxy']): false | string[] | ((address: string, hop: number) => boolean) {
+function trustProxyOption(
+  trustProxy: Config['trustProxy'],
+): false | string[] | ((address: string, hop: number) => boolean) {
   return typeof trustProxy === 'number' ? (_address, hop) => hop < trustProxy : trustProxy;
 }
 
@@ -146,7 +158,10 @@ async function registerSecurity(app: FastifyInstance, config: Config): Promise<v
     // The sign-in forms themselves are posted with no session, and so with a token of no session.
     getUserInfo: (request) => request.csrfBinding,
     // Its own key, derived from the cookie secret, so that one secret does not serve two purposes.
-    csrfOpts: { userInfo: true, hmacKey: createHmac('sha256', config.sessionSecret).update('shirehall csrf tokens').digest() },
+    csrfOpts: {
+      userInfo: true,
+      hmacKey: createHmac('sha256', config.sessionSecret).update('shirehall csrf tokens').digest(),
+    },
   });
   // Every form post is checked, after its body is parsed. The APIs authenticate by key instead.
   app.addHook('onRoute', (route) => {
@@ -160,12 +175,20 @@ async function registerAssets(app: FastifyInstance): Promise<void> {
   await app.register(fastifyStatic, { root: path.join(govuk, 'assets'), prefix: '/assets/', maxAge: '1d' });
   await app.register(fastifyStatic, { root: publicFolder, prefix: '/public/', decorateReply: false, maxAge: '1h' });
   // Leaflet for the maps, from the installed package: no CDN.
-  await app.register(fastifyStatic, { root: leafletDist, prefix: '/assets/leaflet/', decorateReply: false, maxAge: '1d' });
+  await app.register(fastifyStatic, {
+    root: leafletDist,
+    prefix: '/assets/leaflet/',
+    decorateReply: false,
+    maxAge: '1d',
+  });
   // The styles are built by `npm install` (scripts/build-styles.mjs) into public/build; the script is GOV.UK's own.
   const bundles = { 'govuk-frontend.min.js': 'text/javascript' };
   for (const [file, type] of Object.entries(bundles)) {
     app.get(`/assets/${file}`, { config: { rateLimit: false } }, (_request, reply) =>
-      reply.type(type).header('cache-control', 'public, max-age=86400').send(createReadStream(path.join(govuk, file))),
+      reply
+        .type(type)
+        .header('cache-control', 'public, max-age=86400')
+        .send(createReadStream(path.join(govuk, file))),
     );
   }
 }

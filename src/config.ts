@@ -28,7 +28,11 @@ const environmentSchema = z.object({
   // Run the email worker inside the web process (the default) or only with `npm run worker`.
   RUN_WORKER: z.enum(['true', 'false']).default('true'),
   // How often the worker emails the audit log's newest seal hash to the partnership administrators.
-  AUDIT_ANCHOR_INTERVAL_HOURS: z.coerce.number().positive().max(24 * 366).default(24),
+  AUDIT_ANCHOR_INTERVAL_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 366)
+    .default(24),
   // Requests one client (IP address) may make in a minute before it is asked to wait.
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   // Sign-in, password reset and registration posts one address may make in a minute.
@@ -63,8 +67,14 @@ const environmentSchema = z.object({
   // boundaries and points on a plain background, and nothing is fetched from anywhere else.
   MAP_TILE_URL: z
     .string()
-    .regex(/^https?:\/\/(\{s\}\.)?[a-z0-9.-]+(:\d+)?\//i, 'MAP_TILE_URL must start with http:// or https:// and a host name')
-    .refine((url) => ['{z}', '{x}', '{y}'].every((part) => url.includes(part)), 'MAP_TILE_URL must have {z}, {x} and {y} in it')
+    .regex(
+      /^https?:\/\/(\{s\}\.)?[a-z0-9.-]+(:\d+)?\//i,
+      'MAP_TILE_URL must start with http:// or https:// and a host name',
+    )
+    .refine(
+      (url) => ['{z}', '{x}', '{y}'].every((part) => url.includes(part)),
+      'MAP_TILE_URL must have {z}, {x} and {y} in it',
+    )
     .optional(),
   MAP_TILE_ATTRIBUTION: z.string().default(''),
   // Reload templates from disk on every request, while editing them. Off by default, always off in production.
@@ -107,11 +117,17 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   const env = parsed.data;
   const missingInProduction = (['DATABASE_URL', 'SESSION_SECRET', 'PUBLIC_URL'] as const).filter((name) => !env[name]);
   if (env.NODE_ENV === 'production' && missingInProduction.length > 0) {
-    throw new Error(`Invalid configuration:\n${missingInProduction.map((name) => `  ${name}: required in production`).join('\n')}`);
+    throw new Error(
+      `Invalid configuration:\n${missingInProduction.map((name) => `  ${name}: required in production`).join('\n')}`,
+    );
   }
   const citizenOidc =
     env.CITIZEN_OIDC_ISSUER && env.CITIZEN_OIDC_CLIENT_ID
-      ? { issuer: env.CITIZEN_OIDC_ISSUER, clientId: env.CITIZEN_OIDC_CLIENT_ID, clientSecret: env.CITIZEN_OIDC_CLIENT_SECRET ?? '' }
+      ? {
+          issuer: env.CITIZEN_OIDC_ISSUER,
+          clientId: env.CITIZEN_OIDC_CLIENT_ID,
+          clientSecret: env.CITIZEN_OIDC_CLIENT_SECRET ?? '',
+        }
       : undefined;
   return {
     environment: env.NODE_ENV,
@@ -133,7 +149,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     trustProxy: env.TRUST_PROXY,
     logLevel: env.LOG_LEVEL,
     reloadTemplates: env.RELOAD_TEMPLATES === 'true' && env.NODE_ENV !== 'production',
-    mapTiles: env.MAP_TILE_URL ? { url: env.MAP_TILE_URL, attribution: env.MAP_TILE_ATTRIBUTION, cspSource: tileCspSource(env.MAP_TILE_URL) } : undefined,
+    mapTiles: env.MAP_TILE_URL
+      ? { url: env.MAP_TILE_URL, attribution: env.MAP_TILE_ATTRIBUTION, cspSource: tileCspSource(env.MAP_TILE_URL) }
+      : undefined,
   };
 }
 

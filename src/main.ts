@@ -17,7 +17,8 @@ const db = await openDatabaseFor(config, folderUser).catch(refuseIfFolderInUse);
 await migrateToLatest(db);
 await importReferenceData(db, config.partnership, (message) => console.log(message));
 // The embedded database is for trying Shirehall out: it gets demo accounts. PostgreSQL never does.
-if (!config.databaseUrl && config.environment !== 'production') await seedDemo(db, config.partnership, (text) => console.log(text));
+if (!config.databaseUrl && config.environment !== 'production')
+  await seedDemo(db, config.partnership, (text) => console.log(text));
 
 const app = await buildApp({ config, db });
 // Sends email and seals the audit log from this process unless RUN_WORKER=false (then `npm run worker` does).
@@ -39,4 +40,6 @@ await app.listen({ host: config.host, port: config.port });
 const port = (app.server.address() as AddressInfo).port;
 if (!config.databaseUrl) recordPortInLock(config.dataDir, port);
 const database = config.databaseUrl ? 'PostgreSQL' : `the embedded database in ${config.dataDir}/`;
-app.log.info(`Shirehall is ready at http://localhost:${port} on ${database} (${Math.round(performance.now() - startedAt)} ms)`);
+app.log.info(
+  `Shirehall is ready at http://localhost:${port} on ${database} (${Math.round(performance.now() - startedAt)} ms)`,
+);

@@ -12,14 +12,23 @@ const newPassword = 'a brand new password';
 
 /** Every link of one kind emailed to an address, oldest first. */
 async function linksTo(address: string, path: string): Promise<string[]> {
-  const emails = await context.database.db.selectFrom('email_outbox').select('body_text').where('to_address', '=', address).orderBy('id').execute();
+  const emails = await context.database.db
+    .selectFrom('email_outbox')
+    .select('body_text')
+    .where('to_address', '=', address)
+    .orderBy('id')
+    .execute();
   return emails.filter((email) => email.body_text.includes(path)).map((email) => linkIn(email.body_text, path));
 }
 
 const tokenOf = (link: string) => new URL(link, 'http://x').searchParams.get('token')!;
 
 async function reset(client: TestClient, formPath: string, link: string, password = newPassword) {
-  return client.postWithToken(formPath, { token: tokenOf(link), password, confirmPassword: password }, await csrfFrom(client, '/account/forgot-password'));
+  return client.postWithToken(
+    formPath,
+    { token: tokenOf(link), password, confirmPassword: password },
+    await csrfFrom(client, '/account/forgot-password'),
+  );
 }
 
 /** A CSRF token from a page the client can always open, for posting a link whose own page is gone. */
@@ -43,7 +52,9 @@ describe('staff password reset links', () => {
     const late = await reset(client, '/staff/reset-password', older!, 'another new password');
     expect(late.statusCode).toBe(410);
     // The password is the one set by the newer link.
-    expect((await client.post('/staff/sign-in', { email: staff.email, password: 'another new password' })).statusCode).toBe(401);
+    expect(
+      (await client.post('/staff/sign-in', { email: staff.email, password: 'another new password' })).statusCode,
+    ).toBe(401);
     expect((await client.post('/staff/sign-in', { email: staff.email, password: newPassword })).statusCode).toBe(303);
   });
 

@@ -30,7 +30,8 @@ const officer = (organisation: number): StaffActor => ({
 /** The whole log, in id order. */
 const allEntries = (db: Kysely<Database>) => db.selectFrom('audit_log').selectAll().orderBy('id').execute();
 const allSeals = (db: Kysely<Database>) => db.selectFrom('audit_seals').selectAll().orderBy('id').execute();
-const check = (db: Kysely<Database>, batchSize?: number, sealBatchSize?: number) => checkChain(createAuditRepository(db), batchSize, sealBatchSize);
+const check = (db: Kysely<Database>, batchSize?: number, sealBatchSize?: number) =>
+  checkChain(createAuditRepository(db), batchSize, sealBatchSize);
 
 type Entry = Awaited<ReturnType<typeof allEntries>>[number];
 type Seal = Awaited<ReturnType<typeof allSeals>>[number];
@@ -55,7 +56,11 @@ async function sealEverything(db: Kysely<Database>, options: { maxEntries?: numb
  * Tampering as someone with the database's own rights would: the append-only trigger is switched
  * off and on again inside one transaction, so it is never off for anything else.
  */
-async function tamper(db: Kysely<Database>, table: 'audit_log' | 'audit_seals', change: (trx: Transaction<Database>) => Promise<unknown>) {
+async function tamper(
+  db: Kysely<Database>,
+  table: 'audit_log' | 'audit_seals',
+  change: (trx: Transaction<Database>) => Promise<unknown>,
+) {
   await db.transaction().execute(async (trx) => {
     await sql`alter table ${sql.table(table)} disable trigger ${sql.id(`${table}_append_only`)}`.execute(trx);
     await change(trx);
@@ -69,7 +74,9 @@ async function reinsert(db: Kysely<Database>, entry: Entry) {
     insert into audit_log (id, occurred_at, actor_type, actor_id, actor_label, organisation_id, action, record_type, record_id, detail, ip_address, previous_hash, hash, transaction_id)
     overriding system value
     values (${entry.id}, ${entry.occurred_at}, ${entry.actor_type}, ${entry.actor_id}, ${entry.actor_label}, ${entry.organisation_id}, ${entry.action},
-            ${entry.record_type}, ${entry.record_id}, ${JSON.stringify(entry.detail)}, ${entry.ip_address}, ${entry.previous_hash}, ${entry.hash}, ${entry.transaction_id})`.execute(db);
+            ${entry.record_type}, ${entry.record_id}, ${JSON.stringify(entry.detail)}, ${entry.ip_address}, ${entry.previous_hash}, ${entry.hash}, ${entry.transaction_id})`.execute(
+    db,
+  );
 }
 
 /** Puts a deleted seal back exactly as it was. */
@@ -121,7 +128,10 @@ function gate() {
 }
 
 const within = <T>(ms: number, promise: Promise<T>) =>
-  Promise.race([promise.then(() => 'done' as const), new Promise<'still waiting'>((resolve) => setTimeout(() => resolve('still waiting'), ms))]);
+  Promise.race([
+    promise.then(() => 'done' as const),
+    new Promise<'still waiting'>((resolve) => setTimeout(() => resolve('still waiting'), ms)),
+  ]);
 
 describe('appending and sealing', () => {
   it('appends entries that hold their own hash and their transaction, linked to nothing', async () => {
@@ -151,10 +161,18 @@ describe('appending and sealing', () => {
       expect(seal.entry_count).toBeLessThanOrEqual(7);
       expect(seal.hash).toBe(sealHash(seal));
       expect(seal.previous_hash).toBe(before?.hash ?? GENESIS_HASH);
-      expect([seal.after_transaction, seal.after_entry_id]).toEqual(before ? [before.upto_transaction, before.upto_entry_id] : [GENESIS_KEY.transaction, GENESIS_KEY.entryId]);
+      expect([seal.after_transaction, seal.after_entry_id]).toEqual(
+        before ? [before.upto_transaction, before.upto_entry_id] : [GENESIS_KEY.transaction, GENESIS_KEY.entryId],
+      );
     });
     const head = seals.at(-1)!;
-    const expected = { intact: true, checked: 60, unsealed: 0, seals: seals.length, head: { id: head.id, sealedAt: head.sealed_at, hash: head.hash } };
+    const expected = {
+      intact: true,
+      checked: 60,
+      unsealed: 0,
+      seals: seals.length,
+      head: { id: head.id, sealedAt: head.sealed_at, hash: head.hash },
+    };
     expect(await check(db, 7, 2)).toEqual(expected);
     expect(await check(db)).toEqual(expected);
     // Nothing new, nothing sealed: an empty range writes no seal.
@@ -166,9 +184,23 @@ describe('appending and sealing', () => {
     const db = context.database.db;
     const county = await organisationId(db, 'E10000007');
     // jsonb drops undefined values and turns a Date into text: the hash must be of what is stored.
-    const detail = { missing: undefined, when: new Date('2026-05-01T10:00:00Z'), Zed: 1, alpha: [undefined, 2], a_b: { B: 1, a: 2 } };
-    await recordAudit(db, { actor: officer(county), action: 'update', recordType: 'chain-test', recordId: 'odd-detail', detail }, new Date());
-    const stored = await db.selectFrom('audit_log').select('detail').where('record_id', '=', 'odd-detail').executeTakeFirstOrThrow();
+    const detail = {
+      missing: undefined,
+      when: new Date('2026-05-01T10:00:00Z'),
+      Zed: 1,
+      alpha: [undefined, 2],
+      a_b: { B: 1, a: 2 },
+    };
+    await recordAudit(
+      db,
+      { actor: officer(county), action: 'update', recordType: 'chain-test', recordId: 'odd-detail', detail },
+      new Date(),
+    );
+    const stored = await db
+      .selectFrom('audit_log')
+      .select('detail')
+      .where('record_id', '=', 'odd-detail')
+      .executeTakeFirstOrThrow();
     expect(stored.detail).toEqual({ when: '2026-05-01T10:00:00.000Z', Zed: 1, alpha: [null, 2], a_b: { B: 1, a: 2 } });
     expect(await check(db)).toMatchObject({ intact: true, unsealed: 1 });
     await sealEverything(db);
@@ -182,10 +214,20 @@ describe('tampering with sealed entries', () => {
     const target = entries[20]!;
     const seal = await sealOf(db, target.id);
 
-    await tamper(db, 'audit_log', (trx) => trx.updateTable('audit_log').set({ actor_label: 'someone innocent' }).where('id', '=', target.id).execute());
-    expect(await check(db, 7)).toEqual({ intact: false, checked: 20, brokenEntryId: target.id, brokenSealId: seal.id, reason: 'hash-mismatch' });
+    await tamper(db, 'audit_log', (trx) =>
+      trx.updateTable('audit_log').set({ actor_label: 'someone innocent' }).where('id', '=', target.id).execute(),
+    );
+    expect(await check(db, 7)).toEqual({
+      intact: false,
+      checked: 20,
+      brokenEntryId: target.id,
+      brokenSealId: seal.id,
+      reason: 'hash-mismatch',
+    });
 
-    await tamper(db, 'audit_log', (trx) => trx.updateTable('audit_log').set({ actor_label: target.actor_label }).where('id', '=', target.id).execute());
+    await tamper(db, 'audit_log', (trx) =>
+      trx.updateTable('audit_log').set({ actor_label: target.actor_label }).where('id', '=', target.id).execute(),
+    );
     expect(await check(db, 7)).toMatchObject({ intact: true, checked: entries.length });
   });
 
@@ -194,10 +236,22 @@ describe('tampering with sealed entries', () => {
     const target = (await allEntries(db))[33]!;
 
     const altered = { ...(target.detail as Record<string, unknown>), zeta: 999 };
-    await tamper(db, 'audit_log', (trx) => trx.updateTable('audit_log').set({ detail: JSON.stringify(altered) }).where('id', '=', target.id).execute());
+    await tamper(db, 'audit_log', (trx) =>
+      trx
+        .updateTable('audit_log')
+        .set({ detail: JSON.stringify(altered) })
+        .where('id', '=', target.id)
+        .execute(),
+    );
     expect(await check(db)).toMatchObject({ intact: false, brokenEntryId: target.id, reason: 'hash-mismatch' });
 
-    await tamper(db, 'audit_log', (trx) => trx.updateTable('audit_log').set({ detail: JSON.stringify(target.detail) }).where('id', '=', target.id).execute());
+    await tamper(db, 'audit_log', (trx) =>
+      trx
+        .updateTable('audit_log')
+        .set({ detail: JSON.stringify(target.detail) })
+        .where('id', '=', target.id)
+        .execute(),
+    );
     expect(await check(db)).toMatchObject({ intact: true });
   });
 
@@ -208,10 +262,24 @@ describe('tampering with sealed entries', () => {
 
     // A careful forger recomputes the hash of what they changed; the seal still holds the old one.
     const forgedHash = entryHash({ ...target, action: 'read' });
-    await tamper(db, 'audit_log', (trx) => trx.updateTable('audit_log').set({ action: 'read', hash: forgedHash }).where('id', '=', target.id).execute());
-    expect(await check(db, 7)).toEqual({ intact: false, checked: 10, brokenEntryId: target.id, brokenSealId: seal.id, reason: 'rehashed' });
+    await tamper(db, 'audit_log', (trx) =>
+      trx.updateTable('audit_log').set({ action: 'read', hash: forgedHash }).where('id', '=', target.id).execute(),
+    );
+    expect(await check(db, 7)).toEqual({
+      intact: false,
+      checked: 10,
+      brokenEntryId: target.id,
+      brokenSealId: seal.id,
+      reason: 'rehashed',
+    });
 
-    await tamper(db, 'audit_log', (trx) => trx.updateTable('audit_log').set({ action: target.action, hash: target.hash }).where('id', '=', target.id).execute());
+    await tamper(db, 'audit_log', (trx) =>
+      trx
+        .updateTable('audit_log')
+        .set({ action: target.action, hash: target.hash })
+        .where('id', '=', target.id)
+        .execute(),
+    );
     expect(await check(db, 7)).toMatchObject({ intact: true });
   });
 
@@ -222,7 +290,13 @@ describe('tampering with sealed entries', () => {
     const seal = await sealOf(db, deleted.id);
 
     await tamper(db, 'audit_log', (trx) => trx.deleteFrom('audit_log').where('id', '=', deleted.id).execute());
-    expect(await check(db, 7)).toEqual({ intact: false, checked: 40, brokenEntryId: deleted.id, brokenSealId: seal.id, reason: 'missing' });
+    expect(await check(db, 7)).toEqual({
+      intact: false,
+      checked: 40,
+      brokenEntryId: deleted.id,
+      brokenSealId: seal.id,
+      reason: 'missing',
+    });
 
     await reinsert(db, deleted);
     expect(await check(db, 7)).toMatchObject({ intact: true, checked: entries.length });
@@ -242,7 +316,12 @@ describe('tampering with sealed entries', () => {
     const [lastId] = seal.entries.at(-1)!;
     const last = entries.find((entry) => entry.id === lastId)!;
     await tamper(db, 'audit_log', (trx) => trx.deleteFrom('audit_log').where('id', '=', last.id).execute());
-    expect(await check(db, 7)).toMatchObject({ intact: false, brokenEntryId: last.id, brokenSealId: seal.id, reason: 'missing' });
+    expect(await check(db, 7)).toMatchObject({
+      intact: false,
+      brokenEntryId: last.id,
+      brokenSealId: seal.id,
+      reason: 'missing',
+    });
     await reinsert(db, last);
     expect(await check(db)).toMatchObject({ intact: true });
   });
@@ -260,7 +339,12 @@ describe('tampering with sealed entries', () => {
       .values({ ...forged, detail: JSON.stringify(forged.detail), hash: entryHash(forged) })
       .returning('id')
       .executeTakeFirstOrThrow();
-    expect(await check(db, 7)).toMatchObject({ intact: false, brokenEntryId: id, brokenSealId: seal.id, reason: 'unlisted' });
+    expect(await check(db, 7)).toMatchObject({
+      intact: false,
+      brokenEntryId: id,
+      brokenSealId: seal.id,
+      reason: 'unlisted',
+    });
 
     await tamper(db, 'audit_log', (trx) => trx.deleteFrom('audit_log').where('id', '=', id).execute());
     expect(await check(db)).toMatchObject({ intact: true });
@@ -271,19 +355,45 @@ describe('tampering with sealed entries', () => {
     const target = (await allEntries(db))[5]!;
     const seal = await sealOf(db, target.id);
 
-    await tamper(db, 'audit_log', (trx) => trx.updateTable('audit_log').set({ transaction_id: Number.MAX_SAFE_INTEGER }).where('id', '=', target.id).execute());
-    expect(await check(db)).toMatchObject({ intact: false, brokenEntryId: target.id, brokenSealId: seal.id, reason: 'missing' });
-    await tamper(db, 'audit_log', (trx) => trx.updateTable('audit_log').set({ transaction_id: target.transaction_id }).where('id', '=', target.id).execute());
+    await tamper(db, 'audit_log', (trx) =>
+      trx
+        .updateTable('audit_log')
+        .set({ transaction_id: Number.MAX_SAFE_INTEGER })
+        .where('id', '=', target.id)
+        .execute(),
+    );
+    expect(await check(db)).toMatchObject({
+      intact: false,
+      brokenEntryId: target.id,
+      brokenSealId: seal.id,
+      reason: 'missing',
+    });
+    await tamper(db, 'audit_log', (trx) =>
+      trx.updateTable('audit_log').set({ transaction_id: target.transaction_id }).where('id', '=', target.id).execute(),
+    );
     expect(await check(db)).toMatchObject({ intact: true });
   });
 
   it('names an unsealed entry whose content was changed', async () => {
     const db = context.database.db;
-    await recordAudit(db, { actor: { kind: 'system', label: 'not sealed yet' }, action: 'read', recordType: 'chain-test' }, new Date());
+    await recordAudit(
+      db,
+      { actor: { kind: 'system', label: 'not sealed yet' }, action: 'read', recordType: 'chain-test' },
+      new Date(),
+    );
     const target = (await allEntries(db)).at(-1)!;
-    await tamper(db, 'audit_log', (trx) => trx.updateTable('audit_log').set({ actor_label: 'someone else' }).where('id', '=', target.id).execute());
-    expect(await check(db)).toMatchObject({ intact: false, brokenEntryId: target.id, brokenSealId: null, reason: 'hash-mismatch' });
-    await tamper(db, 'audit_log', (trx) => trx.updateTable('audit_log').set({ actor_label: target.actor_label }).where('id', '=', target.id).execute());
+    await tamper(db, 'audit_log', (trx) =>
+      trx.updateTable('audit_log').set({ actor_label: 'someone else' }).where('id', '=', target.id).execute(),
+    );
+    expect(await check(db)).toMatchObject({
+      intact: false,
+      brokenEntryId: target.id,
+      brokenSealId: null,
+      reason: 'hash-mismatch',
+    });
+    await tamper(db, 'audit_log', (trx) =>
+      trx.updateTable('audit_log').set({ actor_label: target.actor_label }).where('id', '=', target.id).execute(),
+    );
     expect(await check(db)).toMatchObject({ intact: true, unsealed: 1 });
     await sealEverything(db);
   });
@@ -294,9 +404,26 @@ describe('tampering with seals', () => {
     const db = context.database.db;
     const seal = (await allSeals(db))[3]!;
     const shortened = seal.entries.slice(1);
-    await tamper(db, 'audit_seals', (trx) => trx.updateTable('audit_seals').set({ entries: sql`${JSON.stringify(shortened)}::jsonb` }).where('id', '=', seal.id).execute());
-    expect(await check(db)).toMatchObject({ intact: false, brokenEntryId: null, brokenSealId: seal.id, reason: 'seal-mismatch' });
-    await tamper(db, 'audit_seals', (trx) => trx.updateTable('audit_seals').set({ entries: sql`${JSON.stringify(seal.entries)}::jsonb` }).where('id', '=', seal.id).execute());
+    await tamper(db, 'audit_seals', (trx) =>
+      trx
+        .updateTable('audit_seals')
+        .set({ entries: sql`${JSON.stringify(shortened)}::jsonb` })
+        .where('id', '=', seal.id)
+        .execute(),
+    );
+    expect(await check(db)).toMatchObject({
+      intact: false,
+      brokenEntryId: null,
+      brokenSealId: seal.id,
+      reason: 'seal-mismatch',
+    });
+    await tamper(db, 'audit_seals', (trx) =>
+      trx
+        .updateTable('audit_seals')
+        .set({ entries: sql`${JSON.stringify(seal.entries)}::jsonb` })
+        .where('id', '=', seal.id)
+        .execute(),
+    );
     expect(await check(db)).toMatchObject({ intact: true });
   });
 
@@ -311,12 +438,25 @@ describe('tampering with seals', () => {
     const forged = { ...seal, entries, entry_count: entries.length };
     await tamper(db, 'audit_log', (trx) => trx.deleteFrom('audit_log').where('id', '=', hiddenId).execute());
     await tamper(db, 'audit_seals', (trx) =>
-      trx.updateTable('audit_seals').set({ entries: sql`${JSON.stringify(entries)}::jsonb`, entry_count: entries.length, hash: sealHash(forged) }).where('id', '=', seal.id).execute(),
+      trx
+        .updateTable('audit_seals')
+        .set({ entries: sql`${JSON.stringify(entries)}::jsonb`, entry_count: entries.length, hash: sealHash(forged) })
+        .where('id', '=', seal.id)
+        .execute(),
     );
-    expect(await check(db)).toMatchObject({ intact: false, brokenEntryId: null, brokenSealId: next.id, reason: 'broken-link' });
+    expect(await check(db)).toMatchObject({
+      intact: false,
+      brokenEntryId: null,
+      brokenSealId: next.id,
+      reason: 'broken-link',
+    });
 
     await tamper(db, 'audit_seals', (trx) =>
-      trx.updateTable('audit_seals').set({ entries: sql`${JSON.stringify(seal.entries)}::jsonb`, entry_count: seal.entry_count, hash: seal.hash }).where('id', '=', seal.id).execute(),
+      trx
+        .updateTable('audit_seals')
+        .set({ entries: sql`${JSON.stringify(seal.entries)}::jsonb`, entry_count: seal.entry_count, hash: seal.hash })
+        .where('id', '=', seal.id)
+        .execute(),
     );
     await reinsert(db, hidden);
     expect(await check(db)).toMatchObject({ intact: true });
@@ -326,7 +466,12 @@ describe('tampering with seals', () => {
     const db = context.database.db;
     const [deleted, next] = (await allSeals(db)).slice(4, 6) as [Seal, Seal];
     await tamper(db, 'audit_seals', (trx) => trx.deleteFrom('audit_seals').where('id', '=', deleted.id).execute());
-    expect(await check(db, 7, 2)).toMatchObject({ intact: false, brokenEntryId: null, brokenSealId: next.id, reason: 'broken-link' });
+    expect(await check(db, 7, 2)).toMatchObject({
+      intact: false,
+      brokenEntryId: null,
+      brokenSealId: next.id,
+      reason: 'broken-link',
+    });
     await reinsertSeal(db, deleted);
     expect(await check(db, 7, 2)).toMatchObject({ intact: true });
   });
@@ -346,10 +491,14 @@ describe('tampering with seals', () => {
     const db = context.database.db;
     const [entries, seals] = [await allEntries(db), await allSeals(db)];
     const id = entries[5]!.id;
-    await expect(db.updateTable('audit_log').set({ actor_label: 'rewritten' }).where('id', '=', id).execute()).rejects.toThrow(/append-only/);
+    await expect(
+      db.updateTable('audit_log').set({ actor_label: 'rewritten' }).where('id', '=', id).execute(),
+    ).rejects.toThrow(/append-only/);
     await expect(db.deleteFrom('audit_log').where('id', '=', id).execute()).rejects.toThrow(/append-only/);
     await expect(sql`truncate audit_log`.execute(db)).rejects.toThrow(/append-only/);
-    await expect(db.updateTable('audit_seals').set({ hash: GENESIS_HASH }).where('id', '=', seals[0]!.id).execute()).rejects.toThrow(/append-only/);
+    await expect(
+      db.updateTable('audit_seals').set({ hash: GENESIS_HASH }).where('id', '=', seals[0]!.id).execute(),
+    ).rejects.toThrow(/append-only/);
     await expect(db.deleteFrom('audit_seals').where('id', '=', seals[0]!.id).execute()).rejects.toThrow(/append-only/);
     await expect(sql`truncate audit_seals`.execute(db)).rejects.toThrow(/append-only/);
     expect(await allEntries(db)).toEqual(entries);
@@ -363,7 +512,13 @@ describe('many writers at once', () => {
     const county = await organisationId(db, 'E10000007');
     const before = (await allEntries(db)).length;
     const results = await Promise.all([
-      ...Array.from({ length: 20 }, (_, index) => recordAudit(db, { actor: officer(county), action: 'read', recordType: 'concurrent', recordId: index }, new Date())),
+      ...Array.from({ length: 20 }, (_, index) =>
+        recordAudit(
+          db,
+          { actor: officer(county), action: 'read', recordType: 'concurrent', recordId: index },
+          new Date(),
+        ),
+      ),
       ...Array.from({ length: 3 }, () => sealAuditLog(db, clock)),
     ]);
     expect(results).toHaveLength(23);
@@ -380,16 +535,37 @@ describe('many writers at once', () => {
     const db = context.database.db;
     const [held, appended] = [gate(), gate()];
     const first = db.transaction().execute(async (trx) => {
-      await recordAudit(trx, { actor: { kind: 'system', label: 'slow change' }, action: 'update', recordType: 'concurrent', recordId: 'A' }, new Date());
+      await recordAudit(
+        trx,
+        { actor: { kind: 'system', label: 'slow change' }, action: 'update', recordType: 'concurrent', recordId: 'A' },
+        new Date(),
+      );
       appended.open();
       await held.opened;
     });
     await appended.opened;
     try {
       // Under one global lock this waits until the first transaction commits.
-      const second = recordAudit(db, { actor: { kind: 'system', label: 'quick read' }, action: 'read', recordType: 'concurrent', recordId: 'B' }, new Date());
+      const second = recordAudit(
+        db,
+        { actor: { kind: 'system', label: 'quick read' }, action: 'read', recordType: 'concurrent', recordId: 'B' },
+        new Date(),
+      );
       expect(await within(5_000, second)).toBe('done');
-      const inTransaction = db.transaction().execute((trx) => recordAudit(trx, { actor: { kind: 'system', label: 'quick change' }, action: 'update', recordType: 'concurrent', recordId: 'C' }, new Date()));
+      const inTransaction = db
+        .transaction()
+        .execute((trx) =>
+          recordAudit(
+            trx,
+            {
+              actor: { kind: 'system', label: 'quick change' },
+              action: 'update',
+              recordType: 'concurrent',
+              recordId: 'C',
+            },
+            new Date(),
+          ),
+        );
       expect(await within(5_000, inTransaction)).toBe('done');
     } finally {
       held.open();
@@ -403,7 +579,16 @@ describe('many writers at once', () => {
     const db = context.database.db;
     const [held, appended] = [gate(), gate()];
     const long = db.transaction().execute(async (trx) => {
-      await recordAudit(trx, { actor: { kind: 'system', label: 'long transaction' }, action: 'update', recordType: 'late', recordId: 'long' }, new Date());
+      await recordAudit(
+        trx,
+        {
+          actor: { kind: 'system', label: 'long transaction' },
+          action: 'update',
+          recordType: 'late',
+          recordId: 'long',
+        },
+        new Date(),
+      );
       appended.open();
       await held.opened;
     });
@@ -411,10 +596,23 @@ describe('many writers at once', () => {
     const sealsBefore = (await allSeals(db)).length;
     try {
       // Committed after the long one began, with a higher id than its entry.
-      await recordAudit(db, { actor: { kind: 'system', label: 'short transaction' }, action: 'read', recordType: 'late', recordId: 'short' }, new Date());
+      await recordAudit(
+        db,
+        {
+          actor: { kind: 'system', label: 'short transaction' },
+          action: 'read',
+          recordType: 'late',
+          recordId: 'short',
+        },
+        new Date(),
+      );
       // Sealing stops short of the open transaction, so nothing after it is sealed either.
       expect(await sealAuditLog(db, clock)).toMatchObject({ pending: true });
-      const short = await db.selectFrom('audit_log').selectAll().where('record_type', '=', 'late').executeTakeFirstOrThrow();
+      const short = await db
+        .selectFrom('audit_log')
+        .selectAll()
+        .where('record_type', '=', 'late')
+        .executeTakeFirstOrThrow();
       expect((await allSeals(db)).flatMap((seal) => seal.entries.map(([id]) => id))).not.toContain(short.id);
       expect(await check(db)).toMatchObject({ intact: true, unsealed: 1 });
     } finally {
@@ -436,7 +634,11 @@ describe('many writers at once', () => {
   it('leaves sealing to the sealer already at work', async (test) => {
     test.skip(context.database.kind === 'pglite', onlyOnPostgres);
     const db = context.database.db;
-    await recordAudit(db, { actor: { kind: 'system', label: 'waits for the other sealer' }, action: 'read', recordType: 'concurrent' }, new Date());
+    await recordAudit(
+      db,
+      { actor: { kind: 'system', label: 'waits for the other sealer' }, action: 'read', recordType: 'concurrent' },
+      new Date(),
+    );
     const held = gate();
     const locked = gate();
     const other = db.transaction().execute(async (trx) => {
@@ -457,7 +659,11 @@ describe('many writers at once', () => {
   it('is sealed by the worker every few seconds without SMTP, and once more as the worker stops', async () => {
     const db = context.database.db;
     const log = { info() {}, warn() {}, error() {} };
-    await recordAudit(db, { actor: { kind: 'system', label: 'sealed by the loop' }, action: 'read', recordType: 'worker' }, new Date());
+    await recordAudit(
+      db,
+      { actor: { kind: 'system', label: 'sealed by the loop' }, action: 'read', recordType: 'worker' },
+      new Date(),
+    );
     const looping = startWorker({ config: testConfig({ smtpUrl: undefined }), db, log, clock, intervalMs: 50 });
     try {
       await expect.poll(() => check(db), { timeout: 10_000 }).toMatchObject({ intact: true, unsealed: 0 });
@@ -468,7 +674,11 @@ describe('many writers at once', () => {
     // An hour between runs: only the seal made on stopping can seal what comes after the first run.
     const stopping = startWorker({ config: testConfig({ smtpUrl: undefined }), db, log, clock, intervalMs: 3_600_000 });
     await new Promise((resolve) => setTimeout(resolve, 200));
-    await recordAudit(db, { actor: { kind: 'system', label: 'sealed on stopping' }, action: 'read', recordType: 'worker' }, new Date());
+    await recordAudit(
+      db,
+      { actor: { kind: 'system', label: 'sealed on stopping' }, action: 'read', recordType: 'worker' },
+      new Date(),
+    );
     await stopping.stop();
     expect(await check(db)).toMatchObject({ intact: true, unsealed: 0 });
   });
@@ -514,7 +724,10 @@ describe('entries written before the log was sealed', () => {
         ip_address: null,
         previous_hash: last?.hash ?? GENESIS_HASH,
       };
-      await trx.insertInto('audit_log').values({ ...fields, detail: '{}', hash: entryHash(fields) }).execute();
+      await trx
+        .insertInto('audit_log')
+        .values({ ...fields, detail: '{}', hash: entryHash(fields) })
+        .execute();
     });
   }
 
@@ -531,14 +744,20 @@ describe('entries written before the log was sealed', () => {
       const old = await allEntries(db);
       expect(new Set(old.map((entry) => entry.transaction_id)).size).toBe(1);
       expect(old[1]!.previous_hash).toBe(old[0]!.hash);
-      await recordAudit(db, { actor: { kind: 'system', label: 'after' }, action: 'read', recordType: 'after-sealing' }, new Date());
+      await recordAudit(
+        db,
+        { actor: { kind: 'system', label: 'after' }, action: 'read', recordType: 'after-sealing' },
+        new Date(),
+      );
       await sealEverything(db, { maxEntries: 2 });
       const seals = await allSeals(db);
       expect(seals[0]!.entries).toEqual(old.slice(0, 2).map((entry) => [entry.id, entry.hash]));
       expect(seals.flatMap((seal) => seal.entries)).toHaveLength(4);
       expect(await check(db)).toMatchObject({ intact: true, checked: 4, unsealed: 0 });
 
-      await tamper(db, 'audit_log', (trx) => trx.updateTable('audit_log').set({ actor_label: 'changed' }).where('id', '=', old[1]!.id).execute());
+      await tamper(db, 'audit_log', (trx) =>
+        trx.updateTable('audit_log').set({ actor_label: 'changed' }).where('id', '=', old[1]!.id).execute(),
+      );
       expect(await check(db)).toMatchObject({ intact: false, brokenEntryId: old[1]!.id, reason: 'hash-mismatch' });
     } finally {
       await fresh.destroy();
@@ -549,7 +768,10 @@ describe('entries written before the log was sealed', () => {
 describe('the verify page', () => {
   it('says so, shows the newest seal, and names the broken entry after tampering', async () => {
     const db = context.database.db;
-    const { client } = await signedInStaff(context.app, db, { organisationId: await organisationId(db, 'E10000007'), roles: ['partnership_admin'] });
+    const { client } = await signedInStaff(context.app, db, {
+      organisationId: await organisationId(db, 'E10000007'),
+      roles: ['partnership_admin'],
+    });
     const count = (await allEntries(db)).length;
 
     const intact = await client.get('/staff/audit/verify');
@@ -561,22 +783,37 @@ describe('the verify page', () => {
     expect(intact.body).toContain(`<code class="govuk-!-text-break-word">${head.hash}</code>`);
 
     // The check is itself recorded, with its result.
-    const recorded = await db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
-    expect(recorded).toMatchObject({ action: 'verify', record_type: 'audit_log', detail: { intact: true, checked: count, head: { id: head.id, hash: head.hash } } });
+    const recorded = await db
+      .selectFrom('audit_log')
+      .selectAll()
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    expect(recorded).toMatchObject({
+      action: 'verify',
+      record_type: 'audit_log',
+      detail: { intact: true, checked: count, head: { id: head.id, hash: head.hash } },
+    });
 
     const target = (await allEntries(db))[15]!;
-    await tamper(db, 'audit_log', (trx) => trx.updateTable('audit_log').set({ ip_address: '203.0.113.9' }).where('id', '=', target.id).execute());
+    await tamper(db, 'audit_log', (trx) =>
+      trx.updateTable('audit_log').set({ ip_address: '203.0.113.9' }).where('id', '=', target.id).execute(),
+    );
     const broken = await client.get('/staff/audit/verify');
     expect(broken.statusCode).toBe(200);
     expect(broken.body).toContain(`The first broken entry is entry ${target.id}, with a hash mismatch`);
     expect(broken.body).not.toContain('The audit log is intact');
-    await tamper(db, 'audit_log', (trx) => trx.updateTable('audit_log').set({ ip_address: target.ip_address }).where('id', '=', target.id).execute());
+    await tamper(db, 'audit_log', (trx) =>
+      trx.updateTable('audit_log').set({ ip_address: target.ip_address }).where('id', '=', target.id).execute(),
+    );
 
     const deleted = (await allEntries(db))[25]!;
     const seal = await sealOf(db, deleted.id);
     await tamper(db, 'audit_log', (trx) => trx.deleteFrom('audit_log').where('id', '=', deleted.id).execute());
     const missing = await client.get('/staff/audit/verify');
-    expect(missing.body).toContain(`The first broken entry is entry ${deleted.id}, which is missing: seal ${seal.id} lists it, so it has been deleted.`);
+    expect(missing.body).toContain(
+      `The first broken entry is entry ${deleted.id}, which is missing: seal ${seal.id} lists it, so it has been deleted.`,
+    );
     await reinsert(db, deleted);
 
     const [, next] = (await allSeals(db)).slice(1, 3);

@@ -18,11 +18,21 @@ describe('identical audit entries', () => {
   it('are both kept, sealed and verified', async () => {
     const { db } = context.database;
     const now = new Date();
-    const event: AuditEvent = { actor: { kind: 'api_client', id: 1, label: 'Open311 client' }, action: 'open311-post', recordType: 'open311', detail: { endpoint: 'requests', status: 201 }, ipAddress: '127.0.0.1' };
+    const event: AuditEvent = {
+      actor: { kind: 'api_client', id: 1, label: 'Open311 client' },
+      action: 'open311-post',
+      recordType: 'open311',
+      detail: { endpoint: 'requests', status: 201 },
+      ipAddress: '127.0.0.1',
+    };
     await recordAudit(db, event, now);
     await recordAudit(db, event, now);
 
-    const entries = await db.selectFrom('audit_log').select(['id', 'hash']).where('action', '=', 'open311-post').execute();
+    const entries = await db
+      .selectFrom('audit_log')
+      .select(['id', 'hash'])
+      .where('action', '=', 'open311-post')
+      .execute();
     expect(entries).toHaveLength(2);
     expect(entries[0].hash).toBe(entries[1].hash);
 

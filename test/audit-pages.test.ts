@@ -28,7 +28,9 @@ const staffOf = (organisation: number, name: string, roles: StaffActor['roles'] 
 
 /** Record ids of the table rows on a page, top to bottom. */
 function recordIdsOn(body: string, recordType: string): string[] {
-  return [...body.matchAll(new RegExp(`<td class="govuk-table__cell">${recordType} ([^<]+)</td>`, 'g'))].map((match) => match[1]!);
+  return [...body.matchAll(new RegExp(`<td class="govuk-table__cell">${recordType} ([^<]+)</td>`, 'g'))].map(
+    (match) => match[1]!,
+  );
 }
 
 async function csvOf(body: string): Promise<Record<string, string>[]> {
@@ -50,9 +52,17 @@ async function seed(db: Kysely<Database>) {
     [cara, 'delete', 'F5', '2026-04-02T08:00:00Z'],
   ];
   for (const [actor, action, recordId, when] of entries) {
-    await recordAudit(db, { actor, action, recordType: 'filter-test', recordId, ipAddress: '198.51.100.4' }, new Date(when));
+    await recordAudit(
+      db,
+      { actor, action, recordType: 'filter-test', recordId, ipAddress: '198.51.100.4' },
+      new Date(when),
+    );
   }
-  await recordAudit(db, { actor: { kind: 'system', label: 'nightly job' }, action: 'update', recordType: 'filter-test', recordId: 'F6' }, new Date('2026-04-03T01:00:00Z'));
+  await recordAudit(
+    db,
+    { actor: { kind: 'system', label: 'nightly job' }, action: 'update', recordType: 'filter-test', recordId: 'F6' },
+    new Date('2026-04-03T01:00:00Z'),
+  );
 }
 
 beforeAll(async () => {
@@ -83,7 +93,8 @@ describe('browsing the audit log', () => {
   it('filters by who, action, record and organisation', async () => {
     const db = context.database.db;
     const { client } = await signedInStaff(context.app, db, { organisationId: county, roles: ['partnership_admin'] });
-    const ids = async (query: string) => recordIdsOn((await client.get(`/staff/audit?recordType=filter-test&${query}`)).body, 'filter-test');
+    const ids = async (query: string) =>
+      recordIdsOn((await client.get(`/staff/audit?recordType=filter-test&${query}`)).body, 'filter-test');
     expect(await ids('actor=cara')).toEqual(['F5', 'F3', 'F1']);
     expect(await ids('actor=DEV+DISTRICT')).toEqual(['F4', 'F2']);
     expect(await ids('action=Update')).toEqual(['F6', 'F3', 'F2']);
@@ -99,8 +110,12 @@ describe('browsing the audit log', () => {
   it('filters by whole days in UK time', async () => {
     const db = context.database.db;
     const { client } = await signedInStaff(context.app, db, { organisationId: county, roles: ['partnership_admin'] });
-    const ids = async (query: string) => recordIdsOn((await client.get(`/staff/audit?recordType=filter-test&${query}`)).body, 'filter-test');
-    expect(await ids('from-day=12&from-month=3&from-year=2026&to-day=20&to-month=3&to-year=2026')).toEqual(['F3', 'F2']);
+    const ids = async (query: string) =>
+      recordIdsOn((await client.get(`/staff/audit?recordType=filter-test&${query}`)).body, 'filter-test');
+    expect(await ids('from-day=12&from-month=3&from-year=2026&to-day=20&to-month=3&to-year=2026')).toEqual([
+      'F3',
+      'F2',
+    ]);
     expect(await ids('to-day=31&to-month=3&to-year=2026')).toEqual(['F3', 'F2', 'F1']);
     expect(await ids('from-day=1&from-month=4&from-year=2026')).toEqual(['F6', 'F5', 'F4']);
     expect(await ids('from-day=01&from-month=04&from-year=2026&to-day=1&to-month=4&to-year=2026')).toEqual(['F4']);
@@ -114,10 +129,16 @@ describe('browsing the audit log', () => {
     expect(unreal.statusCode).toBe(400);
     expect(unreal.body).toContain('There is a problem');
     expect(unreal.body).toContain('<a href="#from-day">From date must be a real date</a>');
-    expect(unreal.body).toMatch(/id="from-error"[^>]*>\s*<span class="govuk-visually-hidden">Error:<\/span> From date must be a real date/);
+    expect(unreal.body).toMatch(
+      /id="from-error"[^>]*>\s*<span class="govuk-visually-hidden">Error:<\/span> From date must be a real date/,
+    );
     // Only the part that is wrong is highlighted.
-    expect(unreal.body).toContain('class="govuk-input govuk-date-input__input govuk-input--error govuk-input--width-2" id="from-day" name="from-day" type="text" value="31"');
-    expect(unreal.body).toContain('class="govuk-input govuk-date-input__input govuk-input--width-2" id="from-month" name="from-month" type="text" value="2"');
+    expect(unreal.body).toContain(
+      'class="govuk-input govuk-date-input__input govuk-input--error govuk-input--width-2" id="from-day" name="from-day" type="text" value="31"',
+    );
+    expect(unreal.body).toContain(
+      'class="govuk-input govuk-date-input__input govuk-input--width-2" id="from-month" name="from-month" type="text" value="2"',
+    );
     expect(unreal.body).toContain('value="cara"');
     expect(unreal.body).toContain('<title>Error: Audit log');
     expect(unreal.body).not.toContain('govuk-table__body');
@@ -126,7 +147,9 @@ describe('browsing the audit log', () => {
     expect(partial.statusCode).toBe(400);
     expect(partial.body).toContain('<a href="#to-month">To date must include a month</a>');
 
-    const backwards = await client.get('/staff/audit?from-day=5&from-month=3&from-year=2026&to-day=4&to-month=3&to-year=2026');
+    const backwards = await client.get(
+      '/staff/audit?from-day=5&from-month=3&from-year=2026&to-day=4&to-month=3&to-year=2026',
+    );
     expect(backwards.statusCode).toBe(400);
     expect(backwards.body).toContain('To date must be the same as or after the from date');
 
@@ -142,7 +165,11 @@ describe('browsing the audit log', () => {
     const db = context.database.db;
     const officer = staffOf(county, 'Pat Pager');
     for (let index = 1; index <= 120; index++) {
-      await recordAudit(db, { actor: officer, action: 'read', recordType: 'paging-test', recordId: `P${index}` }, new Date(Date.UTC(2026, 4, 1, 0, index)));
+      await recordAudit(
+        db,
+        { actor: officer, action: 'read', recordType: 'paging-test', recordId: `P${index}` },
+        new Date(Date.UTC(2026, 4, 1, 0, index)),
+      );
     }
     const { client } = await signedInStaff(context.app, db, { organisationId: county, roles: ['partnership_admin'] });
 
@@ -152,7 +179,9 @@ describe('browsing the audit log', () => {
     expect(firstIds[0]).toBe('P120');
     expect(first.body).toContain('<nav class="govuk-pagination" aria-label="Audit log pages"');
     expect(first.body).toContain('href="/staff/audit?recordType=paging-test&amp;page=2" rel="next"');
-    expect(first.body).toMatch(/href="\/staff\/audit\?recordType=paging-test&amp;page=1" aria-label="Page 1"\s+aria-current="page"/);
+    expect(first.body).toMatch(
+      /href="\/staff\/audit\?recordType=paging-test&amp;page=1" aria-label="Page 1"\s+aria-current="page"/,
+    );
     expect(first.body).toContain('aria-label="Page 3"');
 
     const third = await client.get('/staff/audit?recordType=paging-test&page=3');
@@ -168,17 +197,33 @@ describe('browsing the audit log', () => {
 
   it('records each reading of the log', async () => {
     const db = context.database.db;
-    const { client, staff } = await signedInStaff(context.app, db, { organisationId: county, roles: ['partnership_admin'] });
+    const { client, staff } = await signedInStaff(context.app, db, {
+      organisationId: county,
+      roles: ['partnership_admin'],
+    });
     await client.get('/staff/audit?action=delete');
-    const entry = await db.selectFrom('audit_log').selectAll().where('actor_id', '=', staff.id).where('action', '=', 'read').executeTakeFirstOrThrow();
-    expect(entry).toMatchObject({ record_type: 'audit_log', organisation_id: county, ip_address: '127.0.0.1', detail: { filters: { action: 'delete' }, page: 1 } });
+    const entry = await db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('actor_id', '=', staff.id)
+      .where('action', '=', 'read')
+      .executeTakeFirstOrThrow();
+    expect(entry).toMatchObject({
+      record_type: 'audit_log',
+      organisation_id: county,
+      ip_address: '127.0.0.1',
+      detail: { filters: { action: 'delete' }, page: 1 },
+    });
   });
 });
 
 describe('who may read the audit log', () => {
   it('shows an organisation administrator only their own organisation’s entries, whatever they ask for', async () => {
     const db = context.database.db;
-    const { client } = await signedInStaff(context.app, db, { organisationId: district, roles: ['organisation_admin'] });
+    const { client } = await signedInStaff(context.app, db, {
+      organisationId: district,
+      roles: ['organisation_admin'],
+    });
     const own = await client.get('/staff/audit?recordType=filter-test');
     expect(own.statusCode).toBe(200);
     expect(recordIdsOn(own.body, 'filter-test')).toEqual(['F4', 'F2']);
@@ -194,7 +239,14 @@ describe('who may read the audit log', () => {
 
   it('refuses every other role with 403, and sends the signed-out to sign in', async () => {
     const db = context.database.db;
-    for (const role of ['service_officer', 'contact_centre_agent', 'service_manager', 'recruiter', 'analyst', 'partner_adviser'] as const) {
+    for (const role of [
+      'service_officer',
+      'contact_centre_agent',
+      'service_manager',
+      'recruiter',
+      'analyst',
+      'partner_adviser',
+    ] as const) {
       const { client } = await signedInStaff(context.app, db, { organisationId: county, roles: [role] });
       for (const url of ['/staff/audit', '/staff/audit.csv', '/staff/audit/verify']) {
         const response = await client.get(url);
@@ -214,8 +266,12 @@ describe('who may read the audit log', () => {
     const officer = staffOf(county, 'Sid Service');
     await expect(audit.browse(officer, {}, 1, null)).rejects.toBeInstanceOf(ForbiddenError);
     await expect(audit.exportCsv(officer, {}, null)).rejects.toBeInstanceOf(ForbiddenError);
-    await expect(audit.verify(staffOf(county, 'Oona Admin', ['organisation_admin']), null)).rejects.toBeInstanceOf(ForbiddenError);
-    await expect(audit.browse({ kind: 'citizen', citizenId: 1, name: 'C', email: 'c@test.example' }, {}, 1, null)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(audit.verify(staffOf(county, 'Oona Admin', ['organisation_admin']), null)).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
+    await expect(
+      audit.browse({ kind: 'citizen', citizenId: 1, name: 'C', email: 'c@test.example' }, {}, 1, null),
+    ).rejects.toBeInstanceOf(ForbiddenError);
 
     const orgAdmin = staffOf(district, 'Oona Admin', ['organisation_admin']);
     const page = await audit.browse(orgAdmin, { recordType: 'filter-test', organisationId: county }, 1, null);
@@ -224,13 +280,31 @@ describe('who may read the audit log', () => {
 
   it('links administrators to the log from the staff home page', async () => {
     const db = context.database.db;
-    const { client } = await signedInStaff(context.app, db, { organisationId: district, roles: ['organisation_admin'] });
+    const { client } = await signedInStaff(context.app, db, {
+      organisationId: district,
+      roles: ['organisation_admin'],
+    });
     expect((await client.get('/staff')).body).toContain('href="/staff/audit"');
   });
 });
 
 describe('exporting the audit log', () => {
-  const header = ['Entry ID', 'When (UTC)', 'Actor type', 'Actor ID', 'Who', 'Organisation ID', 'Organisation', 'Action', 'Record type', 'Record ID', 'From where', 'Detail', 'Previous hash', 'Hash'];
+  const header = [
+    'Entry ID',
+    'When (UTC)',
+    'Actor type',
+    'Actor ID',
+    'Who',
+    'Organisation ID',
+    'Organisation',
+    'Action',
+    'Record type',
+    'Record ID',
+    'From where',
+    'Detail',
+    'Previous hash',
+    'Hash',
+  ];
 
   it('downloads the filtered entries as CSV with a header row', async () => {
     const db = context.database.db;
@@ -238,7 +312,9 @@ describe('exporting the audit log', () => {
     const response = await client.get('/staff/audit.csv?recordType=filter-test&action=update');
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toBe('text/csv; charset=utf-8');
-    expect(response.headers['content-disposition']).toMatch(/^attachment; filename="audit-log-\d{4}-\d{2}-\d{2}\.csv"$/);
+    expect(response.headers['content-disposition']).toMatch(
+      /^attachment; filename="audit-log-\d{4}-\d{2}-\d{2}\.csv"$/,
+    );
     expect(response.body.split('\n')[0]).toBe(header.join(','));
 
     const rows = await csvOf(response.body);
@@ -255,7 +331,11 @@ describe('exporting the audit log', () => {
       Detail: '{}',
     });
     expect(f3.Hash).toMatch(/^[0-9a-f]{64}$/);
-    const stored = await db.selectFrom('audit_log').select(['id', 'hash']).where('record_id', '=', 'F3').executeTakeFirstOrThrow();
+    const stored = await db
+      .selectFrom('audit_log')
+      .select(['id', 'hash'])
+      .where('record_id', '=', 'F3')
+      .executeTakeFirstOrThrow();
     expect(f3).toMatchObject({ 'Entry ID': String(stored.id), Hash: stored.hash });
   });
 
@@ -269,9 +349,17 @@ describe('exporting the audit log', () => {
 
   it('is itself recorded in the audit log, with the filters used', async () => {
     const db = context.database.db;
-    const { client, staff } = await signedInStaff(context.app, db, { organisationId: district, roles: ['organisation_admin'] });
+    const { client, staff } = await signedInStaff(context.app, db, {
+      organisationId: district,
+      roles: ['organisation_admin'],
+    });
     await client.get('/staff/audit.csv?recordType=filter-test');
-    const entry = await db.selectFrom('audit_log').selectAll().where('actor_id', '=', staff.id).where('action', '=', 'export').executeTakeFirstOrThrow();
+    const entry = await db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('actor_id', '=', staff.id)
+      .where('action', '=', 'export')
+      .executeTakeFirstOrThrow();
     expect(entry).toMatchObject({
       actor_type: 'staff',
       organisation_id: district,
@@ -293,10 +381,29 @@ describe('exporting the audit log', () => {
   it('reads the log in batches, every entry once, newest first, and defuses spreadsheet formulas', async () => {
     const db = context.database.db;
     const officer = staffOf(county, 'Bea Batch');
-    await recordAudit(db, { actor: { kind: 'system', label: '=HYPERLINK("http://evil.example","click")' }, action: 'read', recordType: 'batch-test', recordId: 'B0' }, new Date());
-    for (let index = 1; index <= 23; index++) await recordAudit(db, { actor: officer, action: 'read', recordType: 'batch-test', recordId: `B${index}` }, new Date());
+    await recordAudit(
+      db,
+      {
+        actor: { kind: 'system', label: '=HYPERLINK("http://evil.example","click")' },
+        action: 'read',
+        recordType: 'batch-test',
+        recordId: 'B0',
+      },
+      new Date(),
+    );
+    for (let index = 1; index <= 23; index++)
+      await recordAudit(
+        db,
+        { actor: officer, action: 'read', recordType: 'batch-test', recordId: `B${index}` },
+        new Date(),
+      );
 
-    const audit = createAuditBrowseService({ db, repository: createAuditRepository(db), clock: () => new Date(), batchSize: 5 });
+    const audit = createAuditBrowseService({
+      db,
+      repository: createAuditRepository(db),
+      clock: () => new Date(),
+      batchSize: 5,
+    });
     const admin = staffOf(county, 'Ada Admin', ['partnership_admin']);
     let text = '';
     for await (const chunk of await audit.exportCsv(admin, { recordType: 'batch-test' }, null)) text += String(chunk);
@@ -309,12 +416,24 @@ describe('exporting the audit log', () => {
 describe('after all of the above', () => {
   it('leaves the log intact and sealed: every read, export and check the pages recorded verifies', async () => {
     const db = context.database.db;
-    const actions = await db.selectFrom('audit_log').select('action').where('record_type', '=', 'audit_log').distinct().execute();
+    const actions = await db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('record_type', '=', 'audit_log')
+      .distinct()
+      .execute();
     expect(actions.map((row) => row.action).sort()).toEqual(['export', 'read']);
     const { client } = await signedInStaff(context.app, db, { organisationId: county, roles: ['partnership_admin'] });
     expect((await client.get('/staff/audit/verify')).body).toContain('The audit log is intact');
     // The check sealed what was there before it, which every entry still matches.
-    const total = Number((await db.selectFrom('audit_log').select((eb) => eb.fn.countAll().as('total')).executeTakeFirstOrThrow()).total);
+    const total = Number(
+      (
+        await db
+          .selectFrom('audit_log')
+          .select((eb) => eb.fn.countAll().as('total'))
+          .executeTakeFirstOrThrow()
+      ).total,
+    );
     expect(await db.selectFrom('audit_seals').select('id').execute()).not.toHaveLength(0);
     expect(await checkChain(createAuditRepository(db))).toMatchObject({ intact: true, checked: total });
   });

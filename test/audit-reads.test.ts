@@ -16,7 +16,12 @@ async function entriesAfter(afterId: number) {
 }
 
 async function newestEntryId(): Promise<number> {
-  const row = await context.database.db.selectFrom('audit_log').select('id').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  const row = await context.database.db
+    .selectFrom('audit_log')
+    .select('id')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   return row?.id ?? 0;
 }
 
@@ -26,7 +31,10 @@ describe('reads of lists of personal data', () => {
   it('records a read of the email outbox, with its filter and how many emails it showed', async () => {
     const db = context.database.db;
     await queueEmail(db, { to: 'resident@example.com', subject: 'Your request', body: 'Dear resident' });
-    const { client, staff } = await signedInStaff(context.app, db, { organisationId: await organisationId(db, 'E10000007'), roles: ['partnership_admin'] });
+    const { client, staff } = await signedInStaff(context.app, db, {
+      organisationId: await organisationId(db, 'E10000007'),
+      roles: ['partnership_admin'],
+    });
     const before = await newestEntryId();
     expect((await client.get('/staff/outbox?status=waiting')).statusCode).toBe(200);
 
@@ -40,14 +48,23 @@ describe('reads of lists of personal data', () => {
   it('records a read of the staff accounts list, with the organisation it covered and how many it showed', async () => {
     const db = context.database.db;
     const county = await organisationId(db, 'E10000007');
-    const { client, staff } = await signedInStaff(context.app, db, { organisationId: county, roles: ['organisation_admin'] });
+    const { client, staff } = await signedInStaff(context.app, db, {
+      organisationId: county,
+      roles: ['organisation_admin'],
+    });
     const listed = await db.selectFrom('staff').select('id').where('organisation_id', '=', county).execute();
     const before = await newestEntryId();
     expect((await client.get('/staff/accounts')).statusCode).toBe(200);
 
     const entries = (await entriesAfter(before)).filter((row) => row.record_type === 'staff_list');
     expect(entries).toHaveLength(1);
-    expect(entries[0]).toMatchObject({ actor_type: 'staff', actor_id: staff.id, action: 'read', organisation_id: county, ip_address: '127.0.0.1' });
+    expect(entries[0]).toMatchObject({
+      actor_type: 'staff',
+      actor_id: staff.id,
+      action: 'read',
+      organisation_id: county,
+      ip_address: '127.0.0.1',
+    });
     expect(entries[0]!.detail).toEqual({ filters: { organisationId: county }, shown: listed.length });
   });
 
@@ -96,18 +113,30 @@ describe('audit entries', () => {
   it('keeps two identical events of the same millisecond, and seals and checks both', async () => {
     const db = context.database.db;
     const at = new Date('2026-12-01T09:00:00.123Z');
-    const event: AuditEvent = { actor: { kind: 'system', label: 'identical twin' }, action: 'read', recordType: 'twin', ipAddress: '192.0.2.1' };
+    const event: AuditEvent = {
+      actor: { kind: 'system', label: 'identical twin' },
+      action: 'read',
+      recordType: 'twin',
+      ipAddress: '192.0.2.1',
+    };
     await recordAudit(db, event, at);
     await recordAudit(db, event, at);
-    const twins = await db.selectFrom('audit_log').select(['id', 'hash']).where('actor_label', '=', 'identical twin').execute();
+    const twins = await db
+      .selectFrom('audit_log')
+      .select(['id', 'hash'])
+      .where('actor_label', '=', 'identical twin')
+      .execute();
     expect(twins).toHaveLength(2);
     expect(twins[0]!.hash).toBe(twins[1]!.hash);
 
     await expect
-      .poll(async () => {
-        await sealAuditLog(db, () => new Date());
-        return checkChain(createAuditRepository(db));
-      }, { timeout: 10_000, interval: 50 })
+      .poll(
+        async () => {
+          await sealAuditLog(db, () => new Date());
+          return checkChain(createAuditRepository(db));
+        },
+        { timeout: 10_000, interval: 50 },
+      )
       .toMatchObject({ intact: true, unsealed: 0 });
   });
 });

@@ -35,37 +35,91 @@ interface PageRule {
 
 const admin = (role: StaffRole) => role === 'partnership_admin';
 const manages = (role: StaffRole, scope: Scope) => admin(role) || (role === 'organisation_admin' && scope === 'own');
-const caseRoles: StaffRole[] = ['contact_centre_agent', 'service_officer', 'service_manager', 'organisation_admin', 'partner_adviser'];
+const caseRoles: StaffRole[] = [
+  'contact_centre_agent',
+  'service_officer',
+  'service_manager',
+  'organisation_admin',
+  'partner_adviser',
+];
 const actingRoles: StaffRole[] = ['service_officer', 'service_manager', 'organisation_admin'];
 
 const pages: PageRule[] = [
   { name: 'staff home', method: 'GET', path: () => '/staff', allowed: () => true },
-  { name: 'staff accounts', method: 'GET', path: () => '/staff/accounts', allowed: (role) => admin(role) || role === 'organisation_admin' },
+  {
+    name: 'staff accounts',
+    method: 'GET',
+    path: () => '/staff/accounts',
+    allowed: (role) => admin(role) || role === 'organisation_admin',
+  },
   { name: 'a staff account', method: 'GET', path: (f) => `/staff/accounts/${f.staffId}`, allowed: manages },
-  { name: 'end a staff account’s sessions', method: 'POST', path: (f) => `/staff/accounts/${f.staffId}/sessions`, from: () => '/staff', allowed: manages },
-  { name: 'audit log', method: 'GET', path: () => '/staff/audit', allowed: (role) => admin(role) || role === 'organisation_admin' },
+  {
+    name: 'end a staff account’s sessions',
+    method: 'POST',
+    path: (f) => `/staff/accounts/${f.staffId}/sessions`,
+    from: () => '/staff',
+    allowed: manages,
+  },
+  {
+    name: 'audit log',
+    method: 'GET',
+    path: () => '/staff/audit',
+    allowed: (role) => admin(role) || role === 'organisation_admin',
+  },
   { name: 'audit chain check', method: 'GET', path: () => '/staff/audit/verify', allowed: admin },
   { name: 'email outbox', method: 'GET', path: () => '/staff/outbox', allowed: admin },
   { name: 'organisations', method: 'GET', path: () => '/staff/organisations', allowed: () => true },
   { name: 'add a partner body', method: 'GET', path: () => '/staff/organisations/new', allowed: admin },
-  { name: 'single sign-on settings', method: 'GET', path: (f) => `/staff/organisations/${f.organisationId}/single-sign-on`, allowed: admin },
+  {
+    name: 'single sign-on settings',
+    method: 'GET',
+    path: (f) => `/staff/organisations/${f.organisationId}/single-sign-on`,
+    allowed: admin,
+  },
   { name: 'lessons learned', method: 'GET', path: () => '/staff/lessons', allowed: () => true },
-  { name: 'agreements', method: 'GET', path: () => '/staff/agreements', allowed: (role) => ['partnership_admin', 'organisation_admin', 'service_manager', 'analyst'].includes(role) },
+  {
+    name: 'agreements',
+    method: 'GET',
+    path: () => '/staff/agreements',
+    allowed: (role) => ['partnership_admin', 'organisation_admin', 'service_manager', 'analyst'].includes(role),
+  },
   {
     name: 'an agreement',
     method: 'GET',
     path: (f) => `/staff/agreements/${f.agreementId}`,
     // Its own organisation is a party to the first and last; the middle one is between others.
-    allowed: (role, scope) => admin(role) || (['organisation_admin', 'service_manager', 'analyst'].includes(role) && scope !== 'other, no agreement'),
+    allowed: (role, scope) =>
+      admin(role) ||
+      (['organisation_admin', 'service_manager', 'analyst'].includes(role) && scope !== 'other, no agreement'),
   },
   { name: 'new agreement', method: 'GET', path: () => '/staff/agreements/new', allowed: admin },
-  { name: 'request types', method: 'GET', path: () => '/staff/request-types', allowed: (role) => ['partnership_admin', 'organisation_admin', 'service_manager'].includes(role) },
-  { name: 'teams', method: 'GET', path: () => '/staff/teams', allowed: (role) => ['partnership_admin', 'organisation_admin', 'service_manager'].includes(role) },
+  {
+    name: 'request types',
+    method: 'GET',
+    path: () => '/staff/request-types',
+    allowed: (role) => ['partnership_admin', 'organisation_admin', 'service_manager'].includes(role),
+  },
+  {
+    name: 'teams',
+    method: 'GET',
+    path: () => '/staff/teams',
+    allowed: (role) => ['partnership_admin', 'organisation_admin', 'service_manager'].includes(role),
+  },
   { name: 'Open311 API keys', method: 'GET', path: () => '/staff/api-keys', allowed: admin },
   { name: 'case worklist', method: 'GET', path: () => '/staff/cases', allowed: (role) => caseRoles.includes(role) },
   { name: 'case export', method: 'GET', path: () => '/staff/cases.csv', allowed: (role) => caseRoles.includes(role) },
-  { name: 'open and overdue work', method: 'GET', path: () => '/staff/cases/overview', allowed: (role) => role === 'service_manager' || role === 'organisation_admin' },
-  { name: 'record a contact', method: 'GET', path: () => '/staff/record-a-contact', allowed: (role) => caseRoles.includes(role) },
+  {
+    name: 'open and overdue work',
+    method: 'GET',
+    path: () => '/staff/cases/overview',
+    allowed: (role) => role === 'service_manager' || role === 'organisation_admin',
+  },
+  {
+    name: 'record a contact',
+    method: 'GET',
+    path: () => '/staff/record-a-contact',
+    allowed: (role) => caseRoles.includes(role),
+  },
   {
     name: 'a case',
     method: 'GET',
@@ -98,17 +152,33 @@ async function agreementBetween(a: number, b: number, title: string): Promise<nu
     .values({ title, purpose: 'cases', valid_from: '2026-01-01', valid_to: null, status: 'active' })
     .returning('id')
     .executeTakeFirstOrThrow();
-  await db.insertInto('agreement_parties').values([{ agreement_id: id, organisation_id: a }, { agreement_id: id, organisation_id: b }]).execute();
+  await db
+    .insertInto('agreement_parties')
+    .values([
+      { agreement_id: id, organisation_id: a },
+      { agreement_id: id, organisation_id: b },
+    ])
+    .execute();
   return id;
 }
 
 async function prepare(): Promise<Record<Scope, Fixture>> {
   if (fixtures) return fixtures;
   const db = context.database.db;
-  const [actor, without, withAgreement, third] = await Promise.all([ACTOR, WITHOUT, WITH, THIRD].map((gss) => organisationId(db, gss)));
+  const [actor, without, withAgreement, third] = await Promise.all(
+    [ACTOR, WITHOUT, WITH, THIRD].map((gss) => organisationId(db, gss)),
+  );
   const services = await casesServices(db, () => new Date());
-  const postcodes: Record<Scope, string> = { own: 'DE5 3NA', 'other, no agreement': 'S44 6JJ', 'other, with agreement': 'DE7 5RP' };
-  const organisations: Record<Scope, number> = { own: actor, 'other, no agreement': without, 'other, with agreement': withAgreement };
+  const postcodes: Record<Scope, string> = {
+    own: 'DE5 3NA',
+    'other, no agreement': 'S44 6JJ',
+    'other, with agreement': 'DE7 5RP',
+  };
+  const organisations: Record<Scope, number> = {
+    own: actor,
+    'other, no agreement': without,
+    'other, with agreement': withAgreement,
+  };
   const agreements: Record<Scope, number> = {
     own: await agreementBetween(actor, third, 'Amber Valley and Chesterfield'),
     'other, no agreement': await agreementBetween(without, third, 'Bolsover and Chesterfield'),
@@ -128,9 +198,19 @@ async function prepare(): Promise<Record<Scope, Fixture>> {
       citizenId: null,
     });
     if (report.outcome !== 'created') throw new Error(`No case for ${scope}: ${report.outcome}`);
-    const owner = await db.selectFrom('cases').select('organisation_id').where('id', '=', report.caseId).executeTakeFirstOrThrow();
-    if (owner.organisation_id !== organisations[scope]) throw new Error(`${postcodes[scope]} is not in the ${scope} organisation`);
-    built[scope] = { organisationId: organisations[scope], staffId: staff.id, agreementId: agreements[scope], caseId: report.caseId };
+    const owner = await db
+      .selectFrom('cases')
+      .select('organisation_id')
+      .where('id', '=', report.caseId)
+      .executeTakeFirstOrThrow();
+    if (owner.organisation_id !== organisations[scope])
+      throw new Error(`${postcodes[scope]} is not in the ${scope} organisation`);
+    built[scope] = {
+      organisationId: organisations[scope],
+      staffId: staff.id,
+      agreementId: agreements[scope],
+      caseId: report.caseId,
+    };
   }
   for (const role of staffRoles) {
     clients.set(role, (await signedInStaff(context.app, db, { organisationId: actor, roles: [role] })).client);
@@ -144,19 +224,24 @@ afterAll(() => clients.clear());
 const cells = pages.flatMap((page) => staffRoles.flatMap((role) => scopes.map((scope) => ({ page, role, scope }))));
 
 describe(`authorisation matrix: ${pages.length} pages × ${staffRoles.length} roles × ${scopes.length} organisations = ${cells.length} cells`, () => {
-  it.each(cells.map((cell) => [cell.page.name, cell.role, cell.scope, cell] as const))('%s as %s, %s', async (_name, role, scope, { page }) => {
-    const fixture = (await prepare())[scope];
-    const client = clients.get(role)!;
-    const allowed = page.allowed(role, scope);
-    const response =
-      page.method === 'GET'
-        ? await client.get(page.path(fixture))
-        : await client.post(page.path(fixture), { update: 'A public update from the matrix' }, page.from!(fixture)).catch((error: Error) => {
-            // The page holding the form is itself refused: the form could not even be reached.
-            if (!allowed && /No CSRF token/.test(error.message)) return { statusCode: 403 };
-            throw error;
-          });
-    const expected = allowed ? (page.method === 'GET' ? 200 : 303) : 403;
-    expect(response.statusCode, `${page.name} as ${role} (${scope})`).toBe(expected);
-  });
+  it.each(cells.map((cell) => [cell.page.name, cell.role, cell.scope, cell] as const))(
+    '%s as %s, %s',
+    async (_name, role, scope, { page }) => {
+      const fixture = (await prepare())[scope];
+      const client = clients.get(role)!;
+      const allowed = page.allowed(role, scope);
+      const response =
+        page.method === 'GET'
+          ? await client.get(page.path(fixture))
+          : await client
+              .post(page.path(fixture), { update: 'A public update from the matrix' }, page.from!(fixture))
+              .catch((error: Error) => {
+                // The page holding the form is itself refused: the form could not even be reached.
+                if (!allowed && /No CSRF token/.test(error.message)) return { statusCode: 403 };
+                throw error;
+              });
+      const expected = allowed ? (page.method === 'GET' ? 200 : 303) : 403;
+      expect(response.statusCode, `${page.name} as ${role} (${scope})`).toBe(expected);
+    },
+  );
 });

@@ -7,7 +7,13 @@ const context = useTestApp();
 const password = 'three random words';
 
 async function register(email: string, client = new TestClient(context.app)) {
-  const response = await client.post('/account/register', { name: 'Ada Resident', email, phone: '01629 580000', password, confirmPassword: password });
+  const response = await client.post('/account/register', {
+    name: 'Ada Resident',
+    email,
+    phone: '01629 580000',
+    password,
+    confirmPassword: password,
+  });
   return { client, response };
 }
 
@@ -34,7 +40,17 @@ describe('citizen accounts', () => {
     const client = new TestClient(context.app);
     const form = await client.get('/account/register?next=%2Freport%2Fabout-you');
     expect(form.body).toContain('name="next" value="/report/about-you"');
-    await client.post('/account/register', { name: 'Mid Report', email: 'midreport@example.com', password, confirmPassword: password, next: '/report/about-you' }, '/account/register?next=%2Freport%2Fabout-you');
+    await client.post(
+      '/account/register',
+      {
+        name: 'Mid Report',
+        email: 'midreport@example.com',
+        password,
+        confirmPassword: password,
+        next: '/report/about-you',
+      },
+      '/account/register?next=%2Freport%2Fabout-you',
+    );
     const email = await latestEmailTo(context.database.db, 'midreport@example.com');
     const link = linkIn(email!.body_text, '/account/verify?token=');
     expect(link).toContain('&next=%2Freport%2Fabout-you');
@@ -44,7 +60,13 @@ describe('citizen accounts', () => {
 
   it('never sends anyone to another site after confirming', async () => {
     const client = new TestClient(context.app);
-    await client.post('/account/register', { name: 'Evil Next', email: 'evilnext@example.com', password, confirmPassword: password, next: '//evil.example/' });
+    await client.post('/account/register', {
+      name: 'Evil Next',
+      email: 'evilnext@example.com',
+      password,
+      confirmPassword: password,
+      next: '//evil.example/',
+    });
     const email = await latestEmailTo(context.database.db, 'evilnext@example.com');
     const link = linkIn(email!.body_text, '/account/verify?token=');
     expect(link).not.toContain('next=');
@@ -57,7 +79,11 @@ describe('citizen accounts', () => {
     const response = await client.post('/account/sign-in', { email: 'unconfirmed@example.com', password });
     expect(response.statusCode).toBe(403);
     expect(response.body).toContain('You need to confirm your email address');
-    const emails = await context.database.db.selectFrom('email_outbox').select('id').where('to_address', '=', 'unconfirmed@example.com').execute();
+    const emails = await context.database.db
+      .selectFrom('email_outbox')
+      .select('id')
+      .where('to_address', '=', 'unconfirmed@example.com')
+      .execute();
     expect(emails).toHaveLength(2);
   });
 
@@ -69,7 +95,11 @@ describe('citizen accounts', () => {
 
     const signedOut = await client.get('/account');
     expect(signedOut.statusCode).toBe(302);
-    const signIn = await client.post('/account/sign-in', { email: 'confirmed@example.com', password, next: '/account/details' }, '/account/sign-in');
+    const signIn = await client.post(
+      '/account/sign-in',
+      { email: 'confirmed@example.com', password, next: '/account/details' },
+      '/account/sign-in',
+    );
     expect(signIn.headers.location).toBe('/account/details');
     expect((await client.get('/account')).statusCode).toBe(200);
   });
@@ -81,13 +111,23 @@ describe('citizen accounts', () => {
     expect(response.headers.location).toBe('/account/register/check-your-email?email=taken%40example.com');
     const email = await latestEmailTo(context.database.db, 'taken@example.com');
     expect(email?.subject).toBe('You already have a Derbyshire Partnership account');
-    const accounts = await context.database.db.selectFrom('citizens').select('id').where('email', '=', 'taken@example.com').execute();
+    const accounts = await context.database.db
+      .selectFrom('citizens')
+      .select('id')
+      .where('email', '=', 'taken@example.com')
+      .execute();
     expect(accounts).toHaveLength(1);
   });
 
   it('shows every mistake beside its field and saves nothing', async () => {
     const client = new TestClient(context.app);
-    const response = await client.post('/account/register', { name: '', email: 'not-an-email', phone: '12', password: 'short', confirmPassword: 'other' });
+    const response = await client.post('/account/register', {
+      name: '',
+      email: 'not-an-email',
+      phone: '12',
+      password: 'short',
+      confirmPassword: 'other',
+    });
     expect(response.statusCode).toBe(400);
     for (const [field, message] of [
       ['name', 'Enter a full name'],
@@ -99,7 +139,11 @@ describe('citizen accounts', () => {
       expect(response.body).toContain(message);
     }
     expect(response.body).toContain('value="not-an-email"');
-    const count = await context.database.db.selectFrom('citizens').select('id').where('email', '=', 'not-an-email').execute();
+    const count = await context.database.db
+      .selectFrom('citizens')
+      .select('id')
+      .where('email', '=', 'not-an-email')
+      .execute();
     expect(count).toHaveLength(0);
   });
 
@@ -109,10 +153,17 @@ describe('citizen accounts', () => {
     const email = await latestEmailTo(context.database.db, 'forgetful@example.com');
     const link = linkIn(email!.body_text, '/account/reset-password?token=');
     const token = new URL(link, 'http://x').searchParams.get('token')!;
-    const reset = await client.post('/account/reset-password', { token, password: 'a brand new password', confirmPassword: 'a brand new password' }, link);
+    const reset = await client.post(
+      '/account/reset-password',
+      { token, password: 'a brand new password', confirmPassword: 'a brand new password' },
+      link,
+    );
     expect(reset.headers.location).toBe('/account/sign-in?reset');
     expect((await client.get(link)).statusCode).toBe(410);
-    const signIn = await client.post('/account/sign-in', { email: 'forgetful@example.com', password: 'a brand new password' });
+    const signIn = await client.post('/account/sign-in', {
+      email: 'forgetful@example.com',
+      password: 'a brand new password',
+    });
     expect(signIn.statusCode).toBe(303);
   });
 

@@ -40,7 +40,12 @@ class Browser {
   async post(url: string, form: Record<string, string>, token: string, cookies = this.cookies) {
     const body = new URLSearchParams({ ...form, _csrf: token }).toString();
     return this.remember(
-      await this.app.inject({ method: 'POST', url, payload: body, headers: { cookie: this.header(cookies), 'content-type': 'application/x-www-form-urlencoded' } }),
+      await this.app.inject({
+        method: 'POST',
+        url,
+        payload: body,
+        headers: { cookie: this.header(cookies), 'content-type': 'application/x-www-form-urlencoded' },
+      }),
     );
   }
 }
@@ -69,7 +74,15 @@ describe('CSRF tokens bound to the session', () => {
     const staff = await staffMember();
     const browser = new Browser(context.app);
     const beforeSignIn = await browser.token('/staff/sign-in');
-    expect((await browser.post('/staff/sign-in', { email: staff.email, password: TEST_PASSWORD }, await browser.token('/staff/sign-in'))).statusCode).toBe(303);
+    expect(
+      (
+        await browser.post(
+          '/staff/sign-in',
+          { email: staff.email, password: TEST_PASSWORD },
+          await browser.token('/staff/sign-in'),
+        )
+      ).statusCode,
+    ).toBe(303);
 
     const replayed = await browser.post('/staff/sign-out', {}, beforeSignIn);
     expect(replayed.statusCode).toBe(403);
@@ -103,7 +116,15 @@ describe('CSRF tokens bound to the session', () => {
     const browser = await signedInBrowser(staff.email);
     const firstSession = await browser.token('/staff');
     // Signing in again starts a new session (a new token), as after the old one timed out.
-    expect((await browser.post('/staff/sign-in', { email: staff.email, password: TEST_PASSWORD }, await browser.token('/account/sign-in'))).statusCode).toBe(303);
+    expect(
+      (
+        await browser.post(
+          '/staff/sign-in',
+          { email: staff.email, password: TEST_PASSWORD },
+          await browser.token('/account/sign-in'),
+        )
+      ).statusCode,
+    ).toBe(303);
     expect((await browser.post('/staff/sign-out', {}, firstSession)).statusCode).toBe(403);
     expect((await browser.post('/staff/sign-out', {}, await browser.token('/staff'))).statusCode).toBe(303);
   });
@@ -112,15 +133,35 @@ describe('CSRF tokens bound to the session', () => {
     const db = context.database.db;
     const { hashPassword } = await import('../src/modules/identity/secrets.js');
     const email = 'csrf-resident@example.com';
-    await db.insertInto('citizens').values({ email, name: 'Rita Resident', phone: null, password_hash: await hashPassword('three random words'), email_verified_at: new Date() }).execute();
+    await db
+      .insertInto('citizens')
+      .values({
+        email,
+        name: 'Rita Resident',
+        phone: null,
+        password_hash: await hashPassword('three random words'),
+        email_verified_at: new Date(),
+      })
+      .execute();
     const browser = new Browser(context.app);
     const beforeSignIn = await browser.token('/account/sign-in');
-    expect((await browser.post('/account/sign-in', { email, password: 'three random words' }, await browser.token('/account/sign-in'))).statusCode).toBe(303);
+    expect(
+      (
+        await browser.post(
+          '/account/sign-in',
+          { email, password: 'three random words' },
+          await browser.token('/account/sign-in'),
+        )
+      ).statusCode,
+    ).toBe(303);
 
     const replayed = await browser.post('/account/details', { name: 'Changed By Forgery', phone: '' }, beforeSignIn);
     expect(replayed.statusCode).toBe(403);
-    const saved = await browser.post('/account/details', { name: 'Rita Changed', phone: '' }, await browser.token('/account/details'));
+    const saved = await browser.post(
+      '/account/details',
+      { name: 'Rita Changed', phone: '' },
+      await browser.token('/account/details'),
+    );
     expect(saved.statusCode).toBe(303);
   });
-
 });

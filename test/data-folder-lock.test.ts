@@ -2,7 +2,16 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort, runProcess, sleep, startServer, stopProcess, waitForHealth, type RunningProcess, type RunningServer } from './support/server.js';
+import {
+  freePort,
+  runProcess,
+  sleep,
+  startServer,
+  stopProcess,
+  waitForHealth,
+  type RunningProcess,
+  type RunningServer,
+} from './support/server.js';
 
 /**
  * Finding 2 of issue 9: the embedded database's folder belongs to one process. A second server, or a
@@ -27,7 +36,9 @@ async function exitWithin(running: RunningProcess, ms: number): Promise<number |
   const result = await Promise.race([running.exited, timeout]);
   if (result === 'still running') {
     running.child.kill('SIGKILL');
-    throw new Error(`Expected the process to refuse and end, but it was still running after ${ms} ms:\n${running.output()}`);
+    throw new Error(
+      `Expected the process to refuse and end, but it was still running after ${ms} ms:\n${running.output()}`,
+    );
   }
   return result;
 }
@@ -59,13 +70,21 @@ describe('one process per embedded database folder', () => {
 
   it('refuses a second server on the same DATA_DIR, naming the first, even while the first is still creating the folder', async () => {
     const port = await freePort();
-    const starting = runProcess(['--import', 'tsx', 'src/main.ts'], { ...embedded, PORT: String(port), LOG_LEVEL: 'warn' });
+    const starting = runProcess(['--import', 'tsx', 'src/main.ts'], {
+      ...embedded,
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+    });
     started.push(starting);
     first = { ...starting, port, url: `http://127.0.0.1:${port}` };
     // The lock comes before initdb, which takes seconds on a new folder: the second arrives meanwhile.
     expect(await waitUntil(() => existsSync(lockFile), 30_000)).toBe(true);
 
-    const second = runProcess(['--import', 'tsx', 'src/main.ts'], { ...embedded, PORT: String(await freePort()), LOG_LEVEL: 'warn' });
+    const second = runProcess(['--import', 'tsx', 'src/main.ts'], {
+      ...embedded,
+      PORT: String(await freePort()),
+      LOG_LEVEL: 'warn',
+    });
     started.push(second);
     expect(await exitWithin(second, 60_000)).not.toBe(0);
     expect(second.output()).toContain(`pid ${first.pid}`);
@@ -83,7 +102,20 @@ describe('one process per embedded database folder', () => {
     expect(key.output()).toContain(`/staff/api-keys`);
     expect(key.output()).not.toContain('shk_');
 
-    const admin = runProcess(['--import', 'tsx', 'src/cli/admin-create.ts', '--email', 'admin@council.gov.uk', '--name', 'An Administrator', '--organisation', 'E10000007'], embedded);
+    const admin = runProcess(
+      [
+        '--import',
+        'tsx',
+        'src/cli/admin-create.ts',
+        '--email',
+        'admin@council.gov.uk',
+        '--name',
+        'An Administrator',
+        '--organisation',
+        'E10000007',
+      ],
+      embedded,
+    );
     started.push(admin);
     expect(await exitWithin(admin, 60_000)).not.toBe(0);
     expect(admin.output()).toContain(`pid ${first.pid}`);

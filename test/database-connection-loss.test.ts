@@ -49,7 +49,8 @@ const requests = {
   page: () => context.app.inject({ method: 'GET', url: '/track/DBY-2026-000001' }),
   pageWithSession: () => context.app.inject({ method: 'GET', url: '/', headers: withSession }),
   api: () => context.app.inject({ method: 'GET', url: '/api/v1/services', headers: withSession }),
-  open311Post: () => postForm(context.app, '/open311/v2/requests.xml', missedBin(apiKey), { 'idempotency-key': randomUUID() }),
+  open311Post: () =>
+    postForm(context.app, '/open311/v2/requests.xml', missedBin(apiKey), { 'idempotency-key': randomUUID() }),
   open311Get: () => context.app.inject({ method: 'GET', url: '/open311/v2/requests.json' }),
 };
 
@@ -156,7 +157,11 @@ describe.skipIf(!url)('the real server, when PostgreSQL ends its connections und
       await direct.destroy();
     }
     // The load below is one client from one address: the limits for many are not what is tested here.
-    server = await startServer({ DATABASE_URL: copy.url, OPEN311_POSTS_PER_MINUTE: '100000', RATE_LIMIT_PER_MINUTE: '100000' });
+    server = await startServer({
+      DATABASE_URL: copy.url,
+      OPEN311_POSTS_PER_MINUTE: '100000',
+      RATE_LIMIT_PER_MINUTE: '100000',
+    });
   }, 120_000);
   afterAll(async () => {
     if (server) await stopProcess(server);
@@ -195,7 +200,10 @@ describe.skipIf(!url)('the real server, when PostgreSQL ends its connections und
     await sleep(500);
 
     expect(running.hasExited(), running.output()).toBe(false);
-    expect(statuses.filter((status) => status >= 500 && status !== 503), running.output()).toEqual([]);
+    expect(
+      statuses.filter((status) => status >= 500 && status !== 503),
+      running.output(),
+    ).toEqual([]);
     expect((await fetch(`${running.url}/health`)).status).toBe(200);
     expect((await post()).status).toBe(201);
   }, 60_000);

@@ -9,7 +9,10 @@ beforeAll(async () => {
 afterAll(() => database.destroy());
 
 async function count(table: 'postcodes' | 'services' | 'boundaries' | 'service_links' | 'organisations') {
-  const row = await database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const row = await database.db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -33,7 +36,9 @@ describe('reference data', () => {
       .execute();
     expect(members).toHaveLength(10);
     expect(members.filter((member) => member.tier === 'district')).toHaveLength(8);
-    expect(members.filter((member) => member.tier === 'district').every((member) => member.parent_gss === 'E10000007')).toBe(true);
+    expect(
+      members.filter((member) => member.tier === 'district').every((member) => member.parent_gss === 'E10000007'),
+    ).toBe(true);
     expect(members.map((member) => member.name)).toContain('Derby City Council');
     expect(members[0].kind).toBe('shire');
   });
@@ -46,7 +51,11 @@ describe('reference data', () => {
   });
 
   it('imports a dataset again when its recorded checksum differs, leaving the same rows', async () => {
-    await database.db.updateTable('reference_imports').set({ checksum: 'stale' }).where('dataset', '=', 'services').execute();
+    await database.db
+      .updateTable('reference_imports')
+      .set({ checksum: 'stale' })
+      .where('dataset', '=', 'services')
+      .execute();
     const messages: string[] = [];
     await importReferenceData(database.db, 'derbyshire', (message) => messages.push(message));
     expect(messages).toEqual(['Importing services from services/lgsl-providing-tier.csv']);
@@ -58,7 +67,10 @@ describe('transactions', () => {
   it("never lets one request's rollback undo another's write", async () => {
     const { db } = database;
     const failing = db.transaction().execute(async (trx) => {
-      await trx.insertInto('partnerships').values({ slug: 'rolled-back', name: 'Rolled back', kind: 'local' }).execute();
+      await trx
+        .insertInto('partnerships')
+        .values({ slug: 'rolled-back', name: 'Rolled back', kind: 'local' })
+        .execute();
       await new Promise((resolve) => setTimeout(resolve, 50));
       throw new Error('abandon this transaction');
     });

@@ -13,8 +13,18 @@ describe('GET /api/v1/services', () => {
     const { status, body } = await get('/api/v1/services');
     expect(status).toBe(200);
     expect(body).toHaveLength(276);
-    expect(body).toContainEqual({ lgsl: 524, name: 'Find out which day the refuse is collected', tier: 'district/unitary', slug: 'find-out-which-day-the-refuse-is-collected' });
-    expect(body).toContainEqual({ lgsl: 1, name: 'Educating your child at home', tier: 'county/unitary', slug: 'educating-your-child-at-home' });
+    expect(body).toContainEqual({
+      lgsl: 524,
+      name: 'Find out which day the refuse is collected',
+      tier: 'district/unitary',
+      slug: 'find-out-which-day-the-refuse-is-collected',
+    });
+    expect(body).toContainEqual({
+      lgsl: 1,
+      name: 'Educating your child at home',
+      tier: 'county/unitary',
+      slug: 'educating-your-child-at-home',
+    });
     const tiers = new Set(body.map((service: { tier: string }) => service.tier));
     expect([...tiers].sort()).toEqual(['all', 'county/unitary', 'district/unitary']);
   });
@@ -60,7 +70,12 @@ describe('GET /api/v1/services/{lgsl}/provider', () => {
 
   it('names a provider outside the partnership', async () => {
     const { body } = await get('/api/v1/services/1/provider?postcode=DE14%201AA');
-    expect(body.provider).toEqual({ gss: 'E10000028', name: 'Staffordshire County Council', tier: 'county', inPartnership: false });
+    expect(body.provider).toEqual({
+      gss: 'E10000028',
+      name: 'Staffordshire County Council',
+      tier: 'county',
+      inPartnership: false,
+    });
   });
 
   it.each([
@@ -96,7 +111,11 @@ describe('GET /api/v1/openapi.json', () => {
     ]);
     const routes = context.app.printRoutes({ commonPrefix: false });
     for (const path of Object.keys(body.paths)) {
-      const last = path.split('/').filter(Boolean).pop()!.replace(/\{(\w+)\}/, ':$1');
+      const last = path
+        .split('/')
+        .filter(Boolean)
+        .pop()!
+        .replace(/\{(\w+)\}/, ':$1');
       expect(routes).toContain(last);
     }
   });

@@ -74,7 +74,13 @@ interface Failure {
 let database: TestDatabase;
 let app: FastifyInstance;
 const actors = new Map<Who, Actor>();
-const harvest: Harvest = { addresses: new Set(), queryNames: new Map(), queryByPath: new Map(), forms: [], emails: new Set() };
+const harvest: Harvest = {
+  addresses: new Set(),
+  queryNames: new Map(),
+  queryByPath: new Map(),
+  forms: [],
+  emails: new Set(),
+};
 let references: string[] = [];
 let realApiValues: string[] = [];
 let keys: { fixMyStreet: string; backOffice: string };
@@ -96,7 +102,10 @@ beforeAll(async () => {
   const county = await organisationId(db, 'E10000007');
   const district = await organisationId(db, 'E07000035');
   actors.set('anonymous', { who: 'anonymous', client: new TestClient(app), token: '' });
-  for (const [who, organisation] of [['county', county], ['district', district]] as const) {
+  for (const [who, organisation] of [
+    ['county', county],
+    ['district', district],
+  ] as const) {
     const actor: Actor = { who, client: new TestClient(app), token: '' };
     // Fuzzing may sign this member of staff out or disable them (their own id is a fine input):
     // a fresh one signs in whenever the session is gone.
@@ -115,7 +124,10 @@ beforeAll(async () => {
   citizen.signIn = async () => {
     citizen.client = new TestClient(app);
     const email = `fuzz.resident${(citizens += 1)}@example.org`;
-    await db.insertInto('citizens').values({ email, name: 'Fuzz Resident', password_hash: citizenHash, email_verified_at: new Date() }).execute();
+    await db
+      .insertInto('citizens')
+      .values({ email, name: 'Fuzz Resident', password_hash: citizenHash, email_verified_at: new Date() })
+      .execute();
     const response = await citizen.client.post('/account/sign-in', { email, password: TEST_PASSWORD });
     if (response.statusCode !== 303) throw new Error(`Citizen sign-in failed with ${response.statusCode}`);
     citizen.token = await citizen.client.csrfToken('/account');
@@ -130,14 +142,21 @@ beforeAll(async () => {
   // Walk the pages each can see, from every address without parameters, to learn the forms'
   // fields and real ids; a bounded walk, since it only seeds the generators.
   const routes = fuzzableRoutes(app.routeTable);
-  const starts = routes.filter((route) => route.method === 'GET' && !route.url.includes(':') && !route.url.includes('*') && !route.url.endsWith('.csv')).map((route) => route.url);
+  const starts = routes
+    .filter(
+      (route) =>
+        route.method === 'GET' && !route.url.includes(':') && !route.url.includes('*') && !route.url.endsWith('.csv'),
+    )
+    .map((route) => route.url);
   // A report begun, so the journey's later pages show their forms instead of sending back to the start.
   for (const who of ['anonymous', 'citizen'] as const) {
     const { client } = actors.get(who) as Actor;
     await client.post('/report', { serviceCode: 'missed-bin' });
     await client.post('/report/where', { postcode: 'DE4 3AG', locationDescription: 'By the church' });
   }
-  const patterns = routes.filter((route) => route.method === 'GET').map((route) => ({ url: route.url, pattern: patternOf(route.url) }));
+  const patterns = routes
+    .filter((route) => route.method === 'GET')
+    .map((route) => ({ url: route.url, pattern: patternOf(route.url) }));
   for (const actor of actors.values()) {
     const queue = [...starts];
     const seen = new Set<string>();
@@ -152,7 +171,8 @@ beforeAll(async () => {
       visits.set(route, (visits.get(route) ?? 0) + 1);
       const response = await actor.client.get(url);
       if (!String(response.headers['content-type']).startsWith('text/html')) continue;
-      for (const link of harvestPage(response.body, harvest, url)) if (!link.includes('sign-out') && !/\.(csv|json|xml)$/.test(link.split('?')[0])) queue.push(link);
+      for (const link of harvestPage(response.body, harvest, url))
+        if (!link.includes('sign-out') && !/\.(csv|json|xml)$/.test(link.split('?')[0])) queue.push(link);
     }
     if (actor.signIn && !actor.client.hasCookie(SESSION_COOKIE)) await actor.signIn();
   }
@@ -166,10 +186,17 @@ beforeAll(async () => {
   realApiValues = [...apiValues].filter((value) => value.length <= 60);
   harvestOpenApi((await app.inject({ url: '/api/v1/openapi.json' })).json(), harvest, realApiValues);
 
-  references = (await db.selectFrom('cases').select('reference').orderBy('id').limit(30).execute()).map((row) => row.reference);
+  references = (await db.selectFrom('cases').select('reference').orderBy('id').limit(30).execute()).map(
+    (row) => row.reference,
+  );
   const backOfficeOrganisation = await organisationId(db, 'E07000035');
-  keys = { fixMyStreet: (await issueTestKey(db, 'Fuzz FixMyStreet')).key, backOffice: (await issueTestKey(db, 'Fuzz back office', backOfficeOrganisation)).key };
-  console.log(`fuzz setup: ${Date.now() - started} ms, ${harvest.forms.length} forms and ${harvest.addresses.size} addresses seen`);
+  keys = {
+    fixMyStreet: (await issueTestKey(db, 'Fuzz FixMyStreet')).key,
+    backOffice: (await issueTestKey(db, 'Fuzz back office', backOfficeOrganisation)).key,
+  };
+  console.log(
+    `fuzz setup: ${Date.now() - started} ms, ${harvest.forms.length} forms and ${harvest.addresses.size} addresses seen`,
+  );
 }, 300_000);
 
 afterAll(async () => {
@@ -183,7 +210,11 @@ function fieldsFor(route: string): Map<string, Set<string>> {
   const pattern = patternOf(route);
   for (const form of harvest.forms) {
     if (form.method !== 'post' || !pattern.test(form.action)) continue;
-    for (const [name, values] of form.fields) fields.set(name, new Set([...(fields.get(name) ?? []), ...values, ...(/email/i.test(name) ? harvest.emails : [])]));
+    for (const [name, values] of form.fields)
+      fields.set(
+        name,
+        new Set([...(fields.get(name) ?? []), ...values, ...(/email/i.test(name) ? harvest.emails : [])]),
+      );
   }
   if (route.startsWith('/open311/')) {
     const open311 = {
@@ -220,7 +251,13 @@ function pathFor(route: string): fc.Arbitrary<string> {
   if (!route.includes(':') && !route.includes('*')) return fc.constant(route);
   const pattern = patternOf(route);
   const seen = [...harvest.addresses].filter((address) => pattern.test(address));
-  const realValues = [...new Set([...references, ...seen.flatMap((address) => address.split('/').map(decodeURIComponent)), ...(route.startsWith('/api/') ? realApiValues.slice(0, 40) : [])])].filter(Boolean);
+  const realValues = [
+    ...new Set([
+      ...references,
+      ...seen.flatMap((address) => address.split('/').map(decodeURIComponent)),
+      ...(route.startsWith('/api/') ? realApiValues.slice(0, 40) : []),
+    ]),
+  ].filter(Boolean);
   const filled = fc
     .tuple(fc.array(parameterValue(realValues), { minLength: 4, maxLength: 4 }), fc.nat(9))
     .map(([values, dice]) => {
@@ -231,25 +268,44 @@ function pathFor(route: string): fc.Arbitrary<string> {
           if (!part.startsWith(':') && part !== '*') return part;
           const value = values[index++ % values.length];
           // Open311's {id}.{format} files: keep an ending often, so the lookup behind it is reached.
-          return percentEncode(route.startsWith('/open311/') && !value.includes('.') ? `${value}.${index % 2 ? 'xml' : 'json'}` : value, dice === 0);
+          return percentEncode(
+            route.startsWith('/open311/') && !value.includes('.') ? `${value}.${index % 2 ? 'xml' : 'json'}` : value,
+            dice === 0,
+          );
         })
         .join('/');
     });
-  return seen.length > 0 ? fc.oneof({ weight: 1, arbitrary: fc.constantFrom(...seen) }, { weight: 2, arbitrary: filled }) : filled;
+  return seen.length > 0
+    ? fc.oneof({ weight: 1, arbitrary: fc.constantFrom(...seen) }, { weight: 2, arbitrary: filled })
+    : filled;
 }
 
 function specFor(route: { method: string; url: string }): fc.Arbitrary<RequestSpec> {
   const open311 = route.url.startsWith('/open311/');
   const fields = fieldsFor(route.url);
   const ownQuery = new Map([...queryNamesFor(harvest, patternOf(route.url)), ...(open311 ? fields : [])]);
-  const whos: Who[] = route.url.startsWith('/staff') ? ['county', 'district', 'county', 'anonymous'] : route.url.startsWith('/account') || route.url.startsWith('/track') || route.url.startsWith('/report') ? ['citizen', 'anonymous'] : ['anonymous', 'citizen', 'county'];
-  const base = fc.record({ who: fc.constantFrom(...whos), path: pathFor(route.url), query: fc.tuple(pairs(ownQuery, harvest.queryNames), fc.nat(9)).map(([list, dice]) => encodePairs(list, dice === 0)) });
+  const whos: Who[] = route.url.startsWith('/staff')
+    ? ['county', 'district', 'county', 'anonymous']
+    : route.url.startsWith('/account') || route.url.startsWith('/track') || route.url.startsWith('/report')
+      ? ['citizen', 'anonymous']
+      : ['anonymous', 'citizen', 'county'];
+  const base = fc.record({
+    who: fc.constantFrom(...whos),
+    path: pathFor(route.url),
+    query: fc
+      .tuple(pairs(ownQuery, harvest.queryNames), fc.nat(9))
+      .map(([list, dice]) => encodePairs(list, dice === 0)),
+  });
   if (route.method === 'GET') return base.map((spec) => ({ ...spec, method: 'GET', route: route.url }));
 
   const form = fc
     .tuple(
       open311
-        ? fc.oneof(fc.constant(missedBin(keys.fixMyStreet)), fc.constant(missedBin(keys.backOffice)), fc.constant<[string, string][]>([]))
+        ? fc.oneof(
+            fc.constant(missedBin(keys.fixMyStreet)),
+            fc.constant(missedBin(keys.backOffice)),
+            fc.constant<[string, string][]>([]),
+          )
         : fc.constant<[string, string][]>([...fields].map(([name, values]) => [name, [...values][0] ?? ''])),
       pairs(fields, new Map(), 8),
       fc.constantFrom('valid', 'valid', 'valid', 'valid', 'missing', 'forged'),
@@ -260,10 +316,21 @@ function specFor(route: { method: string; url: string }): fc.Arbitrary<RequestSp
       const list = [...valid.filter(([name]) => !names.has(name)), ...fuzzed];
       return { contentType: 'application/x-www-form-urlencoded', payload: encodePairs(list, dice === 0), csrf };
     });
-  const json = fc.tuple(hostileJson, fc.boolean()).map(([value, csrfHeader]) => ({ contentType: 'application/json', payload: stringifyJson(value), csrfHeader, csrf: 'valid' }));
+  const json = fc
+    .tuple(hostileJson, fc.boolean())
+    .map(([value, csrfHeader]) => ({
+      contentType: 'application/json',
+      payload: stringifyJson(value),
+      csrfHeader,
+      csrf: 'valid',
+    }));
   const xml = fc
     .tuple(fc.constantFrom('application/xml', 'text/xml'), hostileText)
-    .map(([contentType, text]) => ({ contentType, payload: `<?xml version="1.0"?><service_request><description>${text}</description><service_code>missed-bin</service_code></service_request>`, csrf: 'valid' }));
+    .map(([contentType, text]) => ({
+      contentType,
+      payload: `<?xml version="1.0"?><service_request><description>${text}</description><service_code>missed-bin</service_code></service_request>`,
+      csrf: 'valid',
+    }));
   const other = fc.constantFrom(
     { contentType: undefined, payload: '', csrf: 'valid' },
     { contentType: 'application/json', payload: '', csrf: 'valid' },
@@ -277,13 +344,37 @@ function specFor(route: { method: string; url: string }): fc.Arbitrary<RequestSp
   const fieldNames = [...fields.keys()];
   const large = fc
     .tuple(fieldNames.length > 0 ? fc.constantFrom(...fieldNames) : fc.constant('description'), hugeBody)
-    .map(([name, value]) => ({ contentType: 'application/x-www-form-urlencoded', payload: encodePairs([...[...fields].map(([field, values]): [string, string] => [field, [...values][0] ?? '']).filter(([field]) => field !== name), [name, value]]), csrf: 'valid' }));
-  const body = fc.oneof({ weight: 8, arbitrary: form }, { weight: 1, arbitrary: large }, { weight: 3, arbitrary: json }, { weight: open311 ? 2 : 1, arbitrary: xml }, { weight: 1, arbitrary: other });
+    .map(([name, value]) => ({
+      contentType: 'application/x-www-form-urlencoded',
+      payload: encodePairs([
+        ...[...fields]
+          .map(([field, values]): [string, string] => [field, [...values][0] ?? ''])
+          .filter(([field]) => field !== name),
+        [name, value],
+      ]),
+      csrf: 'valid',
+    }));
+  const body = fc.oneof(
+    { weight: 8, arbitrary: form },
+    { weight: 1, arbitrary: large },
+    { weight: 3, arbitrary: json },
+    { weight: open311 ? 2 : 1, arbitrary: xml },
+    { weight: 1, arbitrary: other },
+  );
   return fc.tuple(base, body).map(([spec, { contentType, payload, csrf, ...rest }]) => ({
     ...spec,
     method: route.method,
     route: route.url,
-    body: { contentType, payload: csrf === 'valid' ? withToken(contentType, payload, 'csrfHeader' in rest && rest.csrfHeader) : csrf === 'forged' ? withToken(contentType, payload, false, 'forged') : payload, csrfHeader: 'csrfHeader' in rest ? rest.csrfHeader : false },
+    body: {
+      contentType,
+      payload:
+        csrf === 'valid'
+          ? withToken(contentType, payload, 'csrfHeader' in rest && rest.csrfHeader)
+          : csrf === 'forged'
+            ? withToken(contentType, payload, false, 'forged')
+            : payload,
+      csrfHeader: 'csrfHeader' in rest ? rest.csrfHeader : false,
+    },
   }));
 }
 
@@ -291,7 +382,8 @@ function specFor(route: { method: string; url: string }): fc.Arbitrary<RequestSp
 const TOKEN = '\u0001token\u0001';
 function withToken(contentType: string | undefined, payload: string, inHeader: boolean, token = TOKEN): string {
   if (contentType === 'application/x-www-form-urlencoded') return `${payload}${payload ? '&' : ''}_csrf=${token}`;
-  if (contentType === 'application/json' && !inHeader && payload.startsWith('{') && payload.length > 2) return `{"_csrf":"${token}",${payload.slice(1)}`;
+  if (contentType === 'application/json' && !inHeader && payload.startsWith('{') && payload.length > 2)
+    return `{"_csrf":"${token}",${payload.slice(1)}`;
   if (contentType === 'application/json' && !inHeader && payload === '{}') return `{"_csrf":"${token}"}`;
   return payload;
 }
@@ -309,9 +401,17 @@ async function send(spec: RequestSpec, category: keyof typeof counts): Promise<v
   lastError = undefined;
   counts[category] += 1;
   const response = await actor.client.send({ method: spec.method as 'GET', url, headers, payload });
-  if (response.statusCode >= 500) failures.push({ category, route: `${spec.method} ${spec.route}`, request: `${spec.who}: ${describeRequest(spec.method, url, spec.body?.contentType, payload)}`, status: response.statusCode, error: lastError });
+  if (response.statusCode >= 500)
+    failures.push({
+      category,
+      route: `${spec.method} ${spec.route}`,
+      request: `${spec.who}: ${describeRequest(spec.method, url, spec.body?.contentType, payload)}`,
+      status: response.statusCode,
+      error: lastError,
+    });
   // A session the fuzzing ended (sign-out, own account disabled, sessions ended): sign in again.
-  const signedOut = response.statusCode === 303 && /\/(staff|account)\/sign-in/.test(String(response.headers.location ?? ''));
+  const signedOut =
+    response.statusCode === 303 && /\/(staff|account)\/sign-in/.test(String(response.headers.location ?? ''));
   if (actor.signIn && (signedOut || !actor.client.hasCookie(SESSION_COOKIE))) await actor.signIn();
 }
 
@@ -321,10 +421,18 @@ function category(route: string): keyof typeof counts {
 
 async function fuzz(which: keyof typeof counts) {
   if (process.env.FUZZ_DEBUG) {
-    for (const route of fuzzableRoutes(app.routeTable)) console.log(route.method, route.url, JSON.stringify([...queryNamesFor(harvest, patternOf(route.url)).keys()]), JSON.stringify([...fieldsFor(route.url).keys()]));
+    for (const route of fuzzableRoutes(app.routeTable))
+      console.log(
+        route.method,
+        route.url,
+        JSON.stringify([...queryNamesFor(harvest, patternOf(route.url)).keys()]),
+        JSON.stringify([...fieldsFor(route.url).keys()]),
+      );
     console.log([...harvest.addresses].length, 'addresses');
     const provider = fuzzableRoutes(app.routeTable).find((route) => route.url.endsWith('/provider'));
-    if (provider) for (const sample of fc.sample(specFor(provider), { numRuns: 15, seed })) console.log('SAMPLE', sample.path, sample.query.slice(0, 150));
+    if (provider)
+      for (const sample of fc.sample(specFor(provider), { numRuns: 15, seed }))
+        console.log('SAMPLE', sample.path, sample.query.slice(0, 150));
   }
   const routes = fuzzableRoutes(app.routeTable).filter((route) => category(route.url) === which);
   expect(routes.length).toBeGreaterThan(0);

@@ -22,13 +22,26 @@ let partnershipAdmin: TestClient;
 beforeAll(async () => {
   db = context.database.db;
   [county, amberValley] = await Promise.all(['E10000007', 'E07000032'].map((gss) => organisationId(db, gss)));
-  ({ client: officer } = await signedInStaff(context.app, db, { organisationId: county, roles: ['service_officer', 'analyst', 'organisation_admin'] }));
+  ({ client: officer } = await signedInStaff(context.app, db, {
+    organisationId: county,
+    roles: ['service_officer', 'analyst', 'organisation_admin'],
+  }));
   ({ client: admin } = await signedInStaff(context.app, db, { organisationId: county, roles: ['organisation_admin'] }));
-  ({ client: partnershipAdmin } = await signedInStaff(context.app, db, { organisationId: county, roles: ['partnership_admin'] }));
+  ({ client: partnershipAdmin } = await signedInStaff(context.app, db, {
+    organisationId: county,
+    roles: ['partnership_admin'],
+  }));
 });
 
 const count = async (table: 'staff' | 'teams' | 'report_drafts' | 'email_outbox' | 'organisations') =>
-  Number((await db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  Number(
+    (
+      await db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 describe('a NUL byte in an address, a query or a form', () => {
   it('answers a page with 400, not 500', async () => {
@@ -40,7 +53,10 @@ describe('a NUL byte in an address, a query or a form', () => {
     for (const url of ['/staff/cases?q=%00', '/staff/cases/find?reference=%00', '/staff/audit?action=%00']) {
       expect((await officer.get(url)).statusCode, url).toBe(400);
     }
-    const form = await new TestClient(context.app).post('/track', { reference: 'DBY-2026-000001\u0000', email: 'a@example.org' });
+    const form = await new TestClient(context.app).post('/track', {
+      reference: 'DBY-2026-000001\u0000',
+      email: 'a@example.org',
+    });
     expect(form.statusCode).toBe(400);
   });
 
@@ -59,7 +75,11 @@ describe('a NUL byte in an address, a query or a form', () => {
     expect(json.json()[0].description).toContain('NUL byte');
 
     const { key } = await issueTestKey(db, 'Echo test');
-    const posted = await postForm(context.app, '/open311/v2/requests.xml', missedBin(key, [['description', 'Bin out\u0000']]));
+    const posted = await postForm(
+      context.app,
+      '/open311/v2/requests.xml',
+      missedBin(key, [['description', 'Bin out\u0000']]),
+    );
     expect(posted.statusCode).toBe(400);
     expect(posted.body).not.toContain('\u0000');
     const asJson = await context.app.inject({
@@ -94,10 +114,20 @@ describe('an empty or null JSON body posted to a form, with the CSRF token in a 
     const token = await client.csrfToken('/track');
     for (const url of ['/track', '/report', '/staff/sign-in', '/staff/reset-password', '/account/register']) {
       for (const payload of ['null', '[]', '"text"', '{"reference":{"a":1}}']) {
-        const response = await client.send({ method: 'POST', url, headers: { 'content-type': 'application/json', 'x-csrf-token': token }, payload });
+        const response = await client.send({
+          method: 'POST',
+          url,
+          headers: { 'content-type': 'application/json', 'x-csrf-token': token },
+          payload,
+        });
         expect(response.statusCode, `${url} ${payload}`).toBe(400);
       }
-      const empty = await client.send({ method: 'POST', url, headers: { 'content-type': 'application/json', 'x-csrf-token': token }, payload: '' });
+      const empty = await client.send({
+        method: 'POST',
+        url,
+        headers: { 'content-type': 'application/json', 'x-csrf-token': token },
+        payload: '',
+      });
       expect(empty.statusCode, `${url} empty`).toBe(400);
     }
   });
@@ -111,7 +141,11 @@ describe('an empty or null JSON body posted to a form, with the CSRF token in a 
   });
 
   it('shows the staff account form again when a field is missing altogether', async () => {
-    const response = await admin.post('/staff/accounts/new', { name: 'No Organisation', email: 'no.organisation@derbyshire.example', roles: 'analyst' });
+    const response = await admin.post('/staff/accounts/new', {
+      name: 'No Organisation',
+      email: 'no.organisation@derbyshire.example',
+      roles: 'analyst',
+    });
     expect(response.statusCode).toBe(400);
     expect(response.body).toContain('Select an organisation');
   });
@@ -134,19 +168,32 @@ describe('the staff account status form', () => {
   it('refuses anything but true or false beside its button, and changes nothing', async () => {
     const member = await createStaff(db, { organisationId: county, roles: ['analyst'] });
     for (const disabled of ['maybe', '', '1']) {
-      const response = await admin.post(`/staff/accounts/${member.id}/status`, { disabled }, `/staff/accounts/${member.id}`);
+      const response = await admin.post(
+        `/staff/accounts/${member.id}/status`,
+        { disabled },
+        `/staff/accounts/${member.id}`,
+      );
       expect(response.statusCode, disabled).toBe(400);
       expect(response.body).toContain('href="#status-button">Choose to disable or enable the account with its button');
     }
-    const twice = await admin.post(`/staff/accounts/${member.id}/status`, { disabled: ['true', 'false'] }, `/staff/accounts/${member.id}`);
+    const twice = await admin.post(
+      `/staff/accounts/${member.id}/status`,
+      { disabled: ['true', 'false'] },
+      `/staff/accounts/${member.id}`,
+    );
     expect(twice.statusCode).toBe(400);
-    const row = await db.selectFrom('staff').select('disabled_at').where('id', '=', member.id).executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom('staff')
+      .select('disabled_at')
+      .where('id', '=', member.id)
+      .executeTakeFirstOrThrow();
     expect(row.disabled_at).toBeNull();
   });
 });
 
 describe('an email address that has a staff account already', () => {
-  const message = 'A new account cannot be made with this email address: it may have one already. Check the address, or ask a partnership administrator';
+  const message =
+    'A new account cannot be made with this email address: it may have one already. Check the address, or ask a partnership administrator';
 
   it('gets the same answer whether the account is in this organisation or another, and nothing is saved or sent', async () => {
     const elsewhere = await createStaff(db, { organisationId: amberValley, roles: ['analyst'] });
@@ -155,7 +202,12 @@ describe('an email address that has a staff account already', () => {
     const answers: string[] = [];
     for (const email of [elsewhere.email, here.email.toUpperCase()]) {
       // A role an organisation's administrator may grant (role-grants.ts), so only the address is in question.
-      const response = await admin.post('/staff/accounts/new', { organisationId: String(county), name: 'New Person', email, roles: 'service_officer' });
+      const response = await admin.post('/staff/accounts/new', {
+        organisationId: String(county),
+        name: 'New Person',
+        email,
+        roles: 'service_officer',
+      });
       expect(response.statusCode).toBe(400);
       expect(response.body).toContain(`href="#email">${message}`);
       expect(response.body).not.toContain('Amber Valley');
@@ -168,8 +220,16 @@ describe('an email address that has a staff account already', () => {
 
   it('gives the second of two administrators adding one address at once the same answer, not 500', async () => {
     const token = await partnershipAdmin.csrfToken('/staff/accounts/new');
-    const form = { organisationId: String(county), name: 'Twice Added', email: 'twice.added@derbyshire.example', roles: 'analyst' };
-    const responses = await Promise.all([partnershipAdmin.postWithToken('/staff/accounts/new', form, token), partnershipAdmin.postWithToken('/staff/accounts/new', form, token)]);
+    const form = {
+      organisationId: String(county),
+      name: 'Twice Added',
+      email: 'twice.added@derbyshire.example',
+      roles: 'analyst',
+    };
+    const responses = await Promise.all([
+      partnershipAdmin.postWithToken('/staff/accounts/new', form, token),
+      partnershipAdmin.postWithToken('/staff/accounts/new', form, token),
+    ]);
     expect(responses.map((response) => response.statusCode).sort()).toEqual([303, 400]);
     const rows = await db.selectFrom('staff').select('id').where('email', '=', form.email).execute();
     expect(rows).toHaveLength(1);
@@ -182,9 +242,14 @@ describe('two people creating things of the same name at the same moment', () =>
   it('tells the second that the team exists, beside its name', async () => {
     const token = await admin.csrfToken('/staff/teams/new');
     const form = { organisationId: String(county), name: 'Gritting at once', email: '' };
-    const responses = await Promise.all([admin.postWithToken('/staff/teams/new', form, token), admin.postWithToken('/staff/teams/new', form, token)]);
+    const responses = await Promise.all([
+      admin.postWithToken('/staff/teams/new', form, token),
+      admin.postWithToken('/staff/teams/new', form, token),
+    ]);
     expect(responses.map((response) => response.statusCode).sort()).toEqual([303, 400]);
-    expect(responses.find((response) => response.statusCode === 400)?.body).toContain('already has a team called Gritting at once');
+    expect(responses.find((response) => response.statusCode === 400)?.body).toContain(
+      'already has a team called Gritting at once',
+    );
     const teams = await db.selectFrom('teams').select('id').where('name', '=', form.name).execute();
     expect(teams).toHaveLength(1);
   });
@@ -192,9 +257,13 @@ describe('two people creating things of the same name at the same moment', () =>
   it('makes both organisations of one name, each with a slug of its own', async () => {
     const token = await partnershipAdmin.csrfToken('/staff/organisations/new');
     const form = { name: 'Twin Trust', type: 'housing', emailDomain: '' };
-    const responses = await Promise.all([0, 1, 2].map(() => partnershipAdmin.postWithToken('/staff/organisations/new', form, token)));
+    const responses = await Promise.all(
+      [0, 1, 2].map(() => partnershipAdmin.postWithToken('/staff/organisations/new', form, token)),
+    );
     expect(responses.map((response) => response.statusCode)).toEqual([303, 303, 303]);
-    const slugs = (await db.selectFrom('organisations').select('slug').where('name', '=', form.name).execute()).map((row) => row.slug).sort();
+    const slugs = (await db.selectFrom('organisations').select('slug').where('name', '=', form.name).execute())
+      .map((row) => row.slug)
+      .sort();
     expect(slugs).toEqual(['twin-trust', 'twin-trust-2', 'twin-trust-3']);
   });
 });

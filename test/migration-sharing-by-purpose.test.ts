@@ -43,16 +43,28 @@ beforeAll(async () => {
   if (before.error) throw before.error;
 
   // What an installation holds before 0020: an agreement, and a case an adviser recorded with consent.
-  await sql`insert into organisations (slug, name, type, tier) values ('council', 'A Council', 'council', 'district'), ('agency', 'An Agency', 'advice_agency', null)`.execute(db);
-  const [council, agency] = (await sql<{ id: number }>`select id from organisations order by id`.execute(db)).rows.map((row) => row.id);
-  await sql`insert into data_sharing_agreements (title, purpose, valid_from, status) values ('Old agreement', 'cases', '2026-04-01', 'active')`.execute(db);
-  await sql`insert into agreement_parties (agreement_id, organisation_id) select id, ${council}::integer from data_sharing_agreements union all select id, ${agency}::integer from data_sharing_agreements`.execute(db);
+  await sql`insert into organisations (slug, name, type, tier) values ('council', 'A Council', 'council', 'district'), ('agency', 'An Agency', 'advice_agency', null)`.execute(
+    db,
+  );
+  const [council, agency] = (await sql<{ id: number }>`select id from organisations order by id`.execute(db)).rows.map(
+    (row) => row.id,
+  );
+  await sql`insert into data_sharing_agreements (title, purpose, valid_from, status) values ('Old agreement', 'cases', '2026-04-01', 'active')`.execute(
+    db,
+  );
+  await sql`insert into agreement_parties (agreement_id, organisation_id) select id, ${council}::integer from data_sharing_agreements union all select id, ${agency}::integer from data_sharing_agreements`.execute(
+    db,
+  );
   await sql`insert into teams (organisation_id, name) values (${council}, 'Waste')`.execute(db);
   await sql`insert into request_types (organisation_id, service_code, name, tier, group_name, sla_working_days, team_id)
     select ${council}::integer, 'missed-bin', 'Missed bin', 'district/unitary', 'Bins', 5, id from teams`.execute(db);
-  await sql`insert into staff (organisation_id, email, name, roles) values (${agency}, 'adviser@agency.test', 'An Adviser', '{partner_adviser}')`.execute(db);
+  await sql`insert into staff (organisation_id, email, name, roles) values (${agency}, 'adviser@agency.test', 'An Adviser', '{partner_adviser}')`.execute(
+    db,
+  );
   await sql`insert into cases (reference, request_type_id, organisation_id, status, channel, description, latitude, longitude, is_public, due_on, recorded_by_organisation_id)
-    select 'T-2026-000001', id, ${council}::integer, 'open', 'partner_agency', 'Bin', 53, -1.5, false, '2026-05-01', ${agency}::integer from request_types`.execute(db);
+    select 'T-2026-000001', id, ${council}::integer, 'open', 'partner_agency', 'Bin', 53, -1.5, false, '2026-05-01', ${agency}::integer from request_types`.execute(
+    db,
+  );
   await sql`insert into case_consents (case_id, given_by, given_on, purpose, recorded_by_staff_id)
     select cases.id, 'A Client', '2026-04-10', 'Report the bin', staff.id from cases, staff`.execute(db);
 
@@ -73,15 +85,44 @@ describe('0020-sharing-by-purpose on existing data', () => {
 
   it('scopes an existing consent to the recording adviser’s organisation, for a year from the day it was given', async () => {
     const consent = await db.selectFrom('case_consents').selectAll().executeTakeFirstOrThrow();
-    const agency = await db.selectFrom('organisations').select('id').where('slug', '=', 'agency').executeTakeFirstOrThrow();
-    expect(consent).toMatchObject({ organisation_id: agency.id, expires_on: '2027-04-10', withdrawn_at: null, withdrawn_by: null });
+    const agency = await db
+      .selectFrom('organisations')
+      .select('id')
+      .where('slug', '=', 'agency')
+      .executeTakeFirstOrThrow();
+    expect(consent).toMatchObject({
+      organisation_id: agency.id,
+      expires_on: '2027-04-10',
+      withdrawn_at: null,
+      withdrawn_by: null,
+    });
   });
 
   it('refuses an agreement that shares a category, names a role or a test that does not exist, or shares nothing', async () => {
     const base = { title: 'x', purpose: 'cases' as const, valid_from: '2026-01-01', status: 'draft' as const };
-    await expect(db.insertInto('data_sharing_agreements').values({ ...base, categories: ['everything'] as never }).execute()).rejects.toThrow();
-    await expect(db.insertInto('data_sharing_agreements').values({ ...base, categories: [] }).execute()).rejects.toThrow();
-    await expect(db.insertInto('data_sharing_agreements').values({ ...base, receiving_roles: ['janitor'] as never }).execute()).rejects.toThrow();
-    await expect(db.insertInto('data_sharing_agreements').values({ ...base, relationship: 'trust_me' as never }).execute()).rejects.toThrow();
+    await expect(
+      db
+        .insertInto('data_sharing_agreements')
+        .values({ ...base, categories: ['everything'] as never })
+        .execute(),
+    ).rejects.toThrow();
+    await expect(
+      db
+        .insertInto('data_sharing_agreements')
+        .values({ ...base, categories: [] })
+        .execute(),
+    ).rejects.toThrow();
+    await expect(
+      db
+        .insertInto('data_sharing_agreements')
+        .values({ ...base, receiving_roles: ['janitor'] as never })
+        .execute(),
+    ).rejects.toThrow();
+    await expect(
+      db
+        .insertInto('data_sharing_agreements')
+        .values({ ...base, relationship: 'trust_me' as never })
+        .execute(),
+    ).rejects.toThrow();
   });
 });

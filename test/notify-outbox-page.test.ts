@@ -9,17 +9,25 @@ const context = useTestApp();
 const COUNTY = 'E10000007';
 
 /** Queues an email and returns its id; `changes` puts it in the state a worker would have left it. */
-async function email(subject: string, changes: { sent_at?: Date; failed_at?: Date; attempts?: number; last_error?: string; created_at?: Date } = {}, body = 'Hello') {
+async function email(
+  subject: string,
+  changes: { sent_at?: Date; failed_at?: Date; attempts?: number; last_error?: string; created_at?: Date } = {},
+  body = 'Hello',
+) {
   const db = context.database.db;
   await queueEmail(db, { to: 'resident@test.example', subject, body });
   const row = await db.selectFrom('email_outbox').select('id').where('subject', '=', subject).executeTakeFirstOrThrow();
-  if (Object.keys(changes).length > 0) await db.updateTable('email_outbox').set(changes).where('id', '=', row.id).execute();
+  if (Object.keys(changes).length > 0)
+    await db.updateTable('email_outbox').set(changes).where('id', '=', row.id).execute();
   return row.id;
 }
 
 async function partnershipAdmin() {
   const db = context.database.db;
-  return signedInStaff(context.app, db, { organisationId: await organisationId(db, COUNTY), roles: ['partnership_admin'] });
+  return signedInStaff(context.app, db, {
+    organisationId: await organisationId(db, COUNTY),
+    roles: ['partnership_admin'],
+  });
 }
 
 describe('the staff email outbox', () => {
@@ -27,16 +35,27 @@ describe('the staff email outbox', () => {
     const hour = 3_600_000;
     const start = Date.now() - 10 * hour;
     await email('Outbox list: waiting', { created_at: new Date(start + 4 * hour) });
-    await email('Outbox list: retrying', { created_at: new Date(start + 3 * hour), attempts: 2, last_error: '451 Mailbox busy' });
+    await email('Outbox list: retrying', {
+      created_at: new Date(start + 3 * hour),
+      attempts: 2,
+      last_error: '451 Mailbox busy',
+    });
     await email('Outbox list: sent', { created_at: new Date(start + 2 * hour), sent_at: new Date() });
-    await email('Outbox list: failed', { created_at: new Date(start + hour), attempts: 10, failed_at: new Date(), last_error: '550 No such user' });
+    await email('Outbox list: failed', {
+      created_at: new Date(start + hour),
+      attempts: 10,
+      failed_at: new Date(),
+      last_error: '550 No such user',
+    });
     const { client } = await partnershipAdmin();
 
     const page = await client.get('/staff/outbox');
 
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('<h1 class="govuk-heading-l">Email outbox</h1>');
-    const order = ['waiting', 'retrying', 'sent', 'failed'].map((status) => page.body.indexOf(`Outbox list: ${status}`));
+    const order = ['waiting', 'retrying', 'sent', 'failed'].map((status) =>
+      page.body.indexOf(`Outbox list: ${status}`),
+    );
     expect(order.every((position) => position > 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(page.body).toContain('Retrying (2 attempts)');
@@ -58,7 +77,9 @@ describe('the staff email outbox', () => {
     expect(failed.statusCode).toBe(200);
     expect(failed.body).toContain('Filter: one that failed');
     expect(failed.body).not.toContain('Filter: one that was sent');
-    expect(failed.body).toMatch(/<input class="govuk-radios__input" id="status-\d" name="status" type="radio" value="failed" checked>/);
+    expect(failed.body).toMatch(
+      /<input class="govuk-radios__input" id="status-\d" name="status" type="radio" value="failed" checked>/,
+    );
     expect(failed.body).toContain('<title>Failed emails');
 
     const unknown = await client.get('/staff/outbox?status=lost');
@@ -69,10 +90,14 @@ describe('the staff email outbox', () => {
   it('pages through many emails, 50 to a page', async () => {
     const db = context.database.db;
     const { client } = await partnershipAdmin();
-    const before = await db.selectFrom('email_outbox').select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
+    const before = await db
+      .selectFrom('email_outbox')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .executeTakeFirstOrThrow();
     const toAdd = 55 - Number(before.count);
     await db.transaction().execute(async (trx) => {
-      for (let index = 0; index < toAdd; index++) await queueEmail(trx, { to: 'many@test.example', subject: `Paging ${index}`, body: 'x' });
+      for (let index = 0; index < toAdd; index++)
+        await queueEmail(trx, { to: 'many@test.example', subject: `Paging ${index}`, body: 'x' });
     });
 
     const first = await client.get('/staff/outbox');
@@ -88,7 +113,8 @@ describe('the staff email outbox', () => {
 
   it('shows one email in full, escaped, and records the read in the audit log', async () => {
     const db = context.database.db;
-    const body = 'Dear Sam,\n\nChoose a password: https://shirehall.test/staff/reset-password?token=abc\n\n<script>alert(1)</script>';
+    const body =
+      'Dear Sam,\n\nChoose a password: https://shirehall.test/staff/reset-password?token=abc\n\n<script>alert(1)</script>';
     const id = await email('Your staff account (full text)', {}, body);
     const { client, staff } = await partnershipAdmin();
 
@@ -96,7 +122,9 @@ describe('the staff email outbox', () => {
 
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Your staff account (full text)');
-    expect(page.body).toContain('Dear Sam,<br />\n<br />\nChoose a password: https://shirehall.test/staff/reset-password?token=abc');
+    expect(page.body).toContain(
+      'Dear Sam,<br />\n<br />\nChoose a password: https://shirehall.test/staff/reset-password?token=abc',
+    );
     expect(page.body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(page.body).not.toContain('<script>alert(1)</script>');
     const audit = await db
@@ -118,26 +146,40 @@ describe('the staff email outbox', () => {
     const db = context.database.db;
     const { client: admin } = await partnershipAdmin();
     expect((await admin.get('/staff')).body).toContain('href="/staff/outbox"');
-    const { client: organisationAdmin } = await signedInStaff(context.app, db, { organisationId: await organisationId(db, COUNTY), roles: ['organisation_admin'] });
+    const { client: organisationAdmin } = await signedInStaff(context.app, db, {
+      organisationId: await organisationId(db, COUNTY),
+      roles: ['organisation_admin'],
+    });
     expect((await organisationAdmin.get('/staff')).body).not.toContain('href="/staff/outbox"');
   });
 
-  it.each(staffRoles.filter((role) => role !== 'partnership_admin'))('refuses staff whose role is %s, and records no read', async (role) => {
-    const db = context.database.db;
-    const id = await email(`Not for a ${role}`);
-    const { client } = await signedInStaff(context.app, db, { organisationId: await organisationId(db, COUNTY), roles: [role] });
+  it.each(staffRoles.filter((role) => role !== 'partnership_admin'))(
+    'refuses staff whose role is %s, and records no read',
+    async (role) => {
+      const db = context.database.db;
+      const id = await email(`Not for a ${role}`);
+      const { client } = await signedInStaff(context.app, db, {
+        organisationId: await organisationId(db, COUNTY),
+        roles: [role],
+      });
 
-    const list = await client.get('/staff/outbox');
-    expect(list.statusCode).toBe(403);
-    expect(list.body).toContain('You do not have permission to see this page');
-    expect(list.body).not.toContain(`Not for a ${role}`);
-    const one = await client.get(`/staff/outbox/${id}`);
-    expect(one.statusCode).toBe(403);
-    expect(one.body).not.toContain(`Not for a ${role}`);
+      const list = await client.get('/staff/outbox');
+      expect(list.statusCode).toBe(403);
+      expect(list.body).toContain('You do not have permission to see this page');
+      expect(list.body).not.toContain(`Not for a ${role}`);
+      const one = await client.get(`/staff/outbox/${id}`);
+      expect(one.statusCode).toBe(403);
+      expect(one.body).not.toContain(`Not for a ${role}`);
 
-    const audit = await db.selectFrom('audit_log').select('id').where('record_type', '=', 'email').where('record_id', '=', String(id)).execute();
-    expect(audit).toHaveLength(0);
-  });
+      const audit = await db
+        .selectFrom('audit_log')
+        .select('id')
+        .where('record_type', '=', 'email')
+        .where('record_id', '=', String(id))
+        .execute();
+      expect(audit).toHaveLength(0);
+    },
+  );
 
   it('sends someone who is not signed in to the staff sign-in page', async () => {
     const id = await email('Signed-out visitor');
@@ -157,9 +199,20 @@ const sendingApp = useTestApp({ smtpUrl: 'smtp://127.0.0.1:9' });
 describe('one-use links in the outbox', () => {
   it('are hidden from administrators where emails are really sent', async () => {
     const db = sendingApp.database.db;
-    await queueEmail(db, { to: 'someone@example.com', subject: 'Reset your password', body: 'Go to http://x.test/staff/reset-password?token=AbC_123-xyz now' });
-    const { id } = await db.selectFrom('email_outbox').select('id').where('to_address', '=', 'someone@example.com').executeTakeFirstOrThrow();
-    const { client } = await signedInStaff(sendingApp.app, db, { organisationId: await organisationId(db, 'E10000007'), roles: ['partnership_admin'] });
+    await queueEmail(db, {
+      to: 'someone@example.com',
+      subject: 'Reset your password',
+      body: 'Go to http://x.test/staff/reset-password?token=AbC_123-xyz now',
+    });
+    const { id } = await db
+      .selectFrom('email_outbox')
+      .select('id')
+      .where('to_address', '=', 'someone@example.com')
+      .executeTakeFirstOrThrow();
+    const { client } = await signedInStaff(sendingApp.app, db, {
+      organisationId: await organisationId(db, 'E10000007'),
+      roles: ['partnership_admin'],
+    });
     const page = await client.get(`/staff/outbox/${id}`);
     expect(page.statusCode).toBe(200);
     expect(page.body).not.toContain('AbC_123-xyz');

@@ -32,7 +32,9 @@ function parseMessage(raw: string, envelopeTo: string[]): ReceivedEmail {
   }
   let body = raw.slice(split + 4);
   if (headers.get('content-transfer-encoding') === 'quoted-printable') {
-    body = body.replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/g, (_match, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+    body = body
+      .replace(/=\r\n/g, '')
+      .replace(/=([0-9A-F]{2})/g, (_match, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
   }
   return {
     envelopeTo,
@@ -74,7 +76,12 @@ async function startSmtpServer() {
       stream.on('end', () => {
         setTimeout(() => {
           if (behaviour.refuse?.at === 'data') return callback(refusal());
-          received.push(parseMessage(Buffer.concat(chunks).toString('utf8'), session.envelope.rcptTo.map((rcpt) => rcpt.address)));
+          received.push(
+            parseMessage(
+              Buffer.concat(chunks).toString('utf8'),
+              session.envelope.rcptTo.map((rcpt) => rcpt.address),
+            ),
+          );
           callback();
         }, behaviour.delayMs ?? 0);
       });
@@ -122,19 +129,30 @@ beforeEach(async () => {
 });
 
 const worker = (options: { batchSize?: number; mailer?: Mailer } = {}) =>
-  createOutboxWorker({ repository: createOutboxRepository(database.db), mailer: options.mailer ?? mailer, clock, random: () => 0, batchSize: options.batchSize });
+  createOutboxWorker({
+    repository: createOutboxRepository(database.db),
+    mailer: options.mailer ?? mailer,
+    clock,
+    random: () => 0,
+    batchSize: options.batchSize,
+  });
 
 const queue = (...emails: { to: string; subject: string; body: string }[]) =>
   database.db.transaction().execute(async (trx) => {
     for (const email of emails) await queueEmail(trx, email);
   });
 
-const outboxRow = (subject: string) => database.db.selectFrom('email_outbox').selectAll().where('subject', '=', subject).executeTakeFirstOrThrow();
+const outboxRow = (subject: string) =>
+  database.db.selectFrom('email_outbox').selectAll().where('subject', '=', subject).executeTakeFirstOrThrow();
 
 describe('the email worker', () => {
   it('sends what was queued in a transaction through a real SMTP server, and marks it sent', async () => {
-    const body = 'Dear Sam,\n\nChoose your password here within 7 days:\n\nhttps://shirehall.test/staff/reset-password?token=aVeryLongTokenThatMakesThisLineLongerThanSeventySixCharacters\n';
-    await queue({ to: 'sam@test.example', subject: 'Your staff account', body }, { to: 'alex@test.example', subject: 'Reset your password', body: 'Short body.' });
+    const body =
+      'Dear Sam,\n\nChoose your password here within 7 days:\n\nhttps://shirehall.test/staff/reset-password?token=aVeryLongTokenThatMakesThisLineLongerThanSeventySixCharacters\n';
+    await queue(
+      { to: 'sam@test.example', subject: 'Your staff account', body },
+      { to: 'alex@test.example', subject: 'Reset your password', body: 'Short body.' },
+    );
 
     await worker().sendDue();
 
@@ -165,7 +183,11 @@ describe('the email worker', () => {
       }),
     ).rejects.toThrow('the change failed');
 
-    const rows = await database.db.selectFrom('email_outbox').select('id').where('subject', '=', 'Never happened').execute();
+    const rows = await database.db
+      .selectFrom('email_outbox')
+      .select('id')
+      .where('subject', '=', 'Never happened')
+      .execute();
     expect(rows).toHaveLength(0);
     await worker().sendDue();
     expect(smtp.received).toHaveLength(0);
@@ -233,7 +255,10 @@ describe('the email worker', () => {
       close: () => {},
     });
 
-    await Promise.all([worker({ batchSize: 3, mailer: counting('first') }).sendDue(), worker({ batchSize: 3, mailer: counting('second') }).sendDue()]);
+    await Promise.all([
+      worker({ batchSize: 3, mailer: counting('first') }).sendDue(),
+      worker({ batchSize: 3, mailer: counting('second') }).sendDue(),
+    ]);
 
     expect(smtp.received.map((email) => email.subject).sort()).toEqual([...subjects].sort());
     expect(sentBy.first).toBeGreaterThan(0);
@@ -281,7 +306,9 @@ describe('the email worker', () => {
   });
 
   it('stops between emails when shutting down; the rest are sent after their lease lapses', async () => {
-    await queue(...['Stop 1', 'Stop 2', 'Stop 3'].map((subject) => ({ to: 'stop@test.example', subject, body: subject })));
+    await queue(
+      ...['Stop 1', 'Stop 2', 'Stop 3'].map((subject) => ({ to: 'stop@test.example', subject, body: subject })),
+    );
     const shutdown = new AbortController();
     const stoppingAfterOne: Mailer = {
       send: async (email) => {
@@ -385,12 +412,24 @@ describe('the claim query', () => {
     const db = database.db;
     await db.updateTable('email_outbox').set({ sent_at: now }).where('subject', '=', 'sent').execute();
     await db.updateTable('email_outbox').set({ failed_at: now }).where('subject', '=', 'failed').execute();
-    await db.updateTable('email_outbox').set({ next_attempt_at: new Date(now.getTime() + 1_000) }).where('subject', '=', 'later').execute();
-    await db.updateTable('email_outbox').set({ locked_until: new Date(now.getTime() + 1_000) }).where('subject', '=', 'leased').execute();
+    await db
+      .updateTable('email_outbox')
+      .set({ next_attempt_at: new Date(now.getTime() + 1_000) })
+      .where('subject', '=', 'later')
+      .execute();
+    await db
+      .updateTable('email_outbox')
+      .set({ locked_until: new Date(now.getTime() + 1_000) })
+      .where('subject', '=', 'leased')
+      .execute();
 
     const claimed = await createOutboxRepository(db).claimDue(now, new Date(now.getTime() + LEASE_MS), 10);
     expect(claimed.map((email) => email.subject)).toEqual(['due']);
-    const { count } = await sql<{ count: number }>`select count(*)::int as count from email_outbox where locked_until is not null`.execute(db).then((result) => result.rows[0]);
+    const { count } = await sql<{
+      count: number;
+    }>`select count(*)::int as count from email_outbox where locked_until is not null`
+      .execute(db)
+      .then((result) => result.rows[0]);
     expect(count).toBe(2);
   });
 });

@@ -10,7 +10,15 @@ import { latestEmailTo, linkIn } from './support/outbox.js';
  * control character in it answered 500. Each now falls back to the page's own default.
  */
 const context = useTestApp();
-const evil = ['/\t/evil.example', '/\\evil.example', '//evil.example', '/%09/evil.example', '/%5Cevil.example', 'https://evil.example', 'javascript:alert(1)'];
+const evil = [
+  '/\t/evil.example',
+  '/\\evil.example',
+  '//evil.example',
+  '/%09/evil.example',
+  '/%5Cevil.example',
+  'https://evil.example',
+  'javascript:alert(1)',
+];
 
 describe('the return address of staff sign-in', () => {
   it('is never another site: not in the form, not after signing in', async () => {
@@ -29,7 +37,10 @@ describe('the return address of staff sign-in', () => {
 
   it('answers a signed-in member of staff with a redirect home when next holds control characters', async () => {
     const county = await organisationId(context.database.db, 'E10000007');
-    const { client } = await signedInStaff(context.app, context.database.db, { organisationId: county, roles: ['analyst'] });
+    const { client } = await signedInStaff(context.app, context.database.db, {
+      organisationId: county,
+      roles: ['analyst'],
+    });
     for (const next of ['/%0Aevil', '/%0D%0ASet-Cookie:%20x=y', '/%01', '/%7F']) {
       const response = await client.get(`/staff/sign-in?next=${next}`);
       expect(response.statusCode, next).toBe(302);
@@ -37,7 +48,9 @@ describe('the return address of staff sign-in', () => {
     }
     // NUL, which no text can hold, is refused before any page sees it (finding 3).
     expect((await client.get('/staff/sign-in?next=/%00')).statusCode).toBe(400);
-    expect((await client.get('/staff/sign-in?next=%2Fstaff%2Fcases%3Fstatus%3Dopen')).headers.location).toBe('/staff/cases?status=open');
+    expect((await client.get('/staff/sign-in?next=%2Fstaff%2Fcases%3Fstatus%3Dopen')).headers.location).toBe(
+      '/staff/cases?status=open',
+    );
   });
 });
 
@@ -47,7 +60,13 @@ describe('the return address of the confirmation email', () => {
     const password = 'three random words here';
     const registered = await client.post(
       '/account/register',
-      { name: 'Tab Tester', email: 'tab.tester@example.com', password, confirmPassword: password, next: '/\t/evil.example' },
+      {
+        name: 'Tab Tester',
+        email: 'tab.tester@example.com',
+        password,
+        confirmPassword: password,
+        next: '/\t/evil.example',
+      },
       '/account/register?next=%2F%09%2Fevil.example',
     );
     expect(registered.statusCode).toBe(303);

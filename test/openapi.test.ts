@@ -31,13 +31,19 @@ interface Operation {
 async function openApiDocument() {
   const response = await context.app.inject({ method: 'GET', url: '/api/v1/openapi.json' });
   expect(response.statusCode).toBe(200);
-  return response.json() as { paths: Record<string, Record<string, Operation>>; tags: { name: string }[]; components: { schemas: Record<string, object> } } & Record<string, unknown>;
+  return response.json() as {
+    paths: Record<string, Record<string, Operation>>;
+    tags: { name: string }[];
+    components: { schemas: Record<string, object> };
+  } & Record<string, unknown>;
 }
 
 /** Each method of each route the document must describe: the JSON API, less the document itself, and the health check. */
 function describedRoutes() {
   return registered
-    .filter((route) => (route.url.startsWith('/api/') && route.url !== '/api/v1/openapi.json') || route.url === '/health')
+    .filter(
+      (route) => (route.url.startsWith('/api/') && route.url !== '/api/v1/openapi.json') || route.url === '/health',
+    )
     .flatMap((route) => [route.method].flat().map((method) => ({ method, route })))
     .filter(({ method }) => method !== 'HEAD');
 }
@@ -64,8 +70,12 @@ describe('the OpenAPI document, generated from the route schemas', () => {
 
   it('describes nothing the app does not answer', async () => {
     const document = await openApiDocument();
-    const answered = new Set(describedRoutes().map(({ method, route }) => `${method.toLowerCase()} ${openApiPath(route.url)}`));
-    const described = Object.entries(document.paths).flatMap(([path, item]) => Object.keys(item).map((method) => `${method} ${path}`));
+    const answered = new Set(
+      describedRoutes().map(({ method, route }) => `${method.toLowerCase()} ${openApiPath(route.url)}`),
+    );
+    const described = Object.entries(document.paths).flatMap(([path, item]) =>
+      Object.keys(item).map((method) => `${method} ${path}`),
+    );
     expect(described.filter((operation) => !answered.has(operation))).toEqual([]);
   });
 
@@ -75,7 +85,16 @@ describe('the OpenAPI document, generated from the route schemas', () => {
     const ids = operations.map((operation) => operation.operationId);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids).toEqual(
-      expect.arrayContaining(['getPlaceByPostcode', 'getPlaceByPoint', 'listServices', 'getServiceProvider', 'getMapSettings', 'getMapBoundaries', 'listMapRequests', 'getHealth']),
+      expect.arrayContaining([
+        'getPlaceByPostcode',
+        'getPlaceByPoint',
+        'listServices',
+        'getServiceProvider',
+        'getMapSettings',
+        'getMapBoundaries',
+        'listMapRequests',
+        'getHealth',
+      ]),
     );
     const tags = document.tags.map((tag) => tag.name);
     for (const operation of operations) {
@@ -86,15 +105,30 @@ describe('the OpenAPI document, generated from the route schemas', () => {
 
   it('holds the components it refers to, and no others', async () => {
     const document = await openApiDocument();
-    const refs = new Set([...JSON.stringify(document).matchAll(/"#\/components\/schemas\/([^"]+)"/g)].map((match) => match[1]));
+    const refs = new Set(
+      [...JSON.stringify(document).matchAll(/"#\/components\/schemas\/([^"]+)"/g)].map((match) => match[1]),
+    );
     expect([...refs].sort()).toEqual(Object.keys(document.components.schemas).sort());
-    expect([...refs]).toEqual(expect.arrayContaining(['Errors', 'Place', 'PostcodePlace', 'Council', 'BoundaryCollection', 'RequestCollection']));
+    expect([...refs]).toEqual(
+      expect.arrayContaining([
+        'Errors',
+        'Place',
+        'PostcodePlace',
+        'Council',
+        'BoundaryCollection',
+        'RequestCollection',
+      ]),
+    );
   });
 
   it('says what it is, and where the rest of the service is described', async () => {
     const document = await openApiDocument();
     expect(document.openapi).toBe('3.1.0');
-    expect(document.info).toMatchObject({ title: 'Shirehall API', version: '1.0.0', license: { name: 'MIT', identifier: 'MIT' } });
+    expect(document.info).toMatchObject({
+      title: 'Shirehall API',
+      version: '1.0.0',
+      license: { name: 'MIT', identifier: 'MIT' },
+    });
     expect(document.servers).toEqual([{ url: '/' }]);
     expect(document.externalDocs).toMatchObject({ url: '/open311/v2/discovery.json' });
   });
@@ -104,7 +138,9 @@ describe('the OpenAPI document, generated from the route schemas', () => {
     for (const path of ['/api/v1/maps/boundaries', '/api/v1/maps/requests']) {
       expect(Object.keys(document.paths[path].get.responses['200'].content ?? {})).toEqual(['application/geo+json']);
     }
-    const collection = document.components.schemas.RequestCollection as { properties: { type: object; features: { items: { required: string[] } } } };
+    const collection = document.components.schemas.RequestCollection as {
+      properties: { type: object; features: { items: { required: string[] } } };
+    };
     expect(collection.properties.type).toMatchObject({ const: 'FeatureCollection' });
     expect(collection.properties.features.items.required).toEqual(['type', 'id', 'properties', 'geometry']);
   });

@@ -29,7 +29,12 @@ describe('every page', () => {
   });
 
   it('serves the GOV.UK Frontend styles, script and images from the project', async () => {
-    for (const asset of ['/public/build/govuk-frontend.css', '/assets/govuk-frontend.min.js', '/assets/images/favicon.ico', '/public/shirehall.css']) {
+    for (const asset of [
+      '/public/build/govuk-frontend.css',
+      '/assets/govuk-frontend.min.js',
+      '/assets/images/favicon.ico',
+      '/public/shirehall.css',
+    ]) {
       expect((await page(asset)).status, asset).toBe(200);
     }
   });
@@ -97,7 +102,9 @@ describe('service page', () => {
   it('names the provider for a postcode, with its page for the service', async () => {
     const { html } = await page('/services/find-out-which-day-the-refuse-is-collected?postcode=de43ag');
     expect(html).toContain('In DE4 3AG this is provided by Derbyshire Dales District Council.');
-    expect(html).toContain('href="http://www.derbyshiredales.gov.uk/environment-and-waste/bins-recycling/missed-collections"');
+    expect(html).toContain(
+      'href="http://www.derbyshiredales.gov.uk/environment-and-waste/bins-recycling/missed-collections"',
+    );
   });
 
   it('names the county for a county service', async () => {
@@ -121,7 +128,9 @@ describe('service page', () => {
     expect(result.status).toBe(status);
     expect(result.html).toContain('There is a problem');
     expect(result.html).toContain('href="#postcode"');
-    expect(result.html).toMatch(new RegExp(`govuk-error-message">\\s*<span class="govuk-visually-hidden">Error:</span> ${message}`));
+    expect(result.html).toMatch(
+      new RegExp(`govuk-error-message">\\s*<span class="govuk-visually-hidden">Error:</span> ${message}`),
+    );
     expect(result.html).toContain('govuk-input--error');
   });
 
@@ -135,7 +144,9 @@ describe('service page', () => {
 describe('find your council', () => {
   it('explains a two-tier place', async () => {
     const { html } = await page('/find-your-council?postcode=de43ag');
-    expect(html).toContain('DE4 3AG is served by 2 councils: Derbyshire Dales District Council and Derbyshire County Council.');
+    expect(html).toContain(
+      'DE4 3AG is served by 2 councils: Derbyshire Dales District Council and Derbyshire County Council.',
+    );
   });
 
   it('explains a unitary place', async () => {

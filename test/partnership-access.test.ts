@@ -16,26 +16,60 @@ const administrators: StaffRole[] = ['partnership_admin'];
 const recorders: StaffRole[] = ['partnership_admin', 'service_manager', 'analyst'];
 const agreementViewers: StaffRole[] = ['partnership_admin', 'organisation_admin', 'service_manager', 'analyst'];
 
-async function insert<T extends 'organisations' | 'partnership_projects' | 'data_sharing_agreements'>(table: T, values: Record<string, unknown>) {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one helper for three fixture tables
-  return (await db.insertInto(table).values(values as any).returning('id').executeTakeFirstOrThrow()).id as number;
+async function insert<T extends 'organisations' | 'partnership_projects' | 'data_sharing_agreements'>(
+  table: T,
+  values: Record<string, unknown>,
+) {
+  const row = await db
+    .insertInto(table)
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one helper for three fixture tables
+    .values(values as any)
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id as number;
 }
 
 beforeAll(async () => {
   db = context.database.db;
-  const [county, amberValley, derby] = await Promise.all(['E10000007', 'E07000032', 'E06000015'].map((gss) => organisationId(db, gss)));
-  const derbyshire = (await db.selectFrom('partnerships').select('id').where('slug', '=', 'derbyshire').executeTakeFirstOrThrow()).id;
-  const partnerBody = await insert('organisations', { slug: 'access-test-body', name: 'Access Test Body', type: 'other', tier: null, gss: null, parent_gss: null, homepage_url: null });
-  const project = await insert('partnership_projects', { partnership_id: derbyshire, name: 'Access Test Project', status: 'proposed' });
-  const agreement = (title: string) => insert('data_sharing_agreements', { title, purpose: 'cases', valid_from: '2025-01-01', status: 'draft', created_by_staff_id: null });
+  const [county, amberValley, derby] = await Promise.all(
+    ['E10000007', 'E07000032', 'E06000015'].map((gss) => organisationId(db, gss)),
+  );
+  const derbyshire = (
+    await db.selectFrom('partnerships').select('id').where('slug', '=', 'derbyshire').executeTakeFirstOrThrow()
+  ).id;
+  const partnerBody = await insert('organisations', {
+    slug: 'access-test-body',
+    name: 'Access Test Body',
+    type: 'other',
+    tier: null,
+    gss: null,
+    parent_gss: null,
+    homepage_url: null,
+  });
+  const project = await insert('partnership_projects', {
+    partnership_id: derbyshire,
+    name: 'Access Test Project',
+    status: 'proposed',
+  });
+  const agreement = (title: string) =>
+    insert('data_sharing_agreements', {
+      title,
+      purpose: 'cases',
+      valid_from: '2025-01-01',
+      status: 'draft',
+      created_by_staff_id: null,
+    });
   const ours = await agreement('County and Amber Valley');
   const theirs = await agreement('Derby and Amber Valley');
-  await db.insertInto('agreement_parties').values([
-    { agreement_id: ours, organisation_id: county },
-    { agreement_id: ours, organisation_id: amberValley },
-    { agreement_id: theirs, organisation_id: derby },
-    { agreement_id: theirs, organisation_id: amberValley },
-  ]).execute();
+  await db
+    .insertInto('agreement_parties')
+    .values([
+      { agreement_id: ours, organisation_id: county },
+      { agreement_id: ours, organisation_id: amberValley },
+      { agreement_id: theirs, organisation_id: derby },
+      { agreement_id: theirs, organisation_id: amberValley },
+    ])
+    .execute();
 
   pages = [
     { url: '/staff/organisations', allowed: everyone },
@@ -73,13 +107,29 @@ beforeAll(async () => {
   };
   changes = [
     { url: '/staff/organisations/new', form: { name: 'Posted body', type: 'other' }, allowed: administrators },
-    { url: `/staff/organisations/${partnerBody}/edit`, form: { name: 'Access Test Body', type: 'other' }, allowed: administrators },
+    {
+      url: `/staff/organisations/${partnerBody}/edit`,
+      form: { name: 'Access Test Body', type: 'other' },
+      allowed: administrators,
+    },
     { url: '/staff/partnerships/new', form: { name: 'Posted partnership', kind: 'local' }, allowed: administrators },
     { url: `/staff/partnerships/${derbyshire}/projects/new`, form: projectForm, allowed: recorders },
-    { url: `/staff/projects/${project}/edit`, form: { ...projectForm, name: 'Access Test Project' }, allowed: recorders },
-    { url: `/staff/projects/${project}/lessons/new`, form: { outcome: 'worked', lesson: 'Posted lesson' }, allowed: recorders },
+    {
+      url: `/staff/projects/${project}/edit`,
+      form: { ...projectForm, name: 'Access Test Project' },
+      allowed: recorders,
+    },
+    {
+      url: `/staff/projects/${project}/lessons/new`,
+      form: { outcome: 'worked', lesson: 'Posted lesson' },
+      allowed: recorders,
+    },
     { url: '/staff/agreements/new', form: agreementForm, allowed: administrators },
-    { url: `/staff/agreements/${ours}/edit`, form: { ...agreementForm, title: 'County and Amber Valley', parties: [String(county), String(amberValley)] }, allowed: administrators },
+    {
+      url: `/staff/agreements/${ours}/edit`,
+      form: { ...agreementForm, title: 'County and Amber Valley', parties: [String(county), String(amberValley)] },
+      allowed: administrators,
+    },
   ];
 
   for (const role of staffRoles) {

@@ -17,7 +17,10 @@ let derby: number;
 
 function errorSummary(html: string): { text: string; href: string }[] {
   const summary = /<div class="govuk-error-summary"[\s\S]*?<\/ul>/.exec(html)?.[0] ?? '';
-  return [...summary.matchAll(/<a href="([^"]+)">([^<]+)<\/a>/g)].map((match) => ({ href: match[1], text: match[2].trim() }));
+  return [...summary.matchAll(/<a href="([^"]+)">([^<]+)<\/a>/g)].map((match) => ({
+    href: match[1],
+    text: match[2].trim(),
+  }));
 }
 
 const validForm = (): Record<string, string | string[]> => ({
@@ -45,14 +48,23 @@ describe('the agreement form', () => {
     const form = await admin.get('/staff/agreements/new');
     expect(form.statusCode).toBe(200);
     expect(form.body).toContain('name="purposeStatement"');
-    for (const category of ['status_reference', 'location_description', 'contact_details', 'special_category']) expect(form.body).toMatch(new RegExp(`name="categories" type="checkbox" value="${category}"`));
-    for (const role of ['contact_centre_agent', 'partner_adviser', 'service_officer']) expect(form.body).toMatch(new RegExp(`name="roles" type="checkbox" value="${role}"`));
-    for (const relationship of ['client_consent', 'caller_verified']) expect(form.body).toMatch(new RegExp(`name="relationship" type="radio" value="${relationship}"`));
+    for (const category of ['status_reference', 'location_description', 'contact_details', 'special_category'])
+      expect(form.body).toMatch(new RegExp(`name="categories" type="checkbox" value="${category}"`));
+    for (const role of ['contact_centre_agent', 'partner_adviser', 'service_officer'])
+      expect(form.body).toMatch(new RegExp(`name="roles" type="checkbox" value="${role}"`));
+    for (const relationship of ['client_consent', 'caller_verified'])
+      expect(form.body).toMatch(new RegExp(`name="relationship" type="radio" value="${relationship}"`));
   });
 
   it('shows each missing choice beside its field, in the order of the page, and saves nothing', async () => {
     const before = (await db.selectFrom('data_sharing_agreements').select('id').execute()).length;
-    const response = await admin.post('/staff/agreements/new', { ...validForm(), purposeStatement: '', categories: [], roles: [], relationship: '' });
+    const response = await admin.post('/staff/agreements/new', {
+      ...validForm(),
+      purposeStatement: '',
+      categories: [],
+      roles: [],
+      relationship: '',
+    });
     expect(response.statusCode).toBe(400);
     expect(errorSummary(response.body)).toEqual([
       { href: '#purposeStatement', text: 'Enter what the sharing is for' },
@@ -65,13 +77,23 @@ describe('the agreement form', () => {
   });
 
   it('always shares status and reference, and keeps figures-only agreements to insight', async () => {
-    const withoutStatus = await admin.post('/staff/agreements/new', { ...validForm(), categories: ['contact_details'] });
+    const withoutStatus = await admin.post('/staff/agreements/new', {
+      ...validForm(),
+      categories: ['contact_details'],
+    });
     expect(withoutStatus.statusCode).toBe(400);
-    expect(errorSummary(withoutStatus.body)).toEqual([{ href: '#categories', text: 'Select status and reference: every agreement shares at least these' }]);
+    expect(errorSummary(withoutStatus.body)).toEqual([
+      { href: '#categories', text: 'Select status and reference: every agreement shares at least these' },
+    ]);
     expect(withoutStatus.body).toMatch(/name="categories" type="checkbox" value="contact_details" checked/);
 
     const figures = await admin.post('/staff/agreements/new', { ...validForm(), relationship: 'figures_only' });
-    expect(errorSummary(figures.body)).toEqual([{ href: '#relationship', text: 'Figures only is for insight agreements: choose client consent or caller verified' }]);
+    expect(errorSummary(figures.body)).toEqual([
+      {
+        href: '#relationship',
+        text: 'Figures only is for insight agreements: choose client consent or caller verified',
+      },
+    ]);
   });
 
   it('saves the scope, audits it, shows it, and fills the edit form with it', async () => {
@@ -85,18 +107,39 @@ describe('the agreement form', () => {
     });
     expect(saved.statusCode).toBe(303);
     const id = Number(/agreements\/(\d+)/.exec(String(saved.headers.location))?.[1]);
-    const row = await db.selectFrom('data_sharing_agreements').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom('data_sharing_agreements')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
     expect(row).toMatchObject({
       purpose_statement: 'Advice casework',
       categories: ['status_reference', 'location_description', 'contact_details'],
       receiving_roles: ['partner_adviser'],
       relationship: 'client_consent',
     });
-    const audit = await db.selectFrom('audit_log').select('detail').where('record_type', '=', 'data-sharing-agreement').where('record_id', '=', String(id)).executeTakeFirstOrThrow();
-    expect(audit.detail).toMatchObject({ categories: ['status_reference', 'location_description', 'contact_details'], receiving_roles: ['partner_adviser'], relationship: 'client_consent' });
+    const audit = await db
+      .selectFrom('audit_log')
+      .select('detail')
+      .where('record_type', '=', 'data-sharing-agreement')
+      .where('record_id', '=', String(id))
+      .executeTakeFirstOrThrow();
+    expect(audit.detail).toMatchObject({
+      categories: ['status_reference', 'location_description', 'contact_details'],
+      receiving_roles: ['partner_adviser'],
+      relationship: 'client_consent',
+    });
 
     const page = await admin.get(`/staff/agreements/${id}`);
-    for (const text of ['Advice casework', 'Status and reference', 'Location and description', 'Contact details', 'Partner adviser', 'The client’s consent']) expect(page.body, text).toContain(text);
+    for (const text of [
+      'Advice casework',
+      'Status and reference',
+      'Location and description',
+      'Contact details',
+      'Partner adviser',
+      'The client’s consent',
+    ])
+      expect(page.body, text).toContain(text);
     expect(page.body).not.toContain('Special category');
 
     const edit = await admin.get(`/staff/agreements/${id}/edit`);

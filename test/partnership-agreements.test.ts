@@ -14,10 +14,19 @@ let derby: number;
 
 const binCollection = 524;
 const libraries = 437;
-const agreementCount = async () => Number((await db.selectFrom('data_sharing_agreements').select(db.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+const agreementCount = async () =>
+  Number((await db.selectFrom('data_sharing_agreements').select(db.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
 const auditOf = (id: number) =>
-  db.selectFrom('audit_log').select(['action', 'detail']).where('record_type', '=', 'data-sharing-agreement').where('record_id', '=', String(id)).orderBy('id').execute();
-const statusOf = async (id: number) => (await db.selectFrom('data_sharing_agreements').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status;
+  db
+    .selectFrom('audit_log')
+    .select(['action', 'detail'])
+    .where('record_type', '=', 'data-sharing-agreement')
+    .where('record_id', '=', String(id))
+    .orderBy('id')
+    .execute();
+const statusOf = async (id: number) =>
+  (await db.selectFrom('data_sharing_agreements').select('status').where('id', '=', id).executeTakeFirstOrThrow())
+    .status;
 
 const validForm = () => ({
   title: 'Cases between the county and Amber Valley',
@@ -43,20 +52,37 @@ async function createAgreement(form: Record<string, string | string[]> = validFo
   return Number(/agreements\/(\d+)/.exec(String(response.headers.location))?.[1]);
 }
 
-const covers = (lgsl: number | null, from = county, to = amberValley) => context.app.activeAgreements.coversSharing({ from, to, purpose: 'cases', lgsl, on: new Date() });
+const covers = (lgsl: number | null, from = county, to = amberValley) =>
+  context.app.activeAgreements.coversSharing({ from, to, purpose: 'cases', lgsl, on: new Date() });
 
 beforeAll(async () => {
   db = context.database.db;
-  [county, amberValley, derby] = await Promise.all(['E10000007', 'E07000032', 'E06000015'].map((gss) => organisationId(db, gss)));
+  [county, amberValley, derby] = await Promise.all(
+    ['E10000007', 'E07000032', 'E06000015'].map((gss) => organisationId(db, gss)),
+  );
   ({ client: admin } = await signedInStaff(context.app, db, { organisationId: county, roles: ['partnership_admin'] }));
 });
 
 describe('adding an agreement', () => {
   it('saves a draft with its parties and services, audited, and shows it', async () => {
     const id = await createAgreement();
-    const saved = await db.selectFrom('data_sharing_agreements').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-    expect(saved).toMatchObject({ status: 'draft', purpose: 'cases', covers_all_services: false, valid_from: '2020-01-01', valid_to: null });
-    const parties = await db.selectFrom('agreement_parties').select('organisation_id').where('agreement_id', '=', id).execute();
+    const saved = await db
+      .selectFrom('data_sharing_agreements')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(saved).toMatchObject({
+      status: 'draft',
+      purpose: 'cases',
+      covers_all_services: false,
+      valid_from: '2020-01-01',
+      valid_to: null,
+    });
+    const parties = await db
+      .selectFrom('agreement_parties')
+      .select('organisation_id')
+      .where('agreement_id', '=', id)
+      .execute();
     expect(parties.map((party) => party.organisation_id).sort()).toEqual([county, amberValley].sort());
     const services = await db.selectFrom('agreement_services').select('lgsl').where('agreement_id', '=', id).execute();
     expect(services).toEqual([{ lgsl: binCollection }]);
@@ -97,7 +123,9 @@ describe('adding an agreement', () => {
       expect(response.body).toContain(`href="${href}"`);
     }
     // The summary lists the problems in the order of the fields on the page.
-    const positions = ['#title', '#parties', '#purpose', '#services', '#validFrom-day'].map((href) => response.body.indexOf(`href="${href}"`));
+    const positions = ['#title', '#parties', '#purpose', '#services', '#validFrom-day'].map((href) =>
+      response.body.indexOf(`href="${href}"`),
+    );
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
     expect(response.body).toMatch(new RegExp(`name="parties" type="checkbox" value="${county}" checked`));
     expect(await agreementCount()).toBe(before);
@@ -105,7 +133,12 @@ describe('adding an agreement', () => {
 
   it('refuses a valid-to date before the valid-from date', async () => {
     const before = await agreementCount();
-    const response = await admin.post('/staff/agreements/new', { ...validForm(), 'validTo-day': '31', 'validTo-month': '12', 'validTo-year': '2019' });
+    const response = await admin.post('/staff/agreements/new', {
+      ...validForm(),
+      'validTo-day': '31',
+      'validTo-month': '12',
+      'validTo-year': '2019',
+    });
     expect(response.statusCode).toBe(400);
     expect(response.body).toContain('Valid to date must be the same as or after the valid from date');
     expect(response.body).toContain('href="#validTo-day"');
@@ -122,7 +155,9 @@ describe('adding an agreement', () => {
 
   it('ignores chosen services when it covers all of them', async () => {
     const id = await createAgreement({ ...validForm(), coverage: 'all', services: [String(libraries)] });
-    expect(await db.selectFrom('agreement_services').select('lgsl').where('agreement_id', '=', id).execute()).toEqual([]);
+    expect(await db.selectFrom('agreement_services').select('lgsl').where('agreement_id', '=', id).execute()).toEqual(
+      [],
+    );
   });
 });
 
@@ -134,9 +169,14 @@ describe('an agreement’s life: draft, active, ended', () => {
     expect(form.body).toContain(`value="${binCollection}" checked`);
     expect(form.body).toMatch(/name="validFrom-year" type="text" value="2020"/);
 
-    const changed = await admin.post(`/staff/agreements/${id}/edit`, { ...validForm(), services: [String(binCollection), String(libraries)] });
+    const changed = await admin.post(`/staff/agreements/${id}/edit`, {
+      ...validForm(),
+      services: [String(binCollection), String(libraries)],
+    });
     expect(changed.statusCode).toBe(303);
-    expect((await db.selectFrom('agreement_services').select('lgsl').where('agreement_id', '=', id).execute()).length).toBe(2);
+    expect(
+      (await db.selectFrom('agreement_services').select('lgsl').where('agreement_id', '=', id).execute()).length,
+    ).toBe(2);
 
     const activated = await admin.post(`/staff/agreements/${id}/activate`, {}, `/staff/agreements/${id}`);
     expect(activated.statusCode).toBe(303);
@@ -172,18 +212,35 @@ describe('an agreement’s life: draft, active, ended', () => {
 
   it('leaves a draft as it was when a change has errors', async () => {
     const id = await createAgreement();
-    const response = await admin.post(`/staff/agreements/${id}/edit`, { ...validForm(), title: 'Changed', parties: [] });
+    const response = await admin.post(`/staff/agreements/${id}/edit`, {
+      ...validForm(),
+      title: 'Changed',
+      parties: [],
+    });
     expect(response.statusCode).toBe(400);
-    expect((await db.selectFrom('data_sharing_agreements').select('title').where('id', '=', id).executeTakeFirstOrThrow()).title).toBe(validForm().title);
-    expect((await db.selectFrom('agreement_parties').select('organisation_id').where('agreement_id', '=', id).execute()).length).toBe(2);
+    expect(
+      (await db.selectFrom('data_sharing_agreements').select('title').where('id', '=', id).executeTakeFirstOrThrow())
+        .title,
+    ).toBe(validForm().title);
+    expect(
+      (await db.selectFrom('agreement_parties').select('organisation_id').where('agreement_id', '=', id).execute())
+        .length,
+    ).toBe(2);
   });
 });
 
 describe('who sees which agreements', () => {
   it('shows an organisation administrator only the agreements their organisation is party to', async () => {
     const ours = await createAgreement({ ...validForm(), title: 'Amber Valley and the county' });
-    const theirs = await createAgreement({ ...validForm(), title: 'Derby and the county', parties: [String(county), String(derby)] });
-    const { client: amberAdmin } = await signedInStaff(context.app, db, { organisationId: amberValley, roles: ['organisation_admin'] });
+    const theirs = await createAgreement({
+      ...validForm(),
+      title: 'Derby and the county',
+      parties: [String(county), String(derby)],
+    });
+    const { client: amberAdmin } = await signedInStaff(context.app, db, {
+      organisationId: amberValley,
+      roles: ['organisation_admin'],
+    });
 
     const list = await amberAdmin.get('/staff/agreements');
     expect(list.statusCode).toBe(200);

@@ -38,10 +38,18 @@ describe('money', () => {
 describe('GOV.UK dates', () => {
   const project = (dates: Record<string, string>) =>
     projectSchema.safeParse({ name: 'A project', status: 'proposed', ...dates });
-  const messages = (result: ReturnType<typeof project>) => (result.success ? [] : result.error.issues.map((issue) => `${String(issue.path[0])}: ${issue.message}`));
+  const messages = (result: ReturnType<typeof project>) =>
+    result.success ? [] : result.error.issues.map((issue) => `${String(issue.path[0])}: ${issue.message}`);
 
   it('gathers day, month and year into one date', () => {
-    const result = project({ 'startsOn-day': '1', 'startsOn-month': '4', 'startsOn-year': '2025', 'endsOn-day': '31', 'endsOn-month': '03', 'endsOn-year': '2026' });
+    const result = project({
+      'startsOn-day': '1',
+      'startsOn-month': '4',
+      'startsOn-year': '2025',
+      'endsOn-day': '31',
+      'endsOn-month': '03',
+      'endsOn-year': '2026',
+    });
     expect(result.success && [result.data.startsOn, result.data.endsOn]).toEqual(['2025-04-01', '2026-03-31']);
   });
 
@@ -51,21 +59,45 @@ describe('GOV.UK dates', () => {
   });
 
   it('names the missing part, a date that does not exist, and a short year', () => {
-    expect(messages(project({ 'startsOn-day': '1', 'startsOn-year': '2025' }))).toEqual(['startsOn: Start date must include a month']);
-    expect(messages(project({ 'startsOn-year': '2025' }))).toEqual(['startsOn: Start date must include a day and month']);
-    expect(messages(project({ 'startsOn-day': '31', 'startsOn-month': '2', 'startsOn-year': '2025' }))).toEqual(['startsOn: Start date must be a real date']);
-    expect(messages(project({ 'startsOn-day': 'x', 'startsOn-month': '2', 'startsOn-year': '2025' }))).toEqual(['startsOn: Start date must be a real date']);
-    expect(messages(project({ 'startsOn-day': '1', 'startsOn-month': '2', 'startsOn-year': '25' }))).toEqual(['startsOn: Year must include 4 numbers']);
+    expect(messages(project({ 'startsOn-day': '1', 'startsOn-year': '2025' }))).toEqual([
+      'startsOn: Start date must include a month',
+    ]);
+    expect(messages(project({ 'startsOn-year': '2025' }))).toEqual([
+      'startsOn: Start date must include a day and month',
+    ]);
+    expect(messages(project({ 'startsOn-day': '31', 'startsOn-month': '2', 'startsOn-year': '2025' }))).toEqual([
+      'startsOn: Start date must be a real date',
+    ]);
+    expect(messages(project({ 'startsOn-day': 'x', 'startsOn-month': '2', 'startsOn-year': '2025' }))).toEqual([
+      'startsOn: Start date must be a real date',
+    ]);
+    expect(messages(project({ 'startsOn-day': '1', 'startsOn-month': '2', 'startsOn-year': '25' }))).toEqual([
+      'startsOn: Year must include 4 numbers',
+    ]);
   });
 
   it('refuses an end before the start, and allows the same day', () => {
-    const dates = { 'startsOn-day': '2', 'startsOn-month': '4', 'startsOn-year': '2025', 'endsOn-day': '1', 'endsOn-month': '4', 'endsOn-year': '2025' };
+    const dates = {
+      'startsOn-day': '2',
+      'startsOn-month': '4',
+      'startsOn-year': '2025',
+      'endsOn-day': '1',
+      'endsOn-month': '4',
+      'endsOn-year': '2025',
+    };
     expect(messages(project(dates))).toEqual(['endsOn: End date must be the same as or after the start date']);
     expect(project({ ...dates, 'endsOn-day': '2' }).success).toBe(true);
   });
 
   it('checks the order of the dates even when other fields have failed, so every problem shows at once', () => {
-    const dates = { 'startsOn-day': '2', 'startsOn-month': '4', 'startsOn-year': '2025', 'endsOn-day': '1', 'endsOn-month': '4', 'endsOn-year': '2025' };
+    const dates = {
+      'startsOn-day': '2',
+      'startsOn-month': '4',
+      'startsOn-year': '2025',
+      'endsOn-day': '1',
+      'endsOn-month': '4',
+      'endsOn-year': '2025',
+    };
     expect(messages(projectSchema.safeParse({ name: '', status: 'unknown', ...dates }))).toEqual([
       'name: Enter the project’s name',
       'status: Select the project’s status',
@@ -84,7 +116,9 @@ describe('GOV.UK dates', () => {
       roles: ['contact_centre_agent'],
       relationship: 'caller_verified',
     });
-    expect(result.success ? [] : result.error.issues.map((issue) => issue.message)).toEqual(['Enter the date the agreement is valid from']);
+    expect(result.success ? [] : result.error.issues.map((issue) => issue.message)).toEqual([
+      'Enter the date the agreement is valid from',
+    ]);
   });
 
   it('reads today in UK time', () => {
@@ -95,14 +129,21 @@ describe('GOV.UK dates', () => {
 
 describe('organisation form', () => {
   it('keeps an email domain in lower case without its @', () => {
-    const result = organisationSchema.safeParse({ name: 'Citizens Advice', type: 'advice_agency', emailDomain: ' @CitizensAdvice.org.uk ' });
+    const result = organisationSchema.safeParse({
+      name: 'Citizens Advice',
+      type: 'advice_agency',
+      emailDomain: ' @CitizensAdvice.org.uk ',
+    });
     expect(result.success && result.data.emailDomain).toBe('citizensadvice.org.uk');
   });
 
   it('stores no domain when none is given, and refuses one that is not a domain', () => {
     const empty = organisationSchema.safeParse({ name: 'Citizens Advice', type: 'advice_agency', emailDomain: '' });
     expect(empty.success && empty.data.emailDomain).toBeNull();
-    expect(organisationSchema.safeParse({ name: 'Citizens Advice', type: 'advice_agency', emailDomain: 'not a domain' }).success).toBe(false);
+    expect(
+      organisationSchema.safeParse({ name: 'Citizens Advice', type: 'advice_agency', emailDomain: 'not a domain' })
+        .success,
+    ).toBe(false);
   });
 
   it('refuses "council": councils come from the data', () => {
@@ -112,7 +153,9 @@ describe('organisation form', () => {
 
 describe('slugs', () => {
   it('makes readable slugs and numbers clashes', () => {
-    expect(slugify('Citizens Advice – Derbyshire Districts & Derby')).toBe('citizens-advice-derbyshire-districts-and-derby');
+    expect(slugify('Citizens Advice – Derbyshire Districts & Derby')).toBe(
+      'citizens-advice-derbyshire-districts-and-derby',
+    );
     expect(slugify('Café Ëxample')).toBe('cafe-example');
     expect(slugify('***')).toBe('unnamed');
     expect(firstFreeSlug('ca', new Set(['ca', 'ca-2']))).toBe('ca-3');

@@ -11,9 +11,16 @@ let admin: TestClient;
 let analyst: TestClient;
 let county: number;
 
-const organisationCount = async () => Number((await db.selectFrom('organisations').select(db.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+const organisationCount = async () =>
+  Number((await db.selectFrom('organisations').select(db.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
 const auditOf = (recordType: string, recordId: number) =>
-  db.selectFrom('audit_log').select(['action', 'detail', 'actor_id']).where('record_type', '=', recordType).where('record_id', '=', String(recordId)).orderBy('id').execute();
+  db
+    .selectFrom('audit_log')
+    .select(['action', 'detail', 'actor_id'])
+    .where('record_type', '=', recordType)
+    .where('record_id', '=', String(recordId))
+    .orderBy('id')
+    .execute();
 const idFromRedirect = (location: unknown) => Number(/saved=(\d+)/.exec(String(location))?.[1]);
 
 beforeAll(async () => {
@@ -46,11 +53,20 @@ describe('organisations list', () => {
 
 describe('adding a partner body', () => {
   it('saves it with a slug, an email domain and an audit entry', async () => {
-    const response = await admin.post('/staff/organisations/new', { name: 'Citizens Advice Derbyshire Districts', type: 'advice_agency', emailDomain: 'CADD.org.uk' });
+    const response = await admin.post('/staff/organisations/new', {
+      name: 'Citizens Advice Derbyshire Districts',
+      type: 'advice_agency',
+      emailDomain: 'CADD.org.uk',
+    });
     expect(response.statusCode).toBe(303);
     const id = idFromRedirect(response.headers.location);
     const saved = await db.selectFrom('organisations').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-    expect(saved).toMatchObject({ slug: 'citizens-advice-derbyshire-districts', type: 'advice_agency', tier: null, email_domain: 'cadd.org.uk' });
+    expect(saved).toMatchObject({
+      slug: 'citizens-advice-derbyshire-districts',
+      type: 'advice_agency',
+      tier: null,
+      email_domain: 'cadd.org.uk',
+    });
     expect((await auditOf('organisation', id)).map((entry) => entry.action)).toEqual(['create']);
     const list = await admin.get(String(response.headers.location));
     expect(list.body).toContain('Citizens Advice Derbyshire Districts saved.');
@@ -85,9 +101,17 @@ describe('adding a partner body', () => {
   });
 
   it('refuses an email domain another organisation has, and saves nothing', async () => {
-    await admin.post('/staff/organisations/new', { name: 'Derbyshire Fire and Rescue', type: 'fire_and_rescue', emailDomain: 'derbys-fire.gov.uk' });
+    await admin.post('/staff/organisations/new', {
+      name: 'Derbyshire Fire and Rescue',
+      type: 'fire_and_rescue',
+      emailDomain: 'derbys-fire.gov.uk',
+    });
     const before = await organisationCount();
-    const response = await admin.post('/staff/organisations/new', { name: 'Another Fire Service', type: 'fire_and_rescue', emailDomain: 'derbys-fire.gov.uk' });
+    const response = await admin.post('/staff/organisations/new', {
+      name: 'Another Fire Service',
+      type: 'fire_and_rescue',
+      emailDomain: 'derbys-fire.gov.uk',
+    });
     expect(response.statusCode).toBe(400);
     expect(response.body).toContain('derbys-fire.gov.uk is already the email domain of Derbyshire Fire and Rescue');
     expect(response.body).toContain('href="#emailDomain"');
@@ -98,7 +122,11 @@ describe('adding a partner body', () => {
     const before = await organisationCount();
     expect((await analyst.get('/staff/organisations/new')).statusCode).toBe(403);
     const token = /name="_csrf" value="([^"]+)"/.exec((await analyst.get('/staff/organisations')).body)?.[1];
-    const response = await analyst.postWithToken('/staff/organisations/new', { name: 'Sneaky Body', type: 'other' }, token);
+    const response = await analyst.postWithToken(
+      '/staff/organisations/new',
+      { name: 'Sneaky Body', type: 'other' },
+      token,
+    );
     expect(response.statusCode).toBe(403);
     expect(await organisationCount()).toBe(before);
   });
@@ -111,19 +139,38 @@ describe('changing a partner body', () => {
     const form = await admin.get(`/staff/organisations/${id}/edit`);
     expect(form.statusCode).toBe(200);
     expect(form.body).toContain('value="Derbyshire Healthcare"');
-    const response = await admin.post(`/staff/organisations/${id}/edit`, { name: 'Derbyshire Healthcare NHS Foundation Trust', type: 'health', emailDomain: 'derbyshcft.nhs.uk' });
+    const response = await admin.post(`/staff/organisations/${id}/edit`, {
+      name: 'Derbyshire Healthcare NHS Foundation Trust',
+      type: 'health',
+      emailDomain: 'derbyshcft.nhs.uk',
+    });
     expect(response.statusCode).toBe(303);
     const saved = await db.selectFrom('organisations').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-    expect(saved).toMatchObject({ name: 'Derbyshire Healthcare NHS Foundation Trust', email_domain: 'derbyshcft.nhs.uk', slug: 'derbyshire-healthcare' });
+    expect(saved).toMatchObject({
+      name: 'Derbyshire Healthcare NHS Foundation Trust',
+      email_domain: 'derbyshcft.nhs.uk',
+      slug: 'derbyshire-healthcare',
+    });
     const audit = await auditOf('organisation', id);
     expect(audit.map((entry) => entry.action)).toEqual(['create', 'update']);
-    expect(audit[1].detail).toMatchObject({ from: { name: 'Derbyshire Healthcare' }, to: { name: 'Derbyshire Healthcare NHS Foundation Trust' } });
+    expect(audit[1].detail).toMatchObject({
+      from: { name: 'Derbyshire Healthcare' },
+      to: { name: 'Derbyshire Healthcare NHS Foundation Trust' },
+    });
   });
 
   it('keeps its own email domain when saved again', async () => {
-    const created = await admin.post('/staff/organisations/new', { name: 'Peak Housing', type: 'housing', emailDomain: 'peakhousing.org.uk' });
+    const created = await admin.post('/staff/organisations/new', {
+      name: 'Peak Housing',
+      type: 'housing',
+      emailDomain: 'peakhousing.org.uk',
+    });
     const id = idFromRedirect(created.headers.location);
-    const response = await admin.post(`/staff/organisations/${id}/edit`, { name: 'Peak Housing Trust', type: 'housing', emailDomain: 'peakhousing.org.uk' });
+    const response = await admin.post(`/staff/organisations/${id}/edit`, {
+      name: 'Peak Housing Trust',
+      type: 'housing',
+      emailDomain: 'peakhousing.org.uk',
+    });
     expect(response.statusCode).toBe(303);
   });
 
@@ -133,15 +180,25 @@ describe('changing a partner body', () => {
     const response = await admin.post(`/staff/organisations/${id}/edit`, { name: '', type: 'other' });
     expect(response.statusCode).toBe(400);
     expect(response.body).toContain('Enter the organisation’s name');
-    expect((await db.selectFrom('organisations').select('name').where('id', '=', id).executeTakeFirstOrThrow()).name).toBe('Erewash CVS');
+    expect(
+      (await db.selectFrom('organisations').select('name').where('id', '=', id).executeTakeFirstOrThrow()).name,
+    ).toBe('Erewash CVS');
     expect((await auditOf('organisation', id)).map((entry) => entry.action)).toEqual(['create']);
   });
 
   it('refuses to change a council', async () => {
     expect((await admin.get(`/staff/organisations/${county}/edit`)).statusCode).toBe(403);
-    const response = await admin.post(`/staff/organisations/${county}/edit`, { name: 'Renamed Council', type: 'other' }, '/staff/organisations');
+    const response = await admin.post(
+      `/staff/organisations/${county}/edit`,
+      { name: 'Renamed Council', type: 'other' },
+      '/staff/organisations',
+    );
     expect(response.statusCode).toBe(403);
-    const council = await db.selectFrom('organisations').select(['name', 'type']).where('id', '=', county).executeTakeFirstOrThrow();
+    const council = await db
+      .selectFrom('organisations')
+      .select(['name', 'type'])
+      .where('id', '=', county)
+      .executeTakeFirstOrThrow();
     expect(council).toEqual({ name: 'Derbyshire County Council', type: 'council' });
   });
 

@@ -14,9 +14,16 @@ let amberValley: number;
 let nottinghamshire: number;
 let derbyshire: number;
 
-const count = async (table: 'partnership_projects' | 'project_lessons') => Number((await db.selectFrom(table).select(db.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+const count = async (table: 'partnership_projects' | 'project_lessons') =>
+  Number((await db.selectFrom(table).select(db.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
 const auditOf = (recordType: string, recordId: number) =>
-  db.selectFrom('audit_log').select(['action', 'detail']).where('record_type', '=', recordType).where('record_id', '=', String(recordId)).orderBy('id').execute();
+  db
+    .selectFrom('audit_log')
+    .select(['action', 'detail'])
+    .where('record_type', '=', recordType)
+    .where('record_id', '=', String(recordId))
+    .orderBy('id')
+    .execute();
 
 const validProject = () => ({
   name: 'Combined CRM',
@@ -45,16 +52,27 @@ async function createProject(form: Record<string, string | string[]> = validProj
 
 beforeAll(async () => {
   db = context.database.db;
-  [county, amberValley, nottinghamshire] = await Promise.all(['E10000007', 'E07000032', 'E10000024'].map((gss) => organisationId(db, gss)));
-  derbyshire = (await db.selectFrom('partnerships').select('id').where('slug', '=', 'derbyshire').executeTakeFirstOrThrow()).id;
-  ({ client: manager } = await signedInStaff(context.app, db, { organisationId: amberValley, roles: ['service_manager'] }));
+  [county, amberValley, nottinghamshire] = await Promise.all(
+    ['E10000007', 'E07000032', 'E10000024'].map((gss) => organisationId(db, gss)),
+  );
+  derbyshire = (
+    await db.selectFrom('partnerships').select('id').where('slug', '=', 'derbyshire').executeTakeFirstOrThrow()
+  ).id;
+  ({ client: manager } = await signedInStaff(context.app, db, {
+    organisationId: amberValley,
+    roles: ['service_manager'],
+  }));
   ({ client: officer } = await signedInStaff(context.app, db, { organisationId: county, roles: ['service_officer'] }));
 });
 
 describe('recording a project', () => {
   it('saves its details, members, dates and benefits in pence, with an audit entry', async () => {
     const id = await createProject();
-    const project = await db.selectFrom('partnership_projects').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    const project = await db
+      .selectFrom('partnership_projects')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
     expect(project).toMatchObject({
       partnership_id: derbyshire,
       name: 'Combined CRM',
@@ -66,7 +84,12 @@ describe('recording a project', () => {
       expected_other: 'Fewer avoidable contacts',
       realised_cashable_pence: 0,
     });
-    const members = await db.selectFrom('project_members').select('organisation_id').where('project_id', '=', id).orderBy('organisation_id').execute();
+    const members = await db
+      .selectFrom('project_members')
+      .select('organisation_id')
+      .where('project_id', '=', id)
+      .orderBy('organisation_id')
+      .execute();
     expect(members.map((member) => member.organisation_id)).toEqual([county, amberValley].sort((a, b) => a - b));
     expect((await auditOf('partnership-project', id)).map((entry) => entry.action)).toEqual(['create']);
   });
@@ -94,7 +117,12 @@ describe('recording a project', () => {
 
   it('refuses an end date before the start date, keeping what was typed and saving nothing', async () => {
     const before = await count('partnership_projects');
-    const response = await manager.post(`/staff/partnerships/${derbyshire}/projects/new`, { ...validProject(), 'endsOn-day': '31', 'endsOn-month': '3', 'endsOn-year': '2025' });
+    const response = await manager.post(`/staff/partnerships/${derbyshire}/projects/new`, {
+      ...validProject(),
+      'endsOn-day': '31',
+      'endsOn-month': '3',
+      'endsOn-year': '2025',
+    });
     expect(response.statusCode).toBe(400);
     expect(response.body).toContain('End date must be the same as or after the start date');
     expect(response.body).toContain('href="#endsOn-day"');
@@ -133,14 +161,20 @@ describe('recording a project', () => {
 
   it('refuses organisations that are not members of the partnership', async () => {
     const before = await count('partnership_projects');
-    const response = await manager.post(`/staff/partnerships/${derbyshire}/projects/new`, { ...validProject(), members: [String(county), String(nottinghamshire)] });
+    const response = await manager.post(`/staff/partnerships/${derbyshire}/projects/new`, {
+      ...validProject(),
+      members: [String(county), String(nottinghamshire)],
+    });
     expect(response.statusCode).toBe(400);
     expect(response.body).toContain('Select organisations from the partnership’s members');
     expect(await count('partnership_projects')).toBe(before);
   });
 
   it('is refused to staff of an organisation outside the partnership, even with the role', async () => {
-    const { client: outsider } = await signedInStaff(context.app, db, { organisationId: nottinghamshire, roles: ['service_manager'] });
+    const { client: outsider } = await signedInStaff(context.app, db, {
+      organisationId: nottinghamshire,
+      roles: ['service_manager'],
+    });
     expect((await outsider.get(`/staff/partnerships/${derbyshire}/projects/new`)).statusCode).toBe(403);
     const id = await createProject();
     expect((await outsider.get(`/staff/projects/${id}/edit`)).statusCode).toBe(403);
@@ -163,19 +197,37 @@ describe('changing a project', () => {
       realisedOther: 'Calls answered first time rose',
     });
     expect(response.statusCode).toBe(303);
-    const project = await db.selectFrom('partnership_projects').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-    expect(project).toMatchObject({ status: 'completed', realised_cashable_pence: 200_000, realised_other: 'Calls answered first time rose' });
-    const members = await db.selectFrom('project_members').select('organisation_id').where('project_id', '=', id).execute();
+    const project = await db
+      .selectFrom('partnership_projects')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(project).toMatchObject({
+      status: 'completed',
+      realised_cashable_pence: 200_000,
+      realised_other: 'Calls answered first time rose',
+    });
+    const members = await db
+      .selectFrom('project_members')
+      .select('organisation_id')
+      .where('project_id', '=', id)
+      .execute();
     expect(members.map((member) => member.organisation_id)).toEqual([amberValley]);
     expect((await auditOf('partnership-project', id)).map((entry) => entry.action)).toEqual(['create', 'update']);
   });
 
   it('leaves the project as it was when the form has errors', async () => {
     const id = await createProject();
-    const response = await manager.post(`/staff/projects/${id}/edit`, { ...validProject(), name: 'Renamed', 'startsOn-year': '20x5' });
+    const response = await manager.post(`/staff/projects/${id}/edit`, {
+      ...validProject(),
+      name: 'Renamed',
+      'startsOn-year': '20x5',
+    });
     expect(response.statusCode).toBe(400);
     expect(response.body).toContain('Start date must be a real date');
-    expect((await db.selectFrom('partnership_projects').select('name').where('id', '=', id).executeTakeFirstOrThrow()).name).toBe('Combined CRM');
+    expect(
+      (await db.selectFrom('partnership_projects').select('name').where('id', '=', id).executeTakeFirstOrThrow()).name,
+    ).toBe('Combined CRM');
     expect((await auditOf('partnership-project', id)).map((entry) => entry.action)).toEqual(['create']);
   });
 });
@@ -183,12 +235,23 @@ describe('changing a project', () => {
 describe('lessons learned', () => {
   it('records what worked and what did not, with who and when, and lists them across projects', async () => {
     const id = await createProject({ ...validProject(), name: 'e-Recruitment' });
-    const worked = await manager.post(`/staff/projects/${id}/lessons/new`, { outcome: 'worked', lesson: 'Applying online 24/7 saved paper application packs.' });
+    const worked = await manager.post(`/staff/projects/${id}/lessons/new`, {
+      outcome: 'worked',
+      lesson: 'Applying online 24/7 saved paper application packs.',
+    });
     expect(worked.statusCode).toBe(303);
     expect(worked.headers.location).toBe(`/staff/projects/${id}?lessonAdded`);
-    await manager.post(`/staff/projects/${id}/lessons/new`, { outcome: 'did_not_work', lesson: 'A big-bang launch across all partners at once overwhelmed support.' });
+    await manager.post(`/staff/projects/${id}/lessons/new`, {
+      outcome: 'did_not_work',
+      lesson: 'A big-bang launch across all partners at once overwhelmed support.',
+    });
 
-    const lessons = await db.selectFrom('project_lessons').selectAll().where('project_id', '=', id).orderBy('id').execute();
+    const lessons = await db
+      .selectFrom('project_lessons')
+      .selectAll()
+      .where('project_id', '=', id)
+      .orderBy('id')
+      .execute();
     expect(lessons.map((lesson) => lesson.outcome)).toEqual(['worked', 'did_not_work']);
     expect(lessons[0].recorded_by_staff_id).not.toBeNull();
     expect((await auditOf('project-lesson', lessons[0].id)).map((entry) => entry.action)).toEqual(['create']);
@@ -228,7 +291,11 @@ describe('lessons learned', () => {
     const id = await createProject();
     const before = await count('project_lessons');
     const token = /name="_csrf" value="([^"]+)"/.exec((await officer.get(`/staff/projects/${id}`)).body)?.[1];
-    const response = await officer.postWithToken(`/staff/projects/${id}/lessons/new`, { outcome: 'worked', lesson: 'Not mine to record' }, token);
+    const response = await officer.postWithToken(
+      `/staff/projects/${id}/lessons/new`,
+      { outcome: 'worked', lesson: 'Not mine to record' },
+      token,
+    );
     expect(response.statusCode).toBe(403);
     expect(await count('project_lessons')).toBe(before);
   });

@@ -41,8 +41,15 @@ async function agreement(input: {
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  await db.insertInto('agreement_parties').values(input.parties.map((organisation_id) => ({ agreement_id: id, organisation_id }))).execute();
-  if (input.services) await db.insertInto('agreement_services').values(input.services.map((lgsl) => ({ agreement_id: id, lgsl }))).execute();
+  await db
+    .insertInto('agreement_parties')
+    .values(input.parties.map((organisation_id) => ({ agreement_id: id, organisation_id })))
+    .execute();
+  if (input.services)
+    await db
+      .insertInto('agreement_services')
+      .values(input.services.map((lgsl) => ({ agreement_id: id, lgsl })))
+      .execute();
   return id;
 }
 
@@ -59,7 +66,9 @@ const ask = (overrides: Partial<Parameters<ReturnType<typeof finder>['coversShar
 beforeAll(async () => {
   database = await createTestDatabase();
   db = database.db;
-  [county, district, derby, nottinghamshire] = await Promise.all(['E10000007', 'E07000032', 'E06000015', 'E10000024'].map(idOf));
+  [county, district, derby, nottinghamshire] = await Promise.all(
+    ['E10000007', 'E07000032', 'E06000015', 'E10000024'].map(idOf),
+  );
   for (const lgsl of [binCollection, libraries]) {
     const service = await db.selectFrom('services').select('lgsl').where('lgsl', '=', lgsl).executeTakeFirst();
     if (!service) throw new Error(`LGSL ${lgsl} is not in the reference data`);
@@ -163,12 +172,24 @@ describe('coversSharing', () => {
 
 describe('applicableAgreements', () => {
   const applicable = (overrides: Partial<Parameters<ReturnType<typeof finder>['applicableAgreements']>[0]> = {}) =>
-    finder().applicableAgreements({ from: county, to: district, purpose: 'cases', lgsl: binCollection, on, roles: ['contact_centre_agent'], ...overrides });
+    finder().applicableAgreements({
+      from: county,
+      to: district,
+      purpose: 'cases',
+      lgsl: binCollection,
+      on,
+      roles: ['contact_centre_agent'],
+      ...overrides,
+    });
 
   it('gives an agreement made without a scope the narrowest one: status and reference, for agents, of a verified caller', async () => {
     await withOnly(() => agreement({ parties: [county, district] }));
     expect(await applicable()).toEqual([
-      expect.objectContaining({ categories: ['status_reference'], receivingRoles: ['contact_centre_agent'], relationship: 'caller_verified' }),
+      expect.objectContaining({
+        categories: ['status_reference'],
+        receivingRoles: ['contact_centre_agent'],
+        relationship: 'caller_verified',
+      }),
     ]);
   });
 
@@ -199,13 +220,20 @@ describe('applicableAgreements', () => {
       const wide = await agreement({ parties: [county, district] });
       await db
         .updateTable('data_sharing_agreements')
-        .set({ categories: ['status_reference', 'location_description'], receiving_roles: ['contact_centre_agent', 'partner_adviser'], relationship: 'client_consent' })
+        .set({
+          categories: ['status_reference', 'location_description'],
+          receiving_roles: ['contact_centre_agent', 'partner_adviser'],
+          relationship: 'client_consent',
+        })
         .where('id', '=', wide)
         .execute();
       return narrow;
     });
     const found = await applicable({ roles: ['contact_centre_agent'] });
-    expect(found.map((row) => row.categories)).toEqual([['status_reference', 'location_description'], ['status_reference']]);
+    expect(found.map((row) => row.categories)).toEqual([
+      ['status_reference', 'location_description'],
+      ['status_reference'],
+    ]);
     expect(found.map((row) => row.relationship)).toEqual(['client_consent', 'caller_verified']);
   });
 });

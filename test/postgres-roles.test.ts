@@ -32,7 +32,10 @@ const auditTables = ['audit_log', 'audit_seals', 'audit_anchors'] as const;
 const hashColumn = { audit_log: 'hash', audit_seals: 'hash', audit_anchors: 'seal_hash' } as const;
 
 /** The script as shipped, under role names of this run's own: roles belong to the whole server. */
-const script = () => readFileSync(new URL('../scripts/postgres-roles.sql', import.meta.url), 'utf8').replaceAll('shirehall_owner', owner).replaceAll('shirehall_app', appRole);
+const script = () =>
+  readFileSync(new URL('../scripts/postgres-roles.sql', import.meta.url), 'utf8')
+    .replaceAll('shirehall_owner', owner)
+    .replaceAll('shirehall_app', appRole);
 
 function urlAs(role: string, database: string): string {
   const parsed = new URL(databaseUrlFor(url!, database));
@@ -54,15 +57,27 @@ async function runScript(database: string) {
 
 /** The application's own writes to the audit tables: an entry, a seal, an anchor. */
 async function appendAndSeal(db: Kysely<Database>) {
-  await recordAudit(db, { actor: { kind: 'system', label: 'least privilege test' }, action: 'read', recordType: 'roles-test' }, new Date());
+  await recordAudit(
+    db,
+    { actor: { kind: 'system', label: 'least privilege test' }, action: 'read', recordType: 'roles-test' },
+    new Date(),
+  );
   await expect
-    .poll(async () => {
-      await sealAuditLog(db, () => new Date());
-      return checkChain(createAuditRepository(db));
-    }, { timeout: 10_000, interval: 50 })
+    .poll(
+      async () => {
+        await sealAuditLog(db, () => new Date());
+        return checkChain(createAuditRepository(db));
+      },
+      { timeout: 10_000, interval: 50 },
+    )
     .toMatchObject({ intact: true, unsealed: 0 });
   const staff = createStaffRepository(db);
-  const published = await publishAnchor(db, () => new Date(), { intervalMs: 1, publicUrl: 'https://shirehall.test', partnershipName: 'Test', recipients: () => staff.listPartnershipAdministrators() });
+  const published = await publishAnchor(db, () => new Date(), {
+    intervalMs: 1,
+    publicUrl: 'https://shirehall.test',
+    partnershipName: 'Test',
+    recipients: () => staff.listPartnershipAdministrators(),
+  });
   expect(published.outcome).toBe('published');
 }
 
@@ -70,11 +85,17 @@ async function appendAndSeal(db: Kysely<Database>) {
 async function expectChangesRefusedByPrivilege(db: Kysely<Database>) {
   for (const table of auditTables) {
     const denied = new RegExp(`permission denied for table ${table}`);
-    await expect(sql`update ${sql.table(table)} set ${sql.ref(hashColumn[table])} = ${sql.ref(hashColumn[table])}`.execute(db), `UPDATE ${table}`).rejects.toThrow(denied);
+    await expect(
+      sql`update ${sql.table(table)} set ${sql.ref(hashColumn[table])} = ${sql.ref(hashColumn[table])}`.execute(db),
+      `UPDATE ${table}`,
+    ).rejects.toThrow(denied);
     await expect(sql`delete from ${sql.table(table)}`.execute(db), `DELETE ${table}`).rejects.toThrow(denied);
     await expect(sql`truncate ${sql.table(table)}`.execute(db), `TRUNCATE ${table}`).rejects.toThrow(denied);
     // Nor can it switch the trigger off, as the owner of a table could.
-    await expect(sql`alter table ${sql.table(table)} disable trigger all`.execute(db), `ALTER ${table}`).rejects.toThrow(/must be owner/);
+    await expect(
+      sql`alter table ${sql.table(table)} disable trigger all`.execute(db),
+      `ALTER ${table}`,
+    ).rejects.toThrow(/must be owner/);
   }
   await expect(sql`create table intruder (id int)`.execute(db)).rejects.toThrow(/permission denied for schema public/);
 }
@@ -113,7 +134,9 @@ describe.skipIf(!url)('least privilege on PostgreSQL (scripts/postgres-roles.sql
     const name = await database();
     await runScript(name);
     const asOwner = await connect(owner, name);
-    const { rows } = await sql<{ rolsuper: boolean }>`select rolsuper from pg_roles where rolname = current_user`.execute(asOwner);
+    const { rows } = await sql<{
+      rolsuper: boolean;
+    }>`select rolsuper from pg_roles where rolname = current_user`.execute(asOwner);
     expect(rows[0]!.rolsuper).toBe(false);
     await migrateToLatest(asOwner);
     // The owner's default privileges gave the app each table's DML as it was made; migration 0019
@@ -132,10 +155,29 @@ describe.skipIf(!url)('least privilege on PostgreSQL (scripts/postgres-roles.sql
     const asApp = await connect(appRole, name);
     // Starting the application migrates first: with nothing left to do, the app's role may.
     await migrateToLatest(asApp);
-    await sql`insert into organisations (slug, name, type) values ('roles-test', 'Roles Test Body', 'other')`.execute(asApp);
-    const organisation = await asApp.selectFrom('organisations').select('id').where('slug', '=', 'roles-test').executeTakeFirstOrThrow();
-    await asApp.insertInto('staff').values({ organisation_id: organisation.id, email: 'admin@roles.example', name: 'Ada Admin', roles: ['partnership_admin'], password_hash: null }).execute();
-    await asApp.updateTable('staff').set({ name: 'Ada Administrator' }).where('email', '=', 'admin@roles.example').execute();
+    await sql`insert into organisations (slug, name, type) values ('roles-test', 'Roles Test Body', 'other')`.execute(
+      asApp,
+    );
+    const organisation = await asApp
+      .selectFrom('organisations')
+      .select('id')
+      .where('slug', '=', 'roles-test')
+      .executeTakeFirstOrThrow();
+    await asApp
+      .insertInto('staff')
+      .values({
+        organisation_id: organisation.id,
+        email: 'admin@roles.example',
+        name: 'Ada Admin',
+        roles: ['partnership_admin'],
+        password_hash: null,
+      })
+      .execute();
+    await asApp
+      .updateTable('staff')
+      .set({ name: 'Ada Administrator' })
+      .where('email', '=', 'admin@roles.example')
+      .execute();
     await appendAndSeal(asApp);
     await expectChangesRefusedByPrivilege(asApp);
   });
@@ -151,10 +193,22 @@ describe.skipIf(!url)('least privilege on PostgreSQL (scripts/postgres-roles.sql
     try {
       const county = await organisationId(asApp, 'E10000007');
       const { client } = await signedInStaff(app, asApp, { organisationId: county, roles: ['partnership_admin'] });
-      const created = await client.post('/staff/accounts/new', { organisationId: String(county), email: 'new-officer@roles.example', name: 'Nia Officer', roles: 'service_officer' }, '/staff/accounts/new');
+      const created = await client.post(
+        '/staff/accounts/new',
+        {
+          organisationId: String(county),
+          email: 'new-officer@roles.example',
+          name: 'Nia Officer',
+          roles: 'service_officer',
+        },
+        '/staff/accounts/new',
+      );
       expect(created.statusCode).toBe(303);
       const wrong = await createStaff(asApp, { organisationId: county, roles: ['analyst'] });
-      expect((await new TestClient(app).post('/staff/sign-in', { email: wrong.email, password: 'not the password' })).statusCode).toBe(401);
+      expect(
+        (await new TestClient(app).post('/staff/sign-in', { email: wrong.email, password: 'not the password' }))
+          .statusCode,
+      ).toBe(401);
       expect((await client.get('/staff/audit/verify')).body).toContain('The audit log is intact');
     } finally {
       await app.close();
@@ -162,7 +216,8 @@ describe.skipIf(!url)('least privilege on PostgreSQL (scripts/postgres-roles.sql
     await appendAndSeal(asApp);
     await expectChangesRefusedByPrivilege(asApp);
     // What the migrations keep is read only.
-    await expect(sql`delete from kysely_migration`.execute(asApp)).rejects.toThrow(/permission denied for table kysely_migration/);
+    await expect(sql`delete from kysely_migration`.execute(asApp)).rejects.toThrow(
+      /permission denied for table kysely_migration/,
+    );
   });
-
 });

@@ -26,7 +26,9 @@ describe('the default rate limit', () => {
     const response = await fourth('/api/v1/places/postcodes/DE43AG');
     expect(response.statusCode).toBe(429);
     expect(response.headers['retry-after']).toBeDefined();
-    expect(response.json()).toEqual({ errors: [{ code: 'too_many_requests', message: 'Too many requests. Wait a minute, then try again.' }] });
+    expect(response.json()).toEqual({
+      errors: [{ code: 'too_many_requests', message: 'Too many requests. Wait a minute, then try again.' }],
+    });
   });
 
   it('answers Open311 in its own XML', async () => {

@@ -4,11 +4,15 @@ import { useTestApp } from './support/app.js';
 
 const context = useTestApp();
 
-const nonceOf = (headers: Record<string, unknown>) => /script-src 'self' 'nonce-([^']+)'/.exec(String(headers['content-security-policy']))?.[1];
+const nonceOf = (headers: Record<string, unknown>) =>
+  /script-src 'self' 'nonce-([^']+)'/.exec(String(headers['content-security-policy']))?.[1];
 
 describe('pages the same for every visitor who is not signed in', () => {
   it('are rendered once, and each answer still carries its own CSP nonce, the one its header names', async () => {
-    const [first, second] = [await context.app.inject('/services?q=bins'), await context.app.inject('/services?q=bins')];
+    const [first, second] = [
+      await context.app.inject('/services?q=bins'),
+      await context.app.inject('/services?q=bins'),
+    ];
     expect(first.statusCode).toBe(200);
     const [firstNonce, secondNonce] = [nonceOf(first.headers), nonceOf(second.headers)];
     expect(firstNonce).toBeTruthy();
@@ -31,7 +35,10 @@ describe('pages the same for every visitor who is not signed in', () => {
   });
 
   it('a service page answered for a postcode is kept per council, and names each visitor’s own postcode', async () => {
-    const page = (postcode: string) => context.app.inject(`/services/find-out-which-day-the-refuse-is-collected?postcode=${encodeURIComponent(postcode)}`);
+    const page = (postcode: string) =>
+      context.app.inject(
+        `/services/find-out-which-day-the-refuse-is-collected?postcode=${encodeURIComponent(postcode)}`,
+      );
     // Both in Derbyshire Dales; DE1 0AL is in Derby.
     const [first, second, derby] = [await page('DE4 3AG'), await page('de43ah'), await page('DE1 0AL')];
     expect(first.statusCode).toBe(200);
@@ -43,7 +50,10 @@ describe('pages the same for every visitor who is not signed in', () => {
     expect(second.body.split(secondNonce).join(firstNonce).replace('DE4 3AH', 'DE4 3AG')).toBe(first.body);
 
     const db = context.database.db;
-    const staff = await signedInStaff(context.app, db, { organisationId: await organisationId(db, 'E10000007'), roles: ['service_officer'] });
+    const staff = await signedInStaff(context.app, db, {
+      organisationId: await organisationId(db, 'E10000007'),
+      roles: ['service_officer'],
+    });
     const own = await staff.client.get('/services/find-out-which-day-the-refuse-is-collected?postcode=DE4+3AH');
     expect(own.body).toContain('In DE4 3AH this is provided by Derbyshire Dales District Council.');
     expect(own.body).toContain('Sign out');
@@ -51,7 +61,10 @@ describe('pages the same for every visitor who is not signed in', () => {
 
   it('are rendered afresh for a member of staff, with their own name and sign-out form', async () => {
     const db = context.database.db;
-    const staff = await signedInStaff(context.app, db, { organisationId: await organisationId(db, 'E10000007'), roles: ['service_officer'] });
+    const staff = await signedInStaff(context.app, db, {
+      organisationId: await organisationId(db, 'E10000007'),
+      roles: ['service_officer'],
+    });
     await context.app.inject('/');
     const page = await staff.client.get('/');
     expect(page.statusCode).toBe(200);

@@ -10,7 +10,18 @@ import type { Database } from '../src/db/schema.js';
 import { signedInStaff } from './support/accounts.js';
 import { useTestApp } from './support/app.js';
 import { TestClient } from './support/http.js';
-import { dayFromToday, gss, organisationId, partnerAgency, referencesIn, report, servicesFor, sharingAgreement, staffActor, type CasesServices } from './cases/staff/staff-cases-fixtures.js';
+import {
+  dayFromToday,
+  gss,
+  organisationId,
+  partnerAgency,
+  referencesIn,
+  report,
+  servicesFor,
+  sharingAgreement,
+  staffActor,
+  type CasesServices,
+} from './cases/staff/staff-cases-fixtures.js';
 
 const context = useTestApp();
 let db: Kysely<Database>;
@@ -26,7 +37,10 @@ const casePage = (id: number) => `/staff/cases/${id}`;
 
 function errorSummary(html: string): { text: string; href: string }[] {
   const summary = /<div class="govuk-error-summary"[\s\S]*?<\/ul>/.exec(html)?.[0] ?? '';
-  return [...summary.matchAll(/<a href="([^"]+)">([^<]+)<\/a>/g)].map((match) => ({ href: match[1], text: match[2].trim() }));
+  return [...summary.matchAll(/<a href="([^"]+)">([^<]+)<\/a>/g)].map((match) => ({
+    href: match[1],
+    text: match[2].trim(),
+  }));
 }
 
 const auditOf = (caseId: number, staffId: number) =>
@@ -41,7 +55,8 @@ const auditOf = (caseId: number, staffId: number) =>
     .execute();
 
 /** Asks the find page for a case by reference, with what the caller gives to prove it is theirs. */
-const verify = (client: TestClient, reference: string, verification: string) => client.post('/staff/cases/find', { reference, verification }, '/staff/cases/find');
+const verify = (client: TestClient, reference: string, verification: string) =>
+  client.post('/staff/cases/find', { reference, verification }, '/staff/cases/find');
 
 /** A request a partner adviser records for a client who consented, as record-a-contact makes it. */
 async function consentedCase(serviceCode = 'missed-bin', postcode = 'DE4 3AG') {
@@ -64,7 +79,9 @@ async function consentedCase(serviceCode = 'missed-bin', postcode = 'DE4 3AG') {
 beforeAll(async () => {
   db = context.database.db;
   services = await servicesFor(db);
-  [dales, derby, amberValley] = await Promise.all([gss.dales, gss.derby, gss.amberValley].map((code) => organisationId(db, code)));
+  [dales, derby, amberValley] = await Promise.all(
+    [gss.dales, gss.derby, gss.amberValley].map((code) => organisationId(db, code)),
+  );
   agency = await partnerAgency(db, 'sharing-agency');
   contactCentreAgreement = await sharingAgreement(db, [dales, derby, amberValley], {
     purposeStatement: 'Contact centre enquiries',
@@ -93,14 +110,23 @@ describe('a contact-centre agent of another council, under a contact-centre agre
   });
 
   it('opens it once the caller’s reference and postcode match, sees only status and reference, for 30 minutes, audited with the agreement', async () => {
-    const { id, reference } = await report(services, 'missed-bin', 'DE4 3AG', { description: 'Bin left unemptied by the gate', email: 'ada.caller@example.com' });
-    await services.workflow.addUpdate(await staffActor(db, dales, ['service_officer']), id, { body: 'The crew will return on Friday', isPublic: true });
+    const { id, reference } = await report(services, 'missed-bin', 'DE4 3AG', {
+      description: 'Bin left unemptied by the gate',
+      email: 'ada.caller@example.com',
+    });
+    await services.workflow.addUpdate(await staffActor(db, dales, ['service_officer']), id, {
+      body: 'The crew will return on Friday',
+      isPublic: true,
+    });
     const agent = await signedInStaff(context.app, db, { organisationId: derby, roles: ['contact_centre_agent'] });
 
     const wrong = await verify(agent.client, reference, 'DE1 1AA');
     expect(wrong.statusCode).toBe(404);
     expect(errorSummary(wrong.body)).toEqual([
-      { href: '#reference', text: `No case you may see has the reference ${reference} with that postcode or email address. Check both with the caller and try again` },
+      {
+        href: '#reference',
+        text: `No case you may see has the reference ${reference} with that postcode or email address. Check both with the caller and try again`,
+      },
     ]);
     expect((await agent.client.get(casePage(id))).statusCode).toBe(403);
 
@@ -113,13 +139,27 @@ describe('a contact-centre agent of another council, under a contact-centre agre
     expect(page.body).toContain(`Case ${reference}`);
     expect(page.body).toContain('The crew will return on Friday');
     // Status and reference only: nothing of where, what, or who.
-    for (const hidden of ['ada.caller@example.com', '01629 580000', 'Ada Resident', 'Bin left unemptied by the gate', 'Outside number 12', 'DE4 3AG', 'Which bins were missed?', 'data-shirehall-map']) {
+    for (const hidden of [
+      'ada.caller@example.com',
+      '01629 580000',
+      'Ada Resident',
+      'Bin left unemptied by the gate',
+      'Outside number 12',
+      'DE4 3AG',
+      'Which bins were missed?',
+      'data-shirehall-map',
+    ]) {
       expect(page.body, hidden).not.toContain(hidden);
     }
     // Reading it changes nothing: only a contact may be noted.
     expect(page.body).not.toContain(`action="/staff/cases/${id}/status"`);
 
-    const checks = await db.selectFrom('case_caller_checks').selectAll().where('staff_id', '=', agent.staff.id).orderBy('id').execute();
+    const checks = await db
+      .selectFrom('case_caller_checks')
+      .selectAll()
+      .where('staff_id', '=', agent.staff.id)
+      .orderBy('id')
+      .execute();
     expect(checks.map((check) => check.succeeded)).toEqual([false, true]);
     expect(checks[1]).toMatchObject({ case_id: id, agreement_id: contactCentreAgreement });
     const lasts = checks[1].expires_at!.getTime() - before;
@@ -129,10 +169,18 @@ describe('a contact-centre agent of another council, under a contact-centre agre
     const audit = await auditOf(id, agent.staff.id);
     expect(audit.map((entry) => entry.action)).toEqual(['verify-caller-failed', 'verify-caller', 'read']);
     expect(audit[1].detail).toMatchObject({ agreementId: contactCentreAgreement, matched: 'postcode' });
-    expect(audit[2].detail).toMatchObject({ agreementId: contactCentreAgreement, categories: ['status_reference'], relationship: 'caller_verified' });
+    expect(audit[2].detail).toMatchObject({
+      agreementId: contactCentreAgreement,
+      categories: ['status_reference'],
+      relationship: 'caller_verified',
+    });
 
     // When the time is up, so is the access.
-    await db.updateTable('case_caller_checks').set({ expires_at: new Date(Date.now() - 1000) }).where('id', '=', checks[1].id).execute();
+    await db
+      .updateTable('case_caller_checks')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where('id', '=', checks[1].id)
+      .execute();
     expect((await agent.client.get(casePage(id))).statusCode).toBe(403);
   });
 
@@ -154,10 +202,13 @@ describe('a contact-centre agent of another council, under a contact-centre agre
   it('stops after five wrong tries in half an hour, right or wrong', async () => {
     const { reference } = await report(services, 'missed-bin', 'DE4 3AG');
     const agent = await signedInStaff(context.app, db, { organisationId: derby, roles: ['contact_centre_agent'] });
-    for (const guess of ['DE4 3AA', 'DE4 3AB', 'DE4 3AD', 'DE4 3AE', 'DE4 3AF']) expect((await verify(agent.client, reference, guess)).statusCode).toBe(404);
+    for (const guess of ['DE4 3AA', 'DE4 3AB', 'DE4 3AD', 'DE4 3AE', 'DE4 3AF'])
+      expect((await verify(agent.client, reference, guess)).statusCode).toBe(404);
     const locked = await verify(agent.client, reference, 'DE4 3AG');
     expect(locked.statusCode).toBe(429);
-    expect(errorSummary(locked.body)).toEqual([{ href: '#verification', text: 'You have tried to verify callers too many times. Try again in 30 minutes' }]);
+    expect(errorSummary(locked.body)).toEqual([
+      { href: '#verification', text: 'You have tried to verify callers too many times. Try again in 30 minutes' },
+    ]);
   });
 });
 
@@ -177,26 +228,47 @@ describe('a partner adviser, under an advice casework agreement', () => {
     });
 
     // Expired: gone at once; renewed: back.
-    await db.updateTable('case_consents').set({ expires_on: dayFromToday(-1) }).where('case_id', '=', id).execute();
+    await db
+      .updateTable('case_consents')
+      .set({ expires_on: dayFromToday(-1) })
+      .where('case_id', '=', id)
+      .execute();
     expect((await adviser.client.get(casePage(id))).statusCode).toBe(403);
-    await db.updateTable('case_consents').set({ expires_on: dayFromToday(30) }).where('case_id', '=', id).execute();
+    await db
+      .updateTable('case_consents')
+      .set({ expires_on: dayFromToday(30) })
+      .where('case_id', '=', id)
+      .execute();
     expect((await adviser.client.get(casePage(id))).statusCode).toBe(200);
 
     // Withdrawn by the adviser: gone at once, from the case page and from the list of cases it recorded.
-    expect(referencesIn((await adviser.client.get('/staff/cases?applied=yes&whose=recorded')).body)).toContain(reference);
+    expect(referencesIn((await adviser.client.get('/staff/cases?applied=yes&whose=recorded')).body)).toContain(
+      reference,
+    );
     const withdrawn = await adviser.client.post(`/staff/cases/${id}/consent/withdraw`, {}, casePage(id));
     expect(withdrawn.statusCode).toBe(303);
     const confirmation = await adviser.client.get(withdrawn.headers.location!);
     expect(confirmation.statusCode).toBe(200);
     expect(confirmation.body).toContain(`Citizens Advice Test can no longer see case ${reference}`);
     expect((await adviser.client.get(casePage(id))).statusCode).toBe(403);
-    expect(referencesIn((await adviser.client.get('/staff/cases?applied=yes&whose=recorded')).body)).not.toContain(reference);
-    const consent = await db.selectFrom('case_consents').selectAll().where('case_id', '=', id).executeTakeFirstOrThrow();
+    expect(referencesIn((await adviser.client.get('/staff/cases?applied=yes&whose=recorded')).body)).not.toContain(
+      reference,
+    );
+    const consent = await db
+      .selectFrom('case_consents')
+      .selectAll()
+      .where('case_id', '=', id)
+      .executeTakeFirstOrThrow();
     expect(consent).toMatchObject({ withdrawn_by: 'staff', withdrawn_by_staff_id: adviser.staff.id });
     expect(consent.withdrawn_at).not.toBeNull();
     expect((await auditOf(id, adviser.staff.id)).map((entry) => entry.action)).toContain('withdraw-consent');
     // The council that has the case is told, in an internal note.
-    const note = await db.selectFrom('case_events').select('body').where('case_id', '=', id).where('kind', '=', 'internal_note').executeTakeFirstOrThrow();
+    const note = await db
+      .selectFrom('case_events')
+      .select('body')
+      .where('case_id', '=', id)
+      .where('kind', '=', 'internal_note')
+      .executeTakeFirstOrThrow();
     expect(note.body).toContain('withdrew');
   });
 
@@ -215,7 +287,9 @@ describe('a partner adviser, under an advice casework agreement', () => {
     const after = await resident.get(stopped.headers.location!);
     expect(after.body).toContain('Citizens Advice Test can no longer see this request');
     expect((await adviser.client.get(casePage(id))).statusCode).toBe(403);
-    expect(await db.selectFrom('case_consents').select('withdrawn_by').where('case_id', '=', id).executeTakeFirstOrThrow()).toEqual({ withdrawn_by: 'resident' });
+    expect(
+      await db.selectFrom('case_consents').select('withdrawn_by').where('case_id', '=', id).executeTakeFirstOrThrow(),
+    ).toEqual({ withdrawn_by: 'resident' });
 
     // Someone who has not proved the reference and email cannot withdraw it.
     const { reference: other } = await consentedCase();
@@ -232,7 +306,10 @@ describe('a partner adviser, under an advice casework agreement', () => {
 
   it('is for the roles the agreement names: the agency’s administrator does not see its clients’ cases', async () => {
     const { id } = await consentedCase();
-    const administrator = await signedInStaff(context.app, db, { organisationId: agency, roles: ['organisation_admin'] });
+    const administrator = await signedInStaff(context.app, db, {
+      organisationId: agency,
+      roles: ['organisation_admin'],
+    });
     expect((await administrator.client.get(casePage(id))).statusCode).toBe(403);
   });
 });
@@ -261,29 +338,48 @@ describe('the categories of data an agreement shares', () => {
     if (made.outcome !== 'created') throw new Error(made.outcome);
     // The bin question is marked special category here, for the test's sake.
     const record = await services.repository.findById(made.caseId);
-    await db.updateTable('request_type_questions').set({ special_category: true }).where('request_type_id', '=', record!.request_type_id).where('code', '=', 'bin_type').execute();
+    await db
+      .updateTable('request_type_questions')
+      .set({ special_category: true })
+      .where('request_type_id', '=', record!.request_type_id)
+      .where('code', '=', 'bin_type')
+      .execute();
     try {
       const adviser = await signedInStaff(context.app, db, { organisationId: otherAgency, roles: ['partner_adviser'] });
       const page = await adviser.client.get(casePage(made.caseId));
       expect(page.statusCode).toBe(200);
       expect(page.body).toContain('Missed again');
       expect(page.body).toContain('Back gate');
-      for (const hidden of ['Dee Client', 'dee@example.com', '07700 900456', 'Which bins were missed?']) expect(page.body, hidden).not.toContain(hidden);
+      for (const hidden of ['Dee Client', 'dee@example.com', '07700 900456', 'Which bins were missed?'])
+        expect(page.body, hidden).not.toContain(hidden);
       const read = (await auditOf(made.caseId, adviser.staff.id)).at(-1);
-      expect(read?.detail).toMatchObject({ agreementId: agreement, categories: ['status_reference', 'location_description'] });
+      expect(read?.detail).toMatchObject({
+        agreementId: agreement,
+        categories: ['status_reference', 'location_description'],
+      });
 
       // The council that owns it sees everything.
       const officer = await signedInStaff(context.app, db, { organisationId: dales, roles: ['service_officer'] });
       const own = await officer.client.get(casePage(made.caseId));
-      for (const shown of ['Dee Client', 'dee@example.com', 'Which bins were missed?']) expect(own.body, shown).toContain(shown);
+      for (const shown of ['Dee Client', 'dee@example.com', 'Which bins were missed?'])
+        expect(own.body, shown).toContain(shown);
 
       // Shared as special category too: the answer appears.
-      await db.updateTable('data_sharing_agreements').set({ categories: ['status_reference', 'location_description', 'special_category'] }).where('id', '=', agreement).execute();
+      await db
+        .updateTable('data_sharing_agreements')
+        .set({ categories: ['status_reference', 'location_description', 'special_category'] })
+        .where('id', '=', agreement)
+        .execute();
       const special = await adviser.client.get(casePage(made.caseId));
       expect(special.body).toContain('Which bins were missed?');
       expect(special.body).not.toContain('dee@example.com');
     } finally {
-      await db.updateTable('request_type_questions').set({ special_category: false }).where('request_type_id', '=', record!.request_type_id).where('code', '=', 'bin_type').execute();
+      await db
+        .updateTable('request_type_questions')
+        .set({ special_category: false })
+        .where('request_type_id', '=', record!.request_type_id)
+        .where('code', '=', 'bin_type')
+        .execute();
     }
   });
 });
@@ -293,7 +389,9 @@ describe('the find form, posted', () => {
     const analyst = await signedInStaff(context.app, db, { organisationId: derby, roles: ['analyst'] });
     const token = /name="_csrf" value="([^"]+)"/.exec((await analyst.client.get('/staff')).body)?.[1];
     expect(token).toBeDefined();
-    expect((await analyst.client.postWithToken('/staff/cases/find', { reference: '', verification: '' }, token)).statusCode).toBe(403);
+    expect(
+      (await analyst.client.postWithToken('/staff/cases/find', { reference: '', verification: '' }, token)).statusCode,
+    ).toBe(403);
     const agent = await signedInStaff(context.app, db, { organisationId: derby, roles: ['contact_centre_agent'] });
     const empty = await verify(agent.client, '', 'DE4 3AG');
     expect(empty.statusCode).toBe(400);

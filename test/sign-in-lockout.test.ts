@@ -67,7 +67,11 @@ async function attempt(client: TestClient, signInPath: string, email: string, pa
   const token = /name="_csrf" value="([^"]+)"/.exec(page.body)![1];
   const before = argon2Verifications.count;
   const response = await client.postWithToken(signInPath, { email, password }, token);
-  return { status: response.statusCode, page: normalised(response.body, email), verifications: argon2Verifications.count - before };
+  return {
+    status: response.statusCode,
+    page: normalised(response.body, email),
+    verifications: argon2Verifications.count - before,
+  };
 }
 
 const password = 'three random words';
@@ -75,7 +79,13 @@ const password = 'three random words';
 async function citizen(email: string, options: { passwordHash?: string | null } = {}) {
   await database.db
     .insertInto('citizens')
-    .values({ email, name: 'Rita Resident', phone: null, password_hash: options.passwordHash === undefined ? await hashPassword(password) : options.passwordHash, email_verified_at: now })
+    .values({
+      email,
+      name: 'Rita Resident',
+      phone: null,
+      password_hash: options.passwordHash === undefined ? await hashPassword(password) : options.passwordHash,
+      email_verified_at: now,
+    })
     .execute();
   return email;
 }
@@ -85,9 +95,20 @@ const kinds = [
     kind: 'staff',
     signInPath: '/staff/sign-in',
     rightPassword: TEST_PASSWORD,
-    account: async (email: string) => (await createStaff(database.db, { organisationId: await organisationId(database.db, 'E10000007'), roles: ['analyst'], email })).email,
+    account: async (email: string) =>
+      (
+        await createStaff(database.db, {
+          organisationId: await organisationId(database.db, 'E10000007'),
+          roles: ['analyst'],
+          email,
+        })
+      ).email,
     withoutPassword: async (email: string) => {
-      const staff = await createStaff(database.db, { organisationId: await organisationId(database.db, 'E10000007'), roles: ['analyst'], email });
+      const staff = await createStaff(database.db, {
+        organisationId: await organisationId(database.db, 'E10000007'),
+        roles: ['analyst'],
+        email,
+      });
       await database.db.updateTable('staff').set({ password_hash: null }).where('id', '=', staff.id).execute();
       return staff.email;
     },
@@ -144,7 +165,8 @@ describe.each(kinds)('$kind sign-in lockout', ({ kind, signInPath, rightPassword
   it('counts failures across processes, and lets the address try again 15 minutes after the lock', async () => {
     const email = await account(`processes-${kind}@lockout.example`);
     const address = '198.51.100.77';
-    for (let n = 1; n <= 3; n++) expect((await attempt(clientAt(address, app), signInPath, email, `guess ${n}`)).status).toBe(401);
+    for (let n = 1; n <= 3; n++)
+      expect((await attempt(clientAt(address, app), signInPath, email, `guess ${n}`)).status).toBe(401);
     expect((await attempt(clientAt(address, secondProcess), signInPath, email, 'guess 4')).status).toBe(401);
     expect((await attempt(clientAt(address, secondProcess), signInPath, email, 'guess 5')).status).toBe(429);
     expect((await attempt(clientAt(address, app), signInPath, email, rightPassword)).status).toBe(429);
@@ -159,7 +181,8 @@ describe.each(kinds)('$kind sign-in lockout', ({ kind, signInPath, rightPassword
     for (let n = 1; n <= 4; n++) await attempt(client, signInPath, email, `slip ${n}`);
     expect((await attempt(client, signInPath, email, rightPassword)).status).toBe(303);
     const signedOut = clientAt('198.51.100.88');
-    for (let n = 1; n <= 4; n++) expect((await attempt(signedOut, signInPath, email, `slip again ${n}`)).status).toBe(401);
+    for (let n = 1; n <= 4; n++)
+      expect((await attempt(signedOut, signInPath, email, `slip again ${n}`)).status).toBe(401);
   });
 });
 
@@ -167,7 +190,9 @@ describe('sign-in failures', () => {
   it('counts attempts made at the same moment, every one', async () => {
     const email = await citizen('concurrent@lockout.example');
     const failures = createSignInFailures(database.db);
-    const results = await Promise.all(Array.from({ length: 8 }, () => failures.record('citizen', email, '198.51.100.99', now)));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => failures.record('citizen', email, '198.51.100.99', now)),
+    );
     expect(results.map((result) => result.failures).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(results.filter((result) => result.lockedUntil !== null)).toHaveLength(4);
   });
@@ -179,9 +204,18 @@ describe('sign-in failures', () => {
     expect((await attempt(client, '/account/sign-in', email, password)).status).toBe(429);
 
     await client.post('/account/forgot-password', { email });
-    const mail = await database.db.selectFrom('email_outbox').select('body_text').where('to_address', '=', email).orderBy('id', 'desc').executeTakeFirstOrThrow();
+    const mail = await database.db
+      .selectFrom('email_outbox')
+      .select('body_text')
+      .where('to_address', '=', email)
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
     const token = /token=([\w-]+)/.exec(mail.body_text)![1]!;
-    const reset = await client.post('/account/reset-password', { token, password: 'a brand new password', confirmPassword: 'a brand new password' }, `/account/reset-password?token=${token}`);
+    const reset = await client.post(
+      '/account/reset-password',
+      { token, password: 'a brand new password', confirmPassword: 'a brand new password' },
+      `/account/reset-password?token=${token}`,
+    );
     expect(reset.statusCode).toBe(303);
     expect((await attempt(client, '/account/sign-in', email, 'a brand new password')).status).toBe(303);
   });
@@ -189,11 +223,21 @@ describe('sign-in failures', () => {
   it('lets the worker drop counts that no longer lock or count', async () => {
     const failures = createSignInFailures(database.db);
     await failures.record('staff', 'stale@lockout.example', '198.51.100.1', new Date(now.getTime() - 60 * 60_000));
-    for (let n = 0; n < 5; n++) await failures.record('staff', 'locked@lockout.example', '198.51.100.1', new Date(now.getTime() - 20 * 60_000 + n));
+    for (let n = 0; n < 5; n++)
+      await failures.record(
+        'staff',
+        'locked@lockout.example',
+        '198.51.100.1',
+        new Date(now.getTime() - 20 * 60_000 + n),
+      );
     await failures.record('staff', 'recent@lockout.example', '198.51.100.1', now);
     // The lock made 20 minutes ago ended 5 minutes ago: that count goes too.
     expect(await pruneSignInFailures(database.db, now)).toBeGreaterThanOrEqual(2);
-    const left = await database.db.selectFrom('sign_in_failures').select('email').where('email', 'in', ['stale@lockout.example', 'locked@lockout.example', 'recent@lockout.example']).execute();
+    const left = await database.db
+      .selectFrom('sign_in_failures')
+      .select('email')
+      .where('email', 'in', ['stale@lockout.example', 'locked@lockout.example', 'recent@lockout.example'])
+      .execute();
     expect(left.map((row) => row.email)).toEqual(['recent@lockout.example']);
   });
 });
@@ -204,7 +248,8 @@ describe('sign-in rate limit per address', () => {
     try {
       const client = clientAt('203.0.113.99', limited);
       const statuses: number[] = [];
-      for (let n = 1; n <= 4; n++) statuses.push((await attempt(client, '/staff/sign-in', `rate-${n}@lockout.example`, 'whatever')).status);
+      for (let n = 1; n <= 4; n++)
+        statuses.push((await attempt(client, '/staff/sign-in', `rate-${n}@lockout.example`, 'whatever')).status);
       expect(statuses).toEqual([401, 401, 401, 429]);
     } finally {
       await limited.close();

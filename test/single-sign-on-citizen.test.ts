@@ -6,7 +6,12 @@ import { hashPassword, hashToken } from '../src/modules/identity/secrets.js';
 import { testConfig } from './support/app.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { TestClient } from './support/http.js';
-import { signInAtProvider, startOidcProvider, type TestIdentity, type TestOidcProvider } from './support/oidc-provider.js';
+import {
+  signInAtProvider,
+  startOidcProvider,
+  type TestIdentity,
+  type TestOidcProvider,
+} from './support/oidc-provider.js';
 
 const publicUrl = testConfig().publicUrl;
 const callback = `${publicUrl}/account/sign-in/oidc/callback`;
@@ -17,9 +22,13 @@ let app: FastifyInstance;
 let sequence = 0;
 
 beforeAll(async () => {
-  provider = await startOidcProvider([{ clientId: 'shirehall-citizens', clientSecret: 'citizen client secret', redirectUri: callback }]);
+  provider = await startOidcProvider([
+    { clientId: 'shirehall-citizens', clientSecret: 'citizen client secret', redirectUri: callback },
+  ]);
   database = await createTestDatabase();
-  const config = testConfig({ citizenOidc: { issuer: provider.issuer, clientId: 'shirehall-citizens', clientSecret: 'citizen client secret' } });
+  const config = testConfig({
+    citizenOidc: { issuer: provider.issuer, clientId: 'shirehall-citizens', clientSecret: 'citizen client secret' },
+  });
   app = await buildApp({ config, db: database.db });
 }, 60_000);
 
@@ -51,15 +60,23 @@ async function signIn(login: string): Promise<{ client: TestClient; response: Li
 async function signedInCitizen(response: LightMyRequestResponse): Promise<number | null> {
   const token = response.cookies.find((cookie) => cookie.name === 'shirehall_session')?.value;
   if (!token) return null;
-  const session = await database.db.selectFrom('sessions').select('citizen_id').where('token_hash', '=', hashToken(token)).where('revoked_at', 'is', null).executeTakeFirst();
+  const session = await database.db
+    .selectFrom('sessions')
+    .select('citizen_id')
+    .where('token_hash', '=', hashToken(token))
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
   return session?.citizen_id ?? null;
 }
 
-const citizenByEmail = (email: string) => database.db.selectFrom('citizens').selectAll().where('email', '=', email).executeTakeFirstOrThrow();
+const citizenByEmail = (email: string) =>
+  database.db.selectFrom('citizens').selectAll().where('email', '=', email).executeTakeFirstOrThrow();
 
 describe('citizen sign-in through OpenID Connect', () => {
   it('is offered on the citizen sign-in page when configured', async () => {
-    expect(citizenOidcEnabled(testConfig({ citizenOidc: { issuer: provider.issuer, clientId: 'a', clientSecret: 'b' } }))).toBe(true);
+    expect(
+      citizenOidcEnabled(testConfig({ citizenOidc: { issuer: provider.issuer, clientId: 'a', clientSecret: 'b' } })),
+    ).toBe(true);
     expect(citizenOidcEnabled(testConfig())).toBe(false);
     const page = await new TestClient(app).get('/account/sign-in');
     expect(page.body).toContain('href="/account/sign-in/oidc"');
@@ -72,10 +89,20 @@ describe('citizen sign-in through OpenID Connect', () => {
     expect(response.headers.location).toBe('/account');
 
     const citizen = await citizenByEmail('chris.new@example.org');
-    expect(citizen).toMatchObject({ name: 'Chris Newcomer', oidc_issuer: provider.issuer, oidc_subject: login, password_hash: null });
+    expect(citizen).toMatchObject({
+      name: 'Chris Newcomer',
+      oidc_issuer: provider.issuer,
+      oidc_subject: login,
+      password_hash: null,
+    });
     expect(citizen.email_verified_at).not.toBeNull();
     expect(await signedInCitizen(response)).toBe(citizen.id);
-    const audit = await database.db.selectFrom('audit_log').select('action').where('record_type', '=', 'citizen').where('record_id', '=', String(citizen.id)).execute();
+    const audit = await database.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('record_type', '=', 'citizen')
+      .where('record_id', '=', String(citizen.id))
+      .execute();
     expect(audit.map((entry) => entry.action)).toEqual(['create']);
   });
 
@@ -97,7 +124,12 @@ describe('citizen sign-in through OpenID Connect', () => {
     const passwordHash = await hashPassword('a password of their own');
     const existing = await database.db
       .insertInto('citizens')
-      .values({ email: 'already@example.org', name: 'Alex Already', password_hash: passwordHash, email_verified_at: new Date('2026-01-01T00:00:00Z') })
+      .values({
+        email: 'already@example.org',
+        name: 'Alex Already',
+        password_hash: passwordHash,
+        email_verified_at: new Date('2026-01-01T00:00:00Z'),
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     const login = providerAccount({ email: 'already@example.org', email_verified: true, name: 'Someone Else' });
@@ -106,14 +138,24 @@ describe('citizen sign-in through OpenID Connect', () => {
     expect(await signedInCitizen(response)).toBe(existing.id);
 
     const citizen = await citizenByEmail('already@example.org');
-    expect(citizen).toMatchObject({ id: existing.id, name: 'Alex Already', oidc_issuer: provider.issuer, oidc_subject: login, password_hash: passwordHash });
+    expect(citizen).toMatchObject({
+      id: existing.id,
+      name: 'Alex Already',
+      oidc_issuer: provider.issuer,
+      oidc_subject: login,
+      password_hash: passwordHash,
+    });
     expect(citizen.email_verified_at?.toISOString()).toBe('2026-01-01T00:00:00.000Z');
   });
 
   it('takes an account over from whoever registered the address without verifying it: their password stops working', async () => {
     const squatter = await database.db
       .insertInto('citizens')
-      .values({ email: 'unproven@example.org', name: 'Not Verified', password_hash: await hashPassword('the squatter password') })
+      .values({
+        email: 'unproven@example.org',
+        name: 'Not Verified',
+        password_hash: await hashPassword('the squatter password'),
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     const { response } = await signIn(providerAccount({ email: 'unproven@example.org', email_verified: true }));
@@ -124,7 +166,15 @@ describe('citizen sign-in through OpenID Connect', () => {
   });
 
   it('does not link an account to an address the provider has not verified', async () => {
-    await database.db.insertInto('citizens').values({ email: 'careful@example.org', name: 'Carey Careful', password_hash: null, email_verified_at: new Date() }).execute();
+    await database.db
+      .insertInto('citizens')
+      .values({
+        email: 'careful@example.org',
+        name: 'Carey Careful',
+        password_hash: null,
+        email_verified_at: new Date(),
+      })
+      .execute();
     const { client, response } = await signIn(providerAccount({ email: 'careful@example.org', email_verified: false }));
     expect(response.statusCode).toBe(403);
     expect(response.body).toContain('An account already uses this email address');
@@ -143,12 +193,21 @@ describe('citizen sign-in through OpenID Connect', () => {
   it('refuses a tampered state', async () => {
     const client = new TestClient(app);
     const start = await client.get('/account/sign-in/oidc');
-    const back = await signInAtProvider(String(start.headers.location), providerAccount({ email: 'tamper@example.org', email_verified: true }));
+    const back = await signInAtProvider(
+      String(start.headers.location),
+      providerAccount({ email: 'tamper@example.org', email_verified: true }),
+    );
     back.searchParams.set('state', 'not-the-state-we-sent');
     const response = await client.get(`${back.pathname}${back.search}`);
     expect(response.statusCode).toBe(400);
     expect(response.body).toContain('Sign-in did not work');
     expect(client.hasCookie('shirehall_session')).toBe(false);
-    expect(await database.db.selectFrom('citizens').select('id').where('email', '=', 'tamper@example.org').executeTakeFirst()).toBeUndefined();
+    expect(
+      await database.db
+        .selectFrom('citizens')
+        .select('id')
+        .where('email', '=', 'tamper@example.org')
+        .executeTakeFirst(),
+    ).toBeUndefined();
   });
 });

@@ -27,7 +27,10 @@ const settingsPath = (id: number) => `/staff/organisations/${id}/single-sign-on`
 
 async function partnershipAdmin() {
   const db = context.database.db;
-  return signedInStaff(context.app, db, { organisationId: await organisationId(db, 'E10000007'), roles: ['partnership_admin'] });
+  return signedInStaff(context.app, db, {
+    organisationId: await organisationId(db, 'E10000007'),
+    roles: ['partnership_admin'],
+  });
 }
 
 describe('single sign-on settings', () => {
@@ -43,7 +46,12 @@ describe('single sign-on settings', () => {
     const form = await client.get(settingsPath(erewash));
     expect(form.statusCode).toBe(200);
     expect(form.body).toContain(callback);
-    const saved = await client.post(settingsPath(erewash), { issuerUrl: provider.issuer, clientId: 'erewash-staff', clientSecret: SECRET, enabled: 'true' });
+    const saved = await client.post(settingsPath(erewash), {
+      issuerUrl: provider.issuer,
+      clientId: 'erewash-staff',
+      clientSecret: SECRET,
+      enabled: 'true',
+    });
     expect(saved.statusCode).toBe(303);
     expect(saved.headers.location).toBe(`${settingsPath(erewash)}?saved`);
 
@@ -51,7 +59,12 @@ describe('single sign-on settings', () => {
     expect(page.body).toContain('Single sign-on settings saved');
     expect(page.body).toContain('ending in ‘9f3k’');
     expect(page.body).not.toContain(SECRET);
-    const [audit] = await db.selectFrom('audit_log').select(['action', 'detail']).where('record_type', '=', 'organisation_identity_provider').where('record_id', '=', String(erewash)).execute();
+    const [audit] = await db
+      .selectFrom('audit_log')
+      .select(['action', 'detail'])
+      .where('record_type', '=', 'organisation_identity_provider')
+      .where('record_id', '=', String(erewash))
+      .execute();
     expect(audit.action).toBe('create');
     expect(JSON.stringify(audit.detail)).not.toContain(SECRET);
 
@@ -69,10 +82,23 @@ describe('single sign-on settings', () => {
     const db = context.database.db;
     const dales = await organisationId(db, 'E07000035');
     const { client } = await partnershipAdmin();
-    await client.post(settingsPath(dales), { issuerUrl: provider.issuer, clientId: 'erewash-staff', clientSecret: SECRET, enabled: 'true' });
-    const again = await client.post(settingsPath(dales), { issuerUrl: provider.issuer, clientId: 'erewash-staff', clientSecret: '' });
+    await client.post(settingsPath(dales), {
+      issuerUrl: provider.issuer,
+      clientId: 'erewash-staff',
+      clientSecret: SECRET,
+      enabled: 'true',
+    });
+    const again = await client.post(settingsPath(dales), {
+      issuerUrl: provider.issuer,
+      clientId: 'erewash-staff',
+      clientSecret: '',
+    });
     expect(again.statusCode).toBe(303);
-    const row = await db.selectFrom('organisation_identity_providers').selectAll().where('organisation_id', '=', dales).executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom('organisation_identity_providers')
+      .selectAll()
+      .where('organisation_id', '=', dales)
+      .executeTakeFirstOrThrow();
     expect(row).toMatchObject({ client_secret: SECRET, enabled: false });
   });
 
@@ -80,7 +106,12 @@ describe('single sign-on settings', () => {
     const db = context.database.db;
     const bolsover = await organisationId(db, 'E07000033');
     const { client } = await partnershipAdmin();
-    const response = await client.post(settingsPath(bolsover), { issuerUrl: 'not a url', clientId: '', clientSecret: 'typed-secret-value', enabled: 'true' });
+    const response = await client.post(settingsPath(bolsover), {
+      issuerUrl: 'not a url',
+      clientId: '',
+      clientSecret: 'typed-secret-value',
+      enabled: 'true',
+    });
     expect(response.statusCode).toBe(400);
     expect(response.body).toContain('There is a problem');
     expect(response.body).toContain('href="#issuerUrl"');
@@ -89,7 +120,11 @@ describe('single sign-on settings', () => {
     expect(response.body).toContain('value="not a url"');
     expect(response.body).not.toContain('typed-secret-value');
 
-    const plainHttp = await client.post(settingsPath(bolsover), { issuerUrl: 'http://login.example.org', clientId: 'x', clientSecret: 'y' });
+    const plainHttp = await client.post(settingsPath(bolsover), {
+      issuerUrl: 'http://login.example.org',
+      clientId: 'x',
+      clientSecret: 'y',
+    });
     expect(plainHttp.statusCode).toBe(400);
     expect(plainHttp.body).toContain('Issuer URL must start with https://');
 
@@ -106,17 +141,30 @@ describe('single sign-on settings', () => {
     const refused = await client.post(settingsPath(chesterfield), { ...settings, enabled: 'true' });
     expect(refused.statusCode).toBe(400);
     expect(refused.body).toContain('We could not use an OpenID Connect provider at this issuer URL');
-    expect(await db.selectFrom('organisation_identity_providers').select('organisation_id').where('organisation_id', '=', chesterfield).executeTakeFirst()).toBeUndefined();
+    expect(
+      await db
+        .selectFrom('organisation_identity_providers')
+        .select('organisation_id')
+        .where('organisation_id', '=', chesterfield)
+        .executeTakeFirst(),
+    ).toBeUndefined();
     expect((await client.post(settingsPath(chesterfield), settings)).statusCode).toBe(303);
   });
 
   it('is for partnership administrators only, checked in the service as well as the pages', async () => {
     const db = context.database.db;
     const county = await organisationId(db, 'E10000007');
-    const { client, staff } = await signedInStaff(context.app, db, { organisationId: county, roles: ['organisation_admin'] });
+    const { client, staff } = await signedInStaff(context.app, db, {
+      organisationId: county,
+      roles: ['organisation_admin'],
+    });
     expect((await client.get('/staff/single-sign-on')).statusCode).toBe(403);
     expect((await client.get(settingsPath(county))).statusCode).toBe(403);
-    const post = await client.post(settingsPath(county), { issuerUrl: provider.issuer, clientId: 'x', clientSecret: 'y' }, '/staff');
+    const post = await client.post(
+      settingsPath(county),
+      { issuerUrl: provider.issuer, clientId: 'x', clientSecret: 'y' },
+      '/staff',
+    );
     expect(post.statusCode).toBe(403);
 
     const settings = createSingleSignOnSettings({
@@ -127,14 +175,28 @@ describe('single sign-on settings', () => {
       clock: () => new Date(),
       publicUrl: 'http://localhost:3000',
     });
-    const actor: StaffActor = { kind: 'staff', staffId: staff.id, name: 'x', email: staff.email, organisationId: county, organisationName: 'x', roles: ['organisation_admin'] };
-    await expect(settings.save(actor, county, { issuerUrl: provider.issuer, clientId: 'x', clientSecret: 'y', enabled: false })).rejects.toBeInstanceOf(ForbiddenError);
+    const actor: StaffActor = {
+      kind: 'staff',
+      staffId: staff.id,
+      name: 'x',
+      email: staff.email,
+      organisationId: county,
+      organisationName: 'x',
+      roles: ['organisation_admin'],
+    };
+    await expect(
+      settings.save(actor, county, { issuerUrl: provider.issuer, clientId: 'x', clientSecret: 'y', enabled: false }),
+    ).rejects.toBeInstanceOf(ForbiddenError);
     await expect(settings.get({ kind: 'anonymous' }, county)).rejects.toBeInstanceOf(ForbiddenError);
   });
 
   it('answers 404 for an organisation outside the partnership', async () => {
     const db = context.database.db;
-    const outsider = await db.selectFrom('organisations').select('id').where('gss', '=', 'E09000033').executeTakeFirst();
+    const outsider = await db
+      .selectFrom('organisations')
+      .select('id')
+      .where('gss', '=', 'E09000033')
+      .executeTakeFirst();
     const { client } = await partnershipAdmin();
     expect((await client.get(settingsPath(outsider?.id ?? 999_999))).statusCode).toBe(404);
   });

@@ -2,7 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStaff, organisationId } from './support/accounts.js';
 import { testConfig, useTestApp } from './support/app.js';
 import { TestClient } from './support/http.js';
-import { signInAtProvider, startOidcProvider, type TestIdentity, type TestOidcProvider } from './support/oidc-provider.js';
+import {
+  signInAtProvider,
+  startOidcProvider,
+  type TestIdentity,
+  type TestOidcProvider,
+} from './support/oidc-provider.js';
 
 const context = useTestApp();
 const publicUrl = testConfig().publicUrl;
@@ -27,10 +32,28 @@ beforeAll(async () => {
   await db
     .insertInto('organisation_identity_providers')
     .values([
-      { organisation_id: county, issuer_url: provider.issuer, client_id: 'county-staff', client_secret: 'county secret of some length', enabled: true },
-      { organisation_id: amberValley, issuer_url: provider.issuer, client_id: 'amber-valley-staff', client_secret: 'amber valley secret of some length', enabled: true },
+      {
+        organisation_id: county,
+        issuer_url: provider.issuer,
+        client_id: 'county-staff',
+        client_secret: 'county secret of some length',
+        enabled: true,
+      },
+      {
+        organisation_id: amberValley,
+        issuer_url: provider.issuer,
+        client_id: 'amber-valley-staff',
+        client_secret: 'amber valley secret of some length',
+        enabled: true,
+      },
       // Set up, then switched off.
-      { organisation_id: await organisationId(db, HIGH_PEAK), issuer_url: provider.issuer, client_id: 'high-peak-staff', client_secret: 'x', enabled: false },
+      {
+        organisation_id: await organisationId(db, HIGH_PEAK),
+        issuer_url: provider.issuer,
+        client_id: 'high-peak-staff',
+        client_secret: 'x',
+        enabled: false,
+      },
     ])
     .execute();
 }, 60_000);
@@ -48,7 +71,12 @@ function providerAccount(identity: TestIdentity): string {
 }
 
 /** Starts at our sign-in button, signs in at the provider, and comes back to our callback. */
-async function signInThroughProvider(client: TestClient, organisation: number, login: string, options: { cancel?: boolean } = {}) {
+async function signInThroughProvider(
+  client: TestClient,
+  organisation: number,
+  login: string,
+  options: { cancel?: boolean } = {},
+) {
   const start = await client.get(`/staff/sign-in/sso/${organisation}`);
   expect(start.statusCode).toBe(302);
   const back = await signInAtProvider(String(start.headers.location), login, options);
@@ -85,7 +113,8 @@ describe('staff single sign-on', () => {
     expect(location.searchParams.get('response_type')).toBe('code');
     expect(location.searchParams.get('scope')).toContain('openid email');
     expect(location.searchParams.get('code_challenge_method')).toBe('S256');
-    for (const parameter of ['code_challenge', 'state', 'nonce']) expect(location.searchParams.get(parameter)).toBeTruthy();
+    for (const parameter of ['code_challenge', 'state', 'nonce'])
+      expect(location.searchParams.get(parameter)).toBeTruthy();
     const cookie = start.cookies.find((candidate) => candidate.name === 'shirehall_sso_staff');
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/staff/sign-in/sso' });
     // Signed: the value carries an HMAC after its last dot.
@@ -95,7 +124,11 @@ describe('staff single sign-on', () => {
   it('signs in a member of staff of the organisation whose provider vouches for them', async () => {
     const db = context.database.db;
     const staff = await createStaff(db, { organisationId: county, roles: ['service_officer'], name: 'Sasha Single' });
-    const login = providerAccount({ email: staff.email.toUpperCase(), email_verified: true, name: 'Sasha at the county' });
+    const login = providerAccount({
+      email: staff.email.toUpperCase(),
+      email_verified: true,
+      name: 'Sasha at the county',
+    });
     const client = new TestClient(context.app);
     const back = await signInThroughProvider(client, county, login);
 
@@ -110,7 +143,11 @@ describe('staff single sign-on', () => {
 
     const [entry] = await auditEntries('sign-in', staff.id);
     expect(entry.detail).toMatchObject({ method: 'single-sign-on', issuer: provider.issuer, subject: login });
-    const row = await db.selectFrom('staff').select('last_signed_in_at').where('id', '=', staff.id).executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom('staff')
+      .select('last_signed_in_at')
+      .where('id', '=', staff.id)
+      .executeTakeFirstOrThrow();
     expect(row.last_signed_in_at).not.toBeNull();
   });
 
@@ -201,7 +238,9 @@ describe('staff single sign-on', () => {
 
   it('shows a clear page when the person cancels at the provider (error=access_denied)', async () => {
     const client = new TestClient(context.app);
-    const back = await signInThroughProvider(client, county, providerAccount({ email: 'x@county.example' }), { cancel: true });
+    const back = await signInThroughProvider(client, county, providerAccount({ email: 'x@county.example' }), {
+      cancel: true,
+    });
     expect(back.searchParams.get('error')).toBe('access_denied');
     const response = await client.get(`${back.pathname}${back.search}`);
     expect(response.statusCode).toBe(403);
@@ -212,8 +251,12 @@ describe('staff single sign-on', () => {
 
   it('answers 404 for an organisation with no provider switched on', async () => {
     const client = new TestClient(context.app);
-    expect((await client.get(`/staff/sign-in/sso/${await organisationId(context.database.db, HIGH_PEAK)}`)).statusCode).toBe(404);
-    expect((await client.get(`/staff/sign-in/sso/${await organisationId(context.database.db, 'E07000035')}`)).statusCode).toBe(404);
+    expect(
+      (await client.get(`/staff/sign-in/sso/${await organisationId(context.database.db, HIGH_PEAK)}`)).statusCode,
+    ).toBe(404);
+    expect(
+      (await client.get(`/staff/sign-in/sso/${await organisationId(context.database.db, 'E07000035')}`)).statusCode,
+    ).toBe(404);
     expect((await client.get('/staff/sign-in/sso/not-a-number')).statusCode).toBe(404);
   });
 });

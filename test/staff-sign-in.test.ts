@@ -8,7 +8,11 @@ const context = useTestApp();
 describe('staff sign-in', () => {
   it('signs in with the right password and lands on the staff home page', async () => {
     const db = context.database.db;
-    const staff = await createStaff(db, { organisationId: await organisationId(db, 'E10000007'), roles: ['service_officer'], name: 'Sam Officer' });
+    const staff = await createStaff(db, {
+      organisationId: await organisationId(db, 'E10000007'),
+      roles: ['service_officer'],
+      name: 'Sam Officer',
+    });
     const client = new TestClient(context.app);
     const response = await client.post('/staff/sign-in', { email: staff.email.toUpperCase(), password: TEST_PASSWORD });
     expect(response.statusCode).toBe(303);
@@ -31,7 +35,10 @@ describe('staff sign-in', () => {
   });
 
   it('says the same for an unknown email', async () => {
-    const response = await new TestClient(context.app).post('/staff/sign-in', { email: 'nobody@test.example', password: 'whatever it is' });
+    const response = await new TestClient(context.app).post('/staff/sign-in', {
+      email: 'nobody@test.example',
+      password: 'whatever it is',
+    });
     expect(response.statusCode).toBe(401);
     expect(response.body).toContain('Enter a correct email address and password');
   });
@@ -41,7 +48,9 @@ describe('staff sign-in', () => {
     const staff = await createStaff(db, { organisationId: await organisationId(db, 'E07000032'), roles: ['analyst'] });
     const client = new TestClient(context.app);
     for (let attempt = 1; attempt <= 4; attempt++) {
-      expect((await client.post('/staff/sign-in', { email: staff.email, password: `wrong ${attempt}` })).statusCode).toBe(401);
+      expect(
+        (await client.post('/staff/sign-in', { email: staff.email, password: `wrong ${attempt}` })).statusCode,
+      ).toBe(401);
     }
     const fifth = await client.post('/staff/sign-in', { email: staff.email, password: 'wrong 5' });
     expect(fifth.statusCode).toBe(429);
@@ -66,7 +75,10 @@ describe('staff sign-in', () => {
 
   it('signs out, ending the session in the database', async () => {
     const db = context.database.db;
-    const { client } = await signedInStaff(context.app, db, { organisationId: await organisationId(db, 'E10000007'), roles: ['analyst'] });
+    const { client } = await signedInStaff(context.app, db, {
+      organisationId: await organisationId(db, 'E10000007'),
+      roles: ['analyst'],
+    });
     expect((await client.get('/staff')).statusCode).toBe(200);
     const signOut = await client.post('/staff/sign-out', {}, '/staff');
     expect(signOut.statusCode).toBe(303);
@@ -76,8 +88,14 @@ describe('staff sign-in', () => {
   it('ends every session of an account an administrator revokes', async () => {
     const db = context.database.db;
     const county = await organisationId(db, 'E10000007');
-    const { client: officer, staff } = await signedInStaff(context.app, db, { organisationId: county, roles: ['service_officer'] });
-    const { client: admin } = await signedInStaff(context.app, db, { organisationId: county, roles: ['organisation_admin'] });
+    const { client: officer, staff } = await signedInStaff(context.app, db, {
+      organisationId: county,
+      roles: ['service_officer'],
+    });
+    const { client: admin } = await signedInStaff(context.app, db, {
+      organisationId: county,
+      roles: ['organisation_admin'],
+    });
     expect((await officer.get('/staff')).statusCode).toBe(200);
     const revoke = await admin.post(`/staff/accounts/${staff.id}/sessions`, {}, `/staff/accounts/${staff.id}`);
     expect(revoke.statusCode).toBe(303);

@@ -11,7 +11,12 @@ import { TestClient } from './support/http.js';
  * limit and put a made-up address in the audit log. TRUST_PROXY now names the real proxies (a hop
  * count, or their addresses and ranges); by default none is trusted.
  */
-const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://db.invalid/x', SESSION_SECRET: 'x'.repeat(32), PUBLIC_URL: 'https://shirehall.example' };
+const production = {
+  NODE_ENV: 'production',
+  DATABASE_URL: 'postgres://db.invalid/x',
+  SESSION_SECRET: 'x'.repeat(32),
+  PUBLIC_URL: 'https://shirehall.example',
+};
 
 describe('TRUST_PROXY', () => {
   it('trusts no proxy unless told, in production as elsewhere', () => {
@@ -23,7 +28,9 @@ describe('TRUST_PROXY', () => {
 
   it('takes a hop count, or the addresses and ranges of the proxies', () => {
     expect(loadConfig({ ...production, TRUST_PROXY: '1' }).trustProxy).toBe(1);
-    expect(loadConfig({ ...production, TRUST_PROXY: '10.0.0.5, 10.1.0.0/16,fd00::/8, 2001:db8::1, loopback' }).trustProxy).toEqual(['10.0.0.5', '10.1.0.0/16', 'fd00::/8', '2001:db8::1', 'loopback']);
+    expect(
+      loadConfig({ ...production, TRUST_PROXY: '10.0.0.5, 10.1.0.0/16,fd00::/8, 2001:db8::1, loopback' }).trustProxy,
+    ).toEqual(['10.0.0.5', '10.1.0.0/16', 'fd00::/8', '2001:db8::1', 'loopback']);
   });
 
   it('refuses anything else with a message naming it', () => {
@@ -45,7 +52,10 @@ describe('the address a request comes from', () => {
   });
 
   async function app(trustProxy: false | number | string[], rateLimitPerMinute = 3) {
-    const built = await buildApp({ config: testConfig({ environment: 'production', rateLimitPerMinute, trustProxy }), db: database.db });
+    const built = await buildApp({
+      config: testConfig({ environment: 'production', rateLimitPerMinute, trustProxy }),
+      db: database.db,
+    });
     apps.push(built);
     return built;
   }
@@ -56,16 +66,27 @@ describe('the address a request comes from', () => {
     const client = new TestClient(server);
     const token = await client.csrfToken('/staff/sign-in');
     const body = new URLSearchParams({ email, password: 'wrong password', _csrf: token }).toString();
-    const response = await client.send({ method: 'POST', url: '/staff/sign-in', remoteAddress, headers: { 'x-forwarded-for': forwardedFor, 'content-type': 'application/x-www-form-urlencoded' }, payload: body });
+    const response = await client.send({
+      method: 'POST',
+      url: '/staff/sign-in',
+      remoteAddress,
+      headers: { 'x-forwarded-for': forwardedFor, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: body,
+    });
     expect(response.statusCode).toBe(401);
-    const rows = await database.db.selectFrom('audit_log').select('ip_address').where('actor_label', '=', `sign-in attempt as ${email}`).execute();
+    const rows = await database.db
+      .selectFrom('audit_log')
+      .select('ip_address')
+      .where('actor_label', '=', `sign-in attempt as ${email}`)
+      .execute();
     return rows.map((row) => row.ip_address);
   }
 
   it('is the connection’s by default: a spoofed X-Forwarded-For changes neither the rate limit nor the audit log', async () => {
     const server = await app(false);
     const statuses: number[] = [];
-    for (let n = 1; n <= 4; n += 1) statuses.push((await server.inject({ url: '/', headers: { 'x-forwarded-for': `198.51.100.${n}` } })).statusCode);
+    for (let n = 1; n <= 4; n += 1)
+      statuses.push((await server.inject({ url: '/', headers: { 'x-forwarded-for': `198.51.100.${n}` } })).statusCode);
     expect(statuses).toEqual([200, 200, 200, 429]);
     expect(await signInFailureAddresses(await app(false, 1000), '203.0.113.7')).toEqual(['127.0.0.1']);
   });
@@ -73,7 +94,8 @@ describe('the address a request comes from', () => {
   it('is the forwarded one when the connection comes from a proxy named in TRUST_PROXY', async () => {
     const server = await app(['127.0.0.1']);
     const statuses: number[] = [];
-    for (let n = 1; n <= 4; n += 1) statuses.push((await server.inject({ url: '/', headers: { 'x-forwarded-for': `198.51.100.${n}` } })).statusCode);
+    for (let n = 1; n <= 4; n += 1)
+      statuses.push((await server.inject({ url: '/', headers: { 'x-forwarded-for': `198.51.100.${n}` } })).statusCode);
     expect(statuses).toEqual([200, 200, 200, 200]);
     const audited = await app(['127.0.0.1'], 1000);
     expect(await signInFailureAddresses(audited, '203.0.113.8')).toEqual(['203.0.113.8']);

@@ -7,7 +7,10 @@ import { nodeArgsFor, projectRoot } from './processes.js';
 export class LoadClient {
   private child: ChildProcess | undefined;
   private nextId = 0;
-  private readonly pending = new Map<number, { resolve: (result: LoadResult) => void; reject: (error: Error) => void }>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (result: LoadResult) => void; reject: (error: Error) => void }
+  >();
 
   async start(): Promise<void> {
     const entry = path.join(projectRoot, 'bench/load-generator.ts');
@@ -33,7 +36,8 @@ export class LoadClient {
         const waiting = message.id === undefined ? undefined : this.pending.get(message.id);
         if (!waiting || message.id === undefined) return;
         this.pending.delete(message.id);
-        if (message.error !== undefined || !message.result) waiting.reject(new Error(`load generator: ${message.error ?? 'no result'}`));
+        if (message.error !== undefined || !message.result)
+          waiting.reject(new Error(`load generator: ${message.error ?? 'no result'}`));
         else waiting.resolve(message.result);
       };
       child.on('message', onMessage);

@@ -84,15 +84,31 @@ export function openBenchKysely(url: string): Promise<Kysely<Database>> {
  * A service officer of the organisation with this GSS code, signed in: the Cookie header that
  * carries the session, made by the project's own session service as sign-in does.
  */
-export async function staffSessionCookie(db: Kysely<Database>, gss: string): Promise<{ cookie: string; staffId: number; organisationId: number }> {
-  const organisation = await db.selectFrom('organisations').select('id').where('gss', '=', gss).executeTakeFirstOrThrow();
+export async function staffSessionCookie(
+  db: Kysely<Database>,
+  gss: string,
+): Promise<{ cookie: string; staffId: number; organisationId: number }> {
+  const organisation = await db
+    .selectFrom('organisations')
+    .select('id')
+    .where('gss', '=', gss)
+    .executeTakeFirstOrThrow();
   const staff = await db
     .insertInto('staff')
-    .values({ organisation_id: organisation.id, email: `bench.officer.${randomBytes(3).toString('hex')}@bench.example`, name: 'Bench Officer', roles: ['service_officer'], password_hash: null })
+    .values({
+      organisation_id: organisation.id,
+      email: `bench.officer.${randomBytes(3).toString('hex')}@bench.example`,
+      name: 'Bench Officer',
+      roles: ['service_officer'],
+      password_hash: null,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   const sessions = createSessionService(createSessionRepository(db), () => new Date());
-  const token = await sessions.start({ kind: 'staff', staffId: staff.id }, { ip: '127.0.0.1', userAgent: 'npm run bench' });
+  const token = await sessions.start(
+    { kind: 'staff', staffId: staff.id },
+    { ip: '127.0.0.1', userAgent: 'npm run bench' },
+  );
   return { cookie: `${SESSION_COOKIE}=${token}`, staffId: staff.id, organisationId: organisation.id };
 }
 
@@ -106,7 +122,12 @@ export async function issueBenchKeys(db: Kysely<Database>, count: number, concur
   async function worker() {
     while (issued < count) {
       const number = ++issued;
-      const { key } = await issueApiKey(db, { name: `Bench client ${number}`, organisationId: null, createdByStaffId: null }, { kind: 'system', label: 'npm run bench' }, new Date());
+      const { key } = await issueApiKey(
+        db,
+        { name: `Bench client ${number}`, organisationId: null, createdByStaffId: null },
+        { kind: 'system', label: 'npm run bench' },
+        new Date(),
+      );
       keys.push(key);
     }
   }

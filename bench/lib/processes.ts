@@ -20,7 +20,11 @@ const tracked = new Set<ServerProcess>();
  */
 function compiledPathOf(entry: string): string {
   const relative = path.relative(projectRoot, entry).replace(/\.ts$/, '.js');
-  return path.join(projectRoot, 'dist', relative.startsWith(`src${path.sep}`) ? relative.slice('src/'.length) : relative);
+  return path.join(
+    projectRoot,
+    'dist',
+    relative.startsWith(`src${path.sep}`) ? relative.slice('src/'.length) : relative,
+  );
 }
 
 /** The command that runs a TypeScript entry point: compiled JavaScript when it exists, else through tsx. */
@@ -43,7 +47,10 @@ export function buildForBench(): 'node on dist/' | 'node --import tsx' {
   const tsc = path.join(projectRoot, 'node_modules/typescript/bin/tsc');
   for (const project of ['tsconfig.build.json', 'tsconfig.bench.json']) {
     const built = spawnSync(process.execPath, [tsc, '-p', project], { cwd: projectRoot, stdio: 'inherit' });
-    if (built.status !== 0) throw new Error(`Compiling ${project} failed (exit ${built.status}): fix it, or run the source with BENCH_SOURCE=1`);
+    if (built.status !== 0)
+      throw new Error(
+        `Compiling ${project} failed (exit ${built.status}): fix it, or run the source with BENCH_SOURCE=1`,
+      );
   }
   return 'node on dist/';
 }
@@ -135,10 +142,18 @@ export class ServerProcess {
     });
     // tsx's loader must come before a TypeScript preload.
     const flags = options.nodeFlags ?? [];
-    const args = entryArgs[0] === '--import' ? [...flags, ...entryArgs.slice(0, 2), ...preload, ...entryArgs.slice(2)] : [...flags, ...preload, ...entryArgs];
+    const args =
+      entryArgs[0] === '--import'
+        ? [...flags, ...entryArgs.slice(0, 2), ...preload, ...entryArgs.slice(2)]
+        : [...flags, ...preload, ...entryArgs];
     // An undefined value removes the variable: the embedded run must not inherit DATABASE_URL.
     const env: Record<string, string> = {};
-    for (const [name, value] of Object.entries({ ...process.env, ...options.env, PORT: String(options.port), HOST: '127.0.0.1' })) {
+    for (const [name, value] of Object.entries({
+      ...process.env,
+      ...options.env,
+      PORT: String(options.port),
+      HOST: '127.0.0.1',
+    })) {
       if (value !== undefined) env[name] = value;
     }
     const child = spawn(process.execPath, args, { cwd: projectRoot, env, stdio: ['ignore', out, out] });

@@ -64,7 +64,9 @@ export function resultTable(rows: ResultRow[]): string {
     String(row.goal_id),
     row.path,
     formatNumber(row.value, row.unit),
-    row.baseline === null ? '–' : `${formatNumber(row.baseline, row.unit === 'ratio' ? '' : row.unit)}${row.baseline_name ? ` (${row.baseline_name})` : ''}`,
+    row.baseline === null
+      ? '–'
+      : `${formatNumber(row.baseline, row.unit === 'ratio' ? '' : row.unit)}${row.baseline_name ? ` (${row.baseline_name})` : ''}`,
     formatRatio(row),
     formatNumber(row.p50),
     formatNumber(row.p99),
@@ -74,5 +76,7 @@ export function resultTable(rows: ResultRow[]): string {
   const all = [header, ...lines];
   const widths = header.map((_, column) => Math.max(...all.map((line) => line[column].length)));
   const render = (line: string[]) => `| ${line.map((cell, column) => cell.padEnd(widths[column])).join(' | ')} |`;
-  return [render(header), `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`, ...lines.map(render)].join('\n');
+  return [render(header), `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`, ...lines.map(render)].join(
+    '\n',
+  );
 }

@@ -42,7 +42,8 @@ export function useBrowserApp(overrides: Partial<Config> = {}): BrowserApp {
   const contexts: BrowserContext[] = [];
 
   const required = <T>(value: T | undefined, what: string): T => {
-    if (value === undefined) throw new Error(`${what} is not ready: use it inside a test, not while the file is collected`);
+    if (value === undefined)
+      throw new Error(`${what} is not ready: use it inside a test, not while the file is collected`);
     return value;
   };
 

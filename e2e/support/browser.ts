@@ -47,7 +47,9 @@ export function describeInBrowser(name: string, body: () => void): void {
   }
   if (!warned) {
     warned = true;
-    console.warn(`Skipping the browser tests: ${reason}. Install it with \`apt-get install chromium\`, or set REQUIRE_BROWSER=1 to make this an error.`);
+    console.warn(
+      `Skipping the browser tests: ${reason}. Install it with \`apt-get install chromium\`, or set REQUIRE_BROWSER=1 to make this an error.`,
+    );
   }
   describe.skip(`${name} (skipped: ${reason})`, body);
 }

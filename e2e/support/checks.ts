@@ -20,10 +20,15 @@ export async function expectAccessible(page: Page, state: string): Promise<void>
   const results = pagesWithoutJavaScript.has(page) ? await auditCopyOf(page) : await audit(page);
   expect(results.passes.length, `axe checked nothing on "${state}": is the page empty?`).toBeGreaterThan(10);
   const violations = results.violations.map((violation) => {
-    const nodes = violation.nodes.map((node) => `    ${node.target.join(' ')}: ${node.failureSummary?.replace(/\s+/g, ' ') ?? ''}`);
+    const nodes = violation.nodes.map(
+      (node) => `    ${node.target.join(' ')}: ${node.failureSummary?.replace(/\s+/g, ' ') ?? ''}`,
+    );
     return `  ${violation.id} (${violation.impact ?? 'unknown impact'}): ${violation.help}\n${nodes.join('\n')}`;
   });
-  expect(violations, `axe found accessibility violations on "${state}" (${page.url()}):\n${violations.join('\n')}`).toEqual([]);
+  expect(
+    violations,
+    `axe found accessibility violations on "${state}" (${page.url()}):\n${violations.join('\n')}`,
+  ).toEqual([]);
 }
 
 function audit(page: Page): Promise<AxeResults> {
@@ -57,7 +62,8 @@ async function auditCopyOf(page: Page): Promise<AxeResults> {
     );
     await copy.goto(page.url());
     const enhanced = await copy.evaluate(() => document.body.classList.contains('govuk-frontend-supported'));
-    if (enhanced) throw new Error('The copy of a page without JavaScript ran its scripts, so axe would check the wrong page');
+    if (enhanced)
+      throw new Error('The copy of a page without JavaScript ran its scripts, so axe would check the wrong page');
     return await audit(copy);
   } finally {
     await context.close();
@@ -83,7 +89,13 @@ export interface PageProblems {
  * not govern, so it sees every block even if Chromium changes how it words console messages.
  */
 export async function watchForProblems(page: Page): Promise<PageProblems> {
-  const problems: PageProblems = { console: [], cspViolations: [], failedRequests: [], failedAssets: [], pageErrors: [] };
+  const problems: PageProblems = {
+    console: [],
+    cspViolations: [],
+    failedRequests: [],
+    failedAssets: [],
+    pageErrors: [],
+  };
   await page.exposeBinding('__shirehallReportCsp', (_source, report: string) => {
     problems.cspViolations.push(report);
   });
@@ -91,18 +103,24 @@ export async function watchForProblems(page: Page): Promise<PageProblems> {
     document.addEventListener('securitypolicyviolation', (event) => {
       // An exposed binding returns a promise in the page. Not awaited in an event listener: it can fail
       // only as the page closes, when there is nothing left to report to.
-      const report = (window as unknown as { __shirehallReportCsp: (report: string) => Promise<void> }).__shirehallReportCsp;
+      const report = (window as unknown as { __shirehallReportCsp: (report: string) => Promise<void> })
+        .__shirehallReportCsp;
       void report(`${event.effectiveDirective} blocked ${event.blockedURI || 'inline content'}`);
     });
   });
   page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning') problems.console.push(`${message.type()}: ${message.text()}`);
+    if (message.type() === 'error' || message.type() === 'warning')
+      problems.console.push(`${message.type()}: ${message.text()}`);
   });
   page.on('pageerror', (error) => problems.pageErrors.push(error.message));
   page.on('requestfailed', (request) => {
     // The browser cancels the favicon's fetch when a form post or link leaves the page before it
     // arrives (seen under load): that is the browser moving on, not a request the page lost.
-    if (request.failure()?.errorText === 'net::ERR_ABORTED' && new URL(request.url()).pathname === '/assets/images/favicon.svg') return;
+    if (
+      request.failure()?.errorText === 'net::ERR_ABORTED' &&
+      new URL(request.url()).pathname === '/assets/images/favicon.svg'
+    )
+      return;
     problems.failedRequests.push(`${request.method()} ${request.url()}: ${request.failure()?.errorText ?? 'failed'}`);
   });
   page.on('response', (response) => {

@@ -75,7 +75,9 @@ export async function expectPostcodeError(page: Page, message: string, typed: st
  * links move focus to the field they name.
  */
 export async function expectErrorSummaryMovesFocus(page: Page, fieldId = 'postcode'): Promise<void> {
-  const summaryHasFocus = await page.evaluate(() => document.activeElement?.classList.contains('govuk-error-summary') ?? false);
+  const summaryHasFocus = await page.evaluate(
+    () => document.activeElement?.classList.contains('govuk-error-summary') ?? false,
+  );
   expect(summaryHasFocus, 'the error summary has focus when the page loads').toBe(true);
   await page.locator('.govuk-error-summary').getByRole('link').click();
   expect(await focused(page)).toBe(fieldId);

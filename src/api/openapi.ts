@@ -19,11 +19,17 @@ const frame = {
       'Which council serves a place, and which council provides a service there. A postcode is answered from the postcode table; a point by the council boundaries of England. Reporting and following requests is not part of this API: it is Open311 GeoReport v2, in XML and JSON, at /open311/v2/ (start at /open311/v2/discovery.xml; see docs/open311.md).',
     license: { name: 'MIT', identifier: 'MIT' },
   },
-  externalDocs: { description: 'Open311 GeoReport v2 at /open311/v2/, for reporting and following requests', url: '/open311/v2/discovery.json' },
+  externalDocs: {
+    description: 'Open311 GeoReport v2 at /open311/v2/, for reporting and following requests',
+    url: '/open311/v2/discovery.json',
+  },
   servers: [{ url: '/' }],
   tags: [
     { name: 'places', description: 'The councils that serve a postcode or a point' },
-    { name: 'services', description: 'The Local Government Service List, and which council provides each service where' },
+    {
+      name: 'services',
+      description: 'The Local Government Service List, and which council provides each service where',
+    },
     { name: 'maps', description: 'The partnership’s council areas and its public requests, as GeoJSON' },
     { name: 'health', description: 'For load balancers and monitoring' },
   ],
@@ -46,7 +52,8 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
 
   await app.register(swagger, {
     openapi: frame,
-    transform: (route) => (isDescribed(route.url) ? jsonSchemaTransform(route) : { schema: { hide: true }, url: route.url }),
+    transform: (route) =>
+      isDescribed(route.url) ? jsonSchemaTransform(route) : { schema: { hide: true }, url: route.url },
     transformObject: (document) => withoutUnusedSchemas(jsonSchemaTransformObject(document)),
   });
 
@@ -60,7 +67,8 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
 function withoutUnusedSchemas<Document extends object>(document: Document): Document {
   const components: { schemas?: Record<string, unknown> } = (document as { components?: object }).components ?? {};
   const schemas = components.schemas ?? {};
-  const referencedBy = (value: unknown) => [...JSON.stringify(value).matchAll(/"#\/components\/schemas\/([^"]+)"/g)].map((match) => match[1]);
+  const referencedBy = (value: unknown) =>
+    [...JSON.stringify(value).matchAll(/"#\/components\/schemas\/([^"]+)"/g)].map((match) => match[1]);
   const used = new Set(referencedBy({ ...document, components: { ...components, schemas: {} } }));
   for (const name of used) for (const inner of referencedBy(schemas[name])) used.add(inner);
   const kept = Object.fromEntries(Object.entries(schemas).filter(([name]) => used.has(name)));

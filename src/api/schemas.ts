@@ -22,7 +22,11 @@ export function errorResponse(description: string) {
 }
 
 /** A GeoJSON FeatureCollection whose features have this kind of id, these properties and this geometry. */
-export function featureCollection<Properties extends z.ZodType, Geometry extends z.ZodType>(idDescription: string, properties: Properties, geometry: Geometry) {
+export function featureCollection<Properties extends z.ZodType, Geometry extends z.ZodType>(
+  idDescription: string,
+  properties: Properties,
+  geometry: Geometry,
+) {
   return z.object({
     type: z.literal('FeatureCollection'),
     features: z.array(

@@ -16,7 +16,9 @@ import { recordAudit } from '../modules/audit/service.js';
 import { issueAccountToken } from '../modules/identity/account-tokens.js';
 import { emailField } from '../modules/identity/schemas.js';
 
-const { values } = parseArgs({ options: { email: { type: 'string' }, name: { type: 'string' }, organisation: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { email: { type: 'string' }, name: { type: 'string' }, organisation: { type: 'string' } },
+});
 const input = z
   .object({
     email: emailField,
@@ -26,7 +28,9 @@ const input = z
   .safeParse(values);
 if (!input.success) {
   console.error(input.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('\n'));
-  console.error('Usage: npm run admin:create -- --email name@council.gov.uk --name "Full Name" --organisation E10000007');
+  console.error(
+    'Usage: npm run admin:create -- --email name@council.gov.uk --name "Full Name" --organisation E10000007',
+  );
   process.exit(2);
 }
 
@@ -57,10 +61,26 @@ try {
   const token = await db.transaction().execute(async (trx) => {
     const { id } = await trx
       .insertInto('staff')
-      .values({ organisation_id: organisation.id, email: input.data.email, name: input.data.name, roles: ['partnership_admin'], password_hash: null })
+      .values({
+        organisation_id: organisation.id,
+        email: input.data.email,
+        name: input.data.name,
+        roles: ['partnership_admin'],
+        password_hash: null,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await recordAudit(trx, { actor: { kind: 'system', label: 'npm run admin:create' }, action: 'create', recordType: 'staff', recordId: id, detail: { roles: ['partnership_admin'] } }, now);
+    await recordAudit(
+      trx,
+      {
+        actor: { kind: 'system', label: 'npm run admin:create' },
+        action: 'create',
+        recordType: 'staff',
+        recordId: id,
+        detail: { roles: ['partnership_admin'] },
+      },
+      now,
+    );
     return issueAccountToken(trx, 'password_reset', { staffId: id }, new Date(now.getTime() + 24 * 3_600_000), now);
   });
   console.log(`\nCreated ${input.data.name} <${input.data.email}>, partnership administrator at ${organisation.name}.`);

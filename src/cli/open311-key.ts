@@ -15,12 +15,17 @@ import { importReferenceData } from '../db/seed/reference-data.js';
 import { issueApiKey } from '../modules/cases/open311/keys.js';
 import { createPartnershipRepository } from '../modules/partnership/repository.js';
 
-const usage = 'Usage: npm run open311:key -- --name "Client name" [--organisation GSS-code-or-slug-of-a-member-council]';
+const usage =
+  'Usage: npm run open311:key -- --name "Client name" [--organisation GSS-code-or-slug-of-a-member-council]';
 
 const { values } = parseArgs({ options: { name: { type: 'string' }, organisation: { type: 'string' } } });
 const input = z
   .object({
-    name: z.string({ error: '--name is required' }).trim().min(1, '--name is required').max(100, '--name must be 100 characters or fewer'),
+    name: z
+      .string({ error: '--name is required' })
+      .trim()
+      .min(1, '--name is required')
+      .max(100, '--name must be 100 characters or fewer'),
     organisation: z.string().trim().min(1).optional(),
   })
   .safeParse(values);
@@ -54,7 +59,8 @@ try {
       .select(['id', 'name'])
       .where((eb) => eb.or([eb('gss', '=', wanted), eb('slug', '=', wanted)]))
       .executeTakeFirst();
-    if (!found || !members.some((member) => member.id === found.id)) throw new Error(`No member of the partnership has the GSS code or slug "${wanted}"`);
+    if (!found || !members.some((member) => member.id === found.id))
+      throw new Error(`No member of the partnership has the GSS code or slug "${wanted}"`);
     organisation = found;
   }
 
@@ -66,7 +72,9 @@ try {
   );
   const role = organisation ? `, the back office of ${organisation.name}` : '';
   console.log(`\nIssued an Open311 API key for ${input.data.name}${role}. It is shown only now:\n\n  ${key}\n`);
-  console.log(`The client sends it as api_key with each request it posts to ${config.publicUrl}/open311/v2/requests.xml\n`);
+  console.log(
+    `The client sends it as api_key with each request it posts to ${config.publicUrl}/open311/v2/requests.xml\n`,
+  );
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
   process.exitCode = 1;

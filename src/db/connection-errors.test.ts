@@ -31,19 +31,31 @@ describe('isConnectionError', () => {
     ['cannot_connect_now (starting up)', { code: '57P03', severity: 'FATAL' }],
     ['connection_failure', { code: '08006', severity: 'ERROR' }],
     ['too_many_connections', { code: '53300', severity: 'FATAL' }],
-    ['a database not accepting connections', { code: '55000', severity: 'FATAL', message: 'database "x" is not currently accepting connections' }],
+    [
+      'a database not accepting connections',
+      { code: '55000', severity: 'FATAL', message: 'database "x" is not currently accepting connections' },
+    ],
     ['a reset socket', { code: 'ECONNRESET' }],
     ['pg: Connection terminated unexpectedly', new Error('Connection terminated unexpectedly')],
     ['pg: a client no longer queryable', new Error('Client has encountered a connection error and is not queryable')],
     ['pg.Pool: no connection in time', new Error('timeout exceeded when trying to connect')],
-    ['a refusal on both addresses of localhost', new AggregateError([Object.assign(new Error('connect ECONNREFUSED ::1:5432'), { code: 'ECONNREFUSED' })])],
-    ['a refusal wrapped as a cause', new Error('query failed', { cause: Object.assign(new Error('reset'), { code: 'ECONNRESET' }) })],
+    [
+      'a refusal on both addresses of localhost',
+      new AggregateError([Object.assign(new Error('connect ECONNREFUSED ::1:5432'), { code: 'ECONNREFUSED' })]),
+    ],
+    [
+      'a refusal wrapped as a cause',
+      new Error('query failed', { cause: Object.assign(new Error('reset'), { code: 'ECONNRESET' }) }),
+    ],
   ])('knows %s', (_name, error) => {
     expect(isConnectionError(error)).toBe(true);
   });
 
   it.each([
-    ['a unique violation', { code: '23505', severity: 'ERROR', message: 'duplicate key value violates unique constraint' }],
+    [
+      'a unique violation',
+      { code: '23505', severity: 'ERROR', message: 'duplicate key value violates unique constraint' },
+    ],
     ['a syntax error', { code: '42601', severity: 'ERROR' }],
     ['a serialisation failure', { code: '40001', severity: 'ERROR' }],
     ['a bug', new TypeError("Cannot read properties of undefined (reading 'id')")],

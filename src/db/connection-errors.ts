@@ -13,10 +13,24 @@
 const connectionStates = new Set(['57P01', '57P02', '57P03', '53300']);
 
 // What the socket says when the server is not there, or goes away mid-conversation.
-const socketCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+const socketCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+]);
 
 // pg's own words when a connection ends under it, or cannot be had in time.
-const driverMessages = [/^Connection terminated/, /not queryable/, /^timeout exceeded when trying to connect/i, /^Connection ended unexpectedly/];
+const driverMessages = [
+  /^Connection terminated/,
+  /not queryable/,
+  /^timeout exceeded when trying to connect/i,
+  /^Connection ended unexpectedly/,
+];
 
 interface ErrorFields {
   code?: unknown;

@@ -8,7 +8,8 @@ import { lockDataFolder, serverAdvice, type FolderUser } from './folder-lock.js'
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
 
-export type DatabaseTarget = { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string | undefined; user?: FolderUser };
+export type DatabaseTarget =
+  { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string | undefined; user?: FolderUser };
 
 // Both drivers agree on JavaScript types: bigint and double precision are numbers (our bigints —
 // pence, log ids — stay far below 2^53), and a date is its 'YYYY-MM-DD' text, free of time zones.
@@ -61,7 +62,9 @@ const CONNECT_TIMEOUT_MS = 5_000;
  */
 function postgresPool(url: string): pg.Pool {
   const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
-  pool.on('connect', (client) => client.on('error', (error) => console.error(`PostgreSQL connection lost: ${error.message}`)));
+  pool.on('connect', (client) =>
+    client.on('error', (error) => console.error(`PostgreSQL connection lost: ${error.message}`)),
+  );
   // The pool repeats an idle connection's error, already logged by the connection's own listener.
   pool.on('error', () => {});
   return pool;
@@ -76,16 +79,28 @@ function createPgliteFolderElsewhere(dataDir: string): void {
   if (existsSync(path.join(dataDir, 'PG_VERSION'))) return;
   const pgliteModule = JSON.stringify(import.meta.resolve('@electric-sql/pglite'));
   const script = `const { PGlite } = await import(${pgliteModule}); const db = await PGlite.create({ dataDir: process.argv[1] }); await db.close();`;
-  const result = spawnSync(process.execPath, ['--input-type=module', '--eval', script, path.resolve(dataDir)], { stdio: 'inherit' });
-  if (result.status !== 0) throw new Error(`Could not create the embedded database in ${dataDir} (initdb exited with ${result.status ?? result.signal})`);
+  const result = spawnSync(process.execPath, ['--input-type=module', '--eval', script, path.resolve(dataDir)], {
+    stdio: 'inherit',
+  });
+  if (result.status !== 0)
+    throw new Error(
+      `Could not create the embedded database in ${dataDir} (initdb exited with ${result.status ?? result.signal})`,
+    );
 }
 
 /**
  * The database the configuration names: PostgreSQL when DATABASE_URL is set, else PGlite in DATA_DIR,
  * which `user` then holds alone (DataFolderInUseError if another process has it).
  */
-export function openDatabaseFor(config: { databaseUrl: string | undefined; dataDir: string }, user?: FolderUser): Promise<Kysely<Database>> {
-  return openDatabase(config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'pglite', dataDir: config.dataDir, user });
+export function openDatabaseFor(
+  config: { databaseUrl: string | undefined; dataDir: string },
+  user?: FolderUser,
+): Promise<Kysely<Database>> {
+  return openDatabase(
+    config.databaseUrl
+      ? { kind: 'postgres', url: config.databaseUrl }
+      : { kind: 'pglite', dataDir: config.dataDir, user },
+  );
 }
 
 // PGlite's memory is WebAssembly's, which grows and never shrinks: PostgreSQL's defaults (128 MB of

@@ -3,7 +3,15 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DataFolderInUseError, LOCK_FILE, lockDataFolder, recordPortInLock, serverAdvice, type DataFolderLock, type LockHolder } from './folder-lock.js';
+import {
+  DataFolderInUseError,
+  LOCK_FILE,
+  lockDataFolder,
+  recordPortInLock,
+  serverAdvice,
+  type DataFolderLock,
+  type LockHolder,
+} from './folder-lock.js';
 
 let folder: string;
 const held: DataFolderLock[] = [];
@@ -34,14 +42,23 @@ describe('lockDataFolder', () => {
 
   it('refuses a second holder while the first lives, naming it and saying what to do instead', () => {
     held.push(lockDataFolder(folder, server));
-    const second = () => lockDataFolder(folder, { command: 'npm run open311:key', advice: (first) => `Use http://localhost:${first.port}/staff/api-keys` });
+    const second = () =>
+      lockDataFolder(folder, {
+        command: 'npm run open311:key',
+        advice: (first) => `Use http://localhost:${first.port}/staff/api-keys`,
+      });
     expect(second).toThrow(DataFolderInUseError);
     expect(second).toThrow(`is in use by the Shirehall server (npm start): pid ${process.pid}, port 3000`);
     expect(second).toThrow('Use http://localhost:3000/staff/api-keys');
   });
 
   it('takes over a lock whose holder has died', () => {
-    const dead: LockHolder = { pid: deadPid(), command: 'the Shirehall server (npm start)', startedAt: '2026-01-01T00:00:00.000Z', port: 3000 };
+    const dead: LockHolder = {
+      pid: deadPid(),
+      command: 'the Shirehall server (npm start)',
+      startedAt: '2026-01-01T00:00:00.000Z',
+      port: 3000,
+    };
     writeFileSync(lockFile(), JSON.stringify(dead));
     held.push(lockDataFolder(folder, server));
     expect(holder().pid).toBe(process.pid);
@@ -49,7 +66,12 @@ describe('lockDataFolder', () => {
 
   it('takes over a lock whose pid now belongs to another process, started after the lock was taken', () => {
     // Our own pid, but a different start time: the pid was reused after the holder died (a reboot).
-    const reused: LockHolder = { pid: process.pid, command: 'npm start', startedAt: '2026-01-01T00:00:00.000Z', processStart: '1' };
+    const reused: LockHolder = {
+      pid: process.pid,
+      command: 'npm start',
+      startedAt: '2026-01-01T00:00:00.000Z',
+      processStart: '1',
+    };
     writeFileSync(lockFile(), JSON.stringify(reused));
     held.push(lockDataFolder(folder, server));
     expect(holder().command).toBe(server.command);

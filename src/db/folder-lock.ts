@@ -38,7 +38,9 @@ export class DataFolderInUseError extends Error {
     advice: string,
   ) {
     const port = holder.port ? `, port ${holder.port}` : '';
-    super(`The embedded database in ${folder} is in use by ${holder.command}: pid ${holder.pid}${port}, since ${holder.startedAt}.\n${advice}`);
+    super(
+      `The embedded database in ${folder} is in use by ${holder.command}: pid ${holder.pid}${port}, since ${holder.startedAt}.\n${advice}`,
+    );
     this.name = 'DataFolderInUseError';
   }
 }
@@ -127,10 +129,17 @@ function removeStale(file: string, judged: string): void {
 export function lockDataFolder(dataDir: string, user: FolderUser): DataFolderLock {
   const folder = path.resolve(dataDir);
   const file = path.join(folder, LOCK_FILE);
-  const holder: LockHolder = { pid: process.pid, command: user.command, startedAt: new Date().toISOString(), port: user.port, processStart: processStartTime(process.pid) };
+  const holder: LockHolder = {
+    pid: process.pid,
+    command: user.command,
+    startedAt: new Date().toISOString(),
+    port: user.port,
+    processStart: processStartTime(process.pid),
+  };
 
   for (let attempt = 0; !tryCreate(file, holder); attempt++) {
-    if (attempt >= 20) throw new Error(`Could not take the lock ${file}: it keeps changing. Is something else starting on this folder?`);
+    if (attempt >= 20)
+      throw new Error(`Could not take the lock ${file}: it keeps changing. Is something else starting on this folder?`);
     const text = readText(file);
     if (text === undefined) continue;
     const existing = parseHolder(text);

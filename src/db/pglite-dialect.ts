@@ -38,7 +38,11 @@ class ConnectionLock {
     const patience = new Promise<never>((_resolve, reject) => {
       timer = setTimeout(() => {
         abandoned = true;
-        reject(new Error(`Waited ${patienceMs} ms for the embedded database: is a query using db inside a transaction instead of the transaction?`));
+        reject(
+          new Error(
+            `Waited ${patienceMs} ms for the embedded database: is a query using db inside a transaction instead of the transaction?`,
+          ),
+        );
       }, patienceMs);
     });
     try {

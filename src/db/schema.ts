@@ -46,7 +46,8 @@ export interface Database {
   report_drafts: ReportDraftsTable;
 }
 
-export type OrganisationType = 'council' | 'advice_agency' | 'police' | 'health' | 'fire_and_rescue' | 'housing' | 'other';
+export type OrganisationType =
+  'council' | 'advice_agency' | 'police' | 'health' | 'fire_and_rescue' | 'housing' | 'other';
 export type CouncilTier = 'county' | 'district' | 'unitary';
 
 export interface OrganisationsTable {
@@ -457,7 +458,16 @@ export interface CasesTable {
   closed_at: Date | null;
 }
 
-export type CaseEventKind = 'created' | 'status_changed' | 'public_update' | 'internal_note' | 'assigned' | 'transferred' | 'reopened' | 'contact_recorded' | 'satisfaction';
+export type CaseEventKind =
+  | 'created'
+  | 'status_changed'
+  | 'public_update'
+  | 'internal_note'
+  | 'assigned'
+  | 'transferred'
+  | 'reopened'
+  | 'contact_recorded'
+  | 'satisfaction';
 
 export interface CaseEventsTable {
   id: Generated<number>;

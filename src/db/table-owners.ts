@@ -59,4 +59,8 @@ export const tableOwners: Record<keyof Database, TableOwner> = {
  * the services (reference data imported from data/, shown beside almost every record), and
  * identity's staff directory (who did something, whom to assign work to; never credentials).
  */
-export const readableByEveryModule: ReadonlySet<keyof Database> = new Set(['organisations', 'services', 'staff_directory'] as const);
+export const readableByEveryModule: ReadonlySet<keyof Database> = new Set([
+  'organisations',
+  'services',
+  'staff_directory',
+] as const);

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { dateInputValues, dateInputWording, gatherDateInputs, isRealDay, parseDateInput, readDateInput } from './date-input.js';
+import {
+  dateInputValues,
+  dateInputWording,
+  gatherDateInputs,
+  isRealDay,
+  parseDateInput,
+  readDateInput,
+} from './date-input.js';
 
 const wording = dateInputWording('Start date');
 const parse = (day: string, month: string, year: string) => parseDateInput({ day, month, year }, wording);
@@ -37,9 +44,17 @@ describe('parseDateInput', () => {
   });
 
   it('says what the caller asks it to', () => {
-    const own = { missing: (parts: string[]) => `When must include a ${parts.join(' and a ')}`, notReal: 'When must be a real date', yearDigits: 'Year must include 4 numbers' };
-    expect(parseDateInput({ day: '1', month: '', year: '' }, own)).toMatchObject({ error: 'When must include a month and a year' });
-    expect(parseDateInput({ day: '1', month: '1', year: '26' }, own)).toMatchObject({ error: 'Year must include 4 numbers' });
+    const own = {
+      missing: (parts: string[]) => `When must include a ${parts.join(' and a ')}`,
+      notReal: 'When must be a real date',
+      yearDigits: 'Year must include 4 numbers',
+    };
+    expect(parseDateInput({ day: '1', month: '', year: '' }, own)).toMatchObject({
+      error: 'When must include a month and a year',
+    });
+    expect(parseDateInput({ day: '1', month: '1', year: '26' }, own)).toMatchObject({
+      error: 'Year must include 4 numbers',
+    });
   });
 });
 
@@ -61,18 +76,32 @@ describe('isRealDay', () => {
 
 describe('reading and refilling the boxes', () => {
   it('reads the three fields of a form, the first of a repeated one', () => {
-    expect(readDateInput({ 'from-day': '1', 'from-month': ['2', '3'], other: 'x' }, 'from')).toEqual({ day: '1', month: '2', year: '' });
+    expect(readDateInput({ 'from-day': '1', 'from-month': ['2', '3'], other: 'x' }, 'from')).toEqual({
+      day: '1',
+      month: '2',
+      year: '',
+    });
   });
 
   it('gathers each date of a form into one value', () => {
-    expect(gatherDateInputs({ name: 'A', 'endsOn-day': '9', 'endsOn-month': '1', 'endsOn-year': '2027' }, ['endsOn'])).toMatchObject({
+    expect(
+      gatherDateInputs({ name: 'A', 'endsOn-day': '9', 'endsOn-month': '1', 'endsOn-year': '2027' }, ['endsOn']),
+    ).toMatchObject({
       name: 'A',
       endsOn: { day: '9', month: '1', year: '2027' },
     });
   });
 
   it('fills the boxes again from a saved day, or leaves them empty', () => {
-    expect(dateInputValues('startsOn', '2026-03-05')).toEqual({ 'startsOn-day': '5', 'startsOn-month': '3', 'startsOn-year': '2026' });
-    expect(dateInputValues('startsOn', null)).toEqual({ 'startsOn-day': '', 'startsOn-month': '', 'startsOn-year': '' });
+    expect(dateInputValues('startsOn', '2026-03-05')).toEqual({
+      'startsOn-day': '5',
+      'startsOn-month': '3',
+      'startsOn-year': '2026',
+    });
+    expect(dateInputValues('startsOn', null)).toEqual({
+      'startsOn-day': '',
+      'startsOn-month': '',
+      'startsOn-year': '',
+    });
   });
 });

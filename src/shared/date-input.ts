@@ -76,5 +76,9 @@ export function gatherDateInputs(body: unknown, names: string[]): Record<string,
 /** The boxes' values for a 'YYYY-MM-DD' date (or none), to fill them in again: 2026-03-05 → 5, 3, 2026. */
 export function dateInputValues(name: string, value: string | null): Record<string, string> {
   const [year = '', month = '', day = ''] = value ? value.split('-') : [];
-  return { [`${name}-day`]: day ? String(Number(day)) : '', [`${name}-month`]: month ? String(Number(month)) : '', [`${name}-year`]: year };
+  return {
+    [`${name}-day`]: day ? String(Number(day)) : '',
+    [`${name}-month`]: month ? String(Number(month)) : '',
+    [`${name}-year`]: year,
+  };
 }

@@ -2,11 +2,30 @@
  * Dates and times as people in England read them. Each Intl.DateTimeFormat is built once: building
  * one per call (which toLocaleDateString does) cost a sixth of a worklist page's CPU.
  */
-const londonDay = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/London' });
-const londonTime = new Intl.DateTimeFormat('en-GB', { hour: 'numeric', minute: '2-digit', hour12: true, timeZone: 'Europe/London' });
-const london24HourTime = new Intl.DateTimeFormat('en-GB', { hour: 'numeric', minute: '2-digit', timeZone: 'Europe/London' });
+const londonDay = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  timeZone: 'Europe/London',
+});
+const londonTime = new Intl.DateTimeFormat('en-GB', {
+  hour: 'numeric',
+  minute: '2-digit',
+  hour12: true,
+  timeZone: 'Europe/London',
+});
+const london24HourTime = new Intl.DateTimeFormat('en-GB', {
+  hour: 'numeric',
+  minute: '2-digit',
+  timeZone: 'Europe/London',
+});
 // en-CA writes dates as YYYY-MM-DD.
-const londonIsoDay = new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: 'Europe/London' });
+const londonIsoDay = new Intl.DateTimeFormat('en-CA', {
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  timeZone: 'Europe/London',
+});
 
 /** The calendar day in England of an instant, 'YYYY-MM-DD': a report at 00:30 BST on 1 June is made on 1 June. */
 export function dayInEngland(instant: Date): string {

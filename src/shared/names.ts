@@ -18,5 +18,8 @@ export function hiddenCharactersMessage(label: string): string {
 
 /** A name field's schema that also refuses hidden characters: the one rule every person's, organisation's and team's name shares. */
 export function visibleName<T extends z.ZodType<string | undefined | null>>(schema: T, label: string) {
-  return schema.refine((value) => typeof value !== 'string' || !hasHiddenCharacters(value), hiddenCharactersMessage(label));
+  return schema.refine(
+    (value) => typeof value !== 'string' || !hasHiddenCharacters(value),
+    hiddenCharactersMessage(label),
+  );
 }

@@ -12,7 +12,10 @@ import { z } from 'zod';
  * counts as its first value.
  */
 export function pageNumberField(largest: number) {
-  return z.preprocess((value) => (Array.isArray(value) ? value[0] : value), z.coerce.number().int().min(1).max(largest).catch(1).default(1));
+  return z.preprocess(
+    (value) => (Array.isArray(value) ? value[0] : value),
+    z.coerce.number().int().min(1).max(largest).catch(1).default(1),
+  );
 }
 
 /** How many pages `total` items fill; an empty list still has its one (empty) page. */
@@ -34,7 +37,9 @@ interface PaginationItem {
  */
 export function paginationLinks(page: number, pages: number, hrefFor: (page: number) => string, landmarkLabel: string) {
   if (pages <= 1) return null;
-  const shown = [...new Set([1, page - 1, page, page + 1, pages])].filter((number) => number >= 1 && number <= pages).sort((a, b) => a - b);
+  const shown = [...new Set([1, page - 1, page, page + 1, pages])]
+    .filter((number) => number >= 1 && number <= pages)
+    .sort((a, b) => a - b);
   const items: PaginationItem[] = [];
   shown.forEach((number, index) => {
     if (index > 0 && number - shown[index - 1] > 1) items.push({ ellipsis: true });

@@ -3,7 +3,9 @@ import { route, withQuery } from './paths.js';
 
 describe('withQuery', () => {
   it('adds the values as a query, repeating a name for a list and leaving out what is not given', () => {
-    expect(withQuery('/staff/cases', { status: ['open', 'in_progress'], q: 'a b', team: undefined }, { page: '2' })).toBe('/staff/cases?status=open&status=in_progress&q=a+b&page=2');
+    expect(
+      withQuery('/staff/cases', { status: ['open', 'in_progress'], q: 'a b', team: undefined }, { page: '2' }),
+    ).toBe('/staff/cases?status=open&status=in_progress&q=a+b&page=2');
   });
 
   it('adds no query when there are no values', () => {
@@ -28,7 +30,9 @@ describe('route', () => {
   });
 
   it('refuses a missing parameter rather than build a wrong path', () => {
-    expect(() => (question as (params: object) => string)({ id: 7 })).toThrow('No questionId for /staff/request-types/:id/questions/:questionId');
+    expect(() => (question as (params: object) => string)({ id: 7 })).toThrow(
+      'No questionId for /staff/request-types/:id/questions/:questionId',
+    );
   });
 
   it('types the parameters from the pattern', () => {

@@ -8,7 +8,12 @@ import type { StaffRole } from './roles.js';
  */
 
 /** The categories of a case's data, from the least personal to the most. */
-export const dataCategories = ['status_reference', 'location_description', 'contact_details', 'special_category'] as const;
+export const dataCategories = [
+  'status_reference',
+  'location_description',
+  'contact_details',
+  'special_category',
+] as const;
 export type DataCategory = (typeof dataCategories)[number];
 
 /** Every agreement shares at least this: what a resident sees when following their request. */

@@ -22,7 +22,10 @@ export function apiError(code: string, message: string): ApiErrorBody {
  * The first problem Fastify's validation found in a request (a route with `attachValidation`): the
  * field it is about, and the zod schema's message for it, the same as `schema.safeParse` would give.
  */
-export function firstProblem(error: Error & { validation?: readonly { instancePath: string; message?: string }[] }): { field: string; message: string } {
+export function firstProblem(error: Error & { validation?: readonly { instancePath: string; message?: string }[] }): {
+  field: string;
+  message: string;
+} {
   const problem = error.validation?.[0];
   return { field: problem?.instancePath.split('/')[1] ?? '', message: problem?.message ?? error.message };
 }

@@ -41,10 +41,15 @@ export function registerErrorPages(app: FastifyInstance): void {
     reply.code(status);
 
     if (wantsJson(request)) {
-      if (status === 503) return reply.send(apiError('service_unavailable', 'The service is unavailable for a moment. Try again in a few seconds.'));
-      if (status === 429) return reply.send(apiError('too_many_requests', 'Too many requests. Wait a minute, then try again.'));
+      if (status === 503)
+        return reply.send(
+          apiError('service_unavailable', 'The service is unavailable for a moment. Try again in a few seconds.'),
+        );
+      if (status === 429)
+        return reply.send(apiError('too_many_requests', 'Too many requests. Wait a minute, then try again.'));
       if (status === 403) return reply.send(apiError('forbidden', 'You do not have permission to do this.'));
-      if (status >= 500) return reply.send(apiError('internal_error', 'Something went wrong on our side. Try again later.'));
+      if (status >= 500)
+        return reply.send(apiError('internal_error', 'Something went wrong on our side. Try again later.'));
       return reply.send(apiError(error.code?.toLowerCase() ?? 'bad_request', error.message));
     }
     if (status === 429) return reply.render('too-many-requests.njk');

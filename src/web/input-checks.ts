@@ -77,8 +77,14 @@ function checkFormBody(request: FastifyRequest): void {
     typeof body === 'object' &&
     body !== null &&
     !Array.isArray(body) &&
-    Object.values(body).every((value) => typeof value === 'string' || (Array.isArray(value) && value.every((item) => typeof item === 'string')));
-  if (!fieldsOfText) throw new UnusableInputError('invalid_form', 'A form must be sent as fields of text, as a browser sends it. Go back and try again.');
+    Object.values(body).every(
+      (value) => typeof value === 'string' || (Array.isArray(value) && value.every((item) => typeof item === 'string')),
+    );
+  if (!fieldsOfText)
+    throw new UnusableInputError(
+      'invalid_form',
+      'A form must be sent as fields of text, as a browser sends it. Go back and try again.',
+    );
 }
 
 export function registerInputChecks(app: FastifyInstance): void {

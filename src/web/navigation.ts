@@ -17,7 +17,10 @@ export interface Navigation {
 
 export interface NavigationLinks {
   /** The links as GOV.UK's service navigation takes them, for who is asking and the page they are on. */
-  shownTo(actorKind: string | undefined, currentSection: string | undefined): { href: string; text: string; active: boolean }[];
+  shownTo(
+    actorKind: string | undefined,
+    currentSection: string | undefined,
+  ): { href: string; text: string; active: boolean }[];
 }
 
 export function createNavigation(): Navigation & NavigationLinks {

@@ -6,7 +6,16 @@ describe('safeReturnPath', () => {
   const fallback = '/home';
 
   it('keeps a plain path of this site, with its query and fragment', () => {
-    for (const path of ['/', '/staff', '/staff/cases?status=open&status=closed&page=2', '/report/where?change=yes', '/services?q=bin%20collection', '/track/DBY-2026-000001#updates', '/a.b/c-d_e~f', '/caf%C3%A9']) {
+    for (const path of [
+      '/',
+      '/staff',
+      '/staff/cases?status=open&status=closed&page=2',
+      '/report/where?change=yes',
+      '/services?q=bin%20collection',
+      '/track/DBY-2026-000001#updates',
+      '/a.b/c-d_e~f',
+      '/caf%C3%A9',
+    ]) {
       expect(safeReturnPath(path, fallback), path).toBe(path);
     }
   });
@@ -55,6 +64,7 @@ describe('safeReturnPath', () => {
       `/${'a'.repeat(3000)}`,
     ];
     for (const value of bypasses) expect(safeReturnPath(value, fallback), JSON.stringify(value)).toBe(fallback);
-    for (const value of [undefined, null, 42, ['/staff'], { path: '/staff' }]) expect(safeReturnPath(value, fallback)).toBe(fallback);
+    for (const value of [undefined, null, 42, ['/staff'], { path: '/staff' }])
+      expect(safeReturnPath(value, fallback)).toBe(fallback);
   });
 });

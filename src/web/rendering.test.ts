@@ -31,7 +31,11 @@ beforeAll(async () => {
   });
   registerRendering(app, views, { partnershipName: 'Test', navigation: createNavigation() });
   app.get<{ Querystring: { said: string } }>('/echo', { config: { sharedPage: true } }, async (request, reply) => {
-    return reply.render('echo.njk', { said: echoed('said') }, { key: 'the one page', echoes: { said: request.query.said } });
+    return reply.render(
+      'echo.njk',
+      { said: echoed('said') },
+      { key: 'the one page', echoes: { said: request.query.said } },
+    );
   });
   await app.ready();
 });

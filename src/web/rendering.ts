@@ -91,7 +91,13 @@ interface SharedPage {
 export function registerRendering(app: FastifyInstance, views: nunjucks.Environment, site: SiteContext): void {
   const sharedPages = new LeastRecentlyUsed<string, SharedPage>(SHARED_PAGES_KEPT);
 
-  function renderPage(reply: FastifyReply, template: string, context: Record<string, unknown>, cspNonce: string, csrfToken: string): string {
+  function renderPage(
+    reply: FastifyReply,
+    template: string,
+    context: Record<string, unknown>,
+    cspNonce: string,
+    csrfToken: string,
+  ): string {
     return views.render(template, {
       currentSection: sectionOf(reply.request.url),
       ...context,
@@ -102,7 +108,12 @@ export function registerRendering(app: FastifyInstance, views: nunjucks.Environm
     });
   }
 
-  function sharedPage(reply: FastifyReply, template: string, context: Record<string, unknown>, sharedAs: SharedAs | undefined): Buffer {
+  function sharedPage(
+    reply: FastifyReply,
+    template: string,
+    context: Record<string, unknown>,
+    sharedAs: SharedAs | undefined,
+  ): Buffer {
     const key = `${reply.statusCode} ${template} ${sharedAs ? `as ${sharedAs.key}` : reply.request.url}`;
     let page = sharedPages.get(key);
     if (!page || Date.now() - page.renderedAt >= SHARED_PAGE_MAX_AGE_MS) {
@@ -119,14 +130,24 @@ export function registerRendering(app: FastifyInstance, views: nunjucks.Environm
     const echoes = sharedAs?.echoes ?? {};
     const chunks: Buffer[] = [page.texts[0]];
     page.marks.forEach((mark, index) => {
-      const value = mark === nonceMark ? reply.cspNonce.script : mark === tokenMark ? (token ??= csrfToken(reply)) : echoValue(mark, echoes);
+      const value =
+        mark === nonceMark
+          ? reply.cspNonce.script
+          : mark === tokenMark
+            ? (token ??= csrfToken(reply))
+            : echoValue(mark, echoes);
       chunks.push(Buffer.from(value), page.texts[index + 1]);
     });
     return Buffer.concat(chunks);
   }
 
   /** A page of one visitor's own: rendered for this answer alone, its echoed values put in after. */
-  function ownPage(reply: FastifyReply, template: string, context: Record<string, unknown>, sharedAs: SharedAs | undefined): string {
+  function ownPage(
+    reply: FastifyReply,
+    template: string,
+    context: Record<string, unknown>,
+    sharedAs: SharedAs | undefined,
+  ): string {
     // Every page may hold a form; the token pairs with the signed secret cookie it sets.
     const html = renderPage(reply, template, context, reply.cspNonce.script, csrfToken(reply));
     if (!sharedAs) return html;
@@ -139,7 +160,10 @@ export function registerRendering(app: FastifyInstance, views: nunjucks.Environm
   app.decorateReply('render', function render(this: FastifyReply, template: string, context = {}, sharedAs?: SharedAs) {
     const request = this.request;
     // No actor when the session could not be read (the database away): the error page is then nobody's.
-    const shared = request.routeOptions.config.sharedPage === true && request.method === 'GET' && request.actor?.kind === 'anonymous';
+    const shared =
+      request.routeOptions.config.sharedPage === true &&
+      request.method === 'GET' &&
+      request.actor?.kind === 'anonymous';
     const html = shared ? sharedPage(this, template, context, sharedAs) : ownPage(this, template, context, sharedAs);
     return this.type('text/html; charset=utf-8').send(html);
   });
@@ -162,5 +186,7 @@ const sections: [string, string][] = [
 ];
 
 function sectionOf(url: string): string | undefined {
-  return sections.find(([prefix]) => url === prefix || url.startsWith(`${prefix}/`) || url.startsWith(`${prefix}?`))?.[1];
+  return sections.find(
+    ([prefix]) => url === prefix || url.startsWith(`${prefix}/`) || url.startsWith(`${prefix}?`),
+  )?.[1];
 }

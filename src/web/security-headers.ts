@@ -35,7 +35,10 @@ export interface SecurityHeaderOptions {
  * middleware on every request to fit a nonce in; here every response gets the same frozen headers
  * and a page that asks for a nonce gets it spliced into its own copy of the policy.
  */
-export function registerSecurityHeaders(app: FastifyInstance, { production, imageSources }: SecurityHeaderOptions): void {
+export function registerSecurityHeaders(
+  app: FastifyInstance,
+  { production, imageSources }: SecurityHeaderOptions,
+): void {
   const policy = (scriptNonce?: string) =>
     [
       "default-src 'self'",

@@ -4,7 +4,6 @@ import nunjucks from 'nunjucks';
 import { formatDateTime, formatDay } from '../shared/dates.js';
 import { sourceFolder } from '../shared/project-root.js';
 
-
 /** govuk-frontend's templates, found by module resolution so the working directory does not matter. */
 export const govukFrontendRoot = path.dirname(createRequire(import.meta.url).resolve('govuk-frontend/package.json'));
 
@@ -32,7 +31,9 @@ class TemplateLoader extends nunjucks.FileSystemLoader {
 
 const wholeNumber = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 3 });
 
-export function createViewEnvironment({ reloadTemplates = false }: { reloadTemplates?: boolean } = {}): nunjucks.Environment {
+export function createViewEnvironment({
+  reloadTemplates = false,
+}: { reloadTemplates?: boolean } = {}): nunjucks.Environment {
   const environment = new nunjucks.Environment(
     new TemplateLoader(
       [path.join(sourceFolder, 'web/views'), path.join(sourceFolder, 'modules'), path.join(govukFrontendRoot, 'dist')],

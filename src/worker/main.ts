@@ -19,7 +19,9 @@ const log: WorkerLog = {
 const config = loadConfig();
 if (!config.databaseUrl) {
   // PGlite's files belong to one process: the web process, which runs the worker itself by default.
-  console.error('npm run worker needs DATABASE_URL: the embedded database can be opened by one process only. Leave RUN_WORKER=true and the web process sends email itself.');
+  console.error(
+    'npm run worker needs DATABASE_URL: the embedded database can be opened by one process only. Leave RUN_WORKER=true and the web process sends email itself.',
+  );
   process.exit(1);
 }
 

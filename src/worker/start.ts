@@ -30,7 +30,13 @@ export interface WorkerDependencies {
  * SMTP_URL there is no mailer and nothing sends email: it waits in the outbox, where partnership
  * administrators can read it.
  */
-export function startWorker({ config, db, log, clock = () => new Date(), intervalMs = POLL_INTERVAL_MS }: WorkerDependencies): JobLoop {
+export function startWorker({
+  config,
+  db,
+  log,
+  clock = () => new Date(),
+  intervalMs = POLL_INTERVAL_MS,
+}: WorkerDependencies): JobLoop {
   // Every few seconds, so that an entry stays unsealed, and so deletable unnoticed, for seconds only.
   const sealer: Job = {
     name: 'audit sealer',
@@ -57,7 +63,11 @@ export function startWorker({ config, db, log, clock = () => new Date(), interva
     run: async () => {
       if (clock().getTime() - anchorCheckedAt < ANCHOR_CHECK_INTERVAL_MS) return;
       anchorCheckedAt = clock().getTime();
-      const partnership = await db.selectFrom('partnerships').select('name').where('slug', '=', config.partnership).executeTakeFirst();
+      const partnership = await db
+        .selectFrom('partnerships')
+        .select('name')
+        .where('slug', '=', config.partnership)
+        .executeTakeFirst();
       const published = await publishAnchor(db, clock, {
         intervalMs: config.auditAnchorIntervalMs,
         publicUrl: config.publicUrl,
@@ -65,8 +75,14 @@ export function startWorker({ config, db, log, clock = () => new Date(), interva
         recipients: () => staff.listPartnershipAdministrators(),
       });
       if (published.outcome !== 'published') return;
-      if (published.recipients === 0) log.warn(`audit anchor ${published.anchorId}: seal ${published.sealId} published to no one, as there is no partnership administrator`);
-      else log.info(`audit anchor ${published.anchorId}: seal ${published.sealId} emailed to ${published.recipients} partnership administrator(s)`);
+      if (published.recipients === 0)
+        log.warn(
+          `audit anchor ${published.anchorId}: seal ${published.sealId} published to no one, as there is no partnership administrator`,
+        );
+      else
+        log.info(
+          `audit anchor ${published.anchorId}: seal ${published.sealId} emailed to ${published.recipients} partnership administrator(s)`,
+        );
     },
   };
   // The anchor runs after the sealer, so that it publishes the seal made just before.
@@ -90,7 +106,9 @@ export function startWorker({ config, db, log, clock = () => new Date(), interva
       for (const close of closers) close();
       // What was written since the last run is sealed now rather than by whichever process runs next;
       // a moment's patience lets transactions that are just ending (other processes') be sealed too.
-      await sealAuditLog(db, clock, { patienceMs: FINAL_SEAL_PATIENCE_MS }).catch((error: unknown) => log.error({ err: error }, 'audit sealer: the last seal before stopping failed'));
+      await sealAuditLog(db, clock, { patienceMs: FINAL_SEAL_PATIENCE_MS }).catch((error: unknown) =>
+        log.error({ err: error }, 'audit sealer: the last seal before stopping failed'),
+      );
     },
   };
 }

@@ -24,7 +24,8 @@ interface TableUse {
 }
 
 // Kysely's own calls name their table first: selectFrom('cases'), innerJoin('staff_directory as s', …).
-const kyselyCall = /\b(selectFrom|insertInto|updateTable|deleteFrom|mergeInto|innerJoin|leftJoin|rightJoin|fullJoin)\(\s*'([a-z_0-9]+)/g;
+const kyselyCall =
+  /\b(selectFrom|insertInto|updateTable|deleteFrom|mergeInto|innerJoin|leftJoin|rightJoin|fullJoin)\(\s*'([a-z_0-9]+)/g;
 // Raw SQL in sql`…` templates: from / join / into / update followed by a table's name.
 const rawSql = /\b(from|join|into|update)\s+([a-z_0-9]+)\b/gi;
 const writingCalls = new Set(['insertInto', 'updateTable', 'deleteFrom', 'mergeInto', 'into', 'update']);
@@ -38,7 +39,13 @@ export function tableUses(file: string): TableUse[] {
   }
   for (const template of text.matchAll(/sql`([^`]*)`/g)) {
     for (const match of template[1].matchAll(rawSql)) {
-      if (tables.has(match[2])) uses.push({ file, line: lineOf(template.index + match.index), table: match[2], writes: writingCalls.has(match[1].toLowerCase()) });
+      if (tables.has(match[2]))
+        uses.push({
+          file,
+          line: lineOf(template.index + match.index),
+          table: match[2],
+          writes: writingCalls.has(match[1].toLowerCase()),
+        });
     }
   }
   return uses;
@@ -46,7 +53,9 @@ export function tableUses(file: string): TableUse[] {
 
 describe('table ownership', () => {
   const modules = readdirSync(modulesFolder).filter((name) => statSync(path.join(modulesFolder, name)).isDirectory());
-  const uses = modules.flatMap((module) => sourceFiles(path.join(modulesFolder, module)).flatMap((file) => tableUses(file).map((use) => ({ ...use, module }))));
+  const uses = modules.flatMap((module) =>
+    sourceFiles(path.join(modulesFolder, module)).flatMap((file) => tableUses(file).map((use) => ({ ...use, module }))),
+  );
 
   it('finds the tables the modules use (the scan is not blind)', () => {
     expect(uses.length).toBeGreaterThan(100);
@@ -54,23 +63,47 @@ describe('table ownership', () => {
   });
 
   it('knows the owner of every table a module names', () => {
-    const unknown = uses.filter((use) => !tables.has(use.table)).map((use) => `${path.relative(root, use.file)}:${use.line} ${use.table}`);
+    const unknown = uses
+      .filter((use) => !tables.has(use.table))
+      .map((use) => `${path.relative(root, use.file)}:${use.line} ${use.table}`);
     expect(unknown).toEqual([]);
   });
 
   it('lets a module write only its own tables', () => {
-    const foreign = uses.filter((use) => use.writes && tableOwners[use.table as keyof typeof tableOwners] !== use.module);
-    expect(foreign.map((use) => `${path.relative(root, use.file)}:${use.line} writes ${use.table}, which is ${tableOwners[use.table as keyof typeof tableOwners]}'s`)).toEqual([]);
+    const foreign = uses.filter(
+      (use) => use.writes && tableOwners[use.table as keyof typeof tableOwners] !== use.module,
+    );
+    expect(
+      foreign.map(
+        (use) =>
+          `${path.relative(root, use.file)}:${use.line} writes ${use.table}, which is ${tableOwners[use.table as keyof typeof tableOwners]}'s`,
+      ),
+    ).toEqual([]);
   });
 
   it('lets a module read only its own tables and the few every module may read', () => {
-    const foreign = uses.filter((use) => !use.writes && tableOwners[use.table as keyof typeof tableOwners] !== use.module && !readableByEveryModule.has(use.table as keyof typeof tableOwners));
-    expect(foreign.map((use) => `${path.relative(root, use.file)}:${use.line} reads ${use.table}, which is ${tableOwners[use.table as keyof typeof tableOwners]}'s`)).toEqual([]);
+    const foreign = uses.filter(
+      (use) =>
+        !use.writes &&
+        tableOwners[use.table as keyof typeof tableOwners] !== use.module &&
+        !readableByEveryModule.has(use.table as keyof typeof tableOwners),
+    );
+    expect(
+      foreign.map(
+        (use) =>
+          `${path.relative(root, use.file)}:${use.line} reads ${use.table}, which is ${tableOwners[use.table as keyof typeof tableOwners]}'s`,
+      ),
+    ).toEqual([]);
   });
 
   it('is shown in docs/architecture.md, table by table, with the same owners', () => {
     const documented = new Map<string, string>();
-    for (const match of readFileSync(path.join(root, 'docs/architecture.md'), 'utf8').matchAll(/^\| `([a-z_0-9]+)` \| ([a-z]+) \|/gm)) documented.set(match[1], match[2]);
-    expect(Object.fromEntries(documented)).toEqual(Object.fromEntries(Object.entries(tableOwners).sort(([a], [b]) => a.localeCompare(b))));
+    for (const match of readFileSync(path.join(root, 'docs/architecture.md'), 'utf8').matchAll(
+      /^\| `([a-z_0-9]+)` \| ([a-z]+) \|/gm,
+    ))
+      documented.set(match[1], match[2]);
+    expect(Object.fromEntries(documented)).toEqual(
+      Object.fromEntries(Object.entries(tableOwners).sort(([a], [b]) => a.localeCompare(b))),
+    );
   });
 });

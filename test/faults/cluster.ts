@@ -7,10 +7,21 @@ import type { Database } from '../../src/db/schema.js';
 import { importReferenceData } from '../../src/db/seed/reference-data.js';
 import { issueApiKey } from '../../src/modules/cases/open311/keys.js';
 import { adminConnection, databaseUrlFor } from '../support/postgres.js';
-import { freePort, runProcess, startServer, stopProcess, type RunningProcess, type RunningServer } from '../support/server.js';
+import {
+  freePort,
+  runProcess,
+  startServer,
+  stopProcess,
+  type RunningProcess,
+  type RunningServer,
+} from '../support/server.js';
 
 /** Set for every process of the suite: no limit of ours is what a fault is about. */
-const unlimited = { OPEN311_POSTS_PER_MINUTE: '1000000', RATE_LIMIT_PER_MINUTE: '1000000', SIGN_IN_ATTEMPTS_PER_MINUTE: '1000000' };
+const unlimited = {
+  OPEN311_POSTS_PER_MINUTE: '1000000',
+  RATE_LIMIT_PER_MINUTE: '1000000',
+  SIGN_IN_ATTEMPTS_PER_MINUTE: '1000000',
+};
 
 /**
  * What production looks like, small: one PostgreSQL database of its own, two app processes on two
@@ -39,7 +50,12 @@ export class Cluster {
     const db = await openDatabase({ kind: 'postgres', url });
     await migrateToLatest(db);
     await importReferenceData(db, 'derbyshire', log);
-    const { key } = await issueApiKey(db, { name: 'Fault suite', organisationId: null, createdByStaffId: null }, { kind: 'system', label: 'npm run test:faults' }, new Date());
+    const { key } = await issueApiKey(
+      db,
+      { name: 'Fault suite', organisationId: null, createdByStaffId: null },
+      { kind: 'system', label: 'npm run test:faults' },
+      new Date(),
+    );
     return new Cluster(admin, name, url, db, key, smtpUrl);
   }
 
@@ -50,13 +66,20 @@ export class Cluster {
 
   async startApp(index: number): Promise<RunningServer> {
     this.ports[index] ??= await freePort();
-    const app = await startServer({ DATABASE_URL: this.url, RUN_WORKER: 'false', ...unlimited }, { port: this.ports[index] });
+    const app = await startServer(
+      { DATABASE_URL: this.url, RUN_WORKER: 'false', ...unlimited },
+      { port: this.ports[index] },
+    );
     this.apps[index] = app;
     return app;
   }
 
   startWorker(): RunningProcess {
-    this.worker = runProcess(['--import', 'tsx', 'src/worker/main.ts'], { DATABASE_URL: this.url, SMTP_URL: this.smtpUrl, LOG_LEVEL: 'warn' });
+    this.worker = runProcess(['--import', 'tsx', 'src/worker/main.ts'], {
+      DATABASE_URL: this.url,
+      SMTP_URL: this.smtpUrl,
+      LOG_LEVEL: 'warn',
+    });
     return this.worker;
   }
 

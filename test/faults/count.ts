@@ -21,9 +21,20 @@ export interface Row {
  * reference; found = acknowledged references that are cases in the database afterwards; lost =
  * acknowledged but not found; duplicated = keys that made more than one case.
  */
-export async function countRequests(db: Kysely<Database>, fault: string, label: string, submissions: Submission[], notes: string[], problems: string[] = []): Promise<Row> {
+export async function countRequests(
+  db: Kysely<Database>,
+  fault: string,
+  label: string,
+  submissions: Submission[],
+  notes: string[],
+  problems: string[] = [],
+): Promise<Row> {
   const acknowledged = submissions.filter((submission) => submission.reference !== undefined);
-  const cases = await db.selectFrom('cases').select(['reference', 'description']).where('description', 'like', `${label} %`).execute();
+  const cases = await db
+    .selectFrom('cases')
+    .select(['reference', 'description'])
+    .where('description', 'like', `${label} %`)
+    .execute();
   const references = new Set(cases.map((row) => row.reference));
   const casesPerKey = new Map<string, number>();
   for (const row of cases) casesPerKey.set(row.description, (casesPerKey.get(row.description) ?? 0) + 1);
@@ -35,7 +46,9 @@ export async function countRequests(db: Kysely<Database>, fault: string, label: 
   const savedUnheard = unacknowledged.filter((submission) => casesPerKey.has(submission.description)).length;
   const retried = submissions.filter((submission) => submission.attempts > 1).length;
   const extra = [
-    retried ? `${retried} retried, ${await countReplays(db, submissions)} of them answered with the saved response of an attempt whose answer was lost` : 'none retried',
+    retried
+      ? `${retried} retried, ${await countReplays(db, submissions)} of them answered with the saved response of an attempt whose answer was lost`
+      : 'none retried',
     unacknowledged.length ? `${unacknowledged.length} never acknowledged (${savedUnheard} of them saved)` : '',
     refusals(submissions),
   ].filter(Boolean);
@@ -73,7 +86,8 @@ async function countReplays(db: Kysely<Database>, submissions: Submission[]): Pr
 /** The failed attempts by what they met: `503 ×12, ECONNREFUSED ×3`. */
 export function failureSummary(submissions: Submission[]): string {
   const counts = new Map<string, number>();
-  for (const failure of submissions.flatMap((submission) => submission.failures)) counts.set(failure, (counts.get(failure) ?? 0) + 1);
+  for (const failure of submissions.flatMap((submission) => submission.failures))
+    counts.set(failure, (counts.get(failure) ?? 0) + 1);
   if (counts.size === 0) return 'no attempt failed';
   return `failed attempts: ${[...counts].map(([what, count]) => `${what} ×${count}`).join(', ')}`;
 }
@@ -89,8 +103,16 @@ function refusals(submissions: Submission[]): string {
  * duplicated = arrived more than once (at least once allows it: a worker killed between the mail
  * server's 250 and marking the email sent sends it again).
  */
-export async function countEmails(db: Kysely<Database>, fault: string, submissions: Submission[], sink: MailSink, notes: string[]): Promise<Row> {
-  const references = submissions.filter((submission) => submission.reference && submission.email).map((submission) => submission.reference as string);
+export async function countEmails(
+  db: Kysely<Database>,
+  fault: string,
+  submissions: Submission[],
+  sink: MailSink,
+  notes: string[],
+): Promise<Row> {
+  const references = submissions
+    .filter((submission) => submission.reference && submission.email)
+    .map((submission) => submission.reference as string);
   const subjects = references.map((reference) => `%(${reference})`);
   const outbox = subjects.length
     ? await db
@@ -115,8 +137,11 @@ export async function countEmails(db: Kysely<Database>, fault: string, submissio
 
 /** Waits until every acknowledged request's receipt has arrived, or the deadline. */
 export async function waitForEmails(submissions: Submission[], sink: MailSink, deadline: number): Promise<number> {
-  const references = submissions.filter((submission) => submission.reference && submission.email).map((submission) => submission.reference as string);
+  const references = submissions
+    .filter((submission) => submission.reference && submission.email)
+    .map((submission) => submission.reference as string);
   const started = Date.now();
-  while (Date.now() < deadline && sink.countDelivered(references).found < references.length) await new Promise((resolve) => setTimeout(resolve, 250));
+  while (Date.now() < deadline && sink.countDelivered(references).found < references.length)
+    await new Promise((resolve) => setTimeout(resolve, 250));
   return Date.now() - started;
 }

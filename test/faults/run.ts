@@ -19,16 +19,34 @@ import { MailSink } from './mail-sink.js';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
 const startedAt = Date.now();
-const log = (message: string) => console.log(`[${((Date.now() - startedAt) / 1000).toFixed(0).padStart(3)} s] ${message}`);
-const settings: Settings = { quick: values.quick ?? false, loadMs: values.quick ? 5_000 : 10_000, smtpDownMs: values.quick ? 10_000 : 60_000, log };
+const log = (message: string) =>
+  console.log(`[${((Date.now() - startedAt) / 1000).toFixed(0).padStart(3)} s] ${message}`);
+const settings: Settings = {
+  quick: values.quick ?? false,
+  loadMs: values.quick ? 5_000 : 10_000,
+  smtpDownMs: values.quick ? 10_000 : 60_000,
+  log,
+};
 
 function table(rows: Row[]): string {
   const headers = ['fault', 'submitted', 'acknowledged', 'found', 'lost', 'duplicated'];
-  const cells = rows.map((row) => [row.fault, row.submitted, row.acknowledged, row.found, row.lost, row.duplicated].map(String));
+  const cells = rows.map((row) =>
+    [row.fault, row.submitted, row.acknowledged, row.found, row.lost, row.duplicated].map(String),
+  );
   const widths = headers.map((header, column) => Math.max(header.length, ...cells.map((line) => line[column].length)));
-  const line = (values: string[]) => values.map((value, column) => (column === 0 ? value.padEnd(widths[column]) : value.padStart(widths[column]))).join('  ');
+  const line = (values: string[]) =>
+    values
+      .map((value, column) => (column === 0 ? value.padEnd(widths[column]) : value.padStart(widths[column])))
+      .join('  ');
   const notes = rows.map((row, index) => `  ${index + 1}. ${row.fault}: ${row.notes}`);
-  return [line(headers), line(widths.map((width) => '-'.repeat(width))), ...cells.map(line), '', 'notes:', ...notes].join('\n');
+  return [
+    line(headers),
+    line(widths.map((width) => '-'.repeat(width))),
+    ...cells.map(line),
+    '',
+    'notes:',
+    ...notes,
+  ].join('\n');
 }
 
 /** What makes the run fail: anything acknowledged lost, any key twice, and each fault's own problems. */
@@ -36,7 +54,8 @@ function failures(rows: Row[]): string[] {
   return rows.flatMap((row) => {
     const problems: string[] = [];
     if (row.lost > 0) problems.push(`${row.fault}: ${row.lost} lost`);
-    if (row.duplicated > 0 && !row.fault.endsWith('emails')) problems.push(`${row.fault}: ${row.duplicated} Idempotency-Keys made two cases`);
+    if (row.duplicated > 0 && !row.fault.endsWith('emails'))
+      problems.push(`${row.fault}: ${row.duplicated} Idempotency-Keys made two cases`);
     return [...problems, ...row.problems.map((problem) => `${row.fault}: ${problem}`)];
   });
 }
@@ -78,7 +97,11 @@ async function main(): Promise<number> {
   log(`done in ${((Date.now() - startedAt) / 1000).toFixed(0)} s\n`);
   console.log(table(rows));
   const problems = failures(rows);
-  console.log(problems.length ? `\nFAILED:\n${problems.map((problem) => `  ${problem}`).join('\n')}` : '\nNothing acknowledged was lost, no Idempotency-Key made two cases, every request was acknowledged, the apps and the worker outlived their connections, and the second process was refused.');
+  console.log(
+    problems.length
+      ? `\nFAILED:\n${problems.map((problem) => `  ${problem}`).join('\n')}`
+      : '\nNothing acknowledged was lost, no Idempotency-Key made two cases, every request was acknowledged, the apps and the worker outlived their connections, and the second process was refused.',
+  );
   return problems.length ? 1 : 0;
 }
 

@@ -4,7 +4,18 @@ import { metresBetween } from '../../src/modules/cases/core/distance.js';
 import { useTestApp, testConfig } from '../support/app.js';
 import { privateWords, seedMapRequests, type MapFixture } from './maps-fixtures.js';
 
-const members = ['E10000007', 'E06000015', 'E07000032', 'E07000033', 'E07000034', 'E07000035', 'E07000036', 'E07000037', 'E07000038', 'E07000039'];
+const members = [
+  'E10000007',
+  'E06000015',
+  'E07000032',
+  'E07000033',
+  'E07000034',
+  'E07000035',
+  'E07000036',
+  'E07000037',
+  'E07000038',
+  'E07000039',
+];
 
 interface Feature {
   type: string;
@@ -35,22 +46,39 @@ describe('the maps API', () => {
       expect(response.headers['content-type']).toBe('application/geo+json; charset=utf-8');
       const collection = response.json();
       expect(collection.type).toBe('FeatureCollection');
-      const byGss = new Map<string, Feature>(collection.features.map((feature: Feature) => [feature.properties.gss, feature]));
+      const byGss = new Map<string, Feature>(
+        collection.features.map((feature: Feature) => [feature.properties.gss, feature]),
+      );
       expect([...byGss.keys()].sort()).toEqual([...members].sort());
       expect(collection.features).toHaveLength(members.length);
-      expect(byGss.get('E10000007')?.properties).toEqual({ gss: 'E10000007', name: 'Derbyshire County Council', tier: 'county' });
+      expect(byGss.get('E10000007')?.properties).toEqual({
+        gss: 'E10000007',
+        name: 'Derbyshire County Council',
+        tier: 'county',
+      });
       expect(byGss.get('E06000015')?.properties).toMatchObject({ name: 'Derby City Council', tier: 'unitary' });
-      expect(byGss.get('E07000035')?.properties).toMatchObject({ name: 'Derbyshire Dales District Council', tier: 'district' });
+      expect(byGss.get('E07000035')?.properties).toMatchObject({
+        name: 'Derbyshire Dales District Council',
+        tier: 'district',
+      });
     });
 
     it('hold closed rings of rounded positions, simplified but never fewer than a polygon needs', async () => {
       const collection = (await get('/api/v1/maps/boundaries')).json();
-      const source = await context.database.db.selectFrom('boundaries').select(['gss', 'level', 'geometry']).where('gss', 'in', members).execute();
-      const sourcePositions = source.filter((row) => row.level === (row.gss === 'E10000007' ? 'upper' : 'lower')).reduce((count, row) => count + JSON.stringify(row.geometry).split('],[').length, 0);
+      const source = await context.database.db
+        .selectFrom('boundaries')
+        .select(['gss', 'level', 'geometry'])
+        .where('gss', 'in', members)
+        .execute();
+      const sourcePositions = source
+        .filter((row) => row.level === (row.gss === 'E10000007' ? 'upper' : 'lower'))
+        .reduce((count, row) => count + JSON.stringify(row.geometry).split('],[').length, 0);
       let positions = 0;
       for (const feature of collection.features as Feature[]) {
         expect(['Polygon', 'MultiPolygon']).toContain(feature.geometry.type);
-        const polygons = (feature.geometry.type === 'Polygon' ? [feature.geometry.coordinates] : feature.geometry.coordinates) as number[][][][];
+        const polygons = (
+          feature.geometry.type === 'Polygon' ? [feature.geometry.coordinates] : feature.geometry.coordinates
+        ) as number[][][][];
         for (const ring of polygons.flat()) {
           expect(ring.length).toBeGreaterThanOrEqual(4);
           expect(ring[0]).toEqual(ring[ring.length - 1]);
@@ -81,12 +109,18 @@ describe('the maps API', () => {
     });
 
     it('name the configured tile server, whose origin alone the CSP lets images load from', async () => {
-      const mapTiles = { url: 'https://{s}.tiles.example.org/{z}/{x}/{y}.png', attribution: '© Example contributors', cspSource: 'https://*.tiles.example.org' };
+      const mapTiles = {
+        url: 'https://{s}.tiles.example.org/{z}/{x}/{y}.png',
+        attribution: '© Example contributors',
+        cspSource: 'https://*.tiles.example.org',
+      };
       const app = await buildApp({ config: testConfig({ mapTiles }), db: context.database.db });
       try {
         const response = await app.inject({ method: 'GET', url: '/api/v1/maps/settings' });
         expect(response.json().tiles).toEqual({ url: mapTiles.url, attribution: mapTiles.attribution });
-        expect(String(response.headers['content-security-policy'])).toContain("img-src 'self' data: https://*.tiles.example.org;");
+        expect(String(response.headers['content-security-policy'])).toContain(
+          "img-src 'self' data: https://*.tiles.example.org;",
+        );
       } finally {
         await app.close();
       }
@@ -104,7 +138,9 @@ describe('the maps API', () => {
       const response = await get('/api/v1/maps/requests');
       expect(response.headers['content-type']).toBe('application/geo+json; charset=utf-8');
       for (const word of Object.values(privateWords)) expect(response.body).not.toContain(word);
-      const pothole = (response.json().features as Feature[]).find((feature) => feature.id === fixture.shown.potholeMatlock)!;
+      const pothole = (response.json().features as Feature[]).find(
+        (feature) => feature.id === fixture.shown.potholeMatlock,
+      )!;
       expect(pothole.properties).toEqual({
         reference: fixture.shown.potholeMatlock,
         serviceCode: 'pothole',
@@ -164,7 +200,9 @@ describe('the maps API', () => {
     for (const path of ['/api/v1/maps/settings', '/api/v1/maps/boundaries', '/api/v1/maps/requests']) {
       expect(document.paths[path]?.get?.operationId, path).toEqual(expect.any(String));
     }
-    const parameters = document.paths['/api/v1/maps/requests'].get.parameters.map((parameter: { name: string }) => parameter.name);
+    const parameters = document.paths['/api/v1/maps/requests'].get.parameters.map(
+      (parameter: { name: string }) => parameter.name,
+    );
     expect(parameters).toEqual(['service_code', 'status', 'bbox']);
   });
 

@@ -4,7 +4,12 @@ import { anonymous } from '../../src/shared/actor.js';
 import { casesServices } from '../support/cases.js';
 
 /** Words that must never reach the public map: they are in every fixture's description and contact. */
-export const privateWords = { description: 'Beside the blue door of Ada’s house', name: 'Ada Resident', email: 'ada.resident@example.com', phone: '07700 900123' };
+export const privateWords = {
+  description: 'Beside the blue door of Ada’s house',
+  name: 'Ada Resident',
+  email: 'ada.resident@example.com',
+  phone: '07700 900123',
+};
 
 export interface MapFixture {
   /** References the public map must show, by what they are. */
@@ -25,7 +30,11 @@ export async function seedMapRequests(db: Kysely<Database>, extraPotholes = 0): 
   const clock = () => now;
   const services = await casesServices(db, clock);
 
-  async function report(serviceCode: string, postcode: string, answers: Record<string, string | string[]> = {}): Promise<{ id: number; reference: string }> {
+  async function report(
+    serviceCode: string,
+    postcode: string,
+    answers: Record<string, string | string[]> = {},
+  ): Promise<{ id: number; reference: string }> {
     now = new Date(now.getTime() + 60 * 60_000);
     const result = await services.cases.submit(anonymous, {
       serviceCode,
@@ -37,11 +46,16 @@ export async function seedMapRequests(db: Kysely<Database>, extraPotholes = 0): 
       contact: { name: privateWords.name, email: privateWords.email, phone: privateWords.phone },
       citizenId: null,
     });
-    if (result.outcome !== 'created') throw new Error(`Could not report ${serviceCode} at ${postcode}: ${result.outcome}`);
+    if (result.outcome !== 'created')
+      throw new Error(`Could not report ${serviceCode} at ${postcode}: ${result.outcome}`);
     return { id: result.caseId, reference: result.reference };
   }
   const setStatus = (id: number, status: CaseStatus) =>
-    db.updateTable('cases').set({ status, closure_reason: status === 'closed' ? 'no_further_action' : null }).where('id', '=', id).execute();
+    db
+      .updateTable('cases')
+      .set({ status, closure_reason: status === 'closed' ? 'no_further_action' : null })
+      .where('id', '=', id)
+      .execute();
 
   const potholeMatlock = await report('pothole', 'DE4 3AG', { where_on_road: 'carriageway' });
   const binDerby = await report('missed-bin', 'DE1 0AL', { bin_type: 'general' });
@@ -57,15 +71,29 @@ export async function seedMapRequests(db: Kysely<Database>, extraPotholes = 0): 
   const madePrivate = await report('pothole', 'DE11 0LD', { where_on_road: 'carriageway' });
   await db.updateTable('cases').set({ is_public: false }).where('id', '=', madePrivate.id).execute();
   const notAMember = await report('pothole', 'DE11 0PF', { where_on_road: 'carriageway' });
-  const staffordshire = await db.selectFrom('organisations').select('id').where('name', '=', 'Staffordshire County Council').executeTakeFirstOrThrow();
+  const staffordshire = await db
+    .selectFrom('organisations')
+    .select('id')
+    .where('name', '=', 'Staffordshire County Council')
+    .executeTakeFirstOrThrow();
   await db.updateTable('cases').set({ organisation_id: staffordshire.id }).where('id', '=', notAMember.id).execute();
 
   for (let i = 0; i < extraPotholes; i++) await report('pothole', 'DE11 0RF', { where_on_road: 'carriageway' });
 
   const rows = await db.selectFrom('cases').select(['reference', 'latitude', 'longitude']).execute();
   return {
-    shown: { potholeMatlock: potholeMatlock.reference, binDerby: binDerby.reference, flyTippingSwadlincote: flyTippingSwadlincote.reference },
-    hidden: { resolved: resolved.reference, closed: closed.reference, notPublicType: notPublicType.reference, madePrivate: madePrivate.reference, notAMember: notAMember.reference },
+    shown: {
+      potholeMatlock: potholeMatlock.reference,
+      binDerby: binDerby.reference,
+      flyTippingSwadlincote: flyTippingSwadlincote.reference,
+    },
+    hidden: {
+      resolved: resolved.reference,
+      closed: closed.reference,
+      notPublicType: notPublicType.reference,
+      madePrivate: madePrivate.reference,
+      notAMember: notAMember.reference,
+    },
     exact: Object.fromEntries(rows.map((row) => [row.reference, { latitude: row.latitude, longitude: row.longitude }])),
   };
 }

@@ -13,8 +13,13 @@ function listed(html: string): string[] {
 }
 
 function rowOf(html: string, reference: string): string {
-  const row = [...html.matchAll(/<tr class="govuk-table__row">([\s\S]*?)<\/tr>/g)].find((match) => match[1].includes(reference));
-  return (row?.[1] ?? '').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
+  const row = [...html.matchAll(/<tr class="govuk-table__row">([\s\S]*?)<\/tr>/g)].find((match) =>
+    match[1].includes(reference),
+  );
+  return (row?.[1] ?? '')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 describe('the /map page', () => {
@@ -55,7 +60,11 @@ describe('the /map page', () => {
     expect(second.statusCode).toBe(200);
     const secondPage = listed(second.body);
     expect(secondPage).toHaveLength(6);
-    expect(secondPage.slice(-3)).toEqual([fixture.shown.flyTippingSwadlincote, fixture.shown.binDerby, fixture.shown.potholeMatlock]);
+    expect(secondPage.slice(-3)).toEqual([
+      fixture.shown.flyTippingSwadlincote,
+      fixture.shown.binDerby,
+      fixture.shown.potholeMatlock,
+    ]);
     expect(new Set([...listed(first.body), ...secondPage]).size).toBe(26);
     expect(second.body).toContain('Newest first, page 2 of 2');
     expect(first.body).toContain('href="/map?page=2#requests"');
@@ -76,10 +85,18 @@ describe('the /map page', () => {
 
   it('says for each request its type, status, place and day, and links to follow it', async () => {
     const html = (await client.get('/map?page=2')).body;
-    expect(rowOf(html, fixture.shown.potholeMatlock)).toBe(`${fixture.shown.potholeMatlock} Pothole Open Derbyshire Dales District Council 2 November 2026`);
-    expect(rowOf(html, fixture.shown.binDerby)).toBe(`${fixture.shown.binDerby} Missed bin collection Acknowledged Derby City Council 2 November 2026`);
-    expect(rowOf(html, fixture.shown.flyTippingSwadlincote)).toBe(`${fixture.shown.flyTippingSwadlincote} Fly-tipping In progress South Derbyshire District Council 2 November 2026`);
-    expect(html).toContain(`<a class="govuk-link" href="/track/${fixture.shown.binDerby}">${fixture.shown.binDerby}</a>`);
+    expect(rowOf(html, fixture.shown.potholeMatlock)).toBe(
+      `${fixture.shown.potholeMatlock} Pothole Open Derbyshire Dales District Council 2 November 2026`,
+    );
+    expect(rowOf(html, fixture.shown.binDerby)).toBe(
+      `${fixture.shown.binDerby} Missed bin collection Acknowledged Derby City Council 2 November 2026`,
+    );
+    expect(rowOf(html, fixture.shown.flyTippingSwadlincote)).toBe(
+      `${fixture.shown.flyTippingSwadlincote} Fly-tipping In progress South Derbyshire District Council 2 November 2026`,
+    );
+    expect(html).toContain(
+      `<a class="govuk-link" href="/track/${fixture.shown.binDerby}">${fixture.shown.binDerby}</a>`,
+    );
     // The link leads to the request's public tracking page.
     const tracking = await client.get(`/track/${fixture.shown.binDerby}`);
     expect(tracking.statusCode).toBe(200);
@@ -96,7 +113,9 @@ describe('the /map page', () => {
     expect(html).toMatch(/value="acknowledged" checked/);
     expect(html).toMatch(/value="in_progress" checked/);
     expect(html).not.toMatch(/value="open" checked/);
-    expect(html).toContain('data-requests-url="/api/v1/maps/requests?service_code=missed-bin&amp;status=acknowledged&amp;status=in_progress"');
+    expect(html).toContain(
+      'data-requests-url="/api/v1/maps/requests?service_code=missed-bin&amp;status=acknowledged&amp;status=in_progress"',
+    );
     expect(html).toContain('<a class="govuk-link" href="/map">Clear filters</a>');
   });
 
@@ -125,7 +144,9 @@ describe('the /map page', () => {
     expect(html).toContain('<title>Error: Problems reported on the map – Derbyshire Partnership</title>');
     expect(html).toContain('There is a problem');
     expect(html).toContain('<a href="#service_code">Select a type of problem from the list</a>');
-    expect(html).toMatch(/<p id="service_code-error" class="govuk-error-message">\s*<span class="govuk-visually-hidden">Error:<\/span> Select a type of problem from the list/);
+    expect(html).toMatch(
+      /<p id="service_code-error" class="govuk-error-message">\s*<span class="govuk-visually-hidden">Error:<\/span> Select a type of problem from the list/,
+    );
     expect(html).toMatch(/value="open" checked/);
     expect(html).toContain('Correct the filters to see the problems.');
     expect(html).not.toContain('data-shirehall-requests-map');

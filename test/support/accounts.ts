@@ -14,7 +14,10 @@ export async function organisationId(db: Kysely<Database>, gss: string): Promise
 }
 
 /** A staff account with a known password, made straight in the database. */
-export async function createStaff(db: Kysely<Database>, input: { organisationId: number; roles: StaffRole[]; name?: string; email?: string }) {
+export async function createStaff(
+  db: Kysely<Database>,
+  input: { organisationId: number; roles: StaffRole[]; name?: string; email?: string },
+) {
   sequence += 1;
   const email = input.email ?? `staff${sequence}-${Date.now()}@test.example`;
   const row = await db
@@ -32,7 +35,11 @@ export async function createStaff(db: Kysely<Database>, input: { organisationId:
 }
 
 /** A client signed in as a new member of staff of the organisation with the given roles. */
-export async function signedInStaff(app: FastifyInstance, db: Kysely<Database>, input: { organisationId: number; roles: StaffRole[] }) {
+export async function signedInStaff(
+  app: FastifyInstance,
+  db: Kysely<Database>,
+  input: { organisationId: number; roles: StaffRole[] },
+) {
   const staff = await createStaff(db, input);
   const client = new TestClient(app);
   const response = await client.post('/staff/sign-in', { email: staff.email, password: TEST_PASSWORD });

@@ -11,7 +11,12 @@ export interface TestApp {
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
   // Every test request comes from 127.0.0.1, so the per-address limits are raised; a test of them lowers them.
-  return { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), signInAttemptsPerMinute: 1000, rateLimitPerMinute: 100_000, ...overrides };
+  return {
+    ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }),
+    signInAttemptsPerMinute: 1000,
+    rateLimitPerMinute: 100_000,
+    ...overrides,
+  };
 }
 
 /** Builds the whole app on a database of its own before the file's tests, and removes both after. */

@@ -13,14 +13,27 @@ import { createActiveAgreementFinder } from '../../src/modules/partnership/shari
 /** The cases services wired as the app wires them, on a test database, with a clock the test moves. */
 export async function casesServices(db: Kysely<Database>, clock: () => Date) {
   const partnerships = createPartnershipRepository(db);
-  const memberOrganisationIds = async () => (await partnerships.listMemberOrganisations('derbyshire')).map((member) => member.id);
+  const memberOrganisationIds = async () =>
+    (await partnerships.listMemberOrganisations('derbyshire')).map((member) => member.id);
   const placesRepository = createPlacesRepository(db);
-  const places = createPlacesService({ repository: placesRepository, boundaries: buildBoundaryIndex(await placesRepository.listBoundaries()), memberOrganisationIds });
+  const places = createPlacesService({
+    repository: placesRepository,
+    boundaries: buildBoundaryIndex(await placesRepository.listBoundaries()),
+    memberOrganisationIds,
+  });
   const catalogue = createCatalogueService({
     repository: createCatalogueRepository(db),
     memberOrganisationIds,
   });
-  const { repository, cases, workflow } = createCaseCore({ db, clock, catalogue, agreements: createActiveAgreementFinder(db), citizenEmail: createCitizenRepository(db).emailOf, publicUrl: 'http://shirehall.test', referencePrefix: 'DBY' });
+  const { repository, cases, workflow } = createCaseCore({
+    db,
+    clock,
+    catalogue,
+    agreements: createActiveAgreementFinder(db),
+    citizenEmail: createCitizenRepository(db).emailOf,
+    publicUrl: 'http://shirehall.test',
+    referencePrefix: 'DBY',
+  });
   async function place(postcode: string): Promise<Place> {
     const lookup = await places.findByPostcode(postcode);
     if (lookup.outcome !== 'found') throw new Error(`No place for ${postcode}`);

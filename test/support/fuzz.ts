@@ -64,7 +64,14 @@ export function harvestPage(html: string, harvest: Harvest, pageUrl: string): st
   const links: string[] = [];
   for (const match of html.matchAll(/\b(?:href|action)="([^"]*)"/g)) {
     const href = decodeEntities(match[1]);
-    if (href.startsWith('//') || href.startsWith('/assets/') || href.startsWith('/public/') || href.startsWith('#') || /^[a-z][a-z0-9+.-]*:/i.test(href)) continue;
+    if (
+      href.startsWith('//') ||
+      href.startsWith('/assets/') ||
+      href.startsWith('/public/') ||
+      href.startsWith('#') ||
+      /^[a-z][a-z0-9+.-]*:/i.test(href)
+    )
+      continue;
     const url = new URL(href, base);
     harvest.addresses.add(url.pathname);
     for (const [name, value] of url.searchParams) {
@@ -73,7 +80,8 @@ export function harvestPage(html: string, harvest: Harvest, pageUrl: string): st
     }
     links.push(url.pathname + url.search);
   }
-  for (const match of html.matchAll(/[\w.+-]+@[\w-]+(\.[\w-]+)+/g)) if (harvest.emails.size < 50) harvest.emails.add(match[0]);
+  for (const match of html.matchAll(/[\w.+-]+@[\w-]+(\.[\w-]+)+/g))
+    if (harvest.emails.size < 50) harvest.emails.add(match[0]);
   for (const match of html.matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form>/g)) {
     const attributes = match[1];
     const action = decodeEntities(/\baction="([^"]*)"/.exec(attributes)?.[1] ?? '');
@@ -85,7 +93,8 @@ export function harvestPage(html: string, harvest: Harvest, pageUrl: string): st
       remember(fields, decodeEntities(name), decodeEntities(/\bvalue="([^"]*)"/.exec(field[2])?.[1] ?? ''));
     }
     for (const option of match[2].matchAll(/<select\b[^>]*\bname="([^"]+)"[^>]*>([\s\S]*?)<\/select>/g)) {
-      for (const value of option[2].matchAll(/<option\b[^>]*\bvalue="([^"]*)"/g)) remember(fields, decodeEntities(option[1]), decodeEntities(value[1]));
+      for (const value of option[2].matchAll(/<option\b[^>]*\bvalue="([^"]*)"/g))
+        remember(fields, decodeEntities(option[1]), decodeEntities(value[1]));
     }
     // A form without an action posts to its own page.
     const actionPath = new URL(action || base.pathname, base).pathname;
@@ -132,7 +141,22 @@ export function fuzzableRoutes(table: readonly RouteEntry[]): { method: string; 
 
 const loneSurrogate = fc.integer({ min: 0xd800, max: 0xdfff }).map((code) => String.fromCharCode(code));
 const control = fc.integer({ min: 0, max: 0x1f }).map((code) => String.fromCharCode(code));
-const invisible = fc.constantFrom('\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069', '\u200b', '\u200c', '\u200d', '\u2060', '\ufeff');
+const invisible = fc.constantFrom(
+  '\u202a',
+  '\u202b',
+  '\u202c',
+  '\u202d',
+  '\u202e',
+  '\u2066',
+  '\u2067',
+  '\u2068',
+  '\u2069',
+  '\u200b',
+  '\u200c',
+  '\u200d',
+  '\u2060',
+  '\ufeff',
+);
 const fullWidth = fc.constantFrom('＝', '＋', '－', '＠', '＝1+1', '＝HYPERLINK("http://evil")');
 
 /** Texts that have broken real systems, and some that look like valid values of this one. */
@@ -201,7 +225,12 @@ const knownNasties = fc.constantFrom(
 
 // Long enough to pass any column's index limit (about 2,700 bytes) and most length checks; an
 // address longer than a few kilobytes never reaches the app through Node's 16 KB header limit.
-const huge = fc.constantFrom('a'.repeat(3_000), 'é'.repeat(2_000), '\u0000'.repeat(1_000), `${'a'.repeat(3000)}@example.org`);
+const huge = fc.constantFrom(
+  'a'.repeat(3_000),
+  'é'.repeat(2_000),
+  '\u0000'.repeat(1_000),
+  `${'a'.repeat(3000)}@example.org`,
+);
 /** For bodies, which may be up to a megabyte. */
 export const hugeBody = fc.constantFrom('x'.repeat(200_000), 'é'.repeat(100_000), `${'a'.repeat(10_000)}@example.org`);
 
@@ -210,7 +239,19 @@ export const hostileText: fc.Arbitrary<string> = fc.oneof(
   { weight: 4, arbitrary: knownNasties },
   { weight: 3, arbitrary: fc.string({ maxLength: 40 }) },
   { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 30 }) },
-  { weight: 2, arbitrary: fc.string({ unit: fc.oneof(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }), loneSurrogate, control, invisible, fullWidth), maxLength: 20 }) },
+  {
+    weight: 2,
+    arbitrary: fc.string({
+      unit: fc.oneof(
+        fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }),
+        loneSurrogate,
+        control,
+        invisible,
+        fullWidth,
+      ),
+      maxLength: 20,
+    }),
+  },
   { weight: 1, arbitrary: fc.integer().map(String) },
   { weight: 1, arbitrary: fc.double().map(String) },
   { weight: 1, arbitrary: huge },
@@ -222,11 +263,16 @@ export const hostileText: fc.Arbitrary<string> = fc.oneof(
  * what an attacker sends, and which Fastify refuses whole (400) before any route sees it.
  */
 export function percentEncode(text: string, raw = false): string {
-  if (!raw) return encodeURIComponent(text.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd'));
+  if (!raw)
+    return encodeURIComponent(
+      text.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd'),
+    );
   let out = '';
   for (const char of text) {
     const code = char.codePointAt(0) ?? 0;
-    if (code >= 0xd800 && code <= 0xdfff) out += `%${(0xe0 | (code >> 12)).toString(16)}%${(0x80 | ((code >> 6) & 0x3f)).toString(16)}%${(0x80 | (code & 0x3f)).toString(16)}`.toUpperCase();
+    if (code >= 0xd800 && code <= 0xdfff)
+      out +=
+        `%${(0xe0 | (code >> 12)).toString(16)}%${(0x80 | ((code >> 6) & 0x3f)).toString(16)}%${(0x80 | (code & 0x3f)).toString(16)}`.toUpperCase();
     else out += encodeURIComponent(char);
   }
   return out;
@@ -253,7 +299,25 @@ function poisoned(valid: fc.Arbitrary<string>): fc.Arbitrary<string> {
 /** A name for a parameter: one the route's own pages use, one used anywhere, or one nobody expects. */
 export function parameterName(own: string[], anywhere: string[]): fc.Arbitrary<string> {
   const choices: fc.WeightedArbitrary<string>[] = [
-    { weight: 1, arbitrary: fc.constantFrom('next', 'token', 'q', 'page', 'status', 'api_key', 'reference', 'postcode', '__proto__', 'constructor', 'a[b]', 'a[]', 'x.y', '') },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        'next',
+        'token',
+        'q',
+        'page',
+        'status',
+        'api_key',
+        'reference',
+        'postcode',
+        '__proto__',
+        'constructor',
+        'a[b]',
+        'a[]',
+        'x.y',
+        '',
+      ),
+    },
     { weight: 1, arbitrary: hostileText.map((text) => text.slice(0, 50)) },
   ];
   if (own.length > 0) choices.push({ weight: 8, arbitrary: fc.constantFrom(...own) });
@@ -263,22 +327,39 @@ export function parameterName(own: string[], anywhere: string[]): fc.Arbitrary<s
 
 /** A value for a parameter: one a page offered for it (valid, so checks further on are reached), that value poisoned, or a hostile one. */
 export function parameterValue(offered: string[]): fc.Arbitrary<string> {
-  if (offered.length === 0) return fc.oneof({ weight: 2, arbitrary: hostileText }, { weight: 1, arbitrary: poisoned(fc.string({ maxLength: 8 })) });
+  if (offered.length === 0)
+    return fc.oneof(
+      { weight: 2, arbitrary: hostileText },
+      { weight: 1, arbitrary: poisoned(fc.string({ maxLength: 8 })) },
+    );
   const valid = fc.constantFrom(...offered);
-  return fc.oneof({ weight: 3, arbitrary: valid }, { weight: 4, arbitrary: poisoned(valid) }, { weight: 3, arbitrary: hostileText });
+  return fc.oneof(
+    { weight: 3, arbitrary: valid },
+    { weight: 4, arbitrary: poisoned(valid) },
+    { weight: 3, arbitrary: hostileText },
+  );
 }
 
 /** Name–value pairs, a name sometimes twice: mostly the route's own names, with values offered for them. */
-export function pairs(own: Map<string, Set<string>>, anywhere: Map<string, Set<string>> = new Map(), maxLength = 6): fc.Arbitrary<[string, string][]> {
+export function pairs(
+  own: Map<string, Set<string>>,
+  anywhere: Map<string, Set<string>> = new Map(),
+  maxLength = 6,
+): fc.Arbitrary<[string, string][]> {
   const valuesOf = (name: string) => [...(own.get(name) ?? anywhere.get(name) ?? [])];
   return fc
     .array(
-      parameterName([...own.keys()], [...anywhere.keys()]).chain((name) => fc.tuple(fc.constant(name), parameterValue(valuesOf(name)))),
+      parameterName([...own.keys()], [...anywhere.keys()]).chain((name) =>
+        fc.tuple(fc.constant(name), parameterValue(valuesOf(name))),
+      ),
       { maxLength },
     )
     .chain((list) =>
       list.length > 0 && list.length < maxLength
-        ? fc.oneof(fc.constant(list), fc.constant<[string, string][]>([...list, [list[0][0], list[list.length - 1][1]]]))
+        ? fc.oneof(
+            fc.constant(list),
+            fc.constant<[string, string][]>([...list, [list[0][0], list[list.length - 1][1]]]),
+          )
         : fc.constant(list),
     );
 }
@@ -287,13 +368,27 @@ export function pairs(own: Map<string, Set<string>>, anywhere: Map<string, Set<s
  * The JSON API describes itself: each path's query and path parameters, with their examples and
  * allowed values, join the harvest as if a page had linked to them.
  */
-export function harvestOpenApi(document: { paths?: Record<string, Record<string, { parameters?: OpenApiParameter[] }>> }, harvest: Harvest, realValues: string[]): void {
+export function harvestOpenApi(
+  document: { paths?: Record<string, Record<string, { parameters?: OpenApiParameter[] }>> },
+  harvest: Harvest,
+  realValues: string[],
+): void {
   for (const [template, operations] of Object.entries(document.paths ?? {})) {
     const parameters = Object.values(operations).flatMap((operation) => operation.parameters ?? []);
     const valuesOf = (parameter: OpenApiParameter) => {
       const schema = parameter.schema ?? {};
-      const values = [...(schema.examples ?? []), ...(schema.enum ?? []), ...(schema.items?.enum ?? []), ...(parameter.example === undefined ? [] : [parameter.example])].map(String);
-      if (schema.type === 'integer' || schema.type === 'number') values.push(String(schema.minimum ?? 0), String(schema.maximum ?? 1), ...realValues.filter((value) => /^\d+$/.test(value)).slice(0, 10));
+      const values = [
+        ...(schema.examples ?? []),
+        ...(schema.enum ?? []),
+        ...(schema.items?.enum ?? []),
+        ...(parameter.example === undefined ? [] : [parameter.example]),
+      ].map(String);
+      if (schema.type === 'integer' || schema.type === 'number')
+        values.push(
+          String(schema.minimum ?? 0),
+          String(schema.maximum ?? 1),
+          ...realValues.filter((value) => /^\d+$/.test(value)).slice(0, 10),
+        );
       return values;
     };
     const path = template.replace(/\{(\w+)\}/g, (_whole, name: string) => {
@@ -302,7 +397,9 @@ export function harvestOpenApi(document: { paths?: Record<string, Record<string,
     });
     harvest.addresses.add(path);
     const names = queryOf(harvest, path);
-    for (const parameter of parameters) if (parameter.in === 'query') for (const value of [...valuesOf(parameter), '']) remember(names, parameter.name, value);
+    for (const parameter of parameters)
+      if (parameter.in === 'query')
+        for (const value of [...valuesOf(parameter), '']) remember(names, parameter.name, value);
   }
 }
 
@@ -310,7 +407,14 @@ interface OpenApiParameter {
   name: string;
   in: string;
   example?: unknown;
-  schema?: { type?: string; examples?: unknown[]; enum?: unknown[]; items?: { enum?: unknown[] }; minimum?: number; maximum?: number };
+  schema?: {
+    type?: string;
+    examples?: unknown[];
+    enum?: unknown[];
+    items?: { enum?: unknown[] };
+    minimum?: number;
+    maximum?: number;
+  };
 }
 
 /** Every text and number in a JSON answer: real codes and ids to try in other addresses. */
@@ -329,7 +433,16 @@ export function encodePairs(list: [string, string][], raw = false): string {
 export const hostileJson: fc.Arbitrary<unknown> = fc.oneof(
   fc.constantFrom(null, [], {}, '', 0, true, 'null'),
   fc.array(hostileText, { maxLength: 3 }),
-  fc.dictionary(fc.string({ maxLength: 10 }), fc.oneof(hostileText, fc.constant(null), fc.array(hostileText, { maxLength: 2 }), fc.dictionary(fc.string({ maxLength: 5 }), hostileText, { maxKeys: 2 })), { maxKeys: 5 }),
+  fc.dictionary(
+    fc.string({ maxLength: 10 }),
+    fc.oneof(
+      hostileText,
+      fc.constant(null),
+      fc.array(hostileText, { maxLength: 2 }),
+      fc.dictionary(fc.string({ maxLength: 5 }), hostileText, { maxKeys: 2 }),
+    ),
+    { maxKeys: 5 },
+  ),
 );
 
 /** JSON.stringify keeps a lone surrogate as \udXXX, so the server's parser gives it back as one. */
@@ -341,7 +454,12 @@ export interface FuzzResponse {
 }
 
 /** One line saying what was sent, short enough to read in a failure report. */
-export function describeRequest(method: string, url: string, contentType: string | undefined, body: string | undefined): string {
+export function describeRequest(
+  method: string,
+  url: string,
+  contentType: string | undefined,
+  body: string | undefined,
+): string {
   const shown = (text: string) => (text.length > 300 ? `${text.slice(0, 300)}… (${text.length} characters)` : text);
   return `${method} ${shown(url)}${contentType ? ` [${contentType}] ${shown(JSON.stringify(body ?? ''))}` : ''}`;
 }

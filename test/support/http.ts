@@ -34,7 +34,11 @@ export class TestClient {
     return this.postWithToken(url, form, token);
   }
 
-  async postWithToken(url: string, form: Record<string, string | string[]>, token: string | undefined): Promise<LightMyRequestResponse> {
+  async postWithToken(
+    url: string,
+    form: Record<string, string | string[]>,
+    token: string | undefined,
+  ): Promise<LightMyRequestResponse> {
     const body = new URLSearchParams();
     for (const [name, value] of Object.entries(form)) for (const item of [value].flat()) body.append(name, item);
     if (token !== undefined) body.append('_csrf', token);

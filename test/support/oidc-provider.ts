@@ -73,7 +73,11 @@ export async function startOidcProvider(clients: TestClientRegistration[]): Prom
  * `login`, agrees on its consent page (or cancels, with `cancel`), and returns the address the
  * provider sends the browser back to — ours, with the code or the error.
  */
-export async function signInAtProvider(authorizationUrl: string, login: string, options: { cancel?: boolean } = {}): Promise<URL> {
+export async function signInAtProvider(
+  authorizationUrl: string,
+  login: string,
+  options: { cancel?: boolean } = {},
+): Promise<URL> {
   const cookies = new Map<string, string>();
   const origin = new URL(authorizationUrl).origin;
 

@@ -9,7 +9,11 @@ import { issueApiKey } from '../../src/modules/cases/open311/keys.js';
  * whether one or many, every value as text.
  */
 const listElements = ['service', 'attribute', 'value', 'request', 'error', 'request_update', 'endpoint', 'format'];
-const parser = new XMLParser({ isArray: (name) => listElements.includes(name), parseTagValue: false, trimValues: true });
+const parser = new XMLParser({
+  isArray: (name) => listElements.includes(name),
+  parseTagValue: false,
+  trimValues: true,
+});
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed XML is whatever the document holds
 export type Xml = any;
@@ -21,7 +25,12 @@ export function parseXml(body: string): Xml {
 export type FormEntries = [string, string][];
 
 /** POSTs a form as FixMyStreet does: application/x-www-form-urlencoded, repeated names for several values. */
-export function postForm(app: FastifyInstance, url: string, entries: FormEntries, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+export function postForm(
+  app: FastifyInstance,
+  url: string,
+  entries: FormEntries,
+  headers: Record<string, string> = {},
+): Promise<LightMyRequestResponse> {
   return app.inject({
     method: 'POST',
     url,
@@ -31,8 +40,17 @@ export function postForm(app: FastifyInstance, url: string, entries: FormEntries
 }
 
 /** A key issued straight in the database, as `npm run open311:key` does. */
-export async function issueTestKey(db: Kysely<Database>, name: string, organisationId: number | null = null): Promise<{ id: number; key: string }> {
-  return issueApiKey(db, { name, organisationId, createdByStaffId: null }, { kind: 'system', label: 'test' }, new Date());
+export async function issueTestKey(
+  db: Kysely<Database>,
+  name: string,
+  organisationId: number | null = null,
+): Promise<{ id: number; key: string }> {
+  return issueApiKey(
+    db,
+    { name, organisationId, createdByStaffId: null },
+    { kind: 'system', label: 'test' },
+    new Date(),
+  );
 }
 
 /**
@@ -40,7 +58,13 @@ export async function issueTestKey(db: Kysely<Database>, name: string, organisat
  * `extra` replaces a field of the same name, or adds one; an attribute[...] value is always added.
  */
 export function missedBin(key: string, extra: FormEntries = []): FormEntries {
-  const entries: FormEntries = [['api_key', key], ['service_code', 'missed-bin'], ['address_string', 'DE4 3AG'], ['attribute[bin_type]', 'general'], ['description', 'The bin was out by 7am']];
+  const entries: FormEntries = [
+    ['api_key', key],
+    ['service_code', 'missed-bin'],
+    ['address_string', 'DE4 3AG'],
+    ['attribute[bin_type]', 'general'],
+    ['description', 'The bin was out by 7am'],
+  ];
   const replaced = new Set(extra.map(([name]) => name).filter((name) => !name.startsWith('attribute[')));
   return [...entries.filter(([name]) => !replaced.has(name)), ...extra];
 }

@@ -3,7 +3,13 @@ import type { Database } from '../../src/db/schema.js';
 
 /** The newest email queued for an address, read from the outbox as the worker would send it. */
 export async function latestEmailTo(db: Kysely<Database>, to: string) {
-  return db.selectFrom('email_outbox').selectAll().where('to_address', '=', to).orderBy('id', 'desc').limit(1).executeTakeFirst();
+  return db
+    .selectFrom('email_outbox')
+    .selectAll()
+    .where('to_address', '=', to)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
 }
 
 /** The first link in an email's text that starts with the given path. */

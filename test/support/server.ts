@@ -13,7 +13,9 @@ export function freePort(): Promise<number> {
     probe.once('error', reject);
     probe.listen(0, '127.0.0.1', () => {
       const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      probe.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -32,8 +34,16 @@ export interface RunningProcess {
  * Runs a command of the project (`node --import tsx <file>` by default) with the given environment
  * on top of this one, collecting what it prints.
  */
-export function runProcess(args: string[], env: Record<string, string | undefined>, command = process.execPath): RunningProcess {
-  const child = spawn(command, args, { cwd: projectRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function runProcess(
+  args: string[],
+  env: Record<string, string | undefined>,
+  command = process.execPath,
+): RunningProcess {
+  const child = spawn(command, args, {
+    cwd: projectRoot,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -54,9 +64,17 @@ export interface RunningServer extends RunningProcess {
 }
 
 /** The real server, `node --import tsx src/main.ts`, on a free port; resolves once /health answers 200. */
-export async function startServer(env: Record<string, string | undefined>, options: { timeoutMs?: number; port?: number } = {}): Promise<RunningServer> {
+export async function startServer(
+  env: Record<string, string | undefined>,
+  options: { timeoutMs?: number; port?: number } = {},
+): Promise<RunningServer> {
   const port = options.port ?? (await freePort());
-  const running = runProcess(['--import', 'tsx', 'src/main.ts'], { LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port), ...env });
+  const running = runProcess(['--import', 'tsx', 'src/main.ts'], {
+    LOG_LEVEL: 'warn',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    ...env,
+  });
   const server = { ...running, port, url: `http://127.0.0.1:${port}` };
   await waitForHealth(server, options.timeoutMs ?? 120_000);
   return server;

@@ -9,7 +9,9 @@ import { sql, type Kysely } from 'kysely';
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`alter table audit_log alter column previous_hash drop not null`.execute(db);
   // The 64-bit id (with its epoch), so it never wraps; the text cast because xid8 has no cast to bigint.
-  await sql`alter table audit_log add column transaction_id bigint not null default (pg_current_xact_id()::text::bigint)`.execute(db);
+  await sql`alter table audit_log add column transaction_id bigint not null default (pg_current_xact_id()::text::bigint)`.execute(
+    db,
+  );
   // The order entries are sealed in, and the range each seal covers.
   await sql`create index audit_log_transaction on audit_log (transaction_id, id)`.execute(db);
 

@@ -26,7 +26,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       add column categories text[] not null default '{status_reference}',
       add column receiving_roles text[] not null default '{contact_centre_agent}',
       add column relationship text not null default 'caller_verified'`.execute(db);
-  await sql`update data_sharing_agreements set purpose_statement = 'Contact centre enquiries' where purpose_statement = ''`.execute(db);
+  await sql`update data_sharing_agreements set purpose_statement = 'Contact centre enquiries' where purpose_statement = ''`.execute(
+    db,
+  );
   await sql`
     alter table data_sharing_agreements
       add constraint data_sharing_agreements_categories check (
@@ -36,7 +38,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       add constraint data_sharing_agreements_receiving_roles check (
         cardinality(receiving_roles) > 0
         and receiving_roles <@ array['partnership_admin', 'organisation_admin', 'contact_centre_agent', 'service_officer', 'service_manager', 'recruiter', 'analyst', 'partner_adviser']::text[]),
-      add constraint data_sharing_agreements_relationship check (relationship in ('client_consent', 'caller_verified', 'figures_only'))`.execute(db);
+      add constraint data_sharing_agreements_relationship check (relationship in ('client_consent', 'caller_verified', 'figures_only'))`.execute(
+    db,
+  );
 
   await sql`
     alter table case_consents
@@ -45,7 +49,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       add column withdrawn_at timestamptz,
       add column withdrawn_by text,
       add column withdrawn_by_staff_id integer references staff (id)`.execute(db);
-  await sql`update case_consents set organisation_id = staff.organisation_id from staff where staff.id = case_consents.recorded_by_staff_id`.execute(db);
+  await sql`update case_consents set organisation_id = staff.organisation_id from staff where staff.id = case_consents.recorded_by_staff_id`.execute(
+    db,
+  );
   await sql`update case_consents set expires_on = (given_on + interval '1 year')::date`.execute(db);
   await sql`
     alter table case_consents
@@ -54,7 +60,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       add constraint case_consents_expiry check (expires_on >= given_on),
       add constraint case_consents_withdrawal check (
         (withdrawn_at is null and withdrawn_by is null and withdrawn_by_staff_id is null)
-        or (withdrawn_at is not null and (withdrawn_by = 'resident' and withdrawn_by_staff_id is null or withdrawn_by = 'staff' and withdrawn_by_staff_id is not null)))`.execute(db);
+        or (withdrawn_at is not null and (withdrawn_by = 'resident' and withdrawn_by_staff_id is null or withdrawn_by = 'staff' and withdrawn_by_staff_id is not null)))`.execute(
+    db,
+  );
 
   await sql`
     create table case_caller_checks (

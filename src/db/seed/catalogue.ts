@@ -17,7 +17,14 @@ export interface CatalogueFile {
     publicOnMap?: boolean;
     allowsAnonymous?: boolean;
     /** specialCategory: its answers are special-category data (health, say), shared with another body only when an agreement says so. */
-    questions: { code: string; label: string; datatype: QuestionDatatype; required: boolean; options?: [string, string][]; specialCategory?: boolean }[];
+    questions: {
+      code: string;
+      label: string;
+      datatype: QuestionDatatype;
+      required: boolean;
+      options?: [string, string][];
+      specialCategory?: boolean;
+    }[];
   }[];
 }
 
@@ -25,7 +32,11 @@ export interface CatalogueFile {
  * Gives each member council the request types of its tier (a unitary gets both), with the teams that
  * receive them. Only what is missing is added: a council's own edits are never overwritten.
  */
-export async function loadCatalogue(trx: Transaction<Database>, partnershipSlug: string, catalogue: CatalogueFile): Promise<number> {
+export async function loadCatalogue(
+  trx: Transaction<Database>,
+  partnershipSlug: string,
+  catalogue: CatalogueFile,
+): Promise<number> {
   const members = await trx
     .selectFrom('partnership_members')
     .innerJoin('partnerships', 'partnerships.id', 'partnership_members.partnership_id')
@@ -38,13 +49,24 @@ export async function loadCatalogue(trx: Transaction<Database>, partnershipSlug:
   let added = 0;
   for (const council of members) {
     const types = catalogue.requestTypes.filter(
-      (type) => council.tier === 'unitary' || (council.tier === 'county' ? type.tier === 'county/unitary' : type.tier === 'district/unitary'),
+      (type) =>
+        council.tier === 'unitary' ||
+        (council.tier === 'county' ? type.tier === 'county/unitary' : type.tier === 'district/unitary'),
     );
     for (const type of types) {
       const teamName = catalogue.teams[type.team];
       if (!teamName) throw new Error(`Catalogue request type ${type.serviceCode} names an unknown team: ${type.team}`);
-      await trx.insertInto('teams').values({ organisation_id: council.id, name: teamName }).onConflict((oc) => oc.doNothing()).execute();
-      const team = await trx.selectFrom('teams').select('id').where('organisation_id', '=', council.id).where('name', '=', teamName).executeTakeFirstOrThrow();
+      await trx
+        .insertInto('teams')
+        .values({ organisation_id: council.id, name: teamName })
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+      const team = await trx
+        .selectFrom('teams')
+        .select('id')
+        .where('organisation_id', '=', council.id)
+        .where('name', '=', teamName)
+        .executeTakeFirstOrThrow();
 
       const inserted = await trx
         .insertInto('request_types')

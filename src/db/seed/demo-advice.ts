@@ -10,8 +10,15 @@ const CLIENTS = 5;
  * for a client, with the client's consent to Citizens Advice following it (for a year); one client
  * has since withdrawn it. So the adviser's list shows what consent, and its withdrawal, do.
  */
-export async function seedAdviserClients(trx: Transaction<Database>, input: { adviserEmail: string; services: number[]; now: Date }): Promise<number> {
-  const adviser = await trx.selectFrom('staff').select(['id', 'organisation_id']).where('email', '=', input.adviserEmail).executeTakeFirstOrThrow();
+export async function seedAdviserClients(
+  trx: Transaction<Database>,
+  input: { adviserEmail: string; services: number[]; now: Date },
+): Promise<number> {
+  const adviser = await trx
+    .selectFrom('staff')
+    .select(['id', 'organisation_id'])
+    .where('email', '=', input.adviserEmail)
+    .executeTakeFirstOrThrow();
   const cases = await trx
     .selectFrom('cases')
     .innerJoin('request_types', 'request_types.id', 'cases.request_type_id')
@@ -25,8 +32,21 @@ export async function seedAdviserClients(trx: Transaction<Database>, input: { ad
     .limit(CLIENTS)
     .execute();
   for (const [index, record] of cases.entries()) {
-    await trx.updateTable('cases').set({ channel: 'partner_agency', recorded_by_organisation_id: adviser.organisation_id, created_by_staff_id: adviser.id }).where('id', '=', record.id).execute();
-    await trx.updateTable('case_events').set({ channel: 'partner_agency', staff_id: adviser.id, organisation_id: adviser.organisation_id }).where('case_id', '=', record.id).where('kind', '=', 'created').execute();
+    await trx
+      .updateTable('cases')
+      .set({
+        channel: 'partner_agency',
+        recorded_by_organisation_id: adviser.organisation_id,
+        created_by_staff_id: adviser.id,
+      })
+      .where('id', '=', record.id)
+      .execute();
+    await trx
+      .updateTable('case_events')
+      .set({ channel: 'partner_agency', staff_id: adviser.id, organisation_id: adviser.organisation_id })
+      .where('case_id', '=', record.id)
+      .where('kind', '=', 'created')
+      .execute();
     const givenOn = dayInEngland(record.created_at);
     const withdrawn = index === cases.length - 1;
     await trx

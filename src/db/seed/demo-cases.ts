@@ -37,12 +37,31 @@ const channels: [Channel, number][] = [
 ];
 
 const descriptions: Record<string, string[]> = {
-  pothole: ['Deep pothole in the middle of the lane, cars swerving round it.', 'Pothole by the kerb has filled with water, splashing people on the pavement.', 'Several potholes where the road was dug up last winter.'],
-  'street-light': ['Street light has been out for a week; the path is pitch dark.', 'Lamp is on all day.', 'Light flickers on and off all night.'],
-  'blocked-gully': ['Drain is blocked with leaves; the road floods after rain.', 'Water pools across the road by the bus stop.'],
+  pothole: [
+    'Deep pothole in the middle of the lane, cars swerving round it.',
+    'Pothole by the kerb has filled with water, splashing people on the pavement.',
+    'Several potholes where the road was dug up last winter.',
+  ],
+  'street-light': [
+    'Street light has been out for a week; the path is pitch dark.',
+    'Lamp is on all day.',
+    'Light flickers on and off all night.',
+  ],
+  'blocked-gully': [
+    'Drain is blocked with leaves; the road floods after rain.',
+    'Water pools across the road by the bus stop.',
+  ],
   'highway-tree': ['Branch hanging low over the footpath.', 'Tree leaning over the road after the storm.'],
-  'missed-bin': ['Bin was out by 7am but not emptied.', 'Whole street missed on collection day.', 'Recycling left, general waste taken.'],
-  'fly-tipping': ['Mattress and bags dumped in the lay-by.', 'Builders’ rubble tipped at the field gate.', 'Fridge left on the verge.'],
+  'missed-bin': [
+    'Bin was out by 7am but not emptied.',
+    'Whole street missed on collection day.',
+    'Recycling left, general waste taken.',
+  ],
+  'fly-tipping': [
+    'Mattress and bags dumped in the lay-by.',
+    'Builders’ rubble tipped at the field gate.',
+    'Fridge left on the verge.',
+  ],
   noise: ['Loud music every night after midnight.', 'Dog barking for hours while the owners are out.'],
   'dog-fouling': ['Dog mess all along the path to the school.', 'Fouling on the playing field.'],
   graffiti: ['Graffiti on the bus shelter.', 'Tags sprayed on the underpass wall.'],
@@ -51,22 +70,51 @@ const descriptions: Record<string, string[]> = {
   'benefits-enquiry': ['My hours at work have changed.', 'I want to check my claim has been received.'],
 };
 
-const names = ['Ada Lovelace', 'Tom Wright', 'Priya Shah', 'Gareth Evans', 'Helen Moore', 'Sunil Mistry', 'Jean Hardy', 'Kofi Mensah', 'Lucy Turner', 'Mark Allen'];
+const names = [
+  'Ada Lovelace',
+  'Tom Wright',
+  'Priya Shah',
+  'Gareth Evans',
+  'Helen Moore',
+  'Sunil Mistry',
+  'Jean Hardy',
+  'Kofi Mensah',
+  'Lucy Turner',
+  'Mark Allen',
+];
 
 /**
  * About 300 requests across the partnership's members, kinds, channels and statuses over the last
  * 120 days: some overdue, some transferred, each with a timeline, so the worklists, map and tracking
  * pages of a new installation have something in them.
  */
-export async function seedDemoCases(trx: Transaction<Database>, input: { now: Date; referencePrefix: string; count?: number }): Promise<number> {
+export async function seedDemoCases(
+  trx: Transaction<Database>,
+  input: { now: Date; referencePrefix: string; count?: number },
+): Promise<number> {
   const rng = random(20_261_126);
   const types = await trx
     .selectFrom('request_types')
     .innerJoin('organisations', 'organisations.id', 'request_types.organisation_id')
-    .select(['request_types.id', 'request_types.organisation_id', 'request_types.service_code', 'request_types.team_id', 'request_types.sla_working_days', 'request_types.public_on_map', 'request_types.tier', 'organisations.gss', 'organisations.name'])
+    .select([
+      'request_types.id',
+      'request_types.organisation_id',
+      'request_types.service_code',
+      'request_types.team_id',
+      'request_types.sla_working_days',
+      'request_types.public_on_map',
+      'request_types.tier',
+      'organisations.gss',
+      'organisations.name',
+    ])
     .execute();
-  const holidays = new Set((await trx.selectFrom('bank_holidays').select('holiday_on').execute()).map((row) => row.holiday_on));
-  const postcodes = await trx.selectFrom('postcodes').select(['postcode', 'latitude', 'longitude', 'lower_tier_gss', 'county_gss']).execute();
+  const holidays = new Set(
+    (await trx.selectFrom('bank_holidays').select('holiday_on').execute()).map((row) => row.holiday_on),
+  );
+  const postcodes = await trx
+    .selectFrom('postcodes')
+    .select(['postcode', 'latitude', 'longitude', 'lower_tier_gss', 'county_gss'])
+    .execute();
   const sample = Array.from({ length: 600 }, () => rng.pick(postcodes));
   const counters = new Map<number, number>();
 
@@ -75,7 +123,9 @@ export async function seedDemoCases(trx: Transaction<Database>, input: { now: Da
   for (let attempt = 0; created < wanted && attempt < wanted * 3; attempt += 1) {
     const place = rng.pick(sample);
     const county = place.county_gss ?? place.lower_tier_gss;
-    const candidates = types.filter((type) => (type.tier === 'county/unitary' ? type.gss === county : type.gss === place.lower_tier_gss));
+    const candidates = types.filter((type) =>
+      type.tier === 'county/unitary' ? type.gss === county : type.gss === place.lower_tier_gss,
+    );
     if (candidates.length === 0) continue; // a postcode served by a council outside the partnership
     const type = rng.pick(candidates);
     const ageDays = Math.floor(rng.next() ** 1.6 * 120);
@@ -84,14 +134,34 @@ export async function seedDemoCases(trx: Transaction<Database>, input: { now: Da
     const due = addWorkingDays(createdDay, type.sla_working_days, holidays);
     const overdueNow = due < dayInEngland(input.now);
     // Older cases are mostly finished; a few linger past their due date.
-    const status: CaseStatus = ageDays < 2 ? 'open' : rng.weighted<CaseStatus>(overdueNow ? [['resolved', 6], ['closed', 2], ['in_progress', 1], ['acknowledged', 1]] : [['open', 3], ['acknowledged', 3], ['in_progress', 3], ['resolved', 1]]);
+    const status: CaseStatus =
+      ageDays < 2
+        ? 'open'
+        : rng.weighted<CaseStatus>(
+            overdueNow
+              ? [
+                  ['resolved', 6],
+                  ['closed', 2],
+                  ['in_progress', 1],
+                  ['acknowledged', 1],
+                ]
+              : [
+                  ['open', 3],
+                  ['acknowledged', 3],
+                  ['in_progress', 3],
+                  ['resolved', 1],
+                ],
+          );
     const channel = rng.weighted(channels);
     const year = Number(createdDay.slice(0, 4));
     const number = (counters.get(year) ?? 0) + 1;
     counters.set(year, number);
     const reference = `${input.referencePrefix}-${year}-${String(number).padStart(6, '0')}`;
     const name = rng.pick(names);
-    const resolvedAt = status === 'resolved' || status === 'closed' ? new Date(createdAt.getTime() + Math.min(ageDays, 1 + Math.floor(rng.next() * 10)) * 86_400_000) : null;
+    const resolvedAt =
+      status === 'resolved' || status === 'closed'
+        ? new Date(createdAt.getTime() + Math.min(ageDays, 1 + Math.floor(rng.next() * 10)) * 86_400_000)
+        : null;
 
     const { id } = await trx
       .insertInto('cases')
@@ -126,26 +196,71 @@ export async function seedDemoCases(trx: Transaction<Database>, input: { now: Da
       .returning('id')
       .executeTakeFirstOrThrow();
     const event = { case_id: id, channel, organisation_id: type.organisation_id };
-    await trx.insertInto('case_events').values({ ...event, occurred_at: createdAt, kind: 'created', is_public: true, body: `Reported to ${type.name}`, to_status: 'open' }).execute();
+    await trx
+      .insertInto('case_events')
+      .values({
+        ...event,
+        occurred_at: createdAt,
+        kind: 'created',
+        is_public: true,
+        body: `Reported to ${type.name}`,
+        to_status: 'open',
+      })
+      .execute();
     if (status !== 'open') {
       const at = resolvedAt ?? new Date(createdAt.getTime() + 86_400_000);
-      const body = status === 'resolved' ? 'Done: thank you for telling us.' : status === 'closed' ? 'Closed after inspection.' : 'We have looked at this and will deal with it.';
-      await trx.insertInto('case_events').values({ ...event, occurred_at: at, kind: 'status_changed', is_public: true, body, from_status: 'open', to_status: status, channel: 'web' }).execute();
+      const body =
+        status === 'resolved'
+          ? 'Done: thank you for telling us.'
+          : status === 'closed'
+            ? 'Closed after inspection.'
+            : 'We have looked at this and will deal with it.';
+      await trx
+        .insertInto('case_events')
+        .values({
+          ...event,
+          occurred_at: at,
+          kind: 'status_changed',
+          is_public: true,
+          body,
+          from_status: 'open',
+          to_status: status,
+          channel: 'web',
+        })
+        .execute();
     }
     // One in twenty was first sent to the wrong district and transferred on, keeping its reference.
     if (type.tier === 'district/unitary' && rng.next() < 0.05) {
-      const other = rng.pick(types.filter((candidate) => candidate.service_code === type.service_code && candidate.organisation_id !== type.organisation_id));
+      const other = rng.pick(
+        types.filter(
+          (candidate) =>
+            candidate.service_code === type.service_code && candidate.organisation_id !== type.organisation_id,
+        ),
+      );
       if (other) {
         await trx
           .insertInto('case_events')
-          .values({ ...event, occurred_at: new Date(createdAt.getTime() + 3_600_000), kind: 'transferred', is_public: true, body: 'The address is in our area: transferred to us.', from_organisation_id: other.organisation_id, to_organisation_id: type.organisation_id, organisation_id: other.organisation_id, channel: 'web' })
+          .values({
+            ...event,
+            occurred_at: new Date(createdAt.getTime() + 3_600_000),
+            kind: 'transferred',
+            is_public: true,
+            body: 'The address is in our area: transferred to us.',
+            from_organisation_id: other.organisation_id,
+            to_organisation_id: type.organisation_id,
+            organisation_id: other.organisation_id,
+            channel: 'web',
+          })
           .execute();
       }
     }
     created += 1;
   }
   for (const [year, lastNumber] of counters) {
-    await trx.insertInto('case_reference_counters').values({ prefix: input.referencePrefix, year, last_number: lastNumber }).execute();
+    await trx
+      .insertInto('case_reference_counters')
+      .values({ prefix: input.referencePrefix, year, last_number: lastNumber })
+      .execute();
   }
   return created;
 }

@@ -65,7 +65,10 @@ const bankHolidays: Dataset = {
   async load(trx, [json]) {
     const { events } = JSON.parse(json) as { events: { date: string; title: string }[] };
     await trx.deleteFrom('bank_holidays').execute();
-    await trx.insertInto('bank_holidays').values(events.map((event) => ({ holiday_on: event.date, title: event.title }))).execute();
+    await trx
+      .insertInto('bank_holidays')
+      .values(events.map((event) => ({ holiday_on: event.date, title: event.title })))
+      .execute();
     return events.length;
   },
 };
@@ -299,7 +302,13 @@ function partnershipDataset(slug: string): Dataset {
     files: [`partnerships/${slug}.json`],
     async load(trx, [json]) {
       const file = JSON.parse(json) as PartnershipFile;
-      const details = { slug: file.slug, name: file.name, kind: file.kind, description: file.description, reference_prefix: file.referencePrefix };
+      const details = {
+        slug: file.slug,
+        name: file.name,
+        kind: file.kind,
+        description: file.description,
+        reference_prefix: file.referencePrefix,
+      };
       const { id } = await trx
         .insertInto('partnerships')
         .values(details)

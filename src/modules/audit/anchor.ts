@@ -42,21 +42,43 @@ export type PublishResult =
  * the published seal is gone or has another hash. When it was last published is read from the
  * table, so the schedule holds across restarts and processes.
  */
-export async function publishAnchor(db: Kysely<Database>, clock: () => Date, options: AnchorPublishing): Promise<PublishResult> {
+export async function publishAnchor(
+  db: Kysely<Database>,
+  clock: () => Date,
+  options: AnchorPublishing,
+): Promise<PublishResult> {
   // Read first, outside the transaction: the staff table is not the audit module's to lock.
   const recipients = await options.recipients();
   return db.transaction().execute(async (trx): Promise<PublishResult> => {
-    const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(${AUDIT_ANCHOR_LOCK}) as locked`.execute(trx);
+    const { rows } = await sql<{
+      locked: boolean;
+    }>`select pg_try_advisory_xact_lock(${AUDIT_ANCHOR_LOCK}) as locked`.execute(trx);
     if (!rows[0]!.locked) return { outcome: 'busy' };
     const now = clock();
-    const last = await trx.selectFrom('audit_anchors').select('published_at').orderBy('id', 'desc').limit(1).executeTakeFirst();
+    const last = await trx
+      .selectFrom('audit_anchors')
+      .select('published_at')
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
     if (last && now.getTime() - last.published_at.getTime() < options.intervalMs) return { outcome: 'not-due' };
-    const head = await trx.selectFrom('audit_seals').select(['id', 'hash', 'sealed_at', 'entry_count']).orderBy('id', 'desc').limit(1).executeTakeFirst();
+    const head = await trx
+      .selectFrom('audit_seals')
+      .select(['id', 'hash', 'sealed_at', 'entry_count'])
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
     if (!head) return { outcome: 'no-seal' };
 
     const anchor = await trx
       .insertInto('audit_anchors')
-      .values({ published_at: now, seal_id: head.id, seal_hash: head.hash, sealed_at: head.sealed_at, recipients: recipients.map((recipient) => recipient.email) })
+      .values({
+        published_at: now,
+        seal_id: head.id,
+        seal_hash: head.hash,
+        sealed_at: head.sealed_at,
+        recipients: recipients.map((recipient) => recipient.email),
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     const link = `${options.publicUrl}/staff/audit/verify?hash=${head.hash}`;

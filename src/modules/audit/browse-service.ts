@@ -97,7 +97,11 @@ export function createAuditBrowseService({ db, repository, clock, batchSize = BA
       const pageCount = countPages(total, ENTRIES_PER_PAGE);
       const entries = await repository.page(effective, (page - 1) * ENTRIES_PER_PAGE, ENTRIES_PER_PAGE);
       // The log names people and where they were: reading it is itself a read of personal data.
-      await recordAudit(db, { actor, action: 'read', recordType: 'audit_log', detail: { filters: effective, page }, ipAddress }, clock());
+      await recordAudit(
+        db,
+        { actor, action: 'read', recordType: 'audit_log', detail: { filters: effective, page }, ipAddress },
+        clock(),
+      );
       return { entries, total, page, pageCount };
     },
 
@@ -107,7 +111,11 @@ export function createAuditBrowseService({ db, repository, clock, batchSize = BA
      */
     async exportCsv(actor: Actor, filters: AuditFilters, ipAddress: string | null): Promise<Readable> {
       const effective = scoped(actor, filters);
-      await recordAudit(db, { actor, action: 'export', recordType: 'audit_log', detail: { filters: effective }, ipAddress }, clock());
+      await recordAudit(
+        db,
+        { actor, action: 'export', recordType: 'audit_log', detail: { filters: effective }, ipAddress },
+        clock(),
+      );
       const csv = stringify({
         header: true,
         columns: csvColumns,
@@ -139,11 +147,16 @@ export function createAuditBrowseService({ db, repository, clock, batchSize = BA
       const brokenAnchors = anchors.filter((anchor) => anchor.status !== 'found');
       const intact = chain.intact && brokenAnchors.length === 0;
       const found = options.hash ? await findSealByHash(db, options.hash) : undefined;
-      const lookup = options.hash ? { hash: options.hash, seal: found ? { id: found.id, sealedAt: found.sealed_at } : null } : null;
+      const lookup = options.hash
+        ? { hash: options.hash, seal: found ? { id: found.id, sealedAt: found.sealed_at } : null }
+        : null;
       const detail = {
         ...chain,
         intact,
-        anchors: { checked: anchors.length, broken: brokenAnchors.map(({ anchor, status }) => ({ anchor: anchor.id, seal: anchor.seal_id, status })) },
+        anchors: {
+          checked: anchors.length,
+          broken: brokenAnchors.map(({ anchor, status }) => ({ anchor: anchor.id, seal: anchor.seal_id, status })),
+        },
         ...(lookup ? { lookup: { hash: lookup.hash, seal: lookup.seal?.id ?? null } } : {}),
       };
       await recordAudit(db, { actor, action: 'verify', recordType: 'audit_log', detail, ipAddress }, clock());

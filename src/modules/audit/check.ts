@@ -69,7 +69,10 @@ function entryCursor(repository: Pick<AuditRepository, 'entriesAfter'>, batchSiz
   };
 }
 
-async function* sealsInOrder(repository: Pick<AuditRepository, 'sealsAfter'>, batchSize: number): AsyncGenerator<AuditSeal> {
+async function* sealsInOrder(
+  repository: Pick<AuditRepository, 'sealsAfter'>,
+  batchSize: number,
+): AsyncGenerator<AuditSeal> {
   let afterId = 0;
   for (;;) {
     const batch = await repository.sealsAfter(afterId, batchSize);
@@ -97,7 +100,8 @@ function sealedList(seal: AuditSeal) {
     /** What is wrong with the next entry of the range, if anything: the first gap is named first. */
     breakAt(entry: AuditEntry): { reason: ChainBreakReason; entryId: number } | null {
       const position = positions.get(entry.id);
-      if (position !== undefined && position > expected) return { reason: 'missing', entryId: seal.entries[expected]![0] };
+      if (position !== undefined && position > expected)
+        return { reason: 'missing', entryId: seal.entries[expected]![0] };
       if (entryHash(entry) !== entry.hash) return { reason: 'hash-mismatch', entryId: entry.id };
       if (position === undefined) return { reason: 'unlisted', entryId: entry.id };
       if (seal.entries[position]![1] !== entry.hash) return { reason: 'rehashed', entryId: entry.id };
@@ -123,7 +127,11 @@ export async function checkChain(
   const entries = entryCursor(repository, batchSize);
   let checked = 0;
   let seals = 0;
-  let previous: { hash: string; end: SealKey; head: SealHead | null } = { hash: GENESIS_HASH, end: GENESIS_KEY, head: null };
+  let previous: { hash: string; end: SealKey; head: SealHead | null } = {
+    hash: GENESIS_HASH,
+    end: GENESIS_KEY,
+    head: null,
+  };
   const broken = (reason: ChainBreakReason, where: { entry?: number; seal?: number }): Broken => ({
     intact: false,
     checked,
@@ -137,7 +145,11 @@ export async function checkChain(
     if (wrongSeal) return broken(wrongSeal, { seal: seal.id });
     const listed = sealedList(seal);
     const end = sealEnd(seal);
-    for (let entry = await entries.peek(); entry && compareKeys(entryKey(entry), end) <= 0; entry = await entries.peek()) {
+    for (
+      let entry = await entries.peek();
+      entry && compareKeys(entryKey(entry), end) <= 0;
+      entry = await entries.peek()
+    ) {
       const wrongEntry = listed.breakAt(entry);
       if (wrongEntry) return broken(wrongEntry.reason, { entry: wrongEntry.entryId, seal: seal.id });
       checked += 1;

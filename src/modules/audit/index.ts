@@ -17,7 +17,16 @@ export interface AuditDependencies {
 
 /** The audit log's staff pages: browse, export, and check that nothing in it has been changed. Every module writes to it through `recordAudit`. */
 export function registerAudit(app: FastifyInstance, deps: AuditDependencies): void {
-  const audit = createAuditBrowseService({ db: deps.db, repository: createAuditRepository(deps.db), clock: deps.clock });
+  const audit = createAuditBrowseService({
+    db: deps.db,
+    repository: createAuditRepository(deps.db),
+    clock: deps.clock,
+  });
   registerAuditRoutes(app, audit, deps.memberOrganisations);
-  deps.staffHome.add({ href: auditPaths.log, text: 'Audit log', description: 'Who did what, to which record, and when; export it or check it has not been changed.', capability: 'audit.view' });
+  deps.staffHome.add({
+    href: auditPaths.log,
+    text: 'Audit log',
+    description: 'Who did what, to which record, and when; export it or check it has not been changed.',
+    capability: 'audit.view',
+  });
 }

@@ -2,7 +2,19 @@ import { formatDay } from '../../shared/dates.js';
 import type { AnchorCheck } from './anchor.js';
 import type { ChainCheck } from './check.js';
 /** The query-string fields of the filter form, kept on page links and the CSV link. */
-export const filterFields = ['actor', 'action', 'recordType', 'recordId', 'organisation', 'from-day', 'from-month', 'from-year', 'to-day', 'to-month', 'to-year'] as const;
+export const filterFields = [
+  'actor',
+  'action',
+  'recordType',
+  'recordId',
+  'organisation',
+  'from-day',
+  'from-month',
+  'from-year',
+  'to-day',
+  'to-month',
+  'to-year',
+] as const;
 
 /** What the person typed into the filters, as text, to show again and to carry onto links. */
 export function filterValues(query: Record<string, unknown>): Record<string, string> {

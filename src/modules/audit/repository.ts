@@ -16,12 +16,25 @@ function matching(filters: AuditFilters) {
     if (filters.action) conditions.push(eb(eb.fn('lower', ['audit_log.action']), '=', filters.action.toLowerCase()));
     if (filters.recordType) conditions.push(eb('audit_log.record_type', '=', filters.recordType));
     if (filters.recordId) conditions.push(eb('audit_log.record_id', '=', filters.recordId));
-    if (filters.organisationId !== undefined) conditions.push(eb('audit_log.organisation_id', '=', filters.organisationId));
+    if (filters.organisationId !== undefined)
+      conditions.push(eb('audit_log.organisation_id', '=', filters.organisationId));
     if (filters.from) {
-      conditions.push(eb('audit_log.occurred_at', '>=', sql<Date>`(cast(${filters.from} as date))::timestamp at time zone 'Europe/London'`));
+      conditions.push(
+        eb(
+          'audit_log.occurred_at',
+          '>=',
+          sql<Date>`(cast(${filters.from} as date))::timestamp at time zone 'Europe/London'`,
+        ),
+      );
     }
     if (filters.to) {
-      conditions.push(eb('audit_log.occurred_at', '<', sql<Date>`(cast(${filters.to} as date) + 1)::timestamp at time zone 'Europe/London'`));
+      conditions.push(
+        eb(
+          'audit_log.occurred_at',
+          '<',
+          sql<Date>`(cast(${filters.to} as date) + 1)::timestamp at time zone 'Europe/London'`,
+        ),
+      );
     }
     return eb.and(conditions);
   };
@@ -62,7 +75,8 @@ export function createAuditRepository(db: Kysely<Database>) {
     },
 
     /** One page, newest first. */
-    page: (filters: AuditFilters, offset: number, limit: number) => listed(filters).offset(offset).limit(limit).execute(),
+    page: (filters: AuditFilters, offset: number, limit: number) =>
+      listed(filters).offset(offset).limit(limit).execute(),
 
     /** Newest first, the entries older than `beforeId`: a keyset walk that appends never disturb. */
     batchBefore(filters: AuditFilters, beforeId: number | null, limit: number) {
@@ -76,14 +90,28 @@ export function createAuditRepository(db: Kysely<Database>) {
      * the very first when null), with every field their hash covers.
      */
     entriesAfter(after: SealKey | null, limit: number) {
-      let query = db.selectFrom('audit_log').selectAll().orderBy('transaction_id', 'asc').orderBy('id', 'asc').limit(limit);
-      if (after) query = query.where(({ eb, refTuple, tuple }) => eb(refTuple('transaction_id', 'id'), '>', tuple(after.transaction, after.entryId)));
+      let query = db
+        .selectFrom('audit_log')
+        .selectAll()
+        .orderBy('transaction_id', 'asc')
+        .orderBy('id', 'asc')
+        .limit(limit);
+      if (after)
+        query = query.where(({ eb, refTuple, tuple }) =>
+          eb(refTuple('transaction_id', 'id'), '>', tuple(after.transaction, after.entryId)),
+        );
       return query.execute();
     },
 
     /** Seals in the order they were made, after the seal `afterId`. */
     sealsAfter(afterId: number, limit: number) {
-      return db.selectFrom('audit_seals').selectAll().where('id', '>', afterId).orderBy('id', 'asc').limit(limit).execute();
+      return db
+        .selectFrom('audit_seals')
+        .selectAll()
+        .where('id', '>', afterId)
+        .orderBy('id', 'asc')
+        .limit(limit)
+        .execute();
     },
   };
 }

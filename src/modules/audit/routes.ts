@@ -16,7 +16,11 @@ export type AuditOrganisationOptions = () => Promise<{ id: number; name: string 
 
 type AuditRequest = FastifyRequest<{ Querystring: Record<string, unknown> }>;
 
-export function registerAuditRoutes(app: FastifyInstance, audit: AuditBrowseService, organisationOptions: AuditOrganisationOptions): void {
+export function registerAuditRoutes(
+  app: FastifyInstance,
+  audit: AuditBrowseService,
+  organisationOptions: AuditOrganisationOptions,
+): void {
   app.register(async (scope) => {
     scope.addHook('preHandler', staffOnly);
 
@@ -39,7 +43,9 @@ export function registerAuditRoutes(app: FastifyInstance, audit: AuditBrowseServ
       const context = await pageContext(request.actor, values);
       const parsed = parseAuditQuery(request.query);
       if (!parsed.ok) {
-        await reply.code(400).render(`${views}/log.njk`, { ...context, errors: parsed.errors, dateErrorParts: parsed.dateErrorParts });
+        await reply
+          .code(400)
+          .render(`${views}/log.njk`, { ...context, errors: parsed.errors, dateErrorParts: parsed.dateErrorParts });
         return null;
       }
       return { ...parsed, values, context };
@@ -54,7 +60,12 @@ export function registerAuditRoutes(app: FastifyInstance, audit: AuditBrowseServ
         ...query.context,
         ...result,
         filtered: Object.keys(values).length > 0,
-        pagination: paginationLinks(result.page, result.pageCount, (page) => withQuery(auditPaths.log, values, { page: String(page) }), 'Audit log pages'),
+        pagination: paginationLinks(
+          result.page,
+          result.pageCount,
+          (page) => withQuery(auditPaths.log, values, { page: String(page) }),
+          'Audit log pages',
+        ),
         csvHref: withQuery(auditPaths.csv, values),
       });
     });
@@ -76,8 +87,13 @@ export function registerAuditRoutes(app: FastifyInstance, audit: AuditBrowseServ
       // A hash pasted from an anchor email, or followed from its link.
       const asked = [request.query.hash].flat()[0];
       const typed = typeof asked === 'string' ? asked.trim().toLowerCase() : '';
-      const hashError = typed && !/^[0-9a-f]{64}$/.test(typed) ? 'Enter the hash as it is in the email: 64 characters, 0 to 9 and a to f' : null;
-      const verification = await audit.verify(request.actor, request.ip, { hash: typed && !hashError ? typed : undefined });
+      const hashError =
+        typed && !/^[0-9a-f]{64}$/.test(typed)
+          ? 'Enter the hash as it is in the email: 64 characters, 0 to 9 and a to f'
+          : null;
+      const verification = await audit.verify(request.actor, request.ip, {
+        hash: typed && !hashError ? typed : undefined,
+      });
       const check = verification.chain;
       return reply.render(`${views}/verify.njk`, {
         verification,

@@ -35,7 +35,12 @@ const auditQuerySchema = z.object({
   recordId: optionalText('Record ID', 100),
   organisation: z.preprocess(
     (value) => single(value) || undefined,
-    z.coerce.number({ error: 'Select an organisation from the list' }).int('Select an organisation from the list').positive('Select an organisation from the list').max(2_147_483_647, 'Select an organisation from the list').optional(),
+    z.coerce
+      .number({ error: 'Select an organisation from the list' })
+      .int('Select an organisation from the list')
+      .positive('Select an organisation from the list')
+      .max(2_147_483_647, 'Select an organisation from the list')
+      .optional(),
   ),
   page: pageNumberField(1_000_000),
 });
@@ -55,7 +60,10 @@ export function parseAuditQuery(query: unknown): AuditQueryResult {
   const form = (query ?? {}) as Record<string, unknown>;
 
   const dates: Partial<Record<'from' | 'to', string>> = {};
-  for (const [field, label] of [['from', 'From date'], ['to', 'To date']] as const) {
+  for (const [field, label] of [
+    ['from', 'From date'],
+    ['to', 'To date'],
+  ] as const) {
     const result = parseDateInput(readDateInput(form, field), dateInputWording(label));
     if ('error' in result) {
       addError(errors, field, result.error, `${field}-${result.parts[0]}`);

@@ -78,7 +78,11 @@ const RETRY_MS = 50;
  * `patienceMs`, for this one): nothing is sealed past them, so nothing can later land in a range
  * already sealed.
  */
-export async function sealAuditLog(db: Kysely<Database>, clock: () => Date, { maxEntries = MAX_ENTRIES_PER_SEAL, patienceMs = 0, signal }: SealOptions = {}): Promise<SealResult> {
+export async function sealAuditLog(
+  db: Kysely<Database>,
+  clock: () => Date,
+  { maxEntries = MAX_ENTRIES_PER_SEAL, patienceMs = 0, signal }: SealOptions = {},
+): Promise<SealResult> {
   const giveUpAt = Date.now() + patienceMs;
   const total: SealResult = { seals: 0, entries: 0, skipped: false, pending: false };
   for (;;) {
@@ -92,7 +96,12 @@ export async function sealAuditLog(db: Kysely<Database>, clock: () => Date, { ma
 }
 
 /** One pass: seals what is ready now, and says whether anything was left waiting. */
-async function sealReady(db: Kysely<Database>, clock: () => Date, maxEntries: number, signal: AbortSignal | undefined): Promise<SealResult> {
+async function sealReady(
+  db: Kysely<Database>,
+  clock: () => Date,
+  maxEntries: number,
+  signal: AbortSignal | undefined,
+): Promise<SealResult> {
   const result: SealResult = { seals: 0, entries: 0, skipped: false, pending: false };
   while (!signal?.aborted) {
     const sealed = await db.transaction().execute((trx) => sealNext(trx, clock(), maxEntries));
@@ -108,12 +117,19 @@ async function sealReady(db: Kysely<Database>, clock: () => Date, maxEntries: nu
 
 /** Whether any entry lies after the newest seal: one whose transaction was still in flight. */
 async function unsealedRemain(db: Kysely<Database>): Promise<boolean> {
-  const head = await db.selectFrom('audit_seals').select(['upto_transaction', 'upto_entry_id']).orderBy('id', 'desc').limit(1).executeTakeFirst();
+  const head = await db
+    .selectFrom('audit_seals')
+    .select(['upto_transaction', 'upto_entry_id'])
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   const after = head ? sealEnd(head) : GENESIS_KEY;
   const next = await db
     .selectFrom('audit_log')
     .select('id')
-    .where(({ eb, refTuple, tuple }) => eb(refTuple('transaction_id', 'id'), '>', tuple(after.transaction, after.entryId)))
+    .where(({ eb, refTuple, tuple }) =>
+      eb(refTuple('transaction_id', 'id'), '>', tuple(after.transaction, after.entryId)),
+    )
     .limit(1)
     .executeTakeFirst();
   return next !== undefined;
@@ -121,10 +137,17 @@ async function unsealedRemain(db: Kysely<Database>): Promise<boolean> {
 
 /** Writes the next seal: how many entries it holds, 0 when none are ready, or 'busy'. */
 async function sealNext(trx: Transaction<Database>, now: Date, maxEntries: number): Promise<number | 'busy'> {
-  const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(${AUDIT_SEAL_LOCK}) as locked`.execute(trx);
+  const { rows } = await sql<{
+    locked: boolean;
+  }>`select pg_try_advisory_xact_lock(${AUDIT_SEAL_LOCK}) as locked`.execute(trx);
   if (!rows[0]!.locked) return 'busy';
   // Read after the lock is held, so that the head is the one the last sealer committed.
-  const head = await trx.selectFrom('audit_seals').select(['upto_transaction', 'upto_entry_id', 'hash']).orderBy('id', 'desc').limit(1).executeTakeFirst();
+  const head = await trx
+    .selectFrom('audit_seals')
+    .select(['upto_transaction', 'upto_entry_id', 'hash'])
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   const horizon = await finishedBelow(trx);
   if (head && horizon <= head.upto_transaction) throw new TransactionIdsWentBackError(horizon, head.upto_transaction);
 
@@ -132,7 +155,9 @@ async function sealNext(trx: Transaction<Database>, now: Date, maxEntries: numbe
   const entries = await trx
     .selectFrom('audit_log')
     .select(['id', 'transaction_id', 'hash'])
-    .where(({ eb, refTuple, tuple }) => eb(refTuple('transaction_id', 'id'), '>', tuple(after.transaction, after.entryId)))
+    .where(({ eb, refTuple, tuple }) =>
+      eb(refTuple('transaction_id', 'id'), '>', tuple(after.transaction, after.entryId)),
+    )
     .where('transaction_id', '<', horizon)
     .orderBy('transaction_id', 'asc')
     .orderBy('id', 'asc')
@@ -164,7 +189,9 @@ async function sealNext(trx: Transaction<Database>, now: Date, maxEntries: numbe
  * below it has committed or rolled back, so the entries below it are all there will ever be.
  */
 async function finishedBelow(trx: Transaction<Database>): Promise<number> {
-  const { rows } = await sql<{ horizon: string | number }>`select pg_snapshot_xmin(pg_current_snapshot())::text::bigint as horizon`.execute(trx);
+  const { rows } = await sql<{
+    horizon: string | number;
+  }>`select pg_snapshot_xmin(pg_current_snapshot())::text::bigint as horizon`.execute(trx);
   return Number(rows[0]!.horizon);
 }
 

@@ -58,9 +58,19 @@ function canonicalJson(value: unknown): string {
 function actorFields(actor: AuditEvent['actor']) {
   switch (actor.kind) {
     case 'staff':
-      return { actor_type: 'staff' as const, actor_id: actor.staffId, actor_label: actorLabel(actor), organisation_id: actor.organisationId };
+      return {
+        actor_type: 'staff' as const,
+        actor_id: actor.staffId,
+        actor_label: actorLabel(actor),
+        organisation_id: actor.organisationId,
+      };
     case 'citizen':
-      return { actor_type: 'citizen' as const, actor_id: actor.citizenId, actor_label: actorLabel(actor), organisation_id: null };
+      return {
+        actor_type: 'citizen' as const,
+        actor_id: actor.citizenId,
+        actor_label: actorLabel(actor),
+        organisation_id: null,
+      };
     case 'api_client':
       return { actor_type: 'api_client' as const, actor_id: actor.id, actor_label: actor.label, organisation_id: null };
     case 'system':
@@ -76,7 +86,11 @@ function actorFields(actor: AuditEvent['actor']) {
  * stamps the entry with its transaction's id, and the sealer chains it later (./seal.ts), so
  * appends from any number of requests and processes never wait for each other.
  */
-export async function recordAudit(db: Kysely<Database> | Transaction<Database>, event: AuditEvent, now: Date): Promise<void> {
+export async function recordAudit(
+  db: Kysely<Database> | Transaction<Database>,
+  event: AuditEvent,
+  now: Date,
+): Promise<void> {
   // Truncated to the millisecond, as PostgreSQL stores microseconds and JavaScript reads milliseconds.
   const fields: HashedFields = {
     occurred_at: new Date(now.getTime()),

@@ -18,7 +18,12 @@ import { createTrackingProof, registerTrack } from './track/index.js';
 
 export type { CatalogueService } from './catalogue/service.js';
 export { staffStatusNames, staffStatusTags } from './core/status.js';
-export { roundCoordinate, type PublicRequest, type PublicRequestFilters, type PublicRequests } from './core/public-requests.js';
+export {
+  roundCoordinate,
+  type PublicRequest,
+  type PublicRequestFilters,
+  type PublicRequests,
+} from './core/public-requests.js';
 
 export interface CasesDependencies {
   db: Kysely<Database>;
@@ -43,8 +48,26 @@ export interface CasesDependencies {
 export function createCasesModule(deps: CasesDependencies) {
   const { db, config, clock, places, agreements, memberOrganisationIds } = deps;
   const catalogue = createCatalogue({ db, clock, memberOrganisationIds });
-  const core = createCaseCore({ db, clock, catalogue: catalogue.service, agreements, citizenEmail: deps.citizenEmail, publicUrl: config.publicUrl, referencePrefix: deps.referencePrefix });
-  const open311 = createOpen311({ db, clock, config, partnershipName: deps.partnershipName, catalogue: catalogue.service, places, cases: core.cases, caseRepository: core.repository, memberOrganisationIds });
+  const core = createCaseCore({
+    db,
+    clock,
+    catalogue: catalogue.service,
+    agreements,
+    citizenEmail: deps.citizenEmail,
+    publicUrl: config.publicUrl,
+    referencePrefix: deps.referencePrefix,
+  });
+  const open311 = createOpen311({
+    db,
+    clock,
+    config,
+    partnershipName: deps.partnershipName,
+    catalogue: catalogue.service,
+    places,
+    cases: core.cases,
+    caseRepository: core.repository,
+    memberOrganisationIds,
+  });
 
   return {
     catalogue: catalogue.service,
@@ -62,10 +85,33 @@ export function createCasesModule(deps: CasesDependencies) {
       open311.register(app);
       catalogue.register(app);
       staffHome.add(
-        { href: casePaths.staff.catalogue, text: 'Request types and teams', description: 'What residents may report to each council, its questions and target, and the teams that receive it.', capability: 'catalogue.manage' },
-        { href: casePaths.staff.worklist, text: 'Cases', description: 'Your organisation’s cases: work them, find any case you may see by its reference, export them; managers see open and overdue work per team.', capability: 'cases.work' },
-        { href: casePaths.staff.recordContact, text: 'Record a contact', description: 'Record a request from phone, face to face, email, an outreach visit or a partner agency.', capability: 'cases.work' },
-        { href: casePaths.staff.apiKeys, text: 'API keys', description: 'Keys for systems that send and follow requests through Open311, such as FixMyStreet or a council’s back office.', capability: 'apiKeys.manage' },
+        {
+          href: casePaths.staff.catalogue,
+          text: 'Request types and teams',
+          description:
+            'What residents may report to each council, its questions and target, and the teams that receive it.',
+          capability: 'catalogue.manage',
+        },
+        {
+          href: casePaths.staff.worklist,
+          text: 'Cases',
+          description:
+            'Your organisation’s cases: work them, find any case you may see by its reference, export them; managers see open and overdue work per team.',
+          capability: 'cases.work',
+        },
+        {
+          href: casePaths.staff.recordContact,
+          text: 'Record a contact',
+          description: 'Record a request from phone, face to face, email, an outreach visit or a partner agency.',
+          capability: 'cases.work',
+        },
+        {
+          href: casePaths.staff.apiKeys,
+          text: 'API keys',
+          description:
+            'Keys for systems that send and follow requests through Open311, such as FixMyStreet or a council’s back office.',
+          capability: 'apiKeys.manage',
+        },
       );
     },
   };

@@ -4,11 +4,21 @@ import { sharingPaths } from './sharing-paths.js';
 /** What staff do to a case from its page, each a small form posted to its own address. */
 export type StaffCaseAction = 'public-update' | 'internal-note' | 'contact' | 'status' | 'assign' | 'transfer';
 
-const staffCaseActions: StaffCaseAction[] = ['public-update', 'internal-note', 'contact', 'status', 'assign', 'transfer'];
+const staffCaseActions: StaffCaseAction[] = [
+  'public-update',
+  'internal-note',
+  'contact',
+  'status',
+  'assign',
+  'transfer',
+];
 
 /** Each action's own address: `casePaths.staff.caseAction.status({ id })`, and its `.pattern` for Fastify. */
 function caseActionRoutes() {
-  return Object.fromEntries(staffCaseActions.map((action) => [action, route(`/staff/cases/:id/${action}`)])) as Record<StaffCaseAction, Route<`/staff/cases/:id/${StaffCaseAction}`>>;
+  return Object.fromEntries(staffCaseActions.map((action) => [action, route(`/staff/cases/:id/${action}`)])) as Record<
+    StaffCaseAction,
+    Route<`/staff/cases/:id/${StaffCaseAction}`>
+  >;
 }
 
 export const casePaths = {

@@ -17,7 +17,10 @@ export interface DirectoryDependencies {
 }
 
 /** The A-Z of services and each service's page for a resident's own councils, as pages and an API. */
-export async function registerDirectory(app: FastifyInstance, { db, places, navigation }: DirectoryDependencies): Promise<void> {
+export async function registerDirectory(
+  app: FastifyInstance,
+  { db, places, navigation }: DirectoryDependencies,
+): Promise<void> {
   const directory = createDirectoryService(createDirectoryRepository(db), await loadSearchSynonyms());
   registerDirectoryApi(app, directory, places);
   registerDirectoryRoutes(app, directory, places);

@@ -15,7 +15,10 @@ export const lgslParamSchema = z.object({
  * order (a postcode wins; a point is read by the places API's own pointQuerySchema).
  */
 export const providerQuerySchema = z.object({
-  postcode: z.string().optional().meta({ description: 'Any common form of a UK postcode; when given, lat and lng are not read' }),
+  postcode: z
+    .string()
+    .optional()
+    .meta({ description: 'Any common form of a UK postcode; when given, lat and lng are not read' }),
   lat: z.string().optional().meta({ description: 'Latitude in WGS84 degrees, a decimal number from -90 to 90' }),
   lng: z.string().optional().meta({ description: 'Longitude in WGS84 degrees, a decimal number from -180 to 180' }),
 });
@@ -40,7 +43,10 @@ export const serviceProviderSchema = z
     url: z
       .string()
       .nullable()
-      .meta({ description: "The council's page for this service, or its homepage when we know no page; null if neither is known" }),
+      .meta({
+        description:
+          "The council's page for this service, or its homepage when we know no page; null if neither is known",
+      }),
   })
   .meta({ id: 'ServiceProvider' });
 

@@ -75,7 +75,11 @@ export function createDirectoryService(repository: DirectoryRepository, synonyms
       const words = search.toLowerCase().split(/\s+/).filter(Boolean);
       const { services, unsearched } = await catalogue.get();
       if (words.length === 0) return includeRetired ? unsearched.all : unsearched.current;
-      return byLetter(services.filter((service) => (includeRetired || service.in_current_list) && matchesSearch(service, words, synonyms)));
+      return byLetter(
+        services.filter(
+          (service) => (includeRetired || service.in_current_list) && matchesSearch(service, words, synonyms),
+        ),
+      );
     },
 
     async providerAt(service: Service, place: Place): Promise<ServiceProvider> {

@@ -17,7 +17,8 @@ const endedOnUse: Record<Purpose, Purpose[]> = {
   email_verification: ['email_verification'],
 };
 
-const ownerColumns = (owner: Owner) => ('staffId' in owner ? { staff_id: owner.staffId, citizen_id: null } : { staff_id: null, citizen_id: owner.citizenId });
+const ownerColumns = (owner: Owner) =>
+  'staffId' in owner ? { staff_id: owner.staffId, citizen_id: null } : { staff_id: null, citizen_id: owner.citizenId };
 
 /**
  * Holds the account's row until the transaction ends, so that two links of one account issued or
@@ -25,7 +26,8 @@ const ownerColumns = (owner: Owner) => ('staffId' in owner ? { staff_id: owner.s
  * a transaction to hold for longer than its statement.
  */
 async function lockOwner(db: Db, owner: Owner): Promise<void> {
-  if ('staffId' in owner) await db.selectFrom('staff').select('id').where('id', '=', owner.staffId).forUpdate().execute();
+  if ('staffId' in owner)
+    await db.selectFrom('staff').select('id').where('id', '=', owner.staffId).forUpdate().execute();
   else await db.selectFrom('citizens').select('id').where('id', '=', owner.citizenId).forUpdate().execute();
 }
 
@@ -51,7 +53,13 @@ async function endOutstanding(db: Db, owner: Owner, purposes: Purpose[], now: Da
  * the newest link of a purpose works: issuing one ends the account's earlier links of that purpose.
  * Pass a transaction, so that the new link and the email carrying it exist together.
  */
-export async function issueAccountToken(db: Db, purpose: Purpose, owner: Owner, expiresAt: Date, now: Date): Promise<string> {
+export async function issueAccountToken(
+  db: Db,
+  purpose: Purpose,
+  owner: Owner,
+  expiresAt: Date,
+  now: Date,
+): Promise<string> {
   const { token, hash } = newToken();
   await lockOwner(db, owner);
   await endOutstanding(db, owner, [purpose], now);
@@ -67,9 +75,19 @@ export async function issueAccountToken(db: Db, purpose: Purpose, owner: Owner, 
  * it ends the account's other outstanding links (endedOnUse). Pass the transaction of the change the
  * link makes, so the links end exactly when the change is saved.
  */
-export async function redeemAccountToken(db: Db, purpose: Purpose, token: string, now: Date): Promise<Owner | undefined> {
+export async function redeemAccountToken(
+  db: Db,
+  purpose: Purpose,
+  token: string,
+  now: Date,
+): Promise<Owner | undefined> {
   const tokenHash = hashToken(token);
-  const found = await db.selectFrom('account_tokens').select(['staff_id', 'citizen_id']).where('token_hash', '=', tokenHash).where('purpose', '=', purpose).executeTakeFirst();
+  const found = await db
+    .selectFrom('account_tokens')
+    .select(['staff_id', 'citizen_id'])
+    .where('token_hash', '=', tokenHash)
+    .where('purpose', '=', purpose)
+    .executeTakeFirst();
   if (!found) return undefined;
   // The table holds exactly one of the two (its check constraint).
   const owner: Owner = found.staff_id !== null ? { staffId: found.staff_id } : { citizenId: found.citizen_id! };

@@ -4,7 +4,13 @@ import { safeReturnPath } from '../../web/redirects.js';
 import type { CitizenService } from './citizen-service.js';
 import { citizenOnly } from './guards.js';
 import { identityPaths } from './paths.js';
-import { citizenDetailsSchema, citizenRegistrationSchema, forgotPasswordSchema, resetPasswordSchema, signInSchema } from './schemas.js';
+import {
+  citizenDetailsSchema,
+  citizenRegistrationSchema,
+  forgotPasswordSchema,
+  resetPasswordSchema,
+  signInSchema,
+} from './schemas.js';
 import { singleValue } from '../../web/query.js';
 
 const paths = identityPaths.citizen;
@@ -16,7 +22,11 @@ export interface CitizenRouteOptions {
   providerSignInPath: string | undefined;
 }
 
-export function registerCitizenRoutes(app: FastifyInstance, citizens: CitizenService, options: CitizenRouteOptions): void {
+export function registerCitizenRoutes(
+  app: FastifyInstance,
+  citizens: CitizenService,
+  options: CitizenRouteOptions,
+): void {
   const limited = { config: { rateLimit: { max: options.attemptsPerMinute, timeWindow: '1 minute' } } };
   const section = { currentSection: 'account', forgotPasswordPath: paths.forgotPassword };
 
@@ -28,14 +38,24 @@ export function registerCitizenRoutes(app: FastifyInstance, citizens: CitizenSer
     const form = citizenRegistrationSchema.safeParse(request.body);
     if (!form.success) {
       const values = { name: request.body.name, email: request.body.email, phone: request.body.phone };
-      return reply.code(400).render(`${views}/register.njk`, { ...section, values, next: safeReturnPath(request.body.next, ''), errors: formErrorsFrom(form.error) });
+      return reply
+        .code(400)
+        .render(`${views}/register.njk`, {
+          ...section,
+          values,
+          next: safeReturnPath(request.body.next, ''),
+          errors: formErrorsFrom(form.error),
+        });
     }
     await citizens.register(form.data, safeReturnPath(request.body.next, '') || undefined);
     return reply.redirect(`${paths.registered}?email=${encodeURIComponent(form.data.email)}`, 303);
   });
 
   app.get<{ Querystring: { email?: string } }>(paths.registered, async (request, reply) =>
-    reply.render(`${views}/check-your-email.njk`, { ...section, email: singleValue(request.query.email) ?? 'your email address' }),
+    reply.render(`${views}/check-your-email.njk`, {
+      ...section,
+      email: singleValue(request.query.email) ?? 'your email address',
+    }),
   );
 
   app.get<{ Querystring: { token?: string; next?: string } }>(paths.verify, async (request, reply) => {
@@ -45,22 +65,31 @@ export function registerCitizenRoutes(app: FastifyInstance, citizens: CitizenSer
     return reply.redirect(safeReturnPath(request.query.next, `${paths.home}?verified`), 303);
   });
 
-  app.get<{ Querystring: { next?: string; signedOut?: string; reset?: string } }>(paths.signIn, async (request, reply) => {
-    if (request.actor.kind === 'citizen') return reply.redirect(safeReturnPath(request.query.next, paths.home));
-    return reply.render(`${views}/sign-in.njk`, {
-      ...section,
-      next: safeReturnPath(request.query.next, ''),
-      signedOut: request.query.signedOut !== undefined,
-      passwordReset: request.query.reset !== undefined,
-      providerSignInPath: options.providerSignInPath,
-    });
-  });
+  app.get<{ Querystring: { next?: string; signedOut?: string; reset?: string } }>(
+    paths.signIn,
+    async (request, reply) => {
+      if (request.actor.kind === 'citizen') return reply.redirect(safeReturnPath(request.query.next, paths.home));
+      return reply.render(`${views}/sign-in.njk`, {
+        ...section,
+        next: safeReturnPath(request.query.next, ''),
+        signedOut: request.query.signedOut !== undefined,
+        passwordReset: request.query.reset !== undefined,
+        providerSignInPath: options.providerSignInPath,
+      });
+    },
+  );
 
   app.post<{ Body: Record<string, string> }>(paths.signIn, limited, async (request, reply) => {
     const next = safeReturnPath(request.body.next, paths.home);
-    const context = { ...section, next, values: { email: request.body.email }, providerSignInPath: options.providerSignInPath };
+    const context = {
+      ...section,
+      next,
+      values: { email: request.body.email },
+      providerSignInPath: options.providerSignInPath,
+    };
     const form = signInSchema.safeParse(request.body);
-    if (!form.success) return reply.code(400).render(`${views}/sign-in.njk`, { ...context, errors: formErrorsFrom(form.error) });
+    if (!form.success)
+      return reply.code(400).render(`${views}/sign-in.njk`, { ...context, errors: formErrorsFrom(form.error) });
 
     const result = await citizens.signIn({ ...form.data, ip: request.ip });
     switch (result.outcome) {
@@ -69,14 +98,24 @@ export function registerCitizenRoutes(app: FastifyInstance, citizens: CitizenSer
         return reply.redirect(next, 303);
       case 'unverified':
         await citizens.resendVerification(form.data.email);
-        return reply.code(403).render(`${views}/check-your-email.njk`, { ...section, email: form.data.email, unverified: true });
+        return reply
+          .code(403)
+          .render(`${views}/check-your-email.njk`, { ...section, email: form.data.email, unverified: true });
       case 'locked':
         return reply.code(429).render(`${views}/sign-in.njk`, {
           ...context,
-          errors: fieldError('email', 'Your account is locked for 15 minutes after too many wrong passwords. Wait, or reset your password'),
+          errors: fieldError(
+            'email',
+            'Your account is locked for 15 minutes after too many wrong passwords. Wait, or reset your password',
+          ),
         });
       case 'invalid':
-        return reply.code(401).render(`${views}/sign-in.njk`, { ...context, errors: fieldError('email', 'Enter a correct email address and password') });
+        return reply
+          .code(401)
+          .render(`${views}/sign-in.njk`, {
+            ...context,
+            errors: fieldError('email', 'Enter a correct email address and password'),
+          });
     }
   });
 
@@ -85,12 +124,20 @@ export function registerCitizenRoutes(app: FastifyInstance, citizens: CitizenSer
     return reply.redirect(`${paths.signIn}?signedOut`, 303);
   });
 
-  app.get(paths.forgotPassword, async (_request, reply) => reply.render(`identity/views/password/forgot-password.njk`, section));
+  app.get(paths.forgotPassword, async (_request, reply) =>
+    reply.render(`identity/views/password/forgot-password.njk`, section),
+  );
 
   app.post<{ Body: Record<string, string> }>(paths.forgotPassword, limited, async (request, reply) => {
     const form = forgotPasswordSchema.safeParse(request.body);
     if (!form.success) {
-      return reply.code(400).render(`identity/views/password/forgot-password.njk`, { ...section, values: request.body, errors: formErrorsFrom(form.error) });
+      return reply
+        .code(400)
+        .render(`identity/views/password/forgot-password.njk`, {
+          ...section,
+          values: request.body,
+          errors: formErrorsFrom(form.error),
+        });
     }
     await citizens.requestPasswordReset(form.data.email);
     return reply.render('identity/views/password/check-your-email.njk', { ...section, email: form.data.email });
@@ -107,7 +154,13 @@ export function registerCitizenRoutes(app: FastifyInstance, citizens: CitizenSer
   app.post<{ Body: Record<string, string> }>(paths.resetPassword, limited, async (request, reply) => {
     const form = resetPasswordSchema.safeParse(request.body);
     if (!form.success) {
-      return reply.code(400).render('identity/views/password/reset-password.njk', { ...section, token: request.body.token, errors: formErrorsFrom(form.error) });
+      return reply
+        .code(400)
+        .render('identity/views/password/reset-password.njk', {
+          ...section,
+          token: request.body.token,
+          errors: formErrorsFrom(form.error),
+        });
     }
     if (!(await citizens.resetPassword(form.data.token, form.data.password))) {
       return reply.code(410).render('identity/views/password/link-expired.njk', section);
@@ -120,8 +173,19 @@ export function registerCitizenRoutes(app: FastifyInstance, citizens: CitizenSer
 
     scope.get<{ Querystring: Record<string, string> }>(paths.home, async (request, reply) => {
       const details = await citizens.ownDetails(request.actor);
-      const accountSections = [{ title: 'Your requests', href: '/account/requests', linkText: 'See your reports and requests and what is happening with them' }];
-      return reply.render(`${views}/account.njk`, { ...section, details, accountSections, notice: Object.keys(request.query)[0] });
+      const accountSections = [
+        {
+          title: 'Your requests',
+          href: '/account/requests',
+          linkText: 'See your reports and requests and what is happening with them',
+        },
+      ];
+      return reply.render(`${views}/account.njk`, {
+        ...section,
+        details,
+        accountSections,
+        notice: Object.keys(request.query)[0],
+      });
     });
 
     scope.get(paths.details, async (request, reply) => {
@@ -132,7 +196,14 @@ export function registerCitizenRoutes(app: FastifyInstance, citizens: CitizenSer
     scope.post<{ Body: Record<string, string> }>(paths.details, async (request, reply) => {
       const form = citizenDetailsSchema.safeParse(request.body);
       if (!form.success) {
-        return reply.code(400).render(`${views}/details.njk`, { ...section, values: request.body, errors: formErrorsFrom(form.error), backLink: paths.home });
+        return reply
+          .code(400)
+          .render(`${views}/details.njk`, {
+            ...section,
+            values: request.body,
+            errors: formErrorsFrom(form.error),
+            backLink: paths.home,
+          });
       }
       await citizens.updateOwnDetails(request.actor, form.data);
       return reply.redirect(`${paths.home}?detailsSaved`, 303);

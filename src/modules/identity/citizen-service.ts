@@ -32,9 +32,21 @@ export interface CitizenServiceDependencies {
 }
 
 /** One account for a resident across every partner: register, verify the email, sign in, keep details. */
-export function createCitizenService({ db, repository, sessions, signInFailures, clock, publicUrl, partnershipName }: CitizenServiceDependencies) {
+export function createCitizenService({
+  db,
+  repository,
+  sessions,
+  signInFailures,
+  clock,
+  publicUrl,
+  partnershipName,
+}: CitizenServiceDependencies) {
   /** `next`: where to take the resident once confirmed (back into a report they had started). */
-  async function sendVerification(executor: Kysely<Database>, citizen: { id: number; email: string; name: string }, next?: string) {
+  async function sendVerification(
+    executor: Kysely<Database>,
+    citizen: { id: number; email: string; name: string },
+    next?: string,
+  ) {
     const now = clock();
     const expires = new Date(now.getTime() + VERIFICATION_DAYS * 86_400_000);
     const token = await issueAccountToken(executor, 'email_verification', { citizenId: citizen.id }, expires, now);
@@ -52,27 +64,47 @@ export function createCitizenService({ db, repository, sessions, signInFailures,
      * account gets an email saying so, and the page says the same either way, so nobody can find
      * out who has an account by trying addresses.
      */
-    async register(input: { email: string; name: string; phone: string | null; password: string }, next?: string): Promise<RegisterResult> {
+    async register(
+      input: { email: string; name: string; phone: string | null; password: string },
+      next?: string,
+    ): Promise<RegisterResult> {
       const passwordHash = await hashPassword(input.password);
       const existing = await repository.findByEmail(input.email);
-      return db.transaction().execute(async (trx) => {
-        if (existing) {
-          await queueEmail(trx, {
-            to: existing.email,
-            subject: `You already have a ${partnershipName} account`,
-            body: `Dear ${existing.name},\n\nSomeone tried to make an account with this email address, but you already have one. Sign in at ${publicUrl}/account/sign-in, or reset your password at ${publicUrl}/account/forgot-password.\n\nIf it was not you, ignore this email.\n`,
+      return db
+        .transaction()
+        .execute(async (trx) => {
+          if (existing) {
+            await queueEmail(trx, {
+              to: existing.email,
+              subject: `You already have a ${partnershipName} account`,
+              body: `Dear ${existing.name},\n\nSomeone tried to make an account with this email address, but you already have one. Sign in at ${publicUrl}/account/sign-in, or reset your password at ${publicUrl}/account/forgot-password.\n\nIf it was not you, ignore this email.\n`,
+            });
+            return { outcome: 'email-taken' as const };
+          }
+          const id = await repository.insert(trx, {
+            email: input.email,
+            name: input.name,
+            phone: input.phone,
+            password_hash: passwordHash,
           });
-          return { outcome: 'email-taken' as const };
-        }
-        const id = await repository.insert(trx, { email: input.email, name: input.name, phone: input.phone, password_hash: passwordHash });
-        await sendVerification(trx, { id, email: input.email, name: input.name }, next);
-        await recordAudit(trx, { actor: { kind: 'system', label: 'citizen registration' }, action: 'create', recordType: 'citizen', recordId: id }, clock());
-        return { outcome: 'registered' as const };
-        // Registered twice at once: the second is told what any address with an account is told.
-      }).catch((error: unknown) => {
-        if (isUniqueViolation(error, 'citizens_email_key')) return { outcome: 'email-taken' as const };
-        throw error;
-      });
+          await sendVerification(trx, { id, email: input.email, name: input.name }, next);
+          await recordAudit(
+            trx,
+            {
+              actor: { kind: 'system', label: 'citizen registration' },
+              action: 'create',
+              recordType: 'citizen',
+              recordId: id,
+            },
+            clock(),
+          );
+          return { outcome: 'registered' as const };
+          // Registered twice at once: the second is told what any address with an account is told.
+        })
+        .catch((error: unknown) => {
+          if (isUniqueViolation(error, 'citizens_email_key')) return { outcome: 'email-taken' as const };
+          throw error;
+        });
     },
 
     /** Confirms the email from the link; the account can then sign in. Returns the citizen, to sign them in. */
@@ -150,14 +182,31 @@ export function createCitizenService({ db, repository, sessions, signInFailures,
       if (actor.kind !== 'citizen') throw new ForbiddenError();
       const citizen = await repository.findById(actor.citizenId);
       if (!citizen) throw new ForbiddenError();
-      return { id: citizen.id, name: citizen.name, email: citizen.email, phone: citizen.phone, createdAt: citizen.created_at, signsInWithProvider: citizen.oidc_subject !== null };
+      return {
+        id: citizen.id,
+        name: citizen.name,
+        email: citizen.email,
+        phone: citizen.phone,
+        createdAt: citizen.created_at,
+        signsInWithProvider: citizen.oidc_subject !== null,
+      };
     },
 
     async updateOwnDetails(actor: Actor, changes: { name: string; phone: string | null }) {
       if (actor.kind !== 'citizen') throw new ForbiddenError();
       await db.transaction().execute(async (trx) => {
         await repository.update(trx, actor.citizenId, changes);
-        await recordAudit(trx, { actor, action: 'update', recordType: 'citizen', recordId: actor.citizenId, detail: { fields: Object.keys(changes) } }, clock());
+        await recordAudit(
+          trx,
+          {
+            actor,
+            action: 'update',
+            recordType: 'citizen',
+            recordId: actor.citizenId,
+            detail: { fields: Object.keys(changes) },
+          },
+          clock(),
+        );
       });
     },
   };

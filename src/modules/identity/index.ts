@@ -29,7 +29,10 @@ import { createStaffService } from './staff-service.js';
  * What other modules may ask of a citizen's account: the email address to tell them about their own
  * requests. Given the caller's transaction, it reads inside it (the embedded database has one connection).
  */
-export type CitizenEmail = (citizenId: number, executor?: Kysely<Database> | Transaction<Database>) => Promise<string | null>;
+export type CitizenEmail = (
+  citizenId: number,
+  executor?: Kysely<Database> | Transaction<Database>,
+) => Promise<string | null>;
 
 export interface IdentityDependencies {
   db: Kysely<Database>;
@@ -54,32 +57,77 @@ export function createIdentityModule(deps: IdentityDependencies) {
     staffHome: addToStaffHome,
     citizenEmail,
     /** Who is asking, from the session cookie: registered before anything that renders or decides. */
-    registerSessions: (app: FastifyInstance) => registerSessions(app, sessions, deps.config.environment === 'production'),
-    register: (app: FastifyInstance, { navigation }: { navigation: Navigation }) => registerIdentityPages(app, { ...deps, sessions, staffHome, navigation }),
+    registerSessions: (app: FastifyInstance) =>
+      registerSessions(app, sessions, deps.config.environment === 'production'),
+    register: (app: FastifyInstance, { navigation }: { navigation: Navigation }) =>
+      registerIdentityPages(app, { ...deps, sessions, staffHome, navigation }),
   };
 }
 
-function registerIdentityPages(app: FastifyInstance, deps: IdentityDependencies & { sessions: SessionService; staffHome: ReturnType<typeof createStaffHome>; navigation: Navigation }): void {
+function registerIdentityPages(
+  app: FastifyInstance,
+  deps: IdentityDependencies & {
+    sessions: SessionService;
+    staffHome: ReturnType<typeof createStaffHome>;
+    navigation: Navigation;
+  },
+): void {
   const { db, config, clock, sessions, staffHome, navigation } = deps;
   const secureCookies = config.environment === 'production';
   const attemptsPerMinute = config.signInAttemptsPerMinute;
   navigation.forStaff({ href: identityPaths.staff.home, text: 'Staff home', section: 'staff' });
-  navigation.forResidents({ href: identityPaths.citizen.home, text: 'Your account', section: 'account', signedOut: { href: identityPaths.citizen.signIn, text: 'Sign in' }, last: true });
+  navigation.forResidents({
+    href: identityPaths.citizen.home,
+    text: 'Your account',
+    section: 'account',
+    signedOut: { href: identityPaths.citizen.signIn, text: 'Sign in' },
+    last: true,
+  });
   staffHome.add(
-    { href: identityPaths.staff.accounts, text: 'Staff accounts', description: 'Add staff, set their roles, end their sessions.', capability: 'staff.manage' },
-    { href: singleSignOnPaths.settingsList, text: 'Single sign-on', description: 'Let each organisation’s staff sign in with their own organisation’s account.', capability: 'organisations.manage' },
+    {
+      href: identityPaths.staff.accounts,
+      text: 'Staff accounts',
+      description: 'Add staff, set their roles, end their sessions.',
+      capability: 'staff.manage',
+    },
+    {
+      href: singleSignOnPaths.settingsList,
+      text: 'Single sign-on',
+      description: 'Let each organisation’s staff sign in with their own organisation’s account.',
+      capability: 'organisations.manage',
+    },
   );
 
   const signInFailures = createSignInFailures(db);
   const staffRepository = createStaffRepository(db);
-  const staff = createStaffService({ db, repository: staffRepository, sessions, signInFailures, clock, publicUrl: config.publicUrl });
+  const staff = createStaffService({
+    db,
+    repository: staffRepository,
+    sessions,
+    signInFailures,
+    clock,
+    publicUrl: config.publicUrl,
+  });
   const identityProviders = createIdentityProviders(db);
   registerStaffAuthRoutes(app, staff, identityProviders, attemptsPerMinute);
   registerStaffHomeRoutes(app, staffHome.links);
-  registerStaffAccountRoutes(app, staff, async (actor) => (await deps.memberOrganisations()).filter((member) => reachesOrganisation(actor, member.id)));
+  registerStaffAccountRoutes(app, staff, async (actor) =>
+    (await deps.memberOrganisations()).filter((member) => reachesOrganisation(actor, member.id)),
+  );
 
-  const citizens = createCitizenService({ db, repository: createCitizenRepository(db), sessions, signInFailures, clock, publicUrl: config.publicUrl, partnershipName: deps.partnershipName });
-  registerCitizenRoutes(app, citizens, { attemptsPerMinute, providerSignInPath: config.citizenOidc ? singleSignOnPaths.citizenStart : undefined });
+  const citizens = createCitizenService({
+    db,
+    repository: createCitizenRepository(db),
+    sessions,
+    signInFailures,
+    clock,
+    publicUrl: config.publicUrl,
+    partnershipName: deps.partnershipName,
+  });
+  registerCitizenRoutes(app, citizens, {
+    attemptsPerMinute,
+    providerSignInPath: config.citizenOidc ? singleSignOnPaths.citizenStart : undefined,
+  });
 
   const oidc = createOidcClient();
   const singleSignOn = createSingleSignOnService({
@@ -96,6 +144,13 @@ function registerIdentityPages(app: FastifyInstance, deps: IdentityDependencies 
   registerSingleSignOnRoutes(app, singleSignOn, { publicUrl: config.publicUrl, secureCookies, attemptsPerMinute });
   registerSingleSignOnSettingsRoutes(
     app,
-    createSingleSignOnSettings({ db, identityProviders, oidc, clock, publicUrl: config.publicUrl, memberOrganisations: deps.memberOrganisations }),
+    createSingleSignOnSettings({
+      db,
+      identityProviders,
+      oidc,
+      clock,
+      publicUrl: config.publicUrl,
+      memberOrganisations: deps.memberOrganisations,
+    }),
   );
 }

@@ -76,15 +76,24 @@ function classify(error: unknown): OidcSignInError {
   }
   const cause = error instanceof Error ? error.cause : undefined;
   const network = (candidate: unknown) =>
-    candidate instanceof TypeError || (candidate instanceof Error && ['AbortError', 'TimeoutError'].includes(candidate.name));
+    candidate instanceof TypeError ||
+    (candidate instanceof Error && ['AbortError', 'TimeoutError'].includes(candidate.name));
   if (network(error) || network(cause)) {
-    return new OidcSignInError('unreachable', error instanceof Error ? error.message : 'The provider could not be reached', undefined, { cause: error });
+    return new OidcSignInError(
+      'unreachable',
+      error instanceof Error ? error.message : 'The provider could not be reached',
+      undefined,
+      { cause: error },
+    );
   }
-  return new OidcSignInError('invalid', error instanceof Error ? error.message : String(error), undefined, { cause: error });
+  return new OidcSignInError('invalid', error instanceof Error ? error.message : String(error), undefined, {
+    cause: error,
+  });
 }
 
 const stringClaim = (value: unknown) => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
-const booleanClaim = (value: unknown) => (typeof value === 'boolean' ? value : value === 'true' ? true : value === 'false' ? false : undefined);
+const booleanClaim = (value: unknown) =>
+  typeof value === 'boolean' ? value : value === 'true' ? true : value === 'false' ? false : undefined;
 
 /**
  * The authorization code flow with PKCE, state and nonce, over openid-client. Discovery documents are
@@ -95,8 +104,17 @@ export function createOidcClient() {
 
   async function discover(settings: OidcProviderSettings): Promise<oidc.Configuration> {
     const insecure = isLoopbackHttp(settings.issuer);
-    const options: oidc.DiscoveryRequestOptions = { timeout: REQUEST_TIMEOUT_SECONDS, ...(insecure ? { execute: [oidc.allowInsecureRequests] } : {}) };
-    const discovered = await oidc.discovery(new URL(settings.issuer), settings.clientId, undefined, oidc.None(), options);
+    const options: oidc.DiscoveryRequestOptions = {
+      timeout: REQUEST_TIMEOUT_SECONDS,
+      ...(insecure ? { execute: [oidc.allowInsecureRequests] } : {}),
+    };
+    const discovered = await oidc.discovery(
+      new URL(settings.issuer),
+      settings.clientId,
+      undefined,
+      oidc.None(),
+      options,
+    );
     const metadata = discovered.serverMetadata();
     const auth = clientAuthentication(metadata.token_endpoint_auth_methods_supported, settings.clientSecret);
     const configuration = new oidc.Configuration(metadata, settings.clientId, settings.clientSecret, auth);
@@ -126,10 +144,17 @@ export function createOidcClient() {
     },
 
     /** The provider's address to send the browser to, and what to remember until it comes back. */
-    async startSignIn(settings: OidcProviderSettings, redirectUri: string): Promise<{ url: string; pending: PendingSignIn }> {
+    async startSignIn(
+      settings: OidcProviderSettings,
+      redirectUri: string,
+    ): Promise<{ url: string; pending: PendingSignIn }> {
       try {
         const configuration = await configurationFor(settings);
-        const pending = { state: oidc.randomState(), nonce: oidc.randomNonce(), codeVerifier: oidc.randomPKCECodeVerifier() };
+        const pending = {
+          state: oidc.randomState(),
+          nonce: oidc.randomNonce(),
+          codeVerifier: oidc.randomPKCECodeVerifier(),
+        };
         // The profile scope (for a name) is asked for only where offered: GOV.UK One Login refuses scopes it does not know.
         const offered = configuration.serverMetadata().scopes_supported;
         const scope = ['openid', 'email', ...(offered?.includes('profile') ? ['profile'] : [])].join(' ');
@@ -151,7 +176,11 @@ export function createOidcClient() {
      * Checks the provider's answer against what was pending (state, nonce, PKCE), exchanges the code,
      * verifies the ID token, and reads the person's claims.
      */
-    async finishSignIn(settings: OidcProviderSettings, callbackUrl: URL, pending: PendingSignIn): Promise<VerifiedIdentity> {
+    async finishSignIn(
+      settings: OidcProviderSettings,
+      callbackUrl: URL,
+      pending: PendingSignIn,
+    ): Promise<VerifiedIdentity> {
       try {
         const configuration = await configurationFor(settings);
         const tokens = await oidc.authorizationCodeGrant(configuration, callbackUrl, {

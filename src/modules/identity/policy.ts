@@ -5,12 +5,26 @@ import type { ApplicableAgreement } from '../../shared/sharing.js';
 
 export interface ActiveAgreementFinder {
   /** True when an active, in-date agreement names both bodies for this purpose and service (and, when given, one of these roles). */
-  coversSharing(input: { from: number; to: number; purpose: AgreementPurpose; lgsl: number | null; on: Date; roles?: StaffRole[] }): Promise<boolean>;
+  coversSharing(input: {
+    from: number;
+    to: number;
+    purpose: AgreementPurpose;
+    lgsl: number | null;
+    on: Date;
+    roles?: StaffRole[];
+  }): Promise<boolean>;
   /**
    * Every active, in-date agreement for this purpose and service that names both bodies and one of
    * the viewer's roles, widest first: what each shares, and the relationship test the viewer passes.
    */
-  applicableAgreements(input: { from: number; to: number; purpose: AgreementPurpose; lgsl: number | null; on: Date; roles: StaffRole[] }): Promise<ApplicableAgreement[]>;
+  applicableAgreements(input: {
+    from: number;
+    to: number;
+    purpose: AgreementPurpose;
+    lgsl: number | null;
+    on: Date;
+    roles: StaffRole[];
+  }): Promise<ApplicableAgreement[]>;
 }
 
 export type Capability =
@@ -81,7 +95,15 @@ export function reachesEveryOrganisation(actor: Actor): boolean {
 }
 
 /** The roles an agreement may name as those of the receiving bodies that use what is shared: every role but the partnership-wide ones. */
-export const receivingRoles: StaffRole[] = ['contact_centre_agent', 'partner_adviser', 'service_officer', 'service_manager', 'organisation_admin', 'analyst', 'recruiter'];
+export const receivingRoles: StaffRole[] = [
+  'contact_centre_agent',
+  'partner_adviser',
+  'service_officer',
+  'service_manager',
+  'organisation_admin',
+  'analyst',
+  'recruiter',
+];
 
 /** The roles that act for the whole partnership (reachesEveryOrganisation): who the audit log's anchors go to. */
 export const partnershipWideRoles: readonly StaffRole[] = ['partnership_admin'];
@@ -113,7 +135,11 @@ const coveredByOrganisationAdministration: StaffRole[] = ['organisation_admin', 
 export function grantableRoles(actor: Actor): StaffRole[] {
   if (!hasCapability(actor, 'staff.manage')) return [];
   if (reachesEveryOrganisation(actor)) return [...staffRoles];
-  return staffRoles.filter((role) => role !== 'partnership_admin' && (coveredByOrganisationAdministration.includes(role) || actor.roles.includes(role)));
+  return staffRoles.filter(
+    (role) =>
+      role !== 'partnership_admin' &&
+      (coveredByOrganisationAdministration.includes(role) || actor.roles.includes(role)),
+  );
 }
 
 /**
@@ -122,9 +148,13 @@ export function grantableRoles(actor: Actor): StaffRole[] {
  * account (an organisation's administrator cannot reach beyond it).
  */
 export function mayChangeRoles(actor: Actor, before: readonly StaffRole[], after: readonly StaffRole[]): boolean {
-  if ((after.includes('partnership_admin') || before.includes('partnership_admin')) && !reachesEveryOrganisation(actor)) return false;
+  if ((after.includes('partnership_admin') || before.includes('partnership_admin')) && !reachesEveryOrganisation(actor))
+    return false;
   const grantable = grantableRoles(actor);
-  const changed = [...after.filter((role) => !before.includes(role)), ...before.filter((role) => !after.includes(role))];
+  const changed = [
+    ...after.filter((role) => !before.includes(role)),
+    ...before.filter((role) => !after.includes(role)),
+  ];
   return changed.every((role) => grantable.includes(role));
 }
 
@@ -156,5 +186,12 @@ export async function maySeeRecordsOf(
 ): Promise<boolean> {
   if (!isStaff(actor)) return false;
   if (actor.organisationId === owner.organisationId) return true;
-  return agreements.coversSharing({ from: owner.organisationId, to: actor.organisationId, purpose: owner.purpose, lgsl: owner.lgsl, on: now, roles: actor.roles });
+  return agreements.coversSharing({
+    from: owner.organisationId,
+    to: actor.organisationId,
+    purpose: owner.purpose,
+    lgsl: owner.lgsl,
+    on: now,
+    roles: actor.roles,
+  });
 }

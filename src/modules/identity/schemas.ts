@@ -31,9 +31,19 @@ export const resetPasswordSchema = z
     password: newPasswordField,
     confirmPassword: z.string().optional().default(''),
   })
-  .refine((form) => form.password === form.confirmPassword, { path: ['confirmPassword'], message: 'Passwords do not match' });
+  .refine((form) => form.password === form.confirmPassword, {
+    path: ['confirmPassword'],
+    message: 'Passwords do not match',
+  });
 
-const nameField = visibleName(z.string({ error: 'Enter a full name' }).trim().min(1, 'Enter a full name').max(200, 'Name must be 200 characters or fewer'), 'Name');
+const nameField = visibleName(
+  z
+    .string({ error: 'Enter a full name' })
+    .trim()
+    .min(1, 'Enter a full name')
+    .max(200, 'Name must be 200 characters or fewer'),
+  'Name',
+);
 
 /** Checkboxes arrive as a string for one ticked box and an array for several. */
 const rolesField = z
@@ -51,7 +61,9 @@ export const newStaffSchema = z.object({
 export const rolesSchema = z.object({ roles: rolesField });
 
 export const staffStatusSchema = z.object({
-  disabled: z.enum(['true', 'false'], { error: 'Choose to disable or enable the account with its button' }).transform((value) => value === 'true'),
+  disabled: z
+    .enum(['true', 'false'], { error: 'Choose to disable or enable the account with its button' })
+    .transform((value) => value === 'true'),
 });
 
 const idParamSchema = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
@@ -78,7 +90,10 @@ const phoneField = z
   .string()
   .trim()
   .max(20, 'Enter a telephone number, like 01632 960 001 or 07700 900 982')
-  .refine((value) => value === '' || /^(\+44\s?|0)[\d\s()-]{9,15}$/.test(value), 'Enter a telephone number, like 01632 960 001 or 07700 900 982')
+  .refine(
+    (value) => value === '' || /^(\+44\s?|0)[\d\s()-]{9,15}$/.test(value),
+    'Enter a telephone number, like 01632 960 001 or 07700 900 982',
+  )
   .transform((value) => (value === '' ? null : value))
   .optional()
   .transform((value) => value ?? null);
@@ -91,6 +106,9 @@ export const citizenRegistrationSchema = z
     password: newPasswordField,
     confirmPassword: z.string().optional().default(''),
   })
-  .refine((form) => form.password === form.confirmPassword, { path: ['confirmPassword'], message: 'Passwords do not match' });
+  .refine((form) => form.password === form.confirmPassword, {
+    path: ['confirmPassword'],
+    message: 'Passwords do not match',
+  });
 
 export const citizenDetailsSchema = z.object({ name: nameField, phone: phoneField });

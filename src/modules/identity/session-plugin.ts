@@ -36,7 +36,9 @@ export function registerSessions(app: FastifyInstance, sessions: SessionService,
   app.decorateRequest('csrfBinding', NO_SESSION);
   app.addHook('onRequest', async (request) => {
     const token = request.cookies[SESSION_COOKIE];
-    request.actor = staticPrefixes.some((prefix) => request.url.startsWith(prefix)) ? anonymous : await sessions.resolve(token);
+    request.actor = staticPrefixes.some((prefix) => request.url.startsWith(prefix))
+      ? anonymous
+      : await sessions.resolve(token);
     // Bound to the session only when it is live: an ended or expired one is no session at all.
     request.csrfBinding = request.actor.kind === 'anonymous' || !token ? NO_SESSION : hashToken(token);
   });

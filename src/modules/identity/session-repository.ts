@@ -3,7 +3,14 @@ import type { Database } from '../../db/schema.js';
 
 export function createSessionRepository(db: Kysely<Database>) {
   return {
-    async insert(session: { token_hash: string; staff_id: number | null; citizen_id: number | null; expires_at: Date; ip_address: string; user_agent: string | null }) {
+    async insert(session: {
+      token_hash: string;
+      staff_id: number | null;
+      citizen_id: number | null;
+      expires_at: Date;
+      ip_address: string;
+      user_agent: string | null;
+    }) {
       await db.insertInto('sessions').values(session).execute();
     },
 
@@ -39,7 +46,12 @@ export function createSessionRepository(db: Kysely<Database>) {
     },
 
     async revoke(tokenHash: string, now: Date) {
-      await db.updateTable('sessions').set({ revoked_at: now }).where('token_hash', '=', tokenHash).where('revoked_at', 'is', null).execute();
+      await db
+        .updateTable('sessions')
+        .set({ revoked_at: now })
+        .where('token_hash', '=', tokenHash)
+        .where('revoked_at', 'is', null)
+        .execute();
     },
 
     async revokeAllForStaff(staffId: number, now: Date): Promise<number> {
@@ -54,7 +66,12 @@ export function createSessionRepository(db: Kysely<Database>) {
     },
 
     async revokeAllForCitizen(citizenId: number, now: Date) {
-      await db.updateTable('sessions').set({ revoked_at: now }).where('citizen_id', '=', citizenId).where('revoked_at', 'is', null).execute();
+      await db
+        .updateTable('sessions')
+        .set({ revoked_at: now })
+        .where('citizen_id', '=', citizenId)
+        .where('revoked_at', 'is', null)
+        .execute();
     },
 
     async listActiveForStaff(staffId: number, now: Date) {

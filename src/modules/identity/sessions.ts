@@ -56,7 +56,12 @@ export function createSessionService(repository: SessionRepository, clock: () =>
         };
       }
       if (row.citizen_id !== null) {
-        return { kind: 'citizen', citizenId: row.citizen_id, name: row.citizen_name ?? '', email: row.citizen_email ?? '' };
+        return {
+          kind: 'citizen',
+          citizenId: row.citizen_id,
+          name: row.citizen_name ?? '',
+          email: row.citizen_email ?? '',
+        };
       }
       return anonymous;
     },

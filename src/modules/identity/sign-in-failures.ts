@@ -36,7 +36,12 @@ export function createSignInFailures(db: Kysely<Database>) {
      * are all counted. A count whose first failure is older than the window, or whose lock has
      * ended, starts again from one.
      */
-    async record(kind: AccountKind, email: string, ipAddress: string, now: Date): Promise<{ failures: number; lockedUntil: Date | null }> {
+    async record(
+      kind: AccountKind,
+      email: string,
+      ipAddress: string,
+      now: Date,
+    ): Promise<{ failures: number; lockedUntil: Date | null }> {
       const windowStart = new Date(now.getTime() - WINDOW_MS);
       const lockUntil = new Date(now.getTime() + WINDOW_MS);
       // In ON CONFLICT, `failure.` is the row as it was: the same test decides every column.
@@ -56,7 +61,12 @@ export function createSignInFailures(db: Kysely<Database>) {
 
     /** A right password from this address: its count starts again. Other addresses keep theirs. */
     async clear(kind: AccountKind, email: string, ipAddress: string): Promise<void> {
-      await db.deleteFrom('sign_in_failures').where('account_kind', '=', kind).where('email', '=', email).where('ip_address', '=', ipAddress).execute();
+      await db
+        .deleteFrom('sign_in_failures')
+        .where('account_kind', '=', kind)
+        .where('email', '=', email)
+        .where('ip_address', '=', ipAddress)
+        .execute();
     },
 
     /** A password reset proves the owner has the mailbox: every lock on the account's email ends. */
@@ -65,7 +75,11 @@ export function createSignInFailures(db: Kysely<Database>) {
         'staffId' in owner
           ? (['staff', executor.selectFrom('staff').select('email').where('id', '=', owner.staffId)] as const)
           : (['citizen', executor.selectFrom('citizens').select('email').where('id', '=', owner.citizenId)] as const);
-      await executor.deleteFrom('sign_in_failures').where('account_kind', '=', kind).where('email', '=', email).execute();
+      await executor
+        .deleteFrom('sign_in_failures')
+        .where('account_kind', '=', kind)
+        .where('email', '=', email)
+        .execute();
     },
   };
 }

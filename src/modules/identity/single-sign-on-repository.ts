@@ -19,7 +19,11 @@ export function createSingleSignOnRepository(db: Kysely<Database>) {
 
     findCitizenByEmail: (email: string) => citizens(db).where('email', '=', email).executeTakeFirst(),
 
-    async linkCitizen(executor: Db, citizenId: number, link: { issuer: string; subject: string; verifiedAt: Date; clearPassword: boolean }) {
+    async linkCitizen(
+      executor: Db,
+      citizenId: number,
+      link: { issuer: string; subject: string; verifiedAt: Date; clearPassword: boolean },
+    ) {
       await executor
         .updateTable('citizens')
         .set((eb) => ({
@@ -33,7 +37,10 @@ export function createSingleSignOnRepository(db: Kysely<Database>) {
     },
 
     /** A new citizen, or undefined when the email or the subject was taken a moment ago. */
-    async insertCitizen(executor: Db, citizen: { email: string; name: string; emailVerifiedAt: Date | null; issuer: string; subject: string }) {
+    async insertCitizen(
+      executor: Db,
+      citizen: { email: string; name: string; emailVerifiedAt: Date | null; issuer: string; subject: string },
+    ) {
       const row = await executor
         .insertInto('citizens')
         .values({

@@ -33,7 +33,11 @@ export interface SingleSignOnRouteOptions {
   attemptsPerMinute: number;
 }
 
-export function registerSingleSignOnRoutes(app: FastifyInstance, singleSignOn: SingleSignOnService, options: SingleSignOnRouteOptions): void {
+export function registerSingleSignOnRoutes(
+  app: FastifyInstance,
+  singleSignOn: SingleSignOnService,
+  options: SingleSignOnRouteOptions,
+): void {
   const rateLimit = { config: { rateLimit: { max: options.attemptsPerMinute, timeWindow: '1 minute' } } };
 
   function remember(reply: FastifyReply, cookie: PendingCookie, pending: Pending) {
@@ -72,10 +76,20 @@ export function registerSingleSignOnRoutes(app: FastifyInstance, singleSignOn: S
     return reply.code(status).render(`${views}/problem.njk`, { problem: name, ...context });
   }
 
-  function providerProblem(request: FastifyRequest, reply: FastifyReply, result: { failure: OidcFailure; providerError?: string; detail: string }, context: Record<string, unknown>) {
-    request.log.warn({ failure: result.failure, providerError: result.providerError, detail: result.detail }, 'OpenID Connect sign-in failed');
+  function providerProblem(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    result: { failure: OidcFailure; providerError?: string; detail: string },
+    context: Record<string, unknown>,
+  ) {
+    request.log.warn(
+      { failure: result.failure, providerError: result.providerError, detail: result.detail },
+      'OpenID Connect sign-in failed',
+    );
     if (result.failure === 'refused') {
-      return result.providerError === 'access_denied' ? problem(reply, 403, 'cancelled', context) : problem(reply, 403, 'refused', context);
+      return result.providerError === 'access_denied'
+        ? problem(reply, 403, 'cancelled', context)
+        : problem(reply, 403, 'refused', context);
     }
     if (result.failure === 'invalid') return problem(reply, 400, 'invalid', context);
     return problem(reply, 502, 'unreachable', context);
@@ -109,9 +123,13 @@ export function registerSingleSignOnRoutes(app: FastifyInstance, singleSignOn: S
         await reply.startSession({ kind: 'staff', staffId: result.staffId });
         return reply.redirect(identityPaths.staff.home, 303);
       case 'no-account':
-        return reply.code(403).render(`${views}/no-staff-account.njk`, { email: result.email, organisationName: result.organisationName });
+        return reply
+          .code(403)
+          .render(`${views}/no-staff-account.njk`, { email: result.email, organisationName: result.organisationName });
       case 'disabled':
-        return reply.code(403).render(`${views}/staff-account-disabled.njk`, { organisationName: result.organisationName });
+        return reply
+          .code(403)
+          .render(`${views}/staff-account-disabled.njk`, { organisationName: result.organisationName });
       case 'failed':
         return providerProblem(request, reply, result, context);
       default:
@@ -133,7 +151,11 @@ export function registerSingleSignOnRoutes(app: FastifyInstance, singleSignOn: S
     const context = { retryPath: paths.citizenStart, otherWayPath: identityPaths.citizen.signIn };
     const pending = takePending(request, reply, pendingCookies.citizen);
     if (!pending) return problem(reply, 400, 'expired', context);
-    const result: CitizenSignInResult = await singleSignOn.finishCitizenSignIn({ pending, callbackUrl: callbackUrl(request), ip: request.ip });
+    const result: CitizenSignInResult = await singleSignOn.finishCitizenSignIn({
+      pending,
+      callbackUrl: callbackUrl(request),
+      ip: request.ip,
+    });
     switch (result.outcome) {
       case 'signed-in':
         await reply.startSession({ kind: 'citizen', citizenId: result.citizenId });

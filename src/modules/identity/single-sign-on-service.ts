@@ -1,7 +1,14 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { recordAudit } from '../audit/service.js';
-import { OidcSignInError, type OidcClient, type OidcFailure, type OidcProviderSettings, type PendingSignIn, type VerifiedIdentity } from './oidc-client.js';
+import {
+  OidcSignInError,
+  type OidcClient,
+  type OidcFailure,
+  type OidcProviderSettings,
+  type PendingSignIn,
+  type VerifiedIdentity,
+} from './oidc-client.js';
 import { NotFoundError } from '../../shared/errors.js';
 import type { SessionService } from './sessions.js';
 import { singleSignOnPaths, type IdentityProviders } from './single-sign-on.js';
@@ -30,7 +37,8 @@ export type StaffSignInResult =
   | NoUsableEmail
   | Failed;
 
-export type CitizenSignInResult = { outcome: 'signed-in'; citizenId: number } | { outcome: 'email-in-use'; email: string } | NoUsableEmail | Failed;
+export type CitizenSignInResult =
+  { outcome: 'signed-in'; citizenId: number } | { outcome: 'email-in-use'; email: string } | NoUsableEmail | Failed;
 
 function failed(error: unknown): Failed {
   if (!(error instanceof OidcSignInError)) throw error;
@@ -77,9 +85,19 @@ export function createSingleSignOnService(deps: SingleSignOnDependencies) {
      * Completes a staff sign-in started for `organisationId`. Only a member of staff of THAT
      * organisation may be signed in: its provider vouches for its own people and no one else's.
      */
-    async finishStaffSignIn(input: { organisationId: number; pending: PendingSignIn; callbackUrl: URL; ip: string }): Promise<StaffSignInResult> {
+    async finishStaffSignIn(input: {
+      organisationId: number;
+      pending: PendingSignIn;
+      callbackUrl: URL;
+      ip: string;
+    }): Promise<StaffSignInResult> {
       const provider = await enabledStaffProvider(input.organisationId);
-      if (!provider) return { outcome: 'failed', failure: 'invalid', detail: 'The organisation no longer has a provider switched on' };
+      if (!provider)
+        return {
+          outcome: 'failed',
+          failure: 'invalid',
+          detail: 'The organisation no longer has a provider switched on',
+        };
       let identity: VerifiedIdentity;
       try {
         identity = await oidc.finishSignIn(provider, input.callbackUrl, input.pending);
@@ -89,14 +107,27 @@ export function createSingleSignOnService(deps: SingleSignOnDependencies) {
 
       const now = clock();
       const attempt = (reason: string, staffId: number | null = null) =>
-        recordAudit(db, {
-          actor: { kind: 'system', label: `single sign-on attempt as ${identity.email ?? identity.subject} via ${provider.organisationName}` },
-          action: 'sign-in-failed',
-          recordType: 'staff',
-          recordId: staffId,
-          detail: { method: 'single-sign-on', reason, organisationId: provider.organisationId, issuer: identity.issuer, subject: identity.subject },
-          ipAddress: input.ip,
-        }, now);
+        recordAudit(
+          db,
+          {
+            actor: {
+              kind: 'system',
+              label: `single sign-on attempt as ${identity.email ?? identity.subject} via ${provider.organisationName}`,
+            },
+            action: 'sign-in-failed',
+            recordType: 'staff',
+            recordId: staffId,
+            detail: {
+              method: 'single-sign-on',
+              reason,
+              organisationId: provider.organisationId,
+              issuer: identity.issuer,
+              subject: identity.subject,
+            },
+            ipAddress: input.ip,
+          },
+          now,
+        );
 
       const email = identity.email;
       if (!email) {
@@ -125,14 +156,18 @@ export function createSingleSignOnService(deps: SingleSignOnDependencies) {
 
       await db.transaction().execute(async (trx) => {
         await repository.recordStaffSignIn(trx, staff.id, now);
-        await recordAudit(trx, {
-          actor: { kind: 'system', label: `${staff.name} <${staff.email}>` },
-          action: 'sign-in',
-          recordType: 'staff',
-          recordId: staff.id,
-          detail: { method: 'single-sign-on', issuer: identity.issuer, subject: identity.subject },
-          ipAddress: input.ip,
-        }, now);
+        await recordAudit(
+          trx,
+          {
+            actor: { kind: 'system', label: `${staff.name} <${staff.email}>` },
+            action: 'sign-in',
+            recordType: 'staff',
+            recordId: staff.id,
+            detail: { method: 'single-sign-on', issuer: identity.issuer, subject: identity.subject },
+            ipAddress: input.ip,
+          },
+          now,
+        );
       });
       return { outcome: 'signed-in', staffId: staff.id };
     },
@@ -146,7 +181,11 @@ export function createSingleSignOnService(deps: SingleSignOnDependencies) {
      * Completes a citizen sign-in: the account already linked to this subject; else the account with
      * the same, verified, email (linked now); else a new account.
      */
-    async finishCitizenSignIn(input: { pending: PendingSignIn; callbackUrl: URL; ip: string }): Promise<CitizenSignInResult> {
+    async finishCitizenSignIn(input: {
+      pending: PendingSignIn;
+      callbackUrl: URL;
+      ip: string;
+    }): Promise<CitizenSignInResult> {
       const provider = requireCitizenProvider();
       let identity: VerifiedIdentity;
       try {
@@ -155,15 +194,24 @@ export function createSingleSignOnService(deps: SingleSignOnDependencies) {
         return failed(error);
       }
       const now = clock();
-      const audit = (action: string, citizenId: number, label: string, executor: Parameters<typeof recordAudit>[0] = db) =>
-        recordAudit(executor, {
-          actor: { kind: 'system', label },
-          action,
-          recordType: 'citizen',
-          recordId: citizenId,
-          detail: { method: 'openid-connect', issuer: identity.issuer, subject: identity.subject },
-          ipAddress: input.ip,
-        }, now);
+      const audit = (
+        action: string,
+        citizenId: number,
+        label: string,
+        executor: Parameters<typeof recordAudit>[0] = db,
+      ) =>
+        recordAudit(
+          executor,
+          {
+            actor: { kind: 'system', label },
+            action,
+            recordType: 'citizen',
+            recordId: citizenId,
+            detail: { method: 'openid-connect', issuer: identity.issuer, subject: identity.subject },
+            ipAddress: input.ip,
+          },
+          now,
+        );
 
       const linked = await repository.findCitizenBySubject(identity.issuer, identity.subject);
       if (linked) {
@@ -176,11 +224,17 @@ export function createSingleSignOnService(deps: SingleSignOnDependencies) {
       const existing = await repository.findCitizenByEmail(email);
       if (existing) {
         // Only an address the provider has verified may claim an account, and only one not linked already.
-        if (identity.emailVerified !== true || existing.oidc_subject !== null) return { outcome: 'email-in-use', email };
+        if (identity.emailVerified !== true || existing.oidc_subject !== null)
+          return { outcome: 'email-in-use', email };
         // Whoever registered an address they never verified may not own it: their password stops working.
         const unproven = existing.email_verified_at === null;
         await db.transaction().execute(async (trx) => {
-          await repository.linkCitizen(trx, existing.id, { issuer: identity.issuer, subject: identity.subject, verifiedAt: now, clearPassword: unproven });
+          await repository.linkCitizen(trx, existing.id, {
+            issuer: identity.issuer,
+            subject: identity.subject,
+            verifiedAt: now,
+            clearPassword: unproven,
+          });
           await audit('link-openid-connect', existing.id, `${existing.name} <${existing.email}>`, trx);
         });
         if (unproven) await deps.sessions.endAllForCitizen(existing.id);

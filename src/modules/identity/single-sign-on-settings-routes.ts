@@ -11,7 +11,10 @@ const views = 'identity/views/single-sign-on';
 
 const saveErrors: Record<Exclude<SaveResult['outcome'], 'saved'>, FormErrors> = {
   'secret-missing': fieldError('clientSecret', 'Enter the client secret'),
-  'provider-unusable': fieldError('issuerUrl', 'We could not use an OpenID Connect provider at this issuer URL. Check it, or save with single sign-on switched off'),
+  'provider-unusable': fieldError(
+    'issuerUrl',
+    'We could not use an OpenID Connect provider at this issuer URL. Check it, or save with single sign-on switched off',
+  ),
 };
 
 /** Partnership administrators' pages for each organisation's OpenID Connect provider. */
@@ -21,7 +24,11 @@ export function registerSingleSignOnSettingsRoutes(app: FastifyInstance, setting
 
     scope.get(paths.settingsList, async (request, reply) => {
       const organisations = await settings.listOrganisations(request.actor);
-      return reply.render(`${views}/settings-list.njk`, { organisations, settingsPath: paths.settings, currentSection: 'staff' });
+      return reply.render(`${views}/settings-list.njk`, {
+        organisations,
+        settingsPath: paths.settings,
+        currentSection: 'staff',
+      });
     });
 
     const renderForm = async (actor: Actor, organisationId: number, context: Record<string, unknown>) => {
@@ -29,7 +36,9 @@ export function registerSingleSignOnSettingsRoutes(app: FastifyInstance, setting
       return {
         organisation,
         saved,
-        values: saved ? { issuerUrl: saved.issuerUrl, clientId: saved.clientId, enabled: saved.enabled } : { enabled: true },
+        values: saved
+          ? { issuerUrl: saved.issuerUrl, clientId: saved.clientId, enabled: saved.enabled }
+          : { enabled: true },
         redirectUri: settings.redirectUri,
         formAction: paths.settings({ id: organisationId }),
         backLink: paths.settingsList,
@@ -37,24 +46,47 @@ export function registerSingleSignOnSettingsRoutes(app: FastifyInstance, setting
       };
     };
 
-    scope.get<{ Params: { id: string }; Querystring: Record<string, string> }>(paths.settings.pattern, async (request, reply) => {
-      const id = parseIdParam(request.params);
-      return reply.render(`${views}/settings.njk`, await renderForm(request.actor, id, { notice: 'saved' in request.query ? 'saved' : undefined }));
-    });
+    scope.get<{ Params: { id: string }; Querystring: Record<string, string> }>(
+      paths.settings.pattern,
+      async (request, reply) => {
+        const id = parseIdParam(request.params);
+        return reply.render(
+          `${views}/settings.njk`,
+          await renderForm(request.actor, id, { notice: 'saved' in request.query ? 'saved' : undefined }),
+        );
+      },
+    );
 
-    scope.post<{ Params: { id: string }; Body: Record<string, unknown> }>(paths.settings.pattern, async (request, reply) => {
-      const id = parseIdParam(request.params);
-      // What was typed comes back, except the secret: it is never written into a page.
-      const typed = { issuerUrl: request.body.issuerUrl, clientId: request.body.clientId, enabled: request.body.enabled !== undefined };
-      const form = providerSettingsSchema.safeParse(request.body);
-      if (!form.success) {
-        return reply.code(400).render(`${views}/settings.njk`, await renderForm(request.actor, id, { values: typed, errors: formErrorsFrom(form.error) }));
-      }
-      const result = await settings.save(request.actor, id, form.data);
-      if (result.outcome !== 'saved') {
-        return reply.code(400).render(`${views}/settings.njk`, await renderForm(request.actor, id, { values: typed, errors: saveErrors[result.outcome] }));
-      }
-      return reply.redirect(`${paths.settings({ id })}?saved`, 303);
-    });
+    scope.post<{ Params: { id: string }; Body: Record<string, unknown> }>(
+      paths.settings.pattern,
+      async (request, reply) => {
+        const id = parseIdParam(request.params);
+        // What was typed comes back, except the secret: it is never written into a page.
+        const typed = {
+          issuerUrl: request.body.issuerUrl,
+          clientId: request.body.clientId,
+          enabled: request.body.enabled !== undefined,
+        };
+        const form = providerSettingsSchema.safeParse(request.body);
+        if (!form.success) {
+          return reply
+            .code(400)
+            .render(
+              `${views}/settings.njk`,
+              await renderForm(request.actor, id, { values: typed, errors: formErrorsFrom(form.error) }),
+            );
+        }
+        const result = await settings.save(request.actor, id, form.data);
+        if (result.outcome !== 'saved') {
+          return reply
+            .code(400)
+            .render(
+              `${views}/settings.njk`,
+              await renderForm(request.actor, id, { values: typed, errors: saveErrors[result.outcome] }),
+            );
+        }
+        return reply.redirect(`${paths.settings({ id })}?saved`, 303);
+      },
+    );
   });
 }

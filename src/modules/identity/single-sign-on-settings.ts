@@ -23,7 +23,8 @@ export interface SingleSignOnSettingsDependencies {
   publicUrl: string;
 }
 
-export type SaveResult = { outcome: 'saved' } | { outcome: 'secret-missing' } | { outcome: 'provider-unusable'; failure: OidcFailure };
+export type SaveResult =
+  { outcome: 'saved' } | { outcome: 'secret-missing' } | { outcome: 'provider-unusable'; failure: OidcFailure };
 
 /** Only the last few characters, and only of a secret long enough that they give nothing away. */
 function secretHint(secret: string): string | undefined {
@@ -47,7 +48,10 @@ export function createSingleSignOnSettings(deps: SingleSignOnSettingsDependencie
     async listOrganisations(actor: Actor) {
       requireCapability(actor, 'organisations.manage');
       const [members, status] = await Promise.all([deps.memberOrganisations(), identityProviders.listProviderStatus()]);
-      return members.map((member) => ({ ...member, provider: status.has(member.id) ? (status.get(member.id) ? 'on' : 'off') : 'none' }));
+      return members.map((member) => ({
+        ...member,
+        provider: status.has(member.id) ? (status.get(member.id) ? 'on' : 'off') : 'none',
+      }));
     },
 
     /** The settings to show: never the client secret, only whether one is saved and how it ends. */
@@ -95,14 +99,23 @@ export function createSingleSignOnSettings(deps: SingleSignOnSettingsDependencie
           clientSecret: newSecret,
           enabled: form.enabled,
         });
-        await recordAudit(trx, {
-          actor: admin,
-          action: current ? 'update' : 'create',
-          recordType: 'organisation_identity_provider',
-          recordId: organisationId,
-          // Never the secret itself: only that it changed.
-          detail: { issuerUrl: form.issuerUrl, clientId: form.clientId, enabled: form.enabled, clientSecretChanged: newSecret !== null },
-        }, clock());
+        await recordAudit(
+          trx,
+          {
+            actor: admin,
+            action: current ? 'update' : 'create',
+            recordType: 'organisation_identity_provider',
+            recordId: organisationId,
+            // Never the secret itself: only that it changed.
+            detail: {
+              issuerUrl: form.issuerUrl,
+              clientId: form.clientId,
+              enabled: form.enabled,
+              clientSecretChanged: newSecret !== null,
+            },
+          },
+          clock(),
+        );
       });
       return { outcome: 'saved' };
     },

@@ -36,7 +36,11 @@ export interface IdentityProviders {
   findStaffProvider(organisationId: number): Promise<StaffProviderSettings | undefined>;
   /** Organisation ids that have a provider, with whether it is on. */
   listProviderStatus(): Promise<Map<number, boolean>>;
-  saveStaffProvider(executor: Transaction<Database>, organisationId: number, settings: SavedProviderSettings): Promise<void>;
+  saveStaffProvider(
+    executor: Transaction<Database>,
+    organisationId: number,
+    settings: SavedProviderSettings,
+  ): Promise<void>;
 }
 
 export const singleSignOnPaths = {
@@ -67,7 +71,11 @@ export function createIdentityProviders(db: Kysely<Database>): IdentityProviders
         .where('organisation_identity_providers.enabled', '=', true)
         .orderBy('organisations.name')
         .execute();
-      return rows.map((row) => ({ organisationId: row.id, organisationName: row.name, startPath: singleSignOnPaths.staffStart({ organisationId: row.id }) }));
+      return rows.map((row) => ({
+        organisationId: row.id,
+        organisationName: row.name,
+        startPath: singleSignOnPaths.staffStart({ organisationId: row.id }),
+      }));
     },
 
     async findStaffProvider(organisationId) {
@@ -98,7 +106,10 @@ export function createIdentityProviders(db: Kysely<Database>): IdentityProviders
     },
 
     async listProviderStatus() {
-      const rows = await db.selectFrom('organisation_identity_providers').select(['organisation_id', 'enabled']).execute();
+      const rows = await db
+        .selectFrom('organisation_identity_providers')
+        .select(['organisation_id', 'enabled'])
+        .execute();
       return new Map(rows.map((row) => [row.organisation_id, row.enabled]));
     },
 

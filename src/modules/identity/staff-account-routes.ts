@@ -17,7 +17,11 @@ export interface OrganisationOption {
 /** The organisations a manager may add staff to: their own, or every member for a partnership administrator. */
 export type OrganisationOptions = (actor: StaffActor) => Promise<OrganisationOption[]>;
 
-export function registerStaffAccountRoutes(app: FastifyInstance, staff: StaffService, organisationOptions: OrganisationOptions): void {
+export function registerStaffAccountRoutes(
+  app: FastifyInstance,
+  staff: StaffService,
+  organisationOptions: OrganisationOptions,
+): void {
   app.register(async (scope) => {
     scope.addHook('preHandler', staffOnly);
 
@@ -38,7 +42,10 @@ export function registerStaffAccountRoutes(app: FastifyInstance, staff: StaffSer
       const actor = request.actor as StaffActor;
       // Refused here as well as on save, so no one fills in a form they cannot send.
       if (staff.grantableRoles(actor).length === 0) return reply.code(403).render('forbidden.njk');
-      return reply.render(`${views}/new-account.njk`, await renderNew(actor, { values: { organisationId: actor.organisationId } }));
+      return reply.render(
+        `${views}/new-account.njk`,
+        await renderNew(actor, { values: { organisationId: actor.organisationId } }),
+      );
     });
 
     scope.post<{ Body: Record<string, unknown> }>(paths.newAccount, async (request, reply) => {
@@ -46,70 +53,86 @@ export function registerStaffAccountRoutes(app: FastifyInstance, staff: StaffSer
       const form = newStaffSchema.safeParse(request.body);
       if (!form.success) {
         const errors = formErrorsFrom(form.error, { roles: 'roles', organisationId: 'organisationId' });
-        return reply.code(400).render(`${views}/new-account.njk`, await renderNew(actor, { values: request.body, errors }));
+        return reply
+          .code(400)
+          .render(`${views}/new-account.njk`, await renderNew(actor, { values: request.body, errors }));
       }
       const result = await staff.create(request.actor, form.data);
       if (result.outcome === 'email-unavailable') {
         // The same words whether the address is in this organisation or another: nothing is learnt of accounts beyond reach.
-        const errors = fieldError('email', 'A new account cannot be made with this email address: it may have one already. Check the address, or ask a partnership administrator');
-        return reply.code(400).render(`${views}/new-account.njk`, await renderNew(actor, { values: request.body, errors }));
+        const errors = fieldError(
+          'email',
+          'A new account cannot be made with this email address: it may have one already. Check the address, or ask a partnership administrator',
+        );
+        return reply
+          .code(400)
+          .render(`${views}/new-account.njk`, await renderNew(actor, { values: request.body, errors }));
       }
       return reply.redirect(`${paths.account({ id: result.id })}?created`, 303);
     });
 
-    scope.get<{ Params: { id: string }; Querystring: Record<string, string> }>(paths.account.pattern, async (request, reply) => {
-      const id = parseIdParam(request.params);
-      const { staff: account, sessions } = await staff.get(request.actor, id, request.ip);
-      return reply.render(`${views}/account.njk`, {
-        paths,
-        account,
-        sessions,
-        roleNames,
-        grantableRoles: staff.grantableRoles(request.actor),
-        notice: Object.keys(request.query)[0],
-        backLink: paths.accounts,
-      });
-    });
-
-    scope.post<{ Params: { id: string }; Body: Record<string, unknown> }>(paths.accountRoles.pattern, async (request, reply) => {
-      const id = parseIdParam(request.params);
-      const form = rolesSchema.safeParse(request.body);
-      if (!form.success) {
+    scope.get<{ Params: { id: string }; Querystring: Record<string, string> }>(
+      paths.account.pattern,
+      async (request, reply) => {
+        const id = parseIdParam(request.params);
         const { staff: account, sessions } = await staff.get(request.actor, id, request.ip);
-        return reply.code(400).render(`${views}/account.njk`, {
-        paths,
+        return reply.render(`${views}/account.njk`, {
+          paths,
           account,
           sessions,
           roleNames,
           grantableRoles: staff.grantableRoles(request.actor),
-          errors: formErrorsFrom(form.error),
+          notice: Object.keys(request.query)[0],
           backLink: paths.accounts,
         });
-      }
-      await staff.updateRoles(request.actor, id, form.data.roles);
-      return reply.redirect(`${paths.account({ id })}?rolesSaved`, 303);
-    });
+      },
+    );
 
-    scope.post<{ Params: { id: string }; Body: Record<string, unknown> }>(paths.accountStatus.pattern, async (request, reply) => {
-      const id = parseIdParam(request.params);
-      const form = staffStatusSchema.safeParse(request.body);
-      if (!form.success) {
-        // The form is one button with a hidden value: anything else did not come from it.
-        const { staff: account, sessions } = await staff.get(request.actor, id);
-        return reply.code(400).render(`${views}/account.njk`, {
-        paths,
-          account,
-          sessions,
-          roleNames,
-          grantableRoles: staff.grantableRoles(request.actor),
-          errors: formErrorsFrom(form.error, { disabled: 'status-button' }),
-          backLink: paths.accounts,
-        });
-      }
-      const { disabled } = form.data;
-      await staff.setDisabled(request.actor, id, disabled);
-      return reply.redirect(`${paths.account({ id })}?${disabled ? 'disabled' : 'enabled'}`, 303);
-    });
+    scope.post<{ Params: { id: string }; Body: Record<string, unknown> }>(
+      paths.accountRoles.pattern,
+      async (request, reply) => {
+        const id = parseIdParam(request.params);
+        const form = rolesSchema.safeParse(request.body);
+        if (!form.success) {
+          const { staff: account, sessions } = await staff.get(request.actor, id, request.ip);
+          return reply.code(400).render(`${views}/account.njk`, {
+            paths,
+            account,
+            sessions,
+            roleNames,
+            grantableRoles: staff.grantableRoles(request.actor),
+            errors: formErrorsFrom(form.error),
+            backLink: paths.accounts,
+          });
+        }
+        await staff.updateRoles(request.actor, id, form.data.roles);
+        return reply.redirect(`${paths.account({ id })}?rolesSaved`, 303);
+      },
+    );
+
+    scope.post<{ Params: { id: string }; Body: Record<string, unknown> }>(
+      paths.accountStatus.pattern,
+      async (request, reply) => {
+        const id = parseIdParam(request.params);
+        const form = staffStatusSchema.safeParse(request.body);
+        if (!form.success) {
+          // The form is one button with a hidden value: anything else did not come from it.
+          const { staff: account, sessions } = await staff.get(request.actor, id);
+          return reply.code(400).render(`${views}/account.njk`, {
+            paths,
+            account,
+            sessions,
+            roleNames,
+            grantableRoles: staff.grantableRoles(request.actor),
+            errors: formErrorsFrom(form.error, { disabled: 'status-button' }),
+            backLink: paths.accounts,
+          });
+        }
+        const { disabled } = form.data;
+        await staff.setDisabled(request.actor, id, disabled);
+        return reply.redirect(`${paths.account({ id })}?${disabled ? 'disabled' : 'enabled'}`, 303);
+      },
+    );
 
     scope.post<{ Params: { id: string } }>(paths.accountSessions.pattern, async (request, reply) => {
       const id = parseIdParam(request.params);

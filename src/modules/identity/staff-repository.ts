@@ -45,12 +45,19 @@ export function createStaffRepository(db: Kysely<Database>) {
         .execute();
     },
 
-    async insert(executor: Db, staff: { organisation_id: number; email: string; name: string; roles: StaffRole[]; password_hash: string | null }) {
+    async insert(
+      executor: Db,
+      staff: { organisation_id: number; email: string; name: string; roles: StaffRole[]; password_hash: string | null },
+    ) {
       const row = await executor.insertInto('staff').values(staff).returning('id').executeTakeFirstOrThrow();
       return row.id;
     },
 
-    async update(executor: Db, id: number, changes: { name?: string; roles?: StaffRole[]; disabled_at?: Date | null; password_hash?: string }) {
+    async update(
+      executor: Db,
+      id: number,
+      changes: { name?: string; roles?: StaffRole[]; disabled_at?: Date | null; password_hash?: string },
+    ) {
       await executor.updateTable('staff').set(changes).where('id', '=', id).execute();
     },
 

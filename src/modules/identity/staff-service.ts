@@ -4,7 +4,14 @@ import { recordAudit } from '../audit/service.js';
 import { queueEmail } from '../notify/outbox.js';
 import type { Actor, StaffActor } from '../../shared/actor.js';
 import { isAccountTokenUsable, issueAccountToken, redeemAccountToken } from './account-tokens.js';
-import { grantableRoles, mayChangeRoles, organisationScope, reachesOrganisation, requireCapability, requireStaffManagementOf } from './policy.js';
+import {
+  grantableRoles,
+  mayChangeRoles,
+  organisationScope,
+  reachesOrganisation,
+  requireCapability,
+  requireStaffManagementOf,
+} from './policy.js';
 import { ForbiddenError, NotFoundError } from '../../shared/errors.js';
 import { hashPassword, verifyPassword } from './secrets.js';
 import { isUniqueViolation } from '../../shared/database-errors.js';
@@ -16,9 +23,7 @@ const RESET_LINK_HOURS = 1;
 const INVITATION_DAYS = 7;
 
 export type SignInResult =
-  | { outcome: 'signed-in'; staffId: number }
-  | { outcome: 'invalid' }
-  | { outcome: 'locked'; until: Date };
+  { outcome: 'signed-in'; staffId: number } | { outcome: 'invalid' } | { outcome: 'locked'; until: Date };
 
 export interface StaffServiceDependencies {
   db: Kysely<Database>;
@@ -36,7 +41,14 @@ export interface NewStaffInput {
   roles: StaffRole[];
 }
 
-export function createStaffService({ db, repository, sessions, signInFailures, clock, publicUrl }: StaffServiceDependencies) {
+export function createStaffService({
+  db,
+  repository,
+  sessions,
+  signInFailures,
+  clock,
+  publicUrl,
+}: StaffServiceDependencies) {
   /** Roles go from `before` to `after` only as the actor may grant them (the policy's mayChangeRoles). */
   function assertMayGrant(actor: StaffActor, after: StaffRole[], before: StaffRole[] = []) {
     if (!mayChangeRoles(actor, before, after)) throw new ForbiddenError();
@@ -60,13 +72,29 @@ export function createStaffService({ db, repository, sessions, signInFailures, c
         roles: input.roles,
         password_hash: null,
       });
-      const token = await issueAccountToken(trx, 'password_reset', { staffId }, new Date(now.getTime() + INVITATION_DAYS * 86_400_000), now);
+      const token = await issueAccountToken(
+        trx,
+        'password_reset',
+        { staffId },
+        new Date(now.getTime() + INVITATION_DAYS * 86_400_000),
+        now,
+      );
       await queueEmail(trx, {
         to: input.email,
         subject: 'Your staff account',
         body: `Dear ${input.name},\n\n${manager.name} has made you a staff account. Choose your password here within ${INVITATION_DAYS} days:\n\n${publicUrl}/staff/reset-password?token=${token}\n\nThen sign in at ${publicUrl}/staff/sign-in with this email address.\n`,
       });
-      await recordAudit(trx, { actor: manager, action: 'create', recordType: 'staff', recordId: staffId, detail: { email: input.email, roles: input.roles, organisationId: input.organisationId } }, now);
+      await recordAudit(
+        trx,
+        {
+          actor: manager,
+          action: 'create',
+          recordType: 'staff',
+          recordId: staffId,
+          detail: { email: input.email, roles: input.roles, organisationId: input.organisationId },
+        },
+        now,
+      );
       return staffId;
     });
   }
@@ -80,7 +108,12 @@ export function createStaffService({ db, repository, sessions, signInFailures, c
      */
     async signIn(input: { email: string; password: string; ip: string }): Promise<SignInResult> {
       const now = clock();
-      const attempt = { actor: { kind: 'system' as const, label: `sign-in attempt as ${input.email}` }, action: 'sign-in-failed', recordType: 'staff', ipAddress: input.ip };
+      const attempt = {
+        actor: { kind: 'system' as const, label: `sign-in attempt as ${input.email}` },
+        action: 'sign-in-failed',
+        recordType: 'staff',
+        ipAddress: input.ip,
+      };
       const lockedUntil = await signInFailures.lockedUntil('staff', input.email, input.ip, now);
       if (lockedUntil) {
         await recordAudit(db, { ...attempt, detail: { refused: 'locked' } }, now);
@@ -91,13 +124,33 @@ export function createStaffService({ db, repository, sessions, signInFailures, c
       const staff = found && !found.disabled_at ? found : undefined;
       if (!(await verifyPassword(staff?.password_hash ?? null, input.password)) || !staff) {
         const failed = await signInFailures.record('staff', input.email, input.ip, now);
-        await recordAudit(db, { ...attempt, recordId: staff?.id ?? null, detail: { failures: failed.failures, locked: failed.lockedUntil !== null } }, now);
+        await recordAudit(
+          db,
+          {
+            ...attempt,
+            recordId: staff?.id ?? null,
+            detail: { failures: failed.failures, locked: failed.lockedUntil !== null },
+          },
+          now,
+        );
         return failed.lockedUntil ? { outcome: 'locked', until: failed.lockedUntil } : { outcome: 'invalid' };
       }
       await signInFailures.clear('staff', input.email, input.ip);
       await repository.recordSignIn(staff.id, now);
-      const signedIn = { kind: 'staff' as const, staffId: staff.id, name: staff.name, email: staff.email, organisationId: staff.organisation_id, organisationName: staff.organisation_name, roles: staff.roles };
-      await recordAudit(db, { actor: signedIn, action: 'sign-in', recordType: 'staff', recordId: staff.id, ipAddress: input.ip }, now);
+      const signedIn = {
+        kind: 'staff' as const,
+        staffId: staff.id,
+        name: staff.name,
+        email: staff.email,
+        organisationId: staff.organisation_id,
+        organisationName: staff.organisation_name,
+        roles: staff.roles,
+      };
+      await recordAudit(
+        db,
+        { actor: signedIn, action: 'sign-in', recordType: 'staff', recordId: staff.id, ipAddress: input.ip },
+        now,
+      );
       return { outcome: 'signed-in', staffId: staff.id };
     },
 
@@ -107,7 +160,13 @@ export function createStaffService({ db, repository, sessions, signInFailures, c
       if (!staff || staff.disabled_at) return;
       const now = clock();
       await db.transaction().execute(async (trx) => {
-        const token = await issueAccountToken(trx, 'password_reset', { staffId: staff.id }, new Date(now.getTime() + RESET_LINK_HOURS * 3_600_000), now);
+        const token = await issueAccountToken(
+          trx,
+          'password_reset',
+          { staffId: staff.id },
+          new Date(now.getTime() + RESET_LINK_HOURS * 3_600_000),
+          now,
+        );
         await queueEmail(trx, {
           to: staff.email,
           subject: 'Reset your password',
@@ -127,7 +186,17 @@ export function createStaffService({ db, repository, sessions, signInFailures, c
         if (!owner || !('staffId' in owner)) return undefined;
         await repository.update(trx, owner.staffId, { password_hash: passwordHash });
         await signInFailures.clearAccount(trx, owner);
-        await recordAudit(trx, { actor: { kind: 'system', label: 'password reset link' }, action: 'password-reset', recordType: 'staff', recordId: owner.staffId, ipAddress: ip }, now);
+        await recordAudit(
+          trx,
+          {
+            actor: { kind: 'system', label: 'password reset link' },
+            action: 'password-reset',
+            recordType: 'staff',
+            recordId: owner.staffId,
+            ipAddress: ip,
+          },
+          now,
+        );
         return owner.staffId;
       });
       if (staffId === undefined) return false;
@@ -140,13 +209,27 @@ export function createStaffService({ db, repository, sessions, signInFailures, c
       const manager = requireCapability(actor, 'staff.manage');
       const organisationId = organisationScope(manager);
       const accounts = await repository.list(organisationId);
-      await recordAudit(db, { actor: manager, action: 'read', recordType: 'staff_list', detail: { filters: { organisationId }, shown: accounts.length }, ipAddress }, clock());
+      await recordAudit(
+        db,
+        {
+          actor: manager,
+          action: 'read',
+          recordType: 'staff_list',
+          detail: { filters: { organisationId }, shown: accounts.length },
+          ipAddress,
+        },
+        clock(),
+      );
       return accounts;
     },
 
     async get(actor: Actor, staffId: number, ipAddress: string | null = null) {
       const { manager, staff } = await findReachable(actor, staffId);
-      await recordAudit(db, { actor: manager, action: 'read', recordType: 'staff', recordId: staffId, ipAddress }, clock());
+      await recordAudit(
+        db,
+        { actor: manager, action: 'read', recordType: 'staff', recordId: staffId, ipAddress },
+        clock(),
+      );
       return { staff, sessions: await sessions.listForStaff(staffId) };
     },
 
@@ -155,7 +238,10 @@ export function createStaffService({ db, repository, sessions, signInFailures, c
      * account already (in any organisation: email is unique across the partnership) is refused
      * with one outcome whoever holds it, so no administrator learns of accounts beyond their own.
      */
-    async create(actor: Actor, input: NewStaffInput): Promise<{ outcome: 'created'; id: number } | { outcome: 'email-unavailable' }> {
+    async create(
+      actor: Actor,
+      input: NewStaffInput,
+    ): Promise<{ outcome: 'created'; id: number } | { outcome: 'email-unavailable' }> {
       const manager = requireStaffManagementOf(actor, input.organisationId);
       assertMayGrant(manager, input.roles);
       if (await repository.findByEmail(input.email)) return { outcome: 'email-unavailable' };
@@ -176,7 +262,17 @@ export function createStaffService({ db, repository, sessions, signInFailures, c
       assertMayGrant(manager, roles, staff.roles);
       await db.transaction().execute(async (trx) => {
         await repository.update(trx, staffId, { roles });
-        await recordAudit(trx, { actor: manager, action: 'update', recordType: 'staff', recordId: staffId, detail: { roles: { from: staff.roles, to: roles } } }, clock());
+        await recordAudit(
+          trx,
+          {
+            actor: manager,
+            action: 'update',
+            recordType: 'staff',
+            recordId: staffId,
+            detail: { roles: { from: staff.roles, to: roles } },
+          },
+          clock(),
+        );
       });
     },
 
@@ -188,7 +284,11 @@ export function createStaffService({ db, repository, sessions, signInFailures, c
       const now = clock();
       await db.transaction().execute(async (trx) => {
         await repository.update(trx, staffId, { disabled_at: disabled ? now : null });
-        await recordAudit(trx, { actor: manager, action: disabled ? 'disable' : 'enable', recordType: 'staff', recordId: staffId }, now);
+        await recordAudit(
+          trx,
+          { actor: manager, action: disabled ? 'disable' : 'enable', recordType: 'staff', recordId: staffId },
+          now,
+        );
       });
       if (disabled) await sessions.endAllForStaff(staffId);
     },
@@ -196,7 +296,11 @@ export function createStaffService({ db, repository, sessions, signInFailures, c
     async revokeSessions(actor: Actor, staffId: number): Promise<number> {
       const { manager } = await findReachable(actor, staffId);
       const ended = await sessions.endAllForStaff(staffId);
-      await recordAudit(db, { actor: manager, action: 'revoke-sessions', recordType: 'staff', recordId: staffId, detail: { ended } }, clock());
+      await recordAudit(
+        db,
+        { actor: manager, action: 'revoke-sessions', recordType: 'staff', recordId: staffId, detail: { ended } },
+        clock(),
+      );
       return ended;
     },
 

@@ -3,7 +3,12 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { errorResponse, geoJsonResponse, jsonResponse } from '../../api/schemas.js';
 import { apiError, firstProblem } from '../../web/api-errors.js';
 import { mapsPaths } from './paths.js';
-import { boundaryCollectionSchema, mapSettingsSchema, requestCollectionSchema, requestsApiQuerySchema } from './schemas.js';
+import {
+  boundaryCollectionSchema,
+  mapSettingsSchema,
+  requestCollectionSchema,
+  requestsApiQuerySchema,
+} from './schemas.js';
 import type { MapsService } from './service.js';
 
 const geoJson = 'application/geo+json; charset=utf-8';
@@ -17,7 +22,8 @@ export function registerMapsApi(app: FastifyInstance, maps: MapsService): void {
     {
       schema: {
         operationId: 'getMapSettings',
-        summary: 'What a map of the partnership needs: the tile server, if one is configured, and the extent of its councils',
+        summary:
+          'What a map of the partnership needs: the tile server, if one is configured, and the extent of its councils',
         tags: ['maps'],
         response: { 200: jsonResponse('The settings', mapSettingsSchema) },
       },
@@ -37,7 +43,11 @@ export function registerMapsApi(app: FastifyInstance, maps: MapsService): void {
         response: { 200: geoJsonResponse('A GeoJSON FeatureCollection', boundaryCollectionSchema) },
       },
     },
-    async (_request, reply) => reply.type(geoJson).header('cache-control', 'public, max-age=3600').send(await maps.boundaries()),
+    async (_request, reply) =>
+      reply
+        .type(geoJson)
+        .header('cache-control', 'public, max-age=3600')
+        .send(await maps.boundaries()),
   );
 
   api.get(
@@ -52,7 +62,9 @@ export function registerMapsApi(app: FastifyInstance, maps: MapsService): void {
         querystring: requestsApiQuerySchema,
         response: {
           200: geoJsonResponse('A GeoJSON FeatureCollection of points', requestCollectionSchema),
-          400: errorResponse('A bad filter: invalid_service_code, unknown_service_code (not a kind the map shows), invalid_status or invalid_bbox'),
+          400: errorResponse(
+            'A bad filter: invalid_service_code, unknown_service_code (not a kind the map shows), invalid_status or invalid_bbox',
+          ),
         },
       },
       // A filter the schema refuses reaches the handler, which names it in the code: invalid_status, …
@@ -64,8 +76,19 @@ export function registerMapsApi(app: FastifyInstance, maps: MapsService): void {
         return reply.code(400).send(apiError(`invalid_${field}`, message));
       }
       const filters = await maps.filtersFor(request.query);
-      if (!filters) return reply.code(400).send(apiError('unknown_service_code', `No kind of request shown on the map has the code "${request.query.service_code}".`));
-      return reply.type(geoJson).header('cache-control', 'public, max-age=60').send(await maps.requestPoints(filters));
+      if (!filters)
+        return reply
+          .code(400)
+          .send(
+            apiError(
+              'unknown_service_code',
+              `No kind of request shown on the map has the code "${request.query.service_code}".`,
+            ),
+          );
+      return reply
+        .type(geoJson)
+        .header('cache-control', 'public, max-age=60')
+        .send(await maps.requestPoints(filters));
     },
   );
 }

@@ -11,7 +11,12 @@ export function statusLabel(status: string): string {
 }
 
 export function boundaryFeature(boundary: CouncilArea, geometry: AreaGeometry) {
-  return { type: 'Feature' as const, id: boundary.gss, properties: { gss: boundary.gss, name: boundary.name, tier: boundary.tier }, geometry };
+  return {
+    type: 'Feature' as const,
+    id: boundary.gss,
+    properties: { gss: boundary.gss, name: boundary.name, tier: boundary.tier },
+    geometry,
+  };
 }
 
 /** A request as anyone may see it: no description, no contact details, its place rounded. */

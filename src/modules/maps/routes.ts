@@ -11,7 +11,8 @@ const template = 'maps/views/map.njk';
 
 /** What the filter form was sent with, as text, to show again and to keep on page links. */
 function filterValues(query: Record<string, unknown>) {
-  const texts = (value: unknown) => [value ?? []].flat().filter((item): item is string => typeof item === 'string' && item.trim() !== '');
+  const texts = (value: unknown) =>
+    [value ?? []].flat().filter((item): item is string => typeof item === 'string' && item.trim() !== '');
   return { service_code: texts(query.service_code)[0] ?? '', status: texts(query.status) };
 }
 
@@ -27,9 +28,15 @@ export function registerMapsRoutes(app: FastifyInstance, maps: MapsService): voi
     };
 
     const query = mapPageQuerySchema.safeParse(request.query);
-    if (!query.success) return reply.code(400).render(template, { ...context, errors: formErrorsFrom(query.error, { status: 'status' }) });
+    if (!query.success)
+      return reply
+        .code(400)
+        .render(template, { ...context, errors: formErrorsFrom(query.error, { status: 'status' }) });
     const filters = await maps.filtersFor(query.data);
-    if (!filters) return reply.code(400).render(template, { ...context, errors: fieldError('service_code', 'Select a type of problem from the list') });
+    if (!filters)
+      return reply
+        .code(400)
+        .render(template, { ...context, errors: fieldError('service_code', 'Select a type of problem from the list') });
 
     const filterQuery = { service_code: query.data.service_code, status: query.data.status };
     const list = await maps.requestPage(filters, query.data.page);
@@ -37,7 +44,12 @@ export function registerMapsRoutes(app: FastifyInstance, maps: MapsService): voi
       ...context,
       ...list,
       requestsUrl: withQuery(mapsPaths.api.requests, filterQuery),
-      pagination: paginationLinks(list.page, list.pageCount, (page) => `${withQuery(mapsPaths.map, { ...filterQuery, page: String(page) })}#requests`, 'Pages of requests'),
+      pagination: paginationLinks(
+        list.page,
+        list.pageCount,
+        (page) => `${withQuery(mapsPaths.map, { ...filterQuery, page: String(page) })}#requests`,
+        'Pages of requests',
+      ),
     });
   });
 }

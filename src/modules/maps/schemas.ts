@@ -48,15 +48,27 @@ const bbox = z.preprocess(
       const numbers = value.split(',').map((part) => (/^-?\d+(\.\d+)?$/.test(part.trim()) ? Number(part) : NaN));
       const [west, south, east, north] = numbers;
       const valid =
-        numbers.length === 4 && numbers.every(Number.isFinite) && west <= east && south <= north && Math.abs(west) <= 180 && Math.abs(east) <= 180 && Math.abs(south) <= 90 && Math.abs(north) <= 90;
+        numbers.length === 4 &&
+        numbers.every(Number.isFinite) &&
+        west <= east &&
+        south <= north &&
+        Math.abs(west) <= 180 &&
+        Math.abs(east) <= 180 &&
+        Math.abs(south) <= 90 &&
+        Math.abs(north) <= 90;
       if (!valid) {
-        context.addIssue({ code: 'custom', message: 'bbox must be four numbers: west,south,east,north (longitude, latitude, longitude, latitude)' });
+        context.addIssue({
+          code: 'custom',
+          message: 'bbox must be four numbers: west,south,east,north (longitude, latitude, longitude, latitude)',
+        });
         return z.NEVER;
       }
       return { minLongitude: west, minLatitude: south, maxLongitude: east, maxLatitude: north };
     })
     .optional()
-    .meta({ description: 'Only inside this box: west,south,east,north in WGS84 degrees, such as -1.50,52.90,-1.43,52.93' }),
+    .meta({
+      description: 'Only inside this box: west,south,east,north in WGS84 degrees, such as -1.50,52.90,-1.43,52.93',
+    }),
 );
 
 /** The map page's filter form (a GET form) and its page number. */
@@ -101,7 +113,9 @@ export const boundaryCollectionSchema = featureCollection(
       z.object({ type: z.literal('Polygon'), coordinates: z.array(ring) }),
       z.object({ type: z.literal('MultiPolygon'), coordinates: z.array(z.array(ring)) }),
     ])
-    .meta({ description: 'A GeoJSON Polygon or MultiPolygon, simplified to about 20 m, positions rounded to 5 decimal places' }),
+    .meta({
+      description: 'A GeoJSON Polygon or MultiPolygon, simplified to about 20 m, positions rounded to 5 decimal places',
+    }),
 ).meta({ id: 'BoundaryCollection' });
 
 export const requestCollectionSchema = featureCollection(
@@ -113,7 +127,12 @@ export const requestCollectionSchema = featureCollection(
     status: z.enum(openStatuses),
     statusText: z.string().meta({ examples: ['In progress'] }),
     createdOn: z.iso.date().meta({ description: 'The day it was reported, in England' }),
-    trackUrl: z.string().meta({ description: 'Its public tracking page: status and public updates', examples: ['/track/DBY-2026-000123'] }),
+    trackUrl: z
+      .string()
+      .meta({
+        description: 'Its public tracking page: status and public updates',
+        examples: ['/track/DBY-2026-000123'],
+      }),
   }),
   z.object({
     type: z.literal('Point'),

@@ -35,7 +35,13 @@ export interface RequestQuery {
  * Nothing here is personal: only cases marked public, and only their reference, type, status, day
  * and a place rounded to about 10 m.
  */
-export function createMapsService({ publicRequests, catalogue, memberOrganisationIds, memberAreas, tiles }: MapsServiceDependencies) {
+export function createMapsService({
+  publicRequests,
+  catalogue,
+  memberOrganisationIds,
+  memberAreas,
+  tiles,
+}: MapsServiceDependencies) {
   const unionBox = (boxes: BoundingBox[]): BoundingBox => ({
     minLongitude: Math.min(...boxes.map((box) => box.minLongitude)),
     minLatitude: Math.min(...boxes.map((box) => box.minLatitude)),
@@ -46,14 +52,16 @@ export function createMapsService({ publicRequests, catalogue, memberOrganisatio
   /** The name of the member district or unitary whose area holds the point, for the list's "place". */
   const placeNamer = (boundaries: CouncilArea[]) => {
     const areas = boundaries.filter((boundary) => boundary.tier !== 'county');
-    return (latitude: number, longitude: number) => areas.find((area) => areaContains(area.geometry, longitude, latitude))?.name ?? 'Not known';
+    return (latitude: number, longitude: number) =>
+      areas.find((area) => areaContains(area.geometry, longitude, latitude))?.name ?? 'Not known';
   };
 
   return {
     /** What a map needs before it draws: the tile layer (if any) and the partnership's extent. */
     async settings() {
       const boundaries = await memberAreas();
-      const box = boundaries.length > 0 ? unionBox(boundaries.map((boundary) => boundingBox(boundary.geometry))) : undefined;
+      const box =
+        boundaries.length > 0 ? unionBox(boundaries.map((boundary) => boundingBox(boundary.geometry))) : undefined;
       return {
         tiles: tiles ? { url: tiles.url, attribution: tiles.attribution } : null,
         bounds: box ? [box.minLongitude, box.minLatitude, box.maxLongitude, box.maxLatitude] : null,
@@ -65,7 +73,9 @@ export function createMapsService({ publicRequests, catalogue, memberOrganisatio
       const boundaries = await memberAreas();
       return {
         type: 'FeatureCollection' as const,
-        features: boundaries.map((boundary) => boundaryFeature(boundary, simplifyGeometry(boundary.geometry, BOUNDARY_TOLERANCE_DEGREES))),
+        features: boundaries.map((boundary) =>
+          boundaryFeature(boundary, simplifyGeometry(boundary.geometry, BOUNDARY_TOLERANCE_DEGREES)),
+        ),
       };
     },
 
@@ -74,7 +84,9 @@ export function createMapsService({ publicRequests, catalogue, memberOrganisatio
       const publicCodes = await publicRequests.serviceCodes(await memberOrganisationIds());
       const kinds = (await catalogue.kinds()).filter((kind) => publicCodes.has(kind.serviceCode));
       return {
-        kinds: kinds.map((kind) => ({ serviceCode: kind.serviceCode, name: kind.name })).sort((a, b) => a.name.localeCompare(b.name)),
+        kinds: kinds
+          .map((kind) => ({ serviceCode: kind.serviceCode, name: kind.name }))
+          .sort((a, b) => a.name.localeCompare(b.name)),
         statuses: openStatuses.map((status) => ({ value: status, text: staffStatusNames[status] })),
       };
     },
@@ -82,7 +94,8 @@ export function createMapsService({ publicRequests, catalogue, memberOrganisatio
     /** The filters for the public requests, or undefined when the kind asked for is not one the map shows. */
     async filtersFor(query: RequestQuery): Promise<PublicRequestFilters | undefined> {
       const organisationIds = await memberOrganisationIds();
-      if (query.service_code && !(await publicRequests.serviceCodes(organisationIds)).has(query.service_code)) return undefined;
+      if (query.service_code && !(await publicRequests.serviceCodes(organisationIds)).has(query.service_code))
+        return undefined;
       return {
         organisationIds,
         statuses: query.status.length > 0 ? [...new Set(query.status)] : [...openStatuses],
@@ -101,7 +114,10 @@ export function createMapsService({ publicRequests, catalogue, memberOrganisatio
       const total = await publicRequests.count(filters);
       const pageCount = countPages(total, PAGE_SIZE);
       const current = Math.min(page, pageCount);
-      const [rows, boundaries] = await Promise.all([publicRequests.list(filters, PAGE_SIZE, (current - 1) * PAGE_SIZE), memberAreas()]);
+      const [rows, boundaries] = await Promise.all([
+        publicRequests.list(filters, PAGE_SIZE, (current - 1) * PAGE_SIZE),
+        memberAreas(),
+      ]);
       const placeOf = placeNamer(boundaries);
       return {
         total,

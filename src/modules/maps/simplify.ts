@@ -7,7 +7,8 @@ type Ring = Position[];
 function distanceToSegment(p: Position, a: Position, b: Position): number {
   const [dx, dy] = [b[0] - a[0], b[1] - a[1]];
   const lengthSquared = dx * dx + dy * dy;
-  const t = lengthSquared === 0 ? 0 : Math.max(0, Math.min(1, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / lengthSquared));
+  const t =
+    lengthSquared === 0 ? 0 : Math.max(0, Math.min(1, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / lengthSquared));
   return Math.hypot(p[0] - (a[0] + t * dx), p[1] - (a[1] + t * dy));
 }
 
@@ -40,13 +41,20 @@ const round = (value: number, places: number) => Math.round(value * 10 ** places
  */
 function simplifyRing(ring: Ring, tolerance: number): Ring {
   const simplified = ring.length > 4 ? simplifyLine(ring, tolerance) : ring;
-  return (simplified.length >= 4 ? simplified : ring).map(([longitude, latitude]) => [round(longitude, 5), round(latitude, 5)]);
+  return (simplified.length >= 4 ? simplified : ring).map(([longitude, latitude]) => [
+    round(longitude, 5),
+    round(latitude, 5),
+  ]);
 }
 
 /** A boundary made lighter for the browser; `tolerance` is in degrees (0.0002° is about 20 m). */
 export function simplifyGeometry(geometry: AreaGeometry, tolerance: number): AreaGeometry {
-  if (geometry.type === 'Polygon') return { type: 'Polygon', coordinates: geometry.coordinates.map((ring) => simplifyRing(ring, tolerance)) };
-  return { type: 'MultiPolygon', coordinates: geometry.coordinates.map((polygon) => polygon.map((ring) => simplifyRing(ring, tolerance))) };
+  if (geometry.type === 'Polygon')
+    return { type: 'Polygon', coordinates: geometry.coordinates.map((ring) => simplifyRing(ring, tolerance)) };
+  return {
+    type: 'MultiPolygon',
+    coordinates: geometry.coordinates.map((polygon) => polygon.map((ring) => simplifyRing(ring, tolerance))),
+  };
 }
 
 export function positionCount(geometry: AreaGeometry): number {

@@ -17,6 +17,15 @@ export interface NotifyDependencies {
 
 /** The email outbox's staff pages. Modules queue email with `queueEmail` in their own transactions; the worker sends it. */
 export function registerNotify(app: FastifyInstance, deps: NotifyDependencies): void {
-  registerNotifyRoutes(app, createOutboxService({ db: deps.db, repository: createOutboxRepository(deps.db), clock: deps.clock }), { sending: deps.sending });
-  deps.staffHome.add({ href: notifyPaths.outbox, text: 'Email outbox', description: 'Every email the service sends: waiting, sent or failed, and why.', capability: 'outbox.view' });
+  registerNotifyRoutes(
+    app,
+    createOutboxService({ db: deps.db, repository: createOutboxRepository(deps.db), clock: deps.clock }),
+    { sending: deps.sending },
+  );
+  deps.staffHome.add({
+    href: notifyPaths.outbox,
+    text: 'Email outbox',
+    description: 'Every email the service sends: waiting, sent or failed, and why.',
+    capability: 'outbox.view',
+  });
 }

@@ -12,5 +12,8 @@ export interface Email {
  * exactly when the change does, and the worker sends it afterwards, retrying until it is accepted.
  */
 export async function queueEmail(db: Kysely<Database> | Transaction<Database>, email: Email): Promise<void> {
-  await db.insertInto('email_outbox').values({ to_address: email.to, subject: email.subject, body_text: email.body }).execute();
+  await db
+    .insertInto('email_outbox')
+    .values({ to_address: email.to, subject: email.subject, body_text: email.body })
+    .execute();
 }

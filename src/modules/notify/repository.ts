@@ -44,11 +44,18 @@ export function createOutboxRepository(db: Kysely<Database>) {
     },
 
     async markSent(id: number, sentAt: Date, messageId: string): Promise<void> {
-      await db.updateTable('email_outbox').set({ sent_at: sentAt, message_id: messageId, locked_until: null }).where('id', '=', id).execute();
+      await db
+        .updateTable('email_outbox')
+        .set({ sent_at: sentAt, message_id: messageId, locked_until: null })
+        .where('id', '=', id)
+        .execute();
     },
 
     /** A failed attempt: when to try next, or (failedAt set) that no more tries will be made. */
-    async recordFailedAttempt(id: number, attempt: { attempts: number; lastError: string; nextAttemptAt: Date; failedAt: Date | null }) {
+    async recordFailedAttempt(
+      id: number,
+      attempt: { attempts: number; lastError: string; nextAttemptAt: Date; failedAt: Date | null },
+    ) {
       await db
         .updateTable('email_outbox')
         .set({
@@ -66,7 +73,17 @@ export function createOutboxRepository(db: Kysely<Database>) {
     list(filter: { status: EmailStatus | undefined; offset: number; limit: number }) {
       let query = db
         .selectFrom('email_outbox')
-        .select(['id', 'to_address', 'subject', 'created_at', 'attempts', 'next_attempt_at', 'last_error', 'sent_at', 'failed_at'])
+        .select([
+          'id',
+          'to_address',
+          'subject',
+          'created_at',
+          'attempts',
+          'next_attempt_at',
+          'last_error',
+          'sent_at',
+          'failed_at',
+        ])
         .orderBy('created_at', 'desc')
         .orderBy('id', 'desc')
         .offset(filter.offset)
@@ -86,7 +103,12 @@ export function createOutboxRepository(db: Kysely<Database>) {
         ])
         .executeTakeFirstOrThrow();
       // count() is a bigint, which the drivers return as a number or a string.
-      return { waiting: Number(counts.waiting), retrying: Number(counts.retrying), sent: Number(counts.sent), failed: Number(counts.failed) };
+      return {
+        waiting: Number(counts.waiting),
+        retrying: Number(counts.retrying),
+        sent: Number(counts.sent),
+        failed: Number(counts.failed),
+      };
     },
 
     findById: (id: number) => db.selectFrom('email_outbox').selectAll().where('id', '=', id).executeTakeFirst(),

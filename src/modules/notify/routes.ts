@@ -21,7 +21,11 @@ export interface OutboxPageOptions {
   sending: boolean;
 }
 
-export function registerNotifyRoutes(app: FastifyInstance, outbox: OutboxService, { sending }: OutboxPageOptions): void {
+export function registerNotifyRoutes(
+  app: FastifyInstance,
+  outbox: OutboxService,
+  { sending }: OutboxPageOptions,
+): void {
   app.register(async (scope) => {
     scope.addHook('preHandler', staffOnly);
 
@@ -50,7 +54,13 @@ export function registerNotifyRoutes(app: FastifyInstance, outbox: OutboxService
       // administrator reading the outbox must not be able to use it. Without SMTP, the outbox is the
       // only way such a link reaches anyone, so it is shown whole.
       const shown = sending ? { ...email, body_text: hideOneUseTokens(email.body_text) } : email;
-      return reply.render(`${views}/email.njk`, { email: shown, statusNames: emailStatusNames, sending, currentSection: 'staff', backLink: notifyPaths.outbox });
+      return reply.render(`${views}/email.njk`, {
+        email: shown,
+        statusNames: emailStatusNames,
+        sending,
+        currentSection: 'staff',
+        backLink: notifyPaths.outbox,
+      });
     });
   });
 }

@@ -33,8 +33,22 @@ export function createOutboxService({ db, repository, clock }: OutboxServiceDepe
       const total = query.status ? counts[query.status] : Object.values(counts).reduce((sum, count) => sum + count, 0);
       const pageCount = countPages(total, OUTBOX_PAGE_SIZE);
       const page = Math.min(query.page, pageCount);
-      const rows = await repository.list({ status: query.status, offset: (page - 1) * OUTBOX_PAGE_SIZE, limit: OUTBOX_PAGE_SIZE });
-      await recordAudit(db, { actor: staff, action: 'read', recordType: 'email_list', detail: { filters: { status: query.status ?? null }, page, shown: rows.length }, ipAddress }, clock());
+      const rows = await repository.list({
+        status: query.status,
+        offset: (page - 1) * OUTBOX_PAGE_SIZE,
+        limit: OUTBOX_PAGE_SIZE,
+      });
+      await recordAudit(
+        db,
+        {
+          actor: staff,
+          action: 'read',
+          recordType: 'email_list',
+          detail: { filters: { status: query.status ?? null }, page, shown: rows.length },
+          ipAddress,
+        },
+        clock(),
+      );
       return {
         emails: rows.map((row) => ({ ...row, status: emailStatus(row) })),
         counts,

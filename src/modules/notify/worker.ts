@@ -48,7 +48,14 @@ function describeError(error: unknown): string {
  * Sends what waits in the outbox, at least once each. An email is marked sent only after the mail
  * server accepted it; if this process dies in between, the email is sent again when its lease lapses.
  */
-export function createOutboxWorker({ repository, mailer, clock, random = Math.random, batchSize = DEFAULT_BATCH_SIZE, log = silentLog }: OutboxWorkerDependencies) {
+export function createOutboxWorker({
+  repository,
+  mailer,
+  clock,
+  random = Math.random,
+  batchSize = DEFAULT_BATCH_SIZE,
+  log = silentLog,
+}: OutboxWorkerDependencies) {
   async function recordFailure(email: ClaimedEmail, error: unknown): Promise<void> {
     const now = clock();
     const attempts = email.attempts + 1;
@@ -60,7 +67,8 @@ export function createOutboxWorker({ repository, mailer, clock, random = Math.ra
       failedAt: givingUp ? now : null,
     });
     // The id, never the address: logs are not a place for personal data.
-    if (givingUp) log.error({ err: error }, `email ${email.id} failed after ${attempts} attempts; it stays in the outbox`);
+    if (givingUp)
+      log.error({ err: error }, `email ${email.id} failed after ${attempts} attempts; it stays in the outbox`);
     else log.warn(`email ${email.id} not sent (attempt ${attempts}): ${describeError(error)}`);
   }
 
@@ -85,7 +93,8 @@ export function createOutboxWorker({ repository, mailer, clock, random = Math.ra
     for (const email of emails) {
       // Left unsent (shutting down, or the lease running short), the rest are claimed again when
       // their lease lapses, so none is ever sent by two workers at once.
-      if (signal?.aborted || leaseEnds - clock().getTime() < SEND_ALLOWANCE_MS) return { claimed: emails.length, finished: false };
+      if (signal?.aborted || leaseEnds - clock().getTime() < SEND_ALLOWANCE_MS)
+        return { claimed: emails.length, finished: false };
       await sendOne(email);
     }
     return { claimed: emails.length, finished: true };

@@ -6,7 +6,13 @@ import type { AgreementService } from './agreement-service.js';
 import { partnershipPaths as paths } from './paths.js';
 import { agreementFormValues, inFieldOrder } from './presenters.js';
 import { PartnershipRuleError } from './rules.js';
-import { agreementFieldOrder, agreementPurposeNames, agreementSchema, fieldIds, type AgreementForm } from './schemas.js';
+import {
+  agreementFieldOrder,
+  agreementPurposeNames,
+  agreementSchema,
+  fieldIds,
+  type AgreementForm,
+} from './schemas.js';
 import { agreementScopeWords } from './sharing-rules.js';
 
 const views = 'partnership/views';
@@ -25,7 +31,12 @@ export function registerAgreementRoutes(scope: FastifyInstance, agreements: Agre
     }),
   );
 
-  async function renderAgreement(reply: FastifyReply, actor: Actor, id: number, extra: { notice?: string; errors?: FormErrors }) {
+  async function renderAgreement(
+    reply: FastifyReply,
+    actor: Actor,
+    id: number,
+    extra: { notice?: string; errors?: FormErrors },
+  ) {
     return reply.render(`${views}/agreement.njk`, {
       paths,
       ...(await agreements.get(actor, id)),
@@ -37,19 +48,43 @@ export function registerAgreementRoutes(scope: FastifyInstance, agreements: Agre
     });
   }
 
-  async function renderForm(reply: FastifyReply, actor: Actor, page: { heading: string; values: Record<string, unknown>; backLink: string; errors?: FormErrors }) {
-    return reply.render(`${views}/agreement-form.njk`, { ...page, ...(await agreements.formOptions(actor)), purposeNames: agreementPurposeNames, ...agreementScopeWords });
+  async function renderForm(
+    reply: FastifyReply,
+    actor: Actor,
+    page: { heading: string; values: Record<string, unknown>; backLink: string; errors?: FormErrors },
+  ) {
+    return reply.render(`${views}/agreement-form.njk`, {
+      ...page,
+      ...(await agreements.formOptions(actor)),
+      purposeNames: agreementPurposeNames,
+      ...agreementScopeWords,
+    });
   }
 
-  async function saveAgreement(reply: FastifyReply, actor: Actor, body: Record<string, unknown>, page: { heading: string; backLink: string }, persist: (form: AgreementForm) => Promise<number>) {
+  async function saveAgreement(
+    reply: FastifyReply,
+    actor: Actor,
+    body: Record<string, unknown>,
+    page: { heading: string; backLink: string },
+    persist: (form: AgreementForm) => Promise<number>,
+  ) {
     const form = agreementSchema.safeParse(body);
-    if (!form.success) return renderForm(reply.code(400), actor, { ...page, values: body, errors: inFieldOrder(formErrorsFrom(form.error, fieldIds), agreementFieldOrder, fieldIds) });
+    if (!form.success)
+      return renderForm(reply.code(400), actor, {
+        ...page,
+        values: body,
+        errors: inFieldOrder(formErrorsFrom(form.error, fieldIds), agreementFieldOrder, fieldIds),
+      });
     try {
       const id = await persist(form.data);
       return reply.redirect(`${paths.agreement({ id })}?saved`, 303);
     } catch (error) {
       if (!(error instanceof PartnershipRuleError)) throw error;
-      return renderForm(reply.code(error.statusCode), actor, { ...page, values: body, errors: fieldError(error.field, error.message) });
+      return renderForm(reply.code(error.statusCode), actor, {
+        ...page,
+        values: body,
+        errors: fieldError(error.field, error.message),
+      });
     }
   }
 
@@ -62,8 +97,10 @@ export function registerAgreementRoutes(scope: FastifyInstance, agreements: Agre
     return saveAgreement(reply, request.actor, request.body, newPage, (form) => agreements.create(request.actor, form));
   });
 
-  scope.get<{ Params: { id: string }; Querystring: Record<string, string> }>(paths.agreement.pattern, async (request, reply) =>
-    renderAgreement(reply, request.actor, parseIdParam(request.params), { notice: Object.keys(request.query)[0] }),
+  scope.get<{ Params: { id: string }; Querystring: Record<string, string> }>(
+    paths.agreement.pattern,
+    async (request, reply) =>
+      renderAgreement(reply, request.actor, parseIdParam(request.params), { notice: Object.keys(request.query)[0] }),
   );
 
   /** Runs a change to a saved agreement; one the rules refuse shows the agreement again with why. */
@@ -72,7 +109,9 @@ export function registerAgreementRoutes(scope: FastifyInstance, agreements: Agre
       return await change();
     } catch (error) {
       if (!(error instanceof PartnershipRuleError)) throw error;
-      return renderAgreement(reply.code(error.statusCode), actor, id, { errors: fieldError(error.field, error.message) });
+      return renderAgreement(reply.code(error.statusCode), actor, id, {
+        errors: fieldError(error.field, error.message),
+      });
     }
   }
 
@@ -80,21 +119,38 @@ export function registerAgreementRoutes(scope: FastifyInstance, agreements: Agre
     const id = parseIdParam(request.params);
     return orExplain(reply, request.actor, id, async () => {
       const { agreement, parties, services } = await agreements.findEditable(request.actor, id);
-      const values = agreementFormValues(agreement, parties.map((party) => party.id), services.map((service) => service.lgsl));
-      return renderForm(reply, request.actor, { heading: 'Change the agreement', values, backLink: paths.agreement({ id }) });
-    });
-  });
-
-  scope.post<{ Params: { id: string }; Body: Record<string, unknown> }>(paths.editAgreement.pattern, async (request, reply) => {
-    const id = parseIdParam(request.params);
-    return orExplain(reply, request.actor, id, async () => {
-      await agreements.findEditable(request.actor, id);
-      return saveAgreement(reply, request.actor, request.body, { heading: 'Change the agreement', backLink: paths.agreement({ id }) }, async (form) => {
-        await agreements.update(request.actor, id, form);
-        return id;
+      const values = agreementFormValues(
+        agreement,
+        parties.map((party) => party.id),
+        services.map((service) => service.lgsl),
+      );
+      return renderForm(reply, request.actor, {
+        heading: 'Change the agreement',
+        values,
+        backLink: paths.agreement({ id }),
       });
     });
   });
+
+  scope.post<{ Params: { id: string }; Body: Record<string, unknown> }>(
+    paths.editAgreement.pattern,
+    async (request, reply) => {
+      const id = parseIdParam(request.params);
+      return orExplain(reply, request.actor, id, async () => {
+        await agreements.findEditable(request.actor, id);
+        return saveAgreement(
+          reply,
+          request.actor,
+          request.body,
+          { heading: 'Change the agreement', backLink: paths.agreement({ id }) },
+          async (form) => {
+            await agreements.update(request.actor, id, form);
+            return id;
+          },
+        );
+      });
+    },
+  );
 
   scope.post<{ Params: { id: string } }>(paths.activateAgreement.pattern, async (request, reply) => {
     const id = parseIdParam(request.params);

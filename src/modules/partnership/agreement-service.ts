@@ -37,17 +37,20 @@ export function createAgreementService({ db, repository, agreements, clock }: De
     const agreement = await agreements.find(id);
     if (!agreement) throw new NotFoundError();
     // A signed agreement is not rewritten: end it and make another, so the record shows what applied when.
-    if (agreement.status !== 'draft') throw new PartnershipRuleError('status', 'Only a draft agreement can be changed', 409);
+    if (agreement.status !== 'draft')
+      throw new PartnershipRuleError('status', 'Only a draft agreement can be changed', 409);
     return { manager, agreement };
   }
 
   /** Parties must be bodies offered on the form; services must be on the LGSL list. */
   async function checkScope(form: AgreementForm): Promise<{ parties: number[]; services: number[] }> {
     const offered = new Set((await repository.listPartnerOrganisations()).map((organisation) => organisation.id));
-    if (form.parties.some((id) => !offered.has(id))) throw new PartnershipRuleError('parties', 'Select organisations from the list');
+    if (form.parties.some((id) => !offered.has(id)))
+      throw new PartnershipRuleError('parties', 'Select organisations from the list');
     const services = form.coverage === 'all' ? [] : form.services;
     const known = new Set((await agreements.listAllServices()).map((service) => service.lgsl));
-    if (services.some((lgsl) => !known.has(lgsl))) throw new PartnershipRuleError('services', 'Select services from the list');
+    if (services.some((lgsl) => !known.has(lgsl)))
+      throw new PartnershipRuleError('services', 'Select services from the list');
     return { parties: form.parties, services };
   }
 
@@ -63,12 +66,28 @@ export function createAgreementService({ db, repository, agreements, clock }: De
     relationship: form.relationship,
   });
 
-  async function changeStatus(actor: Actor, id: number, from: 'draft' | 'active', to: 'active' | 'ended', refusal: string) {
+  async function changeStatus(
+    actor: Actor,
+    id: number,
+    from: 'draft' | 'active',
+    to: 'active' | 'ended',
+    refusal: string,
+  ) {
     const manager = requireCapability(actor, 'agreements.manage');
     if (!(await agreements.find(id))) throw new NotFoundError();
     await db.transaction().execute(async (trx) => {
       if (!(await agreements.changeStatus(trx, id, from, to))) throw new PartnershipRuleError('status', refusal, 409);
-      await recordAudit(trx, { actor: manager, action: to === 'active' ? 'activate' : 'end', recordType: 'data-sharing-agreement', recordId: id, detail: { from, to } }, clock());
+      await recordAudit(
+        trx,
+        {
+          actor: manager,
+          action: to === 'active' ? 'activate' : 'end',
+          recordType: 'data-sharing-agreement',
+          recordId: id,
+          detail: { from, to },
+        },
+        clock(),
+      );
     });
   }
 
@@ -82,7 +101,12 @@ export function createAgreementService({ db, repository, agreements, clock }: De
 
     async get(actor: Actor, id: number) {
       const { agreement, parties } = await findVisible(actor, id);
-      return { agreement, parties, services: await agreements.listServices(id), mayManage: hasCapability(actor, 'agreements.manage') };
+      return {
+        agreement,
+        parties,
+        services: await agreements.listServices(id),
+        mayManage: hasCapability(actor, 'agreements.manage'),
+      };
     },
 
     mayManage: (actor: Actor) => hasCapability(actor, 'agreements.manage'),
@@ -90,15 +114,33 @@ export function createAgreementService({ db, repository, agreements, clock }: De
     /** The organisations and services a manager may choose from on the form. */
     async formOptions(actor: Actor) {
       requireCapability(actor, 'agreements.manage');
-      return { organisations: await repository.listPartnerOrganisations(), services: await agreements.listAllServices() };
+      return {
+        organisations: await repository.listPartnerOrganisations(),
+        services: await agreements.listAllServices(),
+      };
     },
 
     async create(actor: Actor, form: AgreementForm): Promise<number> {
       const manager = requireCapability(actor, 'agreements.manage');
       const scope = await checkScope(form);
       return db.transaction().execute(async (trx) => {
-        const id = await agreements.insert(trx, { ...valuesOf(form), created_by_staff_id: manager.staffId }, scope.parties, scope.services);
-        await recordAudit(trx, { actor: manager, action: 'create', recordType: 'data-sharing-agreement', recordId: id, detail: { ...valuesOf(form), ...scope } }, clock());
+        const id = await agreements.insert(
+          trx,
+          { ...valuesOf(form), created_by_staff_id: manager.staffId },
+          scope.parties,
+          scope.services,
+        );
+        await recordAudit(
+          trx,
+          {
+            actor: manager,
+            action: 'create',
+            recordType: 'data-sharing-agreement',
+            recordId: id,
+            detail: { ...valuesOf(form), ...scope },
+          },
+          clock(),
+        );
         return id;
       });
     },
@@ -115,12 +157,24 @@ export function createAgreementService({ db, repository, agreements, clock }: De
       const scope = await checkScope(form);
       await db.transaction().execute(async (trx) => {
         await agreements.update(trx, id, valuesOf(form), scope.parties, scope.services);
-        await recordAudit(trx, { actor: manager, action: 'update', recordType: 'data-sharing-agreement', recordId: id, detail: { ...valuesOf(form), ...scope } }, clock());
+        await recordAudit(
+          trx,
+          {
+            actor: manager,
+            action: 'update',
+            recordType: 'data-sharing-agreement',
+            recordId: id,
+            detail: { ...valuesOf(form), ...scope },
+          },
+          clock(),
+        );
       });
     },
 
-    activate: (actor: Actor, id: number) => changeStatus(actor, id, 'draft', 'active', 'Only a draft agreement can be activated'),
-    end: (actor: Actor, id: number) => changeStatus(actor, id, 'active', 'ended', 'Only an active agreement can be ended'),
+    activate: (actor: Actor, id: number) =>
+      changeStatus(actor, id, 'draft', 'active', 'Only a draft agreement can be activated'),
+    end: (actor: Actor, id: number) =>
+      changeStatus(actor, id, 'active', 'ended', 'Only an active agreement can be ended'),
   };
 }
 

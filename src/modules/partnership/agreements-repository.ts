@@ -25,12 +25,23 @@ export function createAgreementsRepository(db: Kysely<Database>) {
     list(partyOrganisationId: number | null) {
       let query = db
         .selectFrom('data_sharing_agreements')
-        .select(['id', 'title', 'purpose', 'purpose_statement', 'covers_all_services', 'valid_from', 'valid_to', 'status'])
+        .select([
+          'id',
+          'title',
+          'purpose',
+          'purpose_statement',
+          'covers_all_services',
+          'valid_from',
+          'valid_to',
+          'status',
+        ])
         .orderBy('status')
         .orderBy('valid_from', 'desc')
         .orderBy('id', 'desc');
       if (partyOrganisationId !== null) {
-        query = query.where('id', 'in', (eb) => eb.selectFrom('agreement_parties').select('agreement_id').where('organisation_id', '=', partyOrganisationId));
+        query = query.where('id', 'in', (eb) =>
+          eb.selectFrom('agreement_parties').select('agreement_id').where('organisation_id', '=', partyOrganisationId),
+        );
       }
       return query.execute();
     },
@@ -56,7 +67,8 @@ export function createAgreementsRepository(db: Kysely<Database>) {
         .where('agreement_parties.agreement_id', 'in', agreementIds)
         .orderBy('organisations.name')
         .execute();
-      for (const row of rows) parties.set(row.agreement_id, [...(parties.get(row.agreement_id) ?? []), { id: row.id, name: row.name }]);
+      for (const row of rows)
+        parties.set(row.agreement_id, [...(parties.get(row.agreement_id) ?? []), { id: row.id, name: row.name }]);
       return parties;
     },
 
@@ -75,8 +87,17 @@ export function createAgreementsRepository(db: Kysely<Database>) {
       return db.selectFrom('services').select(['lgsl', 'title']).orderBy('title').execute();
     },
 
-    async insert(executor: Executor, values: AgreementValues & { created_by_staff_id: number }, parties: number[], services: number[]) {
-      const row = await executor.insertInto('data_sharing_agreements').values({ ...values, status: 'draft' }).returning('id').executeTakeFirstOrThrow();
+    async insert(
+      executor: Executor,
+      values: AgreementValues & { created_by_staff_id: number },
+      parties: number[],
+      services: number[],
+    ) {
+      const row = await executor
+        .insertInto('data_sharing_agreements')
+        .values({ ...values, status: 'draft' })
+        .returning('id')
+        .executeTakeFirstOrThrow();
       await replaceScope(executor, row.id, parties, services);
       return row.id;
     },
@@ -88,7 +109,12 @@ export function createAgreementsRepository(db: Kysely<Database>) {
 
     /** Moves an agreement on from one status; false when it was not in that status (someone got there first). */
     async changeStatus(executor: Executor, id: number, from: AgreementStatus, to: AgreementStatus): Promise<boolean> {
-      const result = await executor.updateTable('data_sharing_agreements').set({ status: to }).where('id', '=', id).where('status', '=', from).executeTakeFirst();
+      const result = await executor
+        .updateTable('data_sharing_agreements')
+        .set({ status: to })
+        .where('id', '=', id)
+        .where('status', '=', from)
+        .executeTakeFirst();
       return Number(result.numUpdatedRows) > 0;
     },
   };
@@ -97,9 +123,15 @@ export function createAgreementsRepository(db: Kysely<Database>) {
 async function replaceScope(executor: Executor, agreementId: number, parties: number[], services: number[]) {
   await executor.deleteFrom('agreement_parties').where('agreement_id', '=', agreementId).execute();
   await executor.deleteFrom('agreement_services').where('agreement_id', '=', agreementId).execute();
-  await executor.insertInto('agreement_parties').values(parties.map((organisationId) => ({ agreement_id: agreementId, organisation_id: organisationId }))).execute();
+  await executor
+    .insertInto('agreement_parties')
+    .values(parties.map((organisationId) => ({ agreement_id: agreementId, organisation_id: organisationId })))
+    .execute();
   if (services.length > 0) {
-    await executor.insertInto('agreement_services').values(services.map((lgsl) => ({ agreement_id: agreementId, lgsl }))).execute();
+    await executor
+      .insertInto('agreement_services')
+      .values(services.map((lgsl) => ({ agreement_id: agreementId, lgsl })))
+      .execute();
   }
 }
 
@@ -114,7 +146,8 @@ export function createActiveAgreementFinder(db: Kysely<Database>): ActiveAgreeme
   return {
     async coversSharing({ from, to, purpose, lgsl, on, roles }) {
       let query = applicableAgreementsQuery(db, { from, to, purpose, lgsl, day: dayInEngland(on) });
-      if (roles) query = query.where(sql<boolean>`data_sharing_agreements.receiving_roles && ${sql.val(roles)}::text[]`);
+      if (roles)
+        query = query.where(sql<boolean>`data_sharing_agreements.receiving_roles && ${sql.val(roles)}::text[]`);
       const row = await query.select('data_sharing_agreements.id').limit(1).executeTakeFirst();
       return row !== undefined;
     },

@@ -49,12 +49,37 @@ export async function createPartnershipModule({ db, clock, partnershipSlug }: Pa
 
     register(app: FastifyInstance, { staffHome }: { staffHome: StaffHome }): void {
       provideSharingRule(app, agreements);
-      registerPartnershipRoutes(app, createPartnershipServices({ db, clock, ownPartnership: partnershipSlug, onMembersChanged: () => members.invalidate() }));
+      registerPartnershipRoutes(
+        app,
+        createPartnershipServices({
+          db,
+          clock,
+          ownPartnership: partnershipSlug,
+          onMembersChanged: () => members.invalidate(),
+        }),
+      );
       staffHome.add(
-        { href: partnershipPaths.organisations, text: 'Organisations', description: 'Councils and partner bodies; add and change partner bodies.' },
-        { href: partnershipPaths.partnerships, text: 'Partnerships and projects', description: 'Partnerships, their members, and the projects they run with their benefits.' },
-        { href: partnershipPaths.lessons, text: 'Lessons learned', description: 'What has worked and what has not, across every project.' },
-        { href: partnershipPaths.agreements, text: 'Data-sharing agreements', description: 'Which organisations may see each other’s records, for what and when.', capability: 'agreements.view' },
+        {
+          href: partnershipPaths.organisations,
+          text: 'Organisations',
+          description: 'Councils and partner bodies; add and change partner bodies.',
+        },
+        {
+          href: partnershipPaths.partnerships,
+          text: 'Partnerships and projects',
+          description: 'Partnerships, their members, and the projects they run with their benefits.',
+        },
+        {
+          href: partnershipPaths.lessons,
+          text: 'Lessons learned',
+          description: 'What has worked and what has not, across every project.',
+        },
+        {
+          href: partnershipPaths.agreements,
+          text: 'Data-sharing agreements',
+          description: 'Which organisations may see each other’s records, for what and when.',
+          capability: 'agreements.view',
+        },
       );
     },
   };

@@ -10,7 +10,10 @@ import { organisationSchema, organisationTypeNames, partnerBodyTypes } from './s
 
 const views = 'partnership/views';
 const typeFilterSchema = z.object({
-  type: z.enum(Object.keys(organisationTypeNames) as [OrganisationType, ...OrganisationType[]]).optional().catch(undefined),
+  type: z
+    .enum(Object.keys(organisationTypeNames) as [OrganisationType, ...OrganisationType[]])
+    .optional()
+    .catch(undefined),
   saved: z.coerce.number().int().optional().catch(undefined),
 });
 
@@ -38,9 +41,14 @@ export function registerOrganisationRoutes(scope: FastifyInstance, organisations
   });
 
   /** Saves the form, or answers with it again and what to correct. */
-  async function save(body: Record<string, unknown>, persist: (input: z.infer<typeof organisationSchema>) => Promise<number>, organisationId?: number) {
+  async function save(
+    body: Record<string, unknown>,
+    persist: (input: z.infer<typeof organisationSchema>) => Promise<number>,
+    organisationId?: number,
+  ) {
     const form = organisationSchema.safeParse(body);
-    if (!form.success) return { errors: formErrorsFrom(form.error), context: renderForm({ values: body, organisationId }) };
+    if (!form.success)
+      return { errors: formErrorsFrom(form.error), context: renderForm({ values: body, organisationId }) };
     try {
       return { id: await persist(form.data) };
     } catch (error) {
@@ -57,7 +65,8 @@ export function registerOrganisationRoutes(scope: FastifyInstance, organisations
   scope.post<{ Body: Record<string, unknown> }>(paths.newOrganisation, async (request, reply) => {
     organisations.assertMayManage(request.actor);
     const result = await save(request.body, (input) => organisations.create(request.actor, input));
-    if ('errors' in result) return reply.code(400).render(`${views}/organisation-form.njk`, { ...result.context, errors: result.errors });
+    if ('errors' in result)
+      return reply.code(400).render(`${views}/organisation-form.njk`, { ...result.context, errors: result.errors });
     return reply.redirect(`${paths.organisations}?saved=${result.id}`, 303);
   });
 
@@ -67,14 +76,22 @@ export function registerOrganisationRoutes(scope: FastifyInstance, organisations
     return reply.render(`${views}/organisation-form.njk`, renderForm({ values, organisationId: organisation.id }));
   });
 
-  scope.post<{ Params: { id: string }; Body: Record<string, unknown> }>(paths.editOrganisation.pattern, async (request, reply) => {
-    const id = parseIdParam(request.params);
-    await organisations.findEditable(request.actor, id);
-    const result = await save(request.body, async (input) => {
-      await organisations.update(request.actor, id, input);
-      return id;
-    }, id);
-    if ('errors' in result) return reply.code(400).render(`${views}/organisation-form.njk`, { ...result.context, errors: result.errors });
-    return reply.redirect(`${paths.organisations}?saved=${id}`, 303);
-  });
+  scope.post<{ Params: { id: string }; Body: Record<string, unknown> }>(
+    paths.editOrganisation.pattern,
+    async (request, reply) => {
+      const id = parseIdParam(request.params);
+      await organisations.findEditable(request.actor, id);
+      const result = await save(
+        request.body,
+        async (input) => {
+          await organisations.update(request.actor, id, input);
+          return id;
+        },
+        id,
+      );
+      if ('errors' in result)
+        return reply.code(400).render(`${views}/organisation-form.njk`, { ...result.context, errors: result.errors });
+      return reply.redirect(`${paths.organisations}?saved=${id}`, 303);
+    },
+  );
 }

@@ -26,7 +26,8 @@ export function createOrganisationService({ db, repository, clock }: Dependencie
     if (!domain) return;
     const holder = await repository.findOrganisationByEmailDomain(trx, domain);
     // Single sign-on finds a person's organisation by their email domain, so each domain has one owner.
-    if (holder && holder.id !== exceptId) throw new PartnershipRuleError('emailDomain', `${domain} is already the email domain of ${holder.name}`);
+    if (holder && holder.id !== exceptId)
+      throw new PartnershipRuleError('emailDomain', `${domain} is already the email domain of ${holder.name}`);
   }
 
   /** A partner body to edit; councils come from the reference data and are refused. */
@@ -34,7 +35,8 @@ export function createOrganisationService({ db, repository, clock }: Dependencie
     requireCapability(actor, 'organisations.manage');
     const organisation = await repository.findOrganisation(id);
     if (!organisation) throw new NotFoundError();
-    if (organisation.type === 'council') throw new ForbiddenError('Councils come from the reference data and cannot be edited here');
+    if (organisation.type === 'council')
+      throw new ForbiddenError('Councils come from the reference data and cannot be edited here');
     return organisation;
   }
 
@@ -60,8 +62,17 @@ export function createOrganisationService({ db, repository, clock }: Dependencie
           await assertDomainFree(trx, input.emailDomain, null);
           const base = slugify(input.name);
           const slug = firstFreeSlug(base, await repository.takenSlugs(trx, 'organisations', base));
-          const id = await repository.insertOrganisation(trx, { slug, name: input.name, type: input.type, email_domain: input.emailDomain });
-          await recordAudit(trx, { actor: manager, action: 'create', recordType: 'organisation', recordId: id, detail: { slug, ...input } }, clock());
+          const id = await repository.insertOrganisation(trx, {
+            slug,
+            name: input.name,
+            type: input.type,
+            email_domain: input.emailDomain,
+          });
+          await recordAudit(
+            trx,
+            { actor: manager, action: 'create', recordType: 'organisation', recordId: id, detail: { slug, ...input } },
+            clock(),
+          );
           return id;
         }),
       );
@@ -72,9 +83,17 @@ export function createOrganisationService({ db, repository, clock }: Dependencie
       const manager = requireCapability(actor, 'organisations.manage');
       await db.transaction().execute(async (trx) => {
         await assertDomainFree(trx, input.emailDomain, id);
-        await repository.updateOrganisation(trx, id, { name: input.name, type: input.type, email_domain: input.emailDomain });
+        await repository.updateOrganisation(trx, id, {
+          name: input.name,
+          type: input.type,
+          email_domain: input.emailDomain,
+        });
         const detail = { from: { name: before.name, type: before.type, emailDomain: before.email_domain }, to: input };
-        await recordAudit(trx, { actor: manager, action: 'update', recordType: 'organisation', recordId: id, detail }, clock());
+        await recordAudit(
+          trx,
+          { actor: manager, action: 'update', recordType: 'organisation', recordId: id, detail },
+          clock(),
+        );
       });
     },
   };

@@ -27,7 +27,14 @@ interface Dependencies {
 }
 
 /** Partnerships and their members: every member of staff may look; partnership administrators change them. */
-export function createPartnershipService({ db, repository, projects, clock, ownPartnership, onMembersChanged = () => {} }: Dependencies) {
+export function createPartnershipService({
+  db,
+  repository,
+  projects,
+  clock,
+  ownPartnership,
+  onMembersChanged = () => {},
+}: Dependencies) {
   async function find(id: number) {
     const partnership = await repository.findPartnershipById(id);
     if (!partnership) throw new NotFoundError();
@@ -49,7 +56,13 @@ export function createPartnershipService({ db, repository, projects, clock, ownP
       const candidates = hasCapability(actor, 'partnerships.manage')
         ? (await repository.listOrganisations(undefined)).filter((organisation) => !memberIds.has(organisation.id))
         : [];
-      return { partnership, members, candidates, projects: await projects.listForPartnership(id), isOwn: partnership.slug === ownPartnership };
+      return {
+        partnership,
+        members,
+        candidates,
+        projects: await projects.listForPartnership(id),
+        isOwn: partnership.slug === ownPartnership,
+      };
     },
 
     mayManage: (actor: Actor) => hasCapability(actor, 'partnerships.manage'),
@@ -66,7 +79,11 @@ export function createPartnershipService({ db, repository, projects, clock, ownP
           const base = slugify(input.name);
           const slug = firstFreeSlug(base, await repository.takenSlugs(trx, 'partnerships', base));
           const id = await repository.insertPartnership(trx, { slug, ...input });
-          await recordAudit(trx, { actor: manager, action: 'create', recordType: 'partnership', recordId: id, detail: { slug, ...input } }, clock());
+          await recordAudit(
+            trx,
+            { actor: manager, action: 'create', recordType: 'partnership', recordId: id, detail: { slug, ...input } },
+            clock(),
+          );
           return id;
         }),
       );
@@ -79,9 +96,22 @@ export function createPartnershipService({ db, repository, projects, clock, ownP
       if (!organisation) throw new PartnershipRuleError('organisationId', 'Select an organisation from the list');
       await db.transaction().execute(async (trx) => {
         if (!(await repository.addMember(trx, partnershipId, organisationId))) {
-          throw new PartnershipRuleError('organisationId', `${organisation.name} is already a member of this partnership`);
+          throw new PartnershipRuleError(
+            'organisationId',
+            `${organisation.name} is already a member of this partnership`,
+          );
         }
-        await recordAudit(trx, { actor: manager, action: 'add-member', recordType: 'partnership', recordId: partnershipId, detail: { organisationId, name: organisation.name } }, clock());
+        await recordAudit(
+          trx,
+          {
+            actor: manager,
+            action: 'add-member',
+            recordType: 'partnership',
+            recordId: partnershipId,
+            detail: { organisationId, name: organisation.name },
+          },
+          clock(),
+        );
       });
       onMembersChanged();
     },
@@ -90,7 +120,8 @@ export function createPartnershipService({ db, repository, projects, clock, ownP
       const manager = requireCapability(actor, 'partnerships.manage');
       const partnership = await find(partnershipId);
       const organisation = await repository.findOrganisation(organisationId);
-      if (!organisation) throw new PartnershipRuleError('members', 'That organisation is not a member of this partnership', 409);
+      if (!organisation)
+        throw new PartnershipRuleError('members', 'That organisation is not a member of this partnership', 409);
       // Routing, the directory and staff access all rest on the installation's councils being members.
       if (partnership.slug === ownPartnership && organisation.type === 'council') {
         throw new PartnershipRuleError(
@@ -102,7 +133,17 @@ export function createPartnershipService({ db, repository, projects, clock, ownP
         if (!(await repository.removeMember(trx, partnershipId, organisationId))) {
           throw new PartnershipRuleError('members', `${organisation.name} is not a member of this partnership`, 409);
         }
-        await recordAudit(trx, { actor: manager, action: 'remove-member', recordType: 'partnership', recordId: partnershipId, detail: { organisationId, name: organisation.name } }, clock());
+        await recordAudit(
+          trx,
+          {
+            actor: manager,
+            action: 'remove-member',
+            recordType: 'partnership',
+            recordId: partnershipId,
+            detail: { organisationId, name: organisation.name },
+          },
+          clock(),
+        );
       });
       onMembersChanged();
     },

@@ -34,7 +34,11 @@ export function projectFormValues(project: ProjectRecord, memberIds: number[]): 
 }
 
 /** The agreement form filled in from a saved draft. */
-export function agreementFormValues(agreement: AgreementRecord, partyIds: number[], lgsls: number[]): Record<string, unknown> {
+export function agreementFormValues(
+  agreement: AgreementRecord,
+  partyIds: number[],
+  lgsls: number[],
+): Record<string, unknown> {
   return {
     title: agreement.title,
     purpose: agreement.purpose,
@@ -54,7 +58,11 @@ export function agreementFormValues(agreement: AgreementRecord, partyIds: number
  * The error summary in the order the fields appear on the page, as the Design System asks: checks
  * across fields (an end date before the start) are found last but belong with their field.
  */
-export function inFieldOrder(errors: FormErrors, fieldOrder: string[], fieldIds: Record<string, string> = {}): FormErrors {
+export function inFieldOrder(
+  errors: FormErrors,
+  fieldOrder: string[],
+  fieldIds: Record<string, string> = {},
+): FormErrors {
   const rank = new Map(fieldOrder.map((field, index) => [`#${fieldIds[field] ?? field}`, index]));
   const rankOf = (href: string) => rank.get(href) ?? fieldOrder.length;
   return { ...errors, summary: [...errors.summary].sort((a, b) => rankOf(a.href) - rankOf(b.href)) };

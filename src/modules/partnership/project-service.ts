@@ -44,7 +44,8 @@ export function createProjectService({ db, repository, projects, clock }: Depend
   /** The chosen organisations must belong to the partnership: a project is its members' work. */
   async function checkMembers(partnershipId: number, chosen: number[]) {
     const members = new Set((await repository.listMembers(partnershipId)).map((member) => member.id));
-    if (chosen.some((id) => !members.has(id))) throw new PartnershipRuleError('members', 'Select organisations from the partnership’s members');
+    if (chosen.some((id) => !members.has(id)))
+      throw new PartnershipRuleError('members', 'Select organisations from the partnership’s members');
   }
 
   function valuesOf(form: ProjectForm): ProjectValues {
@@ -80,7 +81,17 @@ export function createProjectService({ db, repository, projects, clock }: Depend
       await checkMembers(partnershipId, form.members);
       return db.transaction().execute(async (trx) => {
         const id = await projects.insert(trx, partnershipId, valuesOf(form), form.members);
-        await recordAudit(trx, { actor: recorder, action: 'create', recordType: 'partnership-project', recordId: id, detail: { partnershipId, ...form } }, clock());
+        await recordAudit(
+          trx,
+          {
+            actor: recorder,
+            action: 'create',
+            recordType: 'partnership-project',
+            recordId: id,
+            detail: { partnershipId, ...form },
+          },
+          clock(),
+        );
         return id;
       });
     },
@@ -100,7 +111,11 @@ export function createProjectService({ db, repository, projects, clock }: Depend
     async editOptions(actor: Actor, id: number) {
       const project = await findProject(id);
       await requireRecorder(actor, project.partnership_id);
-      return { project, members: await repository.listMembers(project.partnership_id), chosen: await projects.listMembers(id) };
+      return {
+        project,
+        members: await repository.listMembers(project.partnership_id),
+        chosen: await projects.listMembers(id),
+      };
     },
 
     async update(actor: Actor, id: number, form: ProjectForm): Promise<void> {
@@ -108,10 +123,17 @@ export function createProjectService({ db, repository, projects, clock }: Depend
       const recorder = await requireRecorder(actor, project.partnership_id);
       // Someone who left the partnership may still be named on its past projects; keeping them is allowed.
       const already = new Set((await projects.listMembers(id)).map((member) => member.id));
-      await checkMembers(project.partnership_id, form.members.filter((member) => !already.has(member)));
+      await checkMembers(
+        project.partnership_id,
+        form.members.filter((member) => !already.has(member)),
+      );
       await db.transaction().execute(async (trx) => {
         await projects.update(trx, id, valuesOf(form), form.members);
-        await recordAudit(trx, { actor: recorder, action: 'update', recordType: 'partnership-project', recordId: id, detail: { ...form } }, clock());
+        await recordAudit(
+          trx,
+          { actor: recorder, action: 'update', recordType: 'partnership-project', recordId: id, detail: { ...form } },
+          clock(),
+        );
       });
     },
 
@@ -126,8 +148,24 @@ export function createProjectService({ db, repository, projects, clock }: Depend
       const recorder = await requireRecorder(actor, project.partnership_id);
       const now = clock();
       return db.transaction().execute(async (trx) => {
-        const id = await projects.insertLesson(trx, { project_id: projectId, outcome: form.outcome, lesson: form.lesson, recorded_by_staff_id: recorder.staffId, recorded_at: now });
-        await recordAudit(trx, { actor: recorder, action: 'create', recordType: 'project-lesson', recordId: id, detail: { projectId, ...form } }, now);
+        const id = await projects.insertLesson(trx, {
+          project_id: projectId,
+          outcome: form.outcome,
+          lesson: form.lesson,
+          recorded_by_staff_id: recorder.staffId,
+          recorded_at: now,
+        });
+        await recordAudit(
+          trx,
+          {
+            actor: recorder,
+            action: 'create',
+            recordType: 'project-lesson',
+            recordId: id,
+            detail: { projectId, ...form },
+          },
+          now,
+        );
         return id;
       });
     },

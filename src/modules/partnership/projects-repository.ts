@@ -50,7 +50,11 @@ export function createProjectsRepository(db: Kysely<Database>) {
     },
 
     async insert(executor: Executor, partnershipId: number, values: ProjectValues, memberIds: number[]) {
-      const row = await executor.insertInto('partnership_projects').values({ ...values, partnership_id: partnershipId }).returning('id').executeTakeFirstOrThrow();
+      const row = await executor
+        .insertInto('partnership_projects')
+        .values({ ...values, partnership_id: partnershipId })
+        .returning('id')
+        .executeTakeFirstOrThrow();
       await replaceMembers(executor, row.id, memberIds);
       return row.id;
     },
@@ -60,7 +64,16 @@ export function createProjectsRepository(db: Kysely<Database>) {
       await replaceMembers(executor, id, memberIds);
     },
 
-    async insertLesson(executor: Executor, lesson: { project_id: number; outcome: 'worked' | 'did_not_work'; lesson: string; recorded_by_staff_id: number; recorded_at: Date }) {
+    async insertLesson(
+      executor: Executor,
+      lesson: {
+        project_id: number;
+        outcome: 'worked' | 'did_not_work';
+        lesson: string;
+        recorded_by_staff_id: number;
+        recorded_at: Date;
+      },
+    ) {
       const row = await executor.insertInto('project_lessons').values(lesson).returning('id').executeTakeFirstOrThrow();
       return row.id;
     },

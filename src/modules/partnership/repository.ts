@@ -39,7 +39,12 @@ export function createPartnershipRepository(db: Kysely<Database>) {
         .where((eb) =>
           eb.or([
             eb('type', '!=', 'council'),
-            eb.exists(eb.selectFrom('partnership_members').select(sql`1`.as('one')).whereRef('partnership_members.organisation_id', '=', 'organisations.id')),
+            eb.exists(
+              eb
+                .selectFrom('partnership_members')
+                .select(sql`1`.as('one'))
+                .whereRef('partnership_members.organisation_id', '=', 'organisations.id'),
+            ),
           ]),
         )
         .orderBy('name')
@@ -56,10 +61,17 @@ export function createPartnershipRepository(db: Kysely<Database>) {
     },
 
     findOrganisationByEmailDomain(executor: Executor, domain: string) {
-      return executor.selectFrom('organisations').select(['id', 'name']).where('email_domain', '=', domain).executeTakeFirst();
+      return executor
+        .selectFrom('organisations')
+        .select(['id', 'name'])
+        .where('email_domain', '=', domain)
+        .executeTakeFirst();
     },
 
-    async insertOrganisation(executor: Executor, organisation: { slug: string; name: string; type: OrganisationType; email_domain: string | null }) {
+    async insertOrganisation(
+      executor: Executor,
+      organisation: { slug: string; name: string; type: OrganisationType; email_domain: string | null },
+    ) {
       const row = await executor
         .insertInto('organisations')
         .values({ ...organisation, tier: null, gss: null, parent_gss: null, homepage_url: null })
@@ -68,8 +80,17 @@ export function createPartnershipRepository(db: Kysely<Database>) {
       return row.id;
     },
 
-    async updateOrganisation(executor: Executor, id: number, changes: { name: string; type: OrganisationType; email_domain: string | null }) {
-      await executor.updateTable('organisations').set(changes).where('id', '=', id).where('type', '!=', 'council').execute();
+    async updateOrganisation(
+      executor: Executor,
+      id: number,
+      changes: { name: string; type: OrganisationType; email_domain: string | null },
+    ) {
+      await executor
+        .updateTable('organisations')
+        .set(changes)
+        .where('id', '=', id)
+        .where('type', '!=', 'council')
+        .execute();
     },
 
     /** Slugs already taken that could clash with `base`: the base itself and its numbered forms. */
@@ -88,7 +109,13 @@ export function createPartnershipRepository(db: Kysely<Database>) {
       return db
         .selectFrom('partnerships')
         .leftJoin('partnership_members', 'partnership_members.partnership_id', 'partnerships.id')
-        .select(['partnerships.id', 'partnerships.slug', 'partnerships.name', 'partnerships.kind', 'partnerships.description'])
+        .select([
+          'partnerships.id',
+          'partnerships.slug',
+          'partnerships.name',
+          'partnerships.kind',
+          'partnerships.description',
+        ])
         .select((eb) => eb.fn.count<number>('partnership_members.organisation_id').as('member_count'))
         .groupBy('partnerships.id')
         .orderBy('partnerships.name')
@@ -96,11 +123,22 @@ export function createPartnershipRepository(db: Kysely<Database>) {
     },
 
     findPartnershipById(id: number) {
-      return db.selectFrom('partnerships').select(['id', 'slug', 'name', 'kind', 'description', 'created_at']).where('id', '=', id).executeTakeFirst();
+      return db
+        .selectFrom('partnerships')
+        .select(['id', 'slug', 'name', 'kind', 'description', 'created_at'])
+        .where('id', '=', id)
+        .executeTakeFirst();
     },
 
-    async insertPartnership(executor: Executor, partnership: { slug: string; name: string; kind: PartnershipKind; description: string }) {
-      const row = await executor.insertInto('partnerships').values(partnership).returning('id').executeTakeFirstOrThrow();
+    async insertPartnership(
+      executor: Executor,
+      partnership: { slug: string; name: string; kind: PartnershipKind; description: string },
+    ) {
+      const row = await executor
+        .insertInto('partnerships')
+        .values(partnership)
+        .returning('id')
+        .executeTakeFirstOrThrow();
       return row.id;
     },
 

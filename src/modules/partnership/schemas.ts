@@ -69,19 +69,25 @@ function requiredDateField(label: string, missing: string) {
 function dateField(label: string, missing: string | null) {
   // These forms say "Year must include 4 numbers", without the label.
   const wording = { ...dateInputWording(label), yearDigits: 'Year must include 4 numbers' };
-  return z.object({ day: z.string(), month: z.string(), year: z.string() }).transform((input, context): string | null => {
-    const result = parseDateInput(input, wording);
-    if ('error' in result) {
-      context.addIssue({ code: 'custom', message: result.error });
-      return null;
-    }
-    if (result.value === null && missing) context.addIssue({ code: 'custom', message: missing });
-    return result.value;
-  });
+  return z
+    .object({ day: z.string(), month: z.string(), year: z.string() })
+    .transform((input, context): string | null => {
+      const result = parseDateInput(input, wording);
+      if ('error' in result) {
+        context.addIssue({ code: 'custom', message: result.error });
+        return null;
+      }
+      if (result.value === null && missing) context.addIssue({ code: 'custom', message: missing });
+      return result.value;
+    });
 }
 
 const text = (name: string, max: number) =>
-  z.string({ error: `Enter ${name}` }).trim().min(1, `Enter ${name}`).max(max, `${capitalise(name)} must be ${max} characters or fewer`);
+  z
+    .string({ error: `Enter ${name}` })
+    .trim()
+    .min(1, `Enter ${name}`)
+    .max(max, `${capitalise(name)} must be ${max} characters or fewer`);
 const optionalText = (label: string, max: number) =>
   z.string().trim().max(max, `${label} must be ${max} characters or fewer`).optional().default('');
 
@@ -121,8 +127,13 @@ function choiceList<T extends string>(choices: readonly T[], empty: string, inva
 }
 
 /** The categories of data an agreement shares: status and reference always among them. */
-const agreementCategoriesField = choiceList(dataCategories, 'Select the categories of data the agreement shares', 'Select categories from the list').superRefine((categories, context) => {
-  if (categories.length > 0 && !categories.includes(minimumCategory)) context.addIssue({ code: 'custom', message: 'Select status and reference: every agreement shares at least these' });
+const agreementCategoriesField = choiceList(
+  dataCategories,
+  'Select the categories of data the agreement shares',
+  'Select categories from the list',
+).superRefine((categories, context) => {
+  if (categories.length > 0 && !categories.includes(minimumCategory))
+    context.addIssue({ code: 'custom', message: 'Select status and reference: every agreement shares at least these' });
 });
 
 const money = (label: string) =>
@@ -135,7 +146,10 @@ const money = (label: string) =>
       if (parsed.ok) return parsed.pence;
       context.addIssue({
         code: 'custom',
-        message: parsed.problem === 'too-large' ? `${label} must be £100,000,000,000 or less` : `${label} must be an amount of money, like £1,250.50`,
+        message:
+          parsed.problem === 'too-large'
+            ? `${label} must be £100,000,000,000 or less`
+            : `${label} must be an amount of money, like £1,250.50`,
       });
       return 0;
     });
@@ -154,7 +168,10 @@ export const organisationSchema = z.object({
       z
         .string()
         .max(253, 'Email domain must be 253 characters or fewer')
-        .regex(/^$|^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'Enter an email domain in the correct format, like citizensadvice.org.uk'),
+        .regex(
+          /^$|^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+          'Enter an email domain in the correct format, like citizensadvice.org.uk',
+        ),
     )
     .transform((value) => value || null),
 });
@@ -166,7 +183,11 @@ export const partnershipSchema = z.object({
 });
 
 export const memberSchema = z.object({
-  organisationId: z.coerce.number({ error: 'Select an organisation' }).int().positive('Select an organisation').max(2_147_483_647, 'Select an organisation'),
+  organisationId: z.coerce
+    .number({ error: 'Select an organisation' })
+    .int()
+    .positive('Select an organisation')
+    .max(2_147_483_647, 'Select an organisation'),
 });
 
 const projectFields = z
@@ -205,7 +226,10 @@ export const lessonFilterSchema = z.object({ outcome: z.enum(lessonOutcomes).opt
 const agreementFields = z
   .object({
     title: text('the agreement’s title', 200),
-    parties: idList('Select organisations from the list').refine((ids) => ids.length >= 2, 'Select at least two organisations'),
+    parties: idList('Select organisations from the list').refine(
+      (ids) => ids.length >= 2,
+      'Select at least two organisations',
+    ),
     purposeStatement: text('what the sharing is for', 200),
     purpose: z.enum(agreementPurposes, { error: 'Select what the agreement lets the parties share' }),
     coverage: z.enum(['all', 'chosen'], { error: 'Select whether the agreement covers all services' }),
@@ -230,17 +254,31 @@ const agreementFields = z
   .refine((form) => form.purpose === 'insight' || form.relationship !== 'figures_only', {
     path: ['relationship'],
     message: 'Figures only is for insight agreements: choose client consent or caller verified',
-    when: ({ value }) => isRecord(value) && value.relationship === 'figures_only' && (value.purpose === 'cases' || value.purpose === 'recruitment'),
+    when: ({ value }) =>
+      isRecord(value) &&
+      value.relationship === 'figures_only' &&
+      (value.purpose === 'cases' || value.purpose === 'recruitment'),
   })
   .refine((form) => form.purpose !== 'insight' || form.relationship === 'figures_only', {
     path: ['relationship'],
     message: 'An insight agreement shares figures only: choose figures only',
-    when: ({ value }) => isRecord(value) && value.purpose === 'insight' && (value.relationship === 'client_consent' || value.relationship === 'caller_verified'),
+    when: ({ value }) =>
+      isRecord(value) &&
+      value.purpose === 'insight' &&
+      (value.relationship === 'client_consent' || value.relationship === 'caller_verified'),
   });
 
-export const agreementSchema = z.preprocess((body) => gatherDateInputs(body, ['validFrom', 'validTo']), agreementFields);
+export const agreementSchema = z.preprocess(
+  (body) => gatherDateInputs(body, ['validFrom', 'validTo']),
+  agreementFields,
+);
 export type AgreementForm = z.infer<typeof agreementFields>;
 export const agreementFieldOrder = Object.keys(agreementFields.shape);
 
 /** Where the error summary links for a date: its first box. */
-export const fieldIds = { startsOn: 'startsOn-day', endsOn: 'endsOn-day', validFrom: 'validFrom-day', validTo: 'validTo-day' };
+export const fieldIds = {
+  startsOn: 'startsOn-day',
+  endsOn: 'endsOn-day',
+  validFrom: 'validFrom-day',
+  validTo: 'validTo-day',
+};

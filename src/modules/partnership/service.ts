@@ -17,7 +17,12 @@ export interface PartnershipModuleDependencies {
 }
 
 /** The module's services, wired to their repositories: organisations, partnerships, projects, agreements. */
-export function createPartnershipServices({ db, clock, ownPartnership, onMembersChanged }: PartnershipModuleDependencies) {
+export function createPartnershipServices({
+  db,
+  clock,
+  ownPartnership,
+  onMembersChanged,
+}: PartnershipModuleDependencies) {
   const repository = createPartnershipRepository(db);
   const projects = createProjectsRepository(db);
   return {

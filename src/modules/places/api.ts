@@ -21,7 +21,9 @@ export function registerPlacesApi(app: FastifyInstance, places: PlacesService): 
         response: {
           200: jsonResponse('The place', postcodePlaceSchema),
           400: errorResponse('Not shaped like a UK postcode (code invalid_postcode)'),
-          404: errorResponse('A well-formed postcode we do not know (postcode_not_found), or not in England (outside_england)'),
+          404: errorResponse(
+            'A well-formed postcode we do not know (postcode_not_found), or not in England (outside_england)',
+          ),
         },
       },
     },
@@ -31,7 +33,9 @@ export function registerPlacesApi(app: FastifyInstance, places: PlacesService): 
         case 'malformed':
           return reply.code(400).send(apiError('invalid_postcode', 'This is not a valid UK postcode.'));
         case 'unknown':
-          return reply.code(404).send(apiError('postcode_not_found', `We do not know the postcode ${lookup.postcode}.`));
+          return reply
+            .code(404)
+            .send(apiError('postcode_not_found', `We do not know the postcode ${lookup.postcode}.`));
         case 'outside-england':
           return reply.code(404).send(apiError('outside_england', `${lookup.postcode} is not in England.`));
         case 'found':
@@ -58,10 +62,13 @@ export function registerPlacesApi(app: FastifyInstance, places: PlacesService): 
       attachValidation: true,
     },
     async (request, reply) => {
-      if (request.validationError) return reply.code(400).send(apiError('invalid_point', firstProblem(request.validationError).message));
+      if (request.validationError)
+        return reply.code(400).send(apiError('invalid_point', firstProblem(request.validationError).message));
       const lookup = await places.findByPoint(request.query.lat, request.query.lng);
       if (lookup.outcome === 'outside-england') {
-        return reply.code(404).send(apiError('outside_england', 'This point is not inside any council area in England.'));
+        return reply
+          .code(404)
+          .send(apiError('outside_england', 'This point is not inside any council area in England.'));
       }
       return placeJson(lookup.place);
     },

@@ -5,7 +5,12 @@ import type { BoundaryLevel } from '../../db/schema.js';
 import { dataPath, parseCsv } from '../../db/seed/files.js';
 import { buildBoundaryIndex, type Boundary, type BoundaryIndex } from './boundary-index.js';
 import { areaContains, boundingBox, polygonsOf, type AreaGeometry } from './geometry.js';
-import { boundaryIndexFromFiles, englandBoundaryFiles, measureRoutingAccuracy, readBoundaryFiles } from './routing-accuracy.js';
+import {
+  boundaryIndexFromFiles,
+  englandBoundaryFiles,
+  measureRoutingAccuracy,
+  readBoundaryFiles,
+} from './routing-accuracy.js';
 
 const levels: BoundaryLevel[] = ['lower', 'upper'];
 
@@ -34,7 +39,8 @@ function referenceIndex(boundaries: Boundary[]) {
   };
   return {
     holders,
-    areaAt: (level: BoundaryLevel, longitude: number, latitude: number): Boundary | undefined => holders(level, longitude, latitude)[0],
+    areaAt: (level: BoundaryLevel, longitude: number, latitude: number): Boundary | undefined =>
+      holders(level, longitude, latitude)[0],
   };
 }
 
@@ -112,7 +118,8 @@ function nextDown(x: number): number {
 function postcodePoints(): Points {
   const pairs: number[] = [];
   for (const file of readdirSync(dataPath('postcodes')).filter((name) => name.endsWith('.csv'))) {
-    for (const row of parseCsv(readFileSync(dataPath('postcodes', file), 'utf8'))) pairs.push(Number(row.longitude), Number(row.latitude));
+    for (const row of parseCsv(readFileSync(dataPath('postcodes', file), 'utf8')))
+      pairs.push(Number(row.longitude), Number(row.latitude));
   }
   return pointsOf(pairs);
 }
@@ -135,7 +142,9 @@ function compare(index: BoundaryIndex, reference: ReturnType<typeof referenceInd
       if (holders.length > 1) shared++;
       const actual = index.areaAt(level, longitude, latitude);
       if (actual !== holders[0] && mismatches.length < 10) {
-        mismatches.push(`${level} ${longitude},${latitude}: ${actual?.gss ?? 'none'}, not ${holders[0]?.gss ?? 'none'}`);
+        mismatches.push(
+          `${level} ${longitude},${latitude}: ${actual?.gss ?? 'none'}, not ${holders[0]?.gss ?? 'none'}`,
+        );
       }
     }
   }
@@ -155,7 +164,10 @@ describe('the boundary grid agrees with ray casting whole polygons, all England'
   });
 
   it('the routing accuracy report is unchanged, postcode for postcode', () => {
-    for (const file of ['postcodes/derbyshire-postcodes-codepoint-2014.csv', 'postcodes/derbyshire-postcodes-sample.csv']) {
+    for (const file of [
+      'postcodes/derbyshire-postcodes-codepoint-2014.csv',
+      'postcodes/derbyshire-postcodes-sample.csv',
+    ]) {
       expect(measureRoutingAccuracy(boundaryIndexFromFiles(), file)).toEqual(measureRoutingAccuracy(reference, file));
     }
   });
@@ -222,14 +234,29 @@ describe('the boundary grid on made-up areas', () => {
     coordinates: [[square(0, 0, 1, 1)], [square(5, 5, 6, 6)], [square(2, 7, 3, 8), square(2.2, 7.2, 2.8, 7.8)]],
   });
   // Overlaps the county and the islands: where two areas claim a point, the R-tree's order decides.
-  const overlap = area('overlap', 'lower', { type: 'Polygon', coordinates: [[[0.5, 0.5], [5.5, 0.5], [3, 9], [0.5, 0.5]]] });
-  // A bounding box smaller than the shape: the R-tree never offered the area outside it.
-  const clipped = area('clipped', 'upper', { type: 'Polygon', coordinates: [square(10, 0, 14, 4)] }, {
-    minLongitude: 10,
-    minLatitude: 0,
-    maxLongitude: 12,
-    maxLatitude: 4,
+  const overlap = area('overlap', 'lower', {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [0.5, 0.5],
+        [5.5, 0.5],
+        [3, 9],
+        [0.5, 0.5],
+      ],
+    ],
   });
+  // A bounding box smaller than the shape: the R-tree never offered the area outside it.
+  const clipped = area(
+    'clipped',
+    'upper',
+    { type: 'Polygon', coordinates: [square(10, 0, 14, 4)] },
+    {
+      minLongitude: 10,
+      minLatitude: 0,
+      maxLongitude: 12,
+      maxLatitude: 4,
+    },
+  );
   const made = [county, city, islands, overlap, clipped];
 
   const lattice = (step: number): Points => {

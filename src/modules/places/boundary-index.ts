@@ -124,8 +124,14 @@ class FloatList {
  */
 export function buildBoundaryIndex(boundaries: Boundary[], options: BoundaryIndexOptions = {}): BoundaryIndex {
   const cellDegrees = options.cellDegrees ?? DEFAULT_CELL_DEGREES;
-  const lower = buildLevel(boundaries.filter((boundary) => boundary.level === 'lower'), cellDegrees);
-  const upper = buildLevel(boundaries.filter((boundary) => boundary.level === 'upper'), cellDegrees);
+  const lower = buildLevel(
+    boundaries.filter((boundary) => boundary.level === 'lower'),
+    cellDegrees,
+  );
+  const upper = buildLevel(
+    boundaries.filter((boundary) => boundary.level === 'upper'),
+    cellDegrees,
+  );
   return {
     areaAt(level, longitude, latitude) {
       const grid = level === 'lower' ? lower : level === 'upper' ? upper : undefined;
@@ -168,7 +174,10 @@ function exactTest(grid: LevelGrid, offset: number, longitude: number, latitude:
     const polygons = program[at++];
     const box = area * 4;
     const inBox =
-      longitude >= boxes[box] && latitude >= boxes[box + 1] && longitude <= boxes[box + 2] && latitude <= boxes[box + 3];
+      longitude >= boxes[box] &&
+      latitude >= boxes[box + 1] &&
+      longitude <= boxes[box + 2] &&
+      latitude <= boxes[box + 3];
     let found = inBox && polygons === 0;
     for (let polygon = 0; polygon < polygons; polygon++) {
       const rings = program[at++];
@@ -200,7 +209,13 @@ function firstHolderInTreeOrder(grid: LevelGrid, longitude: number, latitude: nu
     .find((area) => areaContains(area.geometry, longitude, latitude));
 }
 
-function ringParity(program: Int32Array, edges: Float64Array, at: number, longitude: number, latitude: number): boolean {
+function ringParity(
+  program: Int32Array,
+  edges: Float64Array,
+  at: number,
+  longitude: number,
+  latitude: number,
+): boolean {
   let inside = program[at] === 1;
   const end = program[at + 2];
   for (let edge = program[at + 1]; edge < end; edge += 4) {
@@ -321,7 +336,12 @@ function cellInsideBox(layout: Layout, cell: number, area: number): boolean {
   const column = cell % layout.columns;
   const row = (cell - column) / layout.columns;
   const { boxCells } = layout;
-  return column >= boxCells[area * 4] && row >= boxCells[area * 4 + 1] && column <= boxCells[area * 4 + 2] && row <= boxCells[area * 4 + 3];
+  return (
+    column >= boxCells[area * 4] &&
+    row >= boxCells[area * 4 + 1] &&
+    column <= boxCells[area * 4 + 2] &&
+    row <= boxCells[area * 4 + 3]
+  );
 }
 
 /**
@@ -563,7 +583,8 @@ function ringHoldsCentre(crossings: Crossings, layout: Layout, ring: number, col
   if (index < 0) return false;
   const centre = centreXOf(layout, column);
   let inside = false;
-  for (let c = crossings.rowStart[index]; c < crossings.rowStart[index + 1]; c++) if (centre < crossings.x[c]) inside = !inside;
+  for (let c = crossings.rowStart[index]; c < crossings.rowStart[index + 1]; c++)
+    if (centre < crossings.x[c]) inside = !inside;
   return inside;
 }
 
@@ -750,7 +771,11 @@ class BorderCompiler {
     let value: number;
     if (count === 0) {
       value = NO_AREA;
-    } else if (count === 1 && program.data[programStart + 2] === 0 && cellInsideBox(layout, cell, program.data[programStart + 1])) {
+    } else if (
+      count === 1 &&
+      program.data[programStart + 2] === 0 &&
+      cellInsideBox(layout, cell, program.data[programStart + 1])
+    ) {
       value = program.data[programStart + 1];
     } else {
       return -3 - programStart;
@@ -879,7 +904,8 @@ function segmentMeetsBox(
   east: number,
   north: number,
 ): boolean {
-  if (Math.max(xi, xj) < west || Math.min(xi, xj) > east || Math.max(yi, yj) < south || Math.min(yi, yj) > north) return false;
+  if (Math.max(xi, xj) < west || Math.min(xi, xj) > east || Math.max(yi, yj) < south || Math.min(yi, yj) > north)
+    return false;
   const dx = xi - xj;
   const dy = yi - yj;
   const a = (west - xj) * dy - (south - yj) * dx;

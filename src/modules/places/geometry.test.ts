@@ -5,16 +5,44 @@ import { areaContains, boundingBox, type AreaGeometry } from './geometry.js';
 const squareWithHole: AreaGeometry = {
   type: 'Polygon',
   coordinates: [
-    [[0, 0], [10, 0], [10, 10], [0, 10], [0, 0]],
-    [[4, 4], [6, 4], [6, 6], [4, 6], [4, 4]],
+    [
+      [0, 0],
+      [10, 0],
+      [10, 10],
+      [0, 10],
+      [0, 0],
+    ],
+    [
+      [4, 4],
+      [6, 4],
+      [6, 6],
+      [4, 6],
+      [4, 4],
+    ],
   ],
 };
 
 const twoIslands: AreaGeometry = {
   type: 'MultiPolygon',
   coordinates: [
-    [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]],
-    [[[5, 5], [6, 5], [6, 6], [5, 6], [5, 5]]],
+    [
+      [
+        [0, 0],
+        [1, 0],
+        [1, 1],
+        [0, 1],
+        [0, 0],
+      ],
+    ],
+    [
+      [
+        [5, 5],
+        [6, 5],
+        [6, 6],
+        [5, 6],
+        [5, 5],
+      ],
+    ],
   ],
 };
 

@@ -3,8 +3,7 @@ type Ring = number[][];
 type PolygonCoordinates = Ring[];
 
 export type AreaGeometry =
-  | { type: 'Polygon'; coordinates: PolygonCoordinates }
-  | { type: 'MultiPolygon'; coordinates: PolygonCoordinates[] };
+  { type: 'Polygon'; coordinates: PolygonCoordinates } | { type: 'MultiPolygon'; coordinates: PolygonCoordinates[] };
 
 export interface BoundingBox {
   minLongitude: number;
@@ -35,7 +34,14 @@ export function boundingBox(geometry: AreaGeometry): BoundingBox {
  * The boundary index evaluates its edges through this same expression, operation for operation, so
  * that its answers agree with `areaContains` to the last bit, even for points on a border.
  */
-export function crossesRayEast(xi: number, yi: number, xj: number, yj: number, longitude: number, latitude: number): boolean {
+export function crossesRayEast(
+  xi: number,
+  yi: number,
+  xj: number,
+  yj: number,
+  longitude: number,
+  latitude: number,
+): boolean {
   return yi > latitude !== yj > latitude && longitude < ((xj - xi) * (latitude - yi)) / (yj - yi) + xi;
 }
 

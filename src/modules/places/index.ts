@@ -28,7 +28,11 @@ export async function createPlacesModule({ db, memberOrganisationIds }: PlacesDe
     register(app: FastifyInstance, { navigation }: { navigation: Navigation }): void {
       registerPlacesApi(app, service);
       registerPlacesRoutes(app, service);
-      navigation.forResidents({ href: placesPaths.findYourCouncil, text: 'Find your council', section: 'find-your-council' });
+      navigation.forResidents({
+        href: placesPaths.findYourCouncil,
+        text: 'Find your council',
+        section: 'find-your-council',
+      });
     },
   };
 }

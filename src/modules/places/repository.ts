@@ -93,9 +93,13 @@ export function createPlacesRepository(db: Kysely<Database>) {
         )
         .orderBy('organisations.name')
         .execute();
-      return rows.map((row) => ({ gss: row.gss, name: row.name, tier: row.tier ?? 'unitary', geometry: row.geometry as AreaGeometry }));
+      return rows.map((row) => ({
+        gss: row.gss,
+        name: row.name,
+        tier: row.tier ?? 'unitary',
+        geometry: row.geometry as AreaGeometry,
+      }));
     },
-
   };
 }
 

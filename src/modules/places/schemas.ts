@@ -55,10 +55,14 @@ export const placeSchema = z
   .object({
     latitude: z.number(),
     longitude: z.number(),
-    structure: z.enum(['two-tier', 'unitary']).meta({ description: 'two-tier: a district and a county council; unitary: one council for both tiers' }),
+    structure: z
+      .enum(['two-tier', 'unitary'])
+      .meta({ description: 'two-tier: a district and a county council; unitary: one council for both tiers' }),
     lowerTier: councilSchema,
     upperTier: councilSchema,
-    inPartnership: z.boolean().meta({ description: 'A member of this partnership serves the place for at least one tier' }),
+    inPartnership: z
+      .boolean()
+      .meta({ description: 'A member of this partnership serves the place for at least one tier' }),
   })
   .meta({ id: 'Place' });
 

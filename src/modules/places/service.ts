@@ -49,7 +49,10 @@ const POSTCODES_KEPT = 50_000;
 
 /** Answers "which councils serve this place?" for a postcode or a point. */
 export function createPlacesService({ repository, boundaries, memberOrganisationIds }: PlacesServiceDependencies) {
-  const councilsByGss = refreshing(async () => new Map((await repository.listCouncils()).map((council) => [council.gss, council])), COUNCILS_MAX_AGE_MS);
+  const councilsByGss = refreshing(
+    async () => new Map((await repository.listCouncils()).map((council) => [council.gss, council])),
+    COUNCILS_MAX_AGE_MS,
+  );
   const postcodes = new LeastRecentlyUsed<string, PostcodeRecord | null>(POSTCODES_KEPT);
   // Reference data is imported before the app starts, so the table is read once, on the first lookup
   // (not at start: a restart answers its first request sooner). Undefined: the table is too large.
@@ -64,7 +67,11 @@ export function createPlacesService({ repository, boundaries, memberOrganisation
     return new Map(
       rows.map((row) => [
         row.postcode,
-        { ...row, lower_tier_gss: shared(row.lower_tier_gss), county_gss: row.county_gss === null ? null : shared(row.county_gss) },
+        {
+          ...row,
+          lower_tier_gss: shared(row.lower_tier_gss),
+          county_gss: row.county_gss === null ? null : shared(row.county_gss),
+        },
       ]),
     );
   }
@@ -94,7 +101,8 @@ export function createPlacesService({ repository, boundaries, memberOrganisation
     if (marked?.councils !== councils || marked.members !== members) {
       const memberSet = new Set(members);
       const byGss = new Map<string, Council>();
-      for (const [gss, council] of councils) byGss.set(gss, Object.freeze({ ...council, inPartnership: memberSet.has(council.id) }));
+      for (const [gss, council] of councils)
+        byGss.set(gss, Object.freeze({ ...council, inPartnership: memberSet.has(council.id) }));
       marked = { councils, members, byGss };
     }
     return marked.byGss;

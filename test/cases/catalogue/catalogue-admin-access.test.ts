@@ -17,7 +17,8 @@ let other: number;
 const clients = new Map<StaffRole, TestClient>();
 
 type Scope = 'own' | 'other';
-const allowed = (role: StaffRole, scope: Scope) => role === 'partnership_admin' || (scope === 'own' && (role === 'organisation_admin' || role === 'service_manager'));
+const allowed = (role: StaffRole, scope: Scope) =>
+  role === 'partnership_admin' || (scope === 'own' && (role === 'organisation_admin' || role === 'service_manager'));
 
 interface Fixture {
   organisationId: number;
@@ -27,18 +28,26 @@ interface Fixture {
 const fixtures = {} as Record<Scope, Fixture>;
 
 async function fixtureFor(organisation: number): Promise<Fixture> {
-  const type = await db.selectFrom('request_types').selectAll().where('organisation_id', '=', organisation).where('service_code', '=', 'missed-bin').executeTakeFirstOrThrow();
+  const type = await db
+    .selectFrom('request_types')
+    .selectAll()
+    .where('organisation_id', '=', organisation)
+    .where('service_code', '=', 'missed-bin')
+    .executeTakeFirstOrThrow();
   return { organisationId: organisation, typeId: type.id, teamId: type.team_id };
 }
 
-const slaOf = async (typeId: number) => (await db.selectFrom('request_types').select('sla_working_days').where('id', '=', typeId).executeTakeFirstOrThrow()).sla_working_days;
+const slaOf = async (typeId: number) =>
+  (await db.selectFrom('request_types').select('sla_working_days').where('id', '=', typeId).executeTakeFirstOrThrow())
+    .sla_working_days;
 
 beforeAll(async () => {
   db = context.database.db;
   [own, other] = await Promise.all(['E07000032', 'E07000035'].map((gss) => organisationId(db, gss)));
   fixtures.own = await fixtureFor(own);
   fixtures.other = await fixtureFor(other);
-  for (const role of staffRoles) clients.set(role, (await signedInStaff(context.app, db, { organisationId: own, roles: [role] })).client);
+  for (const role of staffRoles)
+    clients.set(role, (await signedInStaff(context.app, db, { organisationId: own, roles: [role] })).client);
 });
 
 const reads: { name: string; path: (f: Fixture) => string }[] = [
@@ -51,7 +60,9 @@ const reads: { name: string; path: (f: Fixture) => string }[] = [
   { name: 'a team', path: (f) => `/staff/teams/${f.teamId}` },
 ];
 
-const cells = staffRoles.flatMap((role) => (['own', 'other'] as Scope[]).map((scope) => ({ role, scope, expected: allowed(role, scope) ? 200 : 403 })));
+const cells = staffRoles.flatMap((role) =>
+  (['own', 'other'] as Scope[]).map((scope) => ({ role, scope, expected: allowed(role, scope) ? 200 : 403 })),
+);
 
 describe.each(cells)('$role, $scope organisation', ({ role, scope, expected }) => {
   it(`reads each page: ${expected}`, async () => {
@@ -69,14 +80,24 @@ describe.each(cells)('$role, $scope organisation', ({ role, scope, expected }) =
     const before = await slaOf(fixture.typeId);
     const edit = await client.post(
       `/staff/request-types/${fixture.typeId}`,
-      { name: 'Missed bin collection', group: 'Bins and recycling', slaWorkingDays: String(sla), teamId: String(fixture.teamId), active: 'yes' },
+      {
+        name: 'Missed bin collection',
+        group: 'Bins and recycling',
+        slaWorkingDays: String(sla),
+        teamId: String(fixture.teamId),
+        active: 'yes',
+      },
       '/staff',
     );
     expect(edit.statusCode).toBe(expected === 200 ? 303 : 403);
     expect(await slaOf(fixture.typeId)).toBe(expected === 200 ? sla : before);
 
     const teamName = `Team of ${role} (${scope})`;
-    const team = await client.post('/staff/teams/new', { organisationId: String(fixture.organisationId), name: teamName, email: '' }, '/staff');
+    const team = await client.post(
+      '/staff/teams/new',
+      { organisationId: String(fixture.organisationId), name: teamName, email: '' },
+      '/staff',
+    );
     expect(team.statusCode).toBe(expected === 200 ? 303 : 403);
     const saved = await db.selectFrom('teams').select('organisation_id').where('name', '=', teamName).execute();
     expect(saved).toEqual(expected === 200 ? [{ organisation_id: fixture.organisationId }] : []);
@@ -92,6 +113,8 @@ describe('outside the staff roles', () => {
 
   it('answers 404 for an organisation outside the partnership, even to a partnership administrator', async () => {
     const staffordshire = await organisationId(db, 'E10000028');
-    expect((await clients.get('partnership_admin')!.get(`/staff/request-types?organisation=${staffordshire}`)).statusCode).toBe(404);
+    expect(
+      (await clients.get('partnership_admin')!.get(`/staff/request-types?organisation=${staffordshire}`)).statusCode,
+    ).toBe(404);
   });
 });

@@ -25,13 +25,45 @@ let dales: number;
 
 async function staffActor(organisation: number, roles: StaffRole[]): Promise<StaffActor> {
   const staff = await createStaff(database.db, { organisationId: organisation, roles });
-  return { kind: 'staff', staffId: staff.id, name: 'Test', email: staff.email, organisationId: organisation, organisationName: 'Test', roles };
+  return {
+    kind: 'staff',
+    staffId: staff.id,
+    name: 'Test',
+    email: staff.email,
+    organisationId: organisation,
+    organisationName: 'Test',
+    roles,
+  };
 }
 
 /** The details form of a type as it is, with changes on top. */
 const detailsOf = (type: RequestType, changes: Partial<RequestType> = {}) => {
-  const { name, lgsl, group, description, hint, keywords, slaWorkingDays, teamId, publicOnMap, allowsAnonymous, active } = { ...type, ...changes };
-  return { name, lgsl, group, description, hint, keywords, slaWorkingDays, teamId, publicOnMap, allowsAnonymous, active };
+  const {
+    name,
+    lgsl,
+    group,
+    description,
+    hint,
+    keywords,
+    slaWorkingDays,
+    teamId,
+    publicOnMap,
+    allowsAnonymous,
+    active,
+  } = { ...type, ...changes };
+  return {
+    name,
+    lgsl,
+    group,
+    description,
+    hint,
+    keywords,
+    slaWorkingDays,
+    teamId,
+    publicOnMap,
+    allowsAnonymous,
+    active,
+  };
 };
 
 async function reportPothole() {
@@ -58,7 +90,8 @@ beforeAll(async () => {
     repository: createCatalogueAdminRepository(database.db),
     catalogue: services.catalogue,
     clock: () => now,
-    memberOrganisationIds: async () => (await partnerships.listMemberOrganisations('derbyshire')).map((member) => member.id),
+    memberOrganisationIds: async () =>
+      (await partnerships.listMemberOrganisations('derbyshire')).map((member) => member.id),
   });
   [county, dales] = await Promise.all(['E10000007', 'E07000035'].map((gss) => organisationId(database.db, gss)));
 });
@@ -103,7 +136,9 @@ describe('a deactivated request type', () => {
     await admin.updateType(manager, id, detailsOf(type, { active: false }));
     expect((await services.catalogue.kinds()).map((kind) => kind.serviceCode)).not.toContain('fallen-sign');
     expect(await services.catalogue.findKind('fallen-sign')).toBeUndefined();
-    expect((await services.catalogue.route('fallen-sign', await services.place('DE4 3AG'))).outcome).toBe('unknown-kind');
+    expect((await services.catalogue.route('fallen-sign', await services.place('DE4 3AG'))).outcome).toBe(
+      'unknown-kind',
+    );
   });
 
   it('stops routing to that council while other members still offer the kind', async () => {
@@ -121,8 +156,12 @@ describe('the service’s own checks', () => {
   it('refuses another organisation’s type to an organisation administrator, whoever calls it', async () => {
     const outsider = await staffActor(dales, ['organisation_admin']);
     const pothole = (await services.catalogue.findTypeByCode(county, 'pothole'))!;
-    await expect(admin.updateType(outsider, pothole.id, detailsOf(pothole, { slaWorkingDays: 1 }))).rejects.toBeInstanceOf(ForbiddenError);
-    await expect(admin.updateType(anonymous, pothole.id, detailsOf(pothole, { slaWorkingDays: 1 }))).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(
+      admin.updateType(outsider, pothole.id, detailsOf(pothole, { slaWorkingDays: 1 })),
+    ).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(
+      admin.updateType(anonymous, pothole.id, detailsOf(pothole, { slaWorkingDays: 1 })),
+    ).rejects.toBeInstanceOf(ForbiddenError);
     expect((await services.catalogue.findType(pothole.id))?.slaWorkingDays).not.toBe(1);
   });
 

@@ -15,10 +15,22 @@ let manager: TestClient;
 let services: Awaited<ReturnType<typeof casesServices>>;
 
 const questionsOf = (typeId: number) =>
-  db.selectFrom('request_type_questions').select(['id', 'code', 'label', 'hint', 'datatype', 'required', 'options', 'position']).where('request_type_id', '=', typeId).orderBy('position').execute();
-const questionId = async (code: string) => (await questionsOf(potholeId)).find((question) => question.code === code)!.id;
+  db
+    .selectFrom('request_type_questions')
+    .select(['id', 'code', 'label', 'hint', 'datatype', 'required', 'options', 'position'])
+    .where('request_type_id', '=', typeId)
+    .orderBy('position')
+    .execute();
+const questionId = async (code: string) =>
+  (await questionsOf(potholeId)).find((question) => question.code === code)!.id;
 const auditOf = (id: number) =>
-  db.selectFrom('audit_log').select(['action', 'detail']).where('record_type', '=', 'request-type-question').where('record_id', '=', String(id)).orderBy('id').execute();
+  db
+    .selectFrom('audit_log')
+    .select(['action', 'detail'])
+    .where('record_type', '=', 'request-type-question')
+    .where('record_id', '=', String(id))
+    .orderBy('id')
+    .execute();
 const base = () => `/staff/request-types/${potholeId}/questions`;
 
 const hazardForm = (changes: Record<string, string> = {}) => ({
@@ -34,7 +46,14 @@ const hazardForm = (changes: Record<string, string> = {}) => ({
 beforeAll(async () => {
   db = context.database.db;
   county = await organisationId(db, 'E10000007');
-  potholeId = (await db.selectFrom('request_types').select('id').where('organisation_id', '=', county).where('service_code', '=', 'pothole').executeTakeFirstOrThrow()).id;
+  potholeId = (
+    await db
+      .selectFrom('request_types')
+      .select('id')
+      .where('organisation_id', '=', county)
+      .where('service_code', '=', 'pothole')
+      .executeTakeFirstOrThrow()
+  ).id;
   ({ client: manager } = await signedInStaff(context.app, db, { organisationId: county, roles: ['service_manager'] }));
   services = await casesServices(db, () => new Date());
 });
@@ -91,7 +110,13 @@ describe('adding a question', () => {
 
   it('shows every mistake beside its field, keeps what was typed, and saves nothing', async () => {
     const before = await questionsOf(potholeId);
-    const response = await manager.post(`${base()}/new`, { code: 'Bad Code', label: '', hint: '', options: 'just a line', required: '' });
+    const response = await manager.post(`${base()}/new`, {
+      code: 'Bad Code',
+      label: '',
+      hint: '',
+      options: 'just a line',
+      required: '',
+    });
     expect(response.statusCode).toBe(400);
     for (const message of [
       'Code must be lower case letters, numbers and underscores only, like depth_cm',
@@ -108,10 +133,19 @@ describe('adding a question', () => {
   });
 
   it.each([
-    [{ datatype: 'multivaluelist', options: 'only: Only one' }, 'Enter at least 2 options, one a line, like pavement: On the pavement'],
-    [{ datatype: 'number', options: 'a: A\nb: B' }, 'Only list questions have options: remove them, or choose a list as the kind of answer'],
+    [
+      { datatype: 'multivaluelist', options: 'only: Only one' },
+      'Enter at least 2 options, one a line, like pavement: On the pavement',
+    ],
+    [
+      { datatype: 'number', options: 'a: A\nb: B' },
+      'Only list questions have options: remove them, or choose a list as the kind of answer',
+    ],
     [{ options: 'yes: Yes\nyes: Also yes' }, 'Each key must be different: yes is used more than once'],
-    [{ options: 'yes: Yes\n\nNo Way: No' }, 'Line 3: the key before the colon must be lower case letters, numbers, hyphens and underscores only'],
+    [
+      { options: 'yes: Yes\n\nNo Way: No' },
+      'Line 3: the key before the colon must be lower case letters, numbers, hyphens and underscores only',
+    ],
     [{ options: 'yes: Yes\nno:' }, 'Line 2 must have a name after the colon, like pavement: On the pavement'],
     [{ code: 'depth_cm' }, 'This request type already has a question with the code depth_cm'],
   ])('refuses %o: %s', async (changes, message) => {
@@ -134,18 +168,42 @@ describe('changing a question', () => {
     expect(page.body).not.toContain('name="code"');
     expect(page.body).toContain('yes: Yes, someone could be hurt\nno: No</textarea>');
 
-    const response = await manager.post(`${base()}/${id}`, { label: 'Is anyone at risk?', hint: '', datatype: 'multivaluelist', options: 'people: People\nvehicles: Vehicles\nanimals: Animals', required: 'no' });
+    const response = await manager.post(`${base()}/${id}`, {
+      label: 'Is anyone at risk?',
+      hint: '',
+      datatype: 'multivaluelist',
+      options: 'people: People\nvehicles: Vehicles\nanimals: Animals',
+      required: 'no',
+    });
     expect(response.statusCode).toBe(303);
     const saved = (await questionsOf(potholeId)).find((question) => question.id === id);
-    expect(saved).toMatchObject({ code: 'hazard', label: 'Is anyone at risk?', datatype: 'multivaluelist', required: false });
+    expect(saved).toMatchObject({
+      code: 'hazard',
+      label: 'Is anyone at risk?',
+      datatype: 'multivaluelist',
+      required: false,
+    });
     expect(saved?.options).toHaveLength(3);
-    expect((await auditOf(id)).at(-1)).toMatchObject({ action: 'update', detail: { code: 'hazard', from: { label: 'Is anyone in danger?', required: true }, to: { label: 'Is anyone at risk?', required: false } } });
+    expect((await auditOf(id)).at(-1)).toMatchObject({
+      action: 'update',
+      detail: {
+        code: 'hazard',
+        from: { label: 'Is anyone in danger?', required: true },
+        to: { label: 'Is anyone at risk?', required: false },
+      },
+    });
   });
 
   it('shows mistakes and saves nothing', async () => {
     const id = await questionId('hazard');
     const before = await questionsOf(potholeId);
-    const response = await manager.post(`${base()}/${id}`, { label: 'x'.repeat(201), hint: '', datatype: 'text', options: 'a: A', required: 'no' });
+    const response = await manager.post(`${base()}/${id}`, {
+      label: 'x'.repeat(201),
+      hint: '',
+      datatype: 'text',
+      options: 'a: A',
+      required: 'no',
+    });
     expect(response.statusCode).toBe(400);
     expect(response.body).toContain('Question must be 200 characters or fewer');
     expect(response.body).toContain('Only list questions have options');
@@ -153,8 +211,17 @@ describe('changing a question', () => {
   });
 
   it('answers 404 for a question of another request type', async () => {
-    const streetLight = (await db.selectFrom('request_types').select('id').where('organisation_id', '=', county).where('service_code', '=', 'street-light').executeTakeFirstOrThrow()).id;
-    expect((await manager.get(`/staff/request-types/${streetLight}/questions/${await questionId('hazard')}`)).statusCode).toBe(404);
+    const streetLight = (
+      await db
+        .selectFrom('request_types')
+        .select('id')
+        .where('organisation_id', '=', county)
+        .where('service_code', '=', 'street-light')
+        .executeTakeFirstOrThrow()
+    ).id;
+    expect(
+      (await manager.get(`/staff/request-types/${streetLight}/questions/${await questionId('hazard')}`)).statusCode,
+    ).toBe(404);
   });
 });
 
@@ -163,20 +230,44 @@ describe('moving a question', () => {
     const id = await questionId('hazard');
     const up = await manager.post(`${base()}/${id}/move`, { direction: 'up' }, base());
     expect(up.statusCode).toBe(303);
-    expect((await questionsOf(potholeId)).map((question) => question.code)).toEqual(['where_on_road', 'hazard', 'depth_cm']);
+    expect((await questionsOf(potholeId)).map((question) => question.code)).toEqual([
+      'where_on_road',
+      'hazard',
+      'depth_cm',
+    ]);
     await manager.post(`${base()}/${id}/move`, { direction: 'up' }, base());
-    expect((await questionsOf(potholeId)).map((question) => question.code)).toEqual(['hazard', 'where_on_road', 'depth_cm']);
+    expect((await questionsOf(potholeId)).map((question) => question.code)).toEqual([
+      'hazard',
+      'where_on_road',
+      'depth_cm',
+    ]);
     await manager.post(`${base()}/${id}/move`, { direction: 'up' }, base());
-    expect((await questionsOf(potholeId)).map((question) => question.code)).toEqual(['hazard', 'where_on_road', 'depth_cm']);
+    expect((await questionsOf(potholeId)).map((question) => question.code)).toEqual([
+      'hazard',
+      'where_on_road',
+      'depth_cm',
+    ]);
     await manager.post(`${base()}/${id}/move`, { direction: 'down' }, base());
-    expect((await questionsOf(potholeId)).map((question) => question.code)).toEqual(['where_on_road', 'hazard', 'depth_cm']);
+    expect((await questionsOf(potholeId)).map((question) => question.code)).toEqual([
+      'where_on_road',
+      'hazard',
+      'depth_cm',
+    ]);
     expect((await auditOf(id)).filter((entry) => entry.action === 'move')).toHaveLength(3);
     // The core asks them in the new order.
-    expect((await services.catalogue.questions(potholeId)).map((question) => question.code)).toEqual(['where_on_road', 'hazard', 'depth_cm']);
+    expect((await services.catalogue.questions(potholeId)).map((question) => question.code)).toEqual([
+      'where_on_road',
+      'hazard',
+      'depth_cm',
+    ]);
   });
 
   it('answers 400 to a direction the page does not offer', async () => {
-    const response = await manager.post(`${base()}/${await questionId('hazard')}/move`, { direction: 'sideways' }, base());
+    const response = await manager.post(
+      `${base()}/${await questionId('hazard')}/move`,
+      { direction: 'sideways' },
+      base(),
+    );
     expect(response.statusCode).toBe(400);
   });
 });
@@ -212,7 +303,10 @@ describe('removing a question', () => {
     const optional = await manager.post(`${base()}/${id}/not-required`, {}, `${base()}/${id}/remove`);
     expect(optional.statusCode).toBe(303);
     expect((await questionsOf(potholeId)).find((question) => question.id === id)?.required).toBe(false);
-    expect((await auditOf(id)).at(-1)).toMatchObject({ action: 'update', detail: { from: { required: true }, to: { required: false } } });
+    expect((await auditOf(id)).at(-1)).toMatchObject({
+      action: 'update',
+      detail: { from: { required: true }, to: { required: false } },
+    });
     expect((await manager.get(`${base()}/${id}/remove`)).body).toContain('It is already not required');
   });
 
@@ -234,9 +328,17 @@ describe('removing a question', () => {
 
 describe('special-category answers', () => {
   it('marks a question’s answers as special-category data, audited, and unmarks it', async () => {
-    const added = await manager.post(`${base()}/new`, hazardForm({ code: 'health', label: 'Does this affect anyone’s health?', specialCategory: 'yes' }));
+    const added = await manager.post(
+      `${base()}/new`,
+      hazardForm({ code: 'health', label: 'Does this affect anyone’s health?', specialCategory: 'yes' }),
+    );
     expect(added.statusCode).toBe(303);
-    const row = await db.selectFrom('request_type_questions').select(['id', 'special_category']).where('request_type_id', '=', potholeId).where('code', '=', 'health').executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom('request_type_questions')
+      .select(['id', 'special_category'])
+      .where('request_type_id', '=', potholeId)
+      .where('code', '=', 'health')
+      .executeTakeFirstOrThrow();
     expect(row.special_category).toBe(true);
     expect((await auditOf(row.id))[0].detail).toMatchObject({ specialCategory: true });
 
@@ -244,8 +346,19 @@ describe('special-category answers', () => {
     expect(form.body).toMatch(/name="specialCategory" type="checkbox" value="yes" checked/);
     const { code: _code, ...unchanged } = hazardForm({ label: 'Does this affect anyone’s health?' });
     expect((await manager.post(`${base()}/${row.id}`, unchanged)).statusCode).toBe(303);
-    expect((await db.selectFrom('request_type_questions').select('special_category').where('id', '=', row.id).executeTakeFirstOrThrow()).special_category).toBe(false);
-    expect((await auditOf(row.id)).at(-1)?.detail).toMatchObject({ from: { specialCategory: true }, to: { specialCategory: false } });
+    expect(
+      (
+        await db
+          .selectFrom('request_type_questions')
+          .select('special_category')
+          .where('id', '=', row.id)
+          .executeTakeFirstOrThrow()
+      ).special_category,
+    ).toBe(false);
+    expect((await auditOf(row.id)).at(-1)?.detail).toMatchObject({
+      from: { specialCategory: true },
+      to: { specialCategory: false },
+    });
     await manager.post(`${base()}/${row.id}/remove`, {}, `${base()}/${row.id}/remove`);
   });
 });

@@ -40,14 +40,24 @@ describe.skipIf(!url)('references from two app instances on one PostgreSQL datab
 
   it('never issues one reference twice, and every acknowledged reference is a case', async () => {
     const responses = await Promise.all(
-      Array.from({ length: POSTS }, (_, index) => postForm(apps[index % 2], '/open311/v2/requests.xml', missedBin(key, [['description', `post ${index}`]]))),
+      Array.from({ length: POSTS }, (_, index) =>
+        postForm(apps[index % 2], '/open311/v2/requests.xml', missedBin(key, [['description', `post ${index}`]])),
+      ),
     );
-    const failures = responses.filter((response) => response.statusCode !== 201).map((response) => `${response.statusCode} ${response.body.slice(0, 300)}`);
+    const failures = responses
+      .filter((response) => response.statusCode !== 201)
+      .map((response) => `${response.statusCode} ${response.body.slice(0, 300)}`);
     expect(failures).toEqual([]);
-    const acknowledged = responses.map((response) => String(parseXml(response.body).service_requests.request[0].service_request_id));
+    const acknowledged = responses.map((response) =>
+      String(parseXml(response.body).service_requests.request[0].service_request_id),
+    );
     expect(new Set(acknowledged).size).toBe(POSTS);
 
-    const saved = await databases[1].selectFrom('cases').select('reference').where('reference', 'in', acknowledged).execute();
+    const saved = await databases[1]
+      .selectFrom('cases')
+      .select('reference')
+      .where('reference', 'in', acknowledged)
+      .execute();
     expect(saved).toHaveLength(POSTS);
   }, 60_000);
 });

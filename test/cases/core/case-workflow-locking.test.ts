@@ -23,12 +23,22 @@ describe.runIf(process.env.DATABASE_URL)('a change to a case that changes hands 
   async function officerOf(gss: string): Promise<StaffActor> {
     const orgId = await organisationId(database.db, gss);
     const staff = await createStaff(database.db, { organisationId: orgId, roles: ['service_officer'] });
-    return { kind: 'staff', staffId: staff.id, name: 'Officer', email: staff.email, organisationId: orgId, organisationName: gss, roles: ['service_officer'] };
+    return {
+      kind: 'staff',
+      staffId: staff.id,
+      name: 'Officer',
+      email: staff.email,
+      organisationId: orgId,
+      organisationName: gss,
+      roles: ['service_officer'],
+    };
   }
 
   async function waitForAWaitingLock(): Promise<void> {
     for (let tries = 0; tries < 200; tries++) {
-      const { rows } = await sql<{ waiting: string }>`select count(*) as waiting from pg_locks where not granted`.execute(database.db);
+      const { rows } = await sql<{
+        waiting: string;
+      }>`select count(*) as waiting from pg_locks where not granted`.execute(database.db);
       if (Number(rows[0].waiting) > 0) return;
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
@@ -65,7 +75,10 @@ describe.runIf(process.env.DATABASE_URL)('a change to a case that changes hands 
     await held;
 
     // The district's officer checks the case (still the district's, as far as anyone can see) and waits on the lock.
-    const change = services.workflow.changeStatus(officer, created.caseId, { status: 'in_progress', message: 'On our way' });
+    const change = services.workflow.changeStatus(officer, created.caseId, {
+      status: 'in_progress',
+      message: 'On our way',
+    });
     const outcome = change.then(
       () => 'changed',
       (error: unknown) => error,

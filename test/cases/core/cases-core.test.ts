@@ -20,10 +20,22 @@ afterAll(() => database.destroy());
 async function staffActor(gss: string | number, roles: StaffRole[]): Promise<StaffActor> {
   const orgId = typeof gss === 'number' ? gss : await organisationId(database.db, gss);
   const staff = await createStaff(database.db, { organisationId: orgId, roles });
-  return { kind: 'staff', staffId: staff.id, name: 'Test', email: staff.email, organisationId: orgId, organisationName: String(gss), roles };
+  return {
+    kind: 'staff',
+    staffId: staff.id,
+    name: 'Test',
+    email: staff.email,
+    organisationId: orgId,
+    organisationName: String(gss),
+    roles,
+  };
 }
 
-async function report(serviceCode: string, postcode: string, extra: Partial<Parameters<typeof services.cases.submit>[1]> = {}) {
+async function report(
+  serviceCode: string,
+  postcode: string,
+  extra: Partial<Parameters<typeof services.cases.submit>[1]> = {},
+) {
   return services.cases.submit(anonymous, {
     serviceCode,
     place: await services.place(postcode),
@@ -45,7 +57,9 @@ describe('routing a request', () => {
     expect(bin.outcome).toBe('created');
     if (pothole.outcome !== 'created' || bin.outcome !== 'created') return;
     expect((await services.repository.findById(pothole.caseId))?.organisation_name).toBe('Derbyshire County Council');
-    expect((await services.repository.findById(bin.caseId))?.organisation_name).toBe('Derbyshire Dales District Council');
+    expect((await services.repository.findById(bin.caseId))?.organisation_name).toBe(
+      'Derbyshire Dales District Council',
+    );
   });
 
   it('sends both to Derby City in the unitary', async () => {
@@ -59,19 +73,28 @@ describe('routing a request', () => {
 
   it('refuses a place no partner serves, naming the council that does', async () => {
     const result = await report('pothole', 'DE14 1AA', { answers: { where_on_road: 'carriageway' } });
-    expect(result).toEqual({ outcome: 'not-a-member', providerName: 'Staffordshire County Council', providerUrl: expect.any(String) });
+    expect(result).toEqual({
+      outcome: 'not-a-member',
+      providerName: 'Staffordshire County Council',
+      providerUrl: expect.any(String),
+    });
   });
 
   it('checks the type’s questions and saves nothing when they are wrong', async () => {
     const before = await database.db.selectFrom('cases').select('id').execute();
     const result = await report('pothole', 'DE4 3AG', { answers: { where_on_road: 'sky' } });
-    expect(result).toEqual({ outcome: 'invalid-answers', errors: { where_on_road: 'Select where is it from the list' } });
+    expect(result).toEqual({
+      outcome: 'invalid-answers',
+      errors: { where_on_road: 'Select where is it from the list' },
+    });
     expect(await database.db.selectFrom('cases').select('id').execute()).toHaveLength(before.length);
   });
 
   it('refuses an anonymous web report unless the type allows it', async () => {
     const anonymousContact = { name: null, email: null, phone: null };
-    expect(await report('missed-bin', 'DE4 3AG', { contact: anonymousContact, answers: { bin_type: 'general' } })).toEqual({ outcome: 'anonymous-not-allowed' });
+    expect(
+      await report('missed-bin', 'DE4 3AG', { contact: anonymousContact, answers: { bin_type: 'general' } }),
+    ).toEqual({ outcome: 'anonymous-not-allowed' });
     expect((await report('dog-fouling', 'DE4 3AG', { contact: anonymousContact })).outcome).toBe('created');
   });
 });
@@ -90,16 +113,25 @@ describe('a new case', () => {
   });
 
   it('emails the resident a receipt with the reference and a tracking link', async () => {
-    const result = await report('graffiti', 'DE4 3AG', { answers: { offensive: 'no' }, contact: { name: 'Bo', email: 'bo@example.com', phone: null } });
+    const result = await report('graffiti', 'DE4 3AG', {
+      answers: { offensive: 'no' },
+      contact: { name: 'Bo', email: 'bo@example.com', phone: null },
+    });
     if (result.outcome !== 'created') throw new Error(result.outcome);
-    const email = await database.db.selectFrom('email_outbox').selectAll().where('to_address', '=', 'bo@example.com').executeTakeFirstOrThrow();
+    const email = await database.db
+      .selectFrom('email_outbox')
+      .selectAll()
+      .where('to_address', '=', 'bo@example.com')
+      .executeTakeFirstOrThrow();
     expect(email.subject).toBe(`We have your report: Graffiti (${result.reference})`);
     expect(email.body_text).toContain(`/track?reference=${result.reference}`);
   });
 
   it('numbers concurrent reports without a gap or a repeat', async () => {
     const results = await Promise.all(Array.from({ length: 10 }, () => report('dog-fouling', 'DE4 3AG')));
-    const numbers = results.map((result) => (result.outcome === 'created' ? Number(result.reference.slice(-6)) : NaN)).sort((a, b) => a - b);
+    const numbers = results
+      .map((result) => (result.outcome === 'created' ? Number(result.reference.slice(-6)) : NaN))
+      .sort((a, b) => a - b);
     expect(new Set(numbers).size).toBe(10);
     expect(numbers[9] - numbers[0]).toBe(9);
   });
@@ -109,7 +141,10 @@ describe('a new case', () => {
     const nearby = await services.cases.openNearby('pothole', here);
     expect(nearby.length).toBeGreaterThan(0);
     expect(nearby.every((candidate) => candidate.metres <= 250 && candidate.service_code === 'pothole')).toBe(true);
-    const far = await services.cases.openNearby('pothole', { latitude: here.latitude + 0.01, longitude: here.longitude });
+    const far = await services.cases.openNearby('pothole', {
+      latitude: here.latitude + 0.01,
+      longitude: here.longitude,
+    });
     expect(far).toEqual([]);
   });
 });
@@ -124,19 +159,32 @@ describe('who may see and change a case', () => {
     expect((await services.cases.getForStaff(officer, result.caseId)).access).toBe('act');
     await expect(services.cases.getForStaff(otherDistrictOfficer, result.caseId)).rejects.toThrow('permission');
     await expect(services.cases.getForStaff(analyst, result.caseId)).rejects.toThrow('permission');
-    await expect(services.workflow.changeStatus(otherDistrictOfficer, result.caseId, { status: 'resolved', message: '' })).rejects.toThrow('permission');
+    await expect(
+      services.workflow.changeStatus(otherDistrictOfficer, result.caseId, { status: 'resolved', message: '' }),
+    ).rejects.toThrow('permission');
   });
 });
 
 describe('working a case', () => {
   it('moves through statuses, emails public updates, and refuses impossible changes', async () => {
-    const result = await report('missed-bin', 'DE4 3AG', { answers: { bin_type: 'general' }, contact: { name: 'Cy', email: 'cy@example.com', phone: null } });
+    const result = await report('missed-bin', 'DE4 3AG', {
+      answers: { bin_type: 'general' },
+      contact: { name: 'Cy', email: 'cy@example.com', phone: null },
+    });
     if (result.outcome !== 'created') throw new Error(result.outcome);
     const officer = await staffActor('E07000035', ['service_officer']);
-    await services.workflow.changeStatus(officer, result.caseId, { status: 'in_progress', message: 'The crew is on its way' });
+    await services.workflow.changeStatus(officer, result.caseId, {
+      status: 'in_progress',
+      message: 'The crew is on its way',
+    });
     await services.workflow.addUpdate(officer, result.caseId, { body: 'Checked the round sheet', isPublic: false });
-    await services.workflow.changeStatus(officer, result.caseId, { status: 'resolved', message: 'Emptied this afternoon' });
-    await expect(services.workflow.changeStatus(officer, result.caseId, { status: 'acknowledged', message: '' })).rejects.toThrow('cannot become acknowledged');
+    await services.workflow.changeStatus(officer, result.caseId, {
+      status: 'resolved',
+      message: 'Emptied this afternoon',
+    });
+    await expect(
+      services.workflow.changeStatus(officer, result.caseId, { status: 'acknowledged', message: '' }),
+    ).rejects.toThrow('cannot become acknowledged');
 
     const record = (await services.repository.findById(result.caseId))!;
     const publicTimeline = await services.cases.timeline(record, false);
@@ -144,7 +192,12 @@ describe('working a case', () => {
     const fullTimeline = await services.cases.timeline(record, true);
     expect(fullTimeline.map((event) => event.kind)).toContain('internal_note');
 
-    const emails = await database.db.selectFrom('email_outbox').select('subject').where('to_address', '=', 'cy@example.com').orderBy('id').execute();
+    const emails = await database.db
+      .selectFrom('email_outbox')
+      .select('subject')
+      .where('to_address', '=', 'cy@example.com')
+      .orderBy('id')
+      .execute();
     expect(emails.map((email) => email.subject)).toEqual([
       `We have your report: Missed bin collection (${result.reference})`,
       `Update on your report ${result.reference}`,
@@ -157,27 +210,47 @@ describe('working a case', () => {
     if (result.outcome !== 'created') throw new Error(result.outcome);
     const dales = await staffActor('E07000035', ['service_officer']);
     const amberValley = await organisationId(database.db, 'E07000032');
-    await database.db.updateTable('teams').set({ email: 'waste@ambervalley.example' }).where('organisation_id', '=', amberValley).execute();
-    await services.workflow.transfer(dales, result.caseId, { toOrganisationId: amberValley, reason: 'The property is in Amber Valley' });
+    await database.db
+      .updateTable('teams')
+      .set({ email: 'waste@ambervalley.example' })
+      .where('organisation_id', '=', amberValley)
+      .execute();
+    await services.workflow.transfer(dales, result.caseId, {
+      toOrganisationId: amberValley,
+      reason: 'The property is in Amber Valley',
+    });
 
     const moved = (await services.repository.findById(result.caseId))!;
     expect(moved.reference).toBe(result.reference);
     expect(moved.organisation_name).toBe('Amber Valley Borough Council');
     const timeline = await services.cases.timeline(moved, false);
     expect(timeline.map((event) => event.kind)).toEqual(['created', 'transferred']);
-    expect(timeline[1]).toMatchObject({ from_organisation_name: 'Derbyshire Dales District Council', to_organisation_name: 'Amber Valley Borough Council' });
-    const notice = await database.db.selectFrom('email_outbox').select('subject').where('to_address', '=', 'waste@ambervalley.example').executeTakeFirst();
+    expect(timeline[1]).toMatchObject({
+      from_organisation_name: 'Derbyshire Dales District Council',
+      to_organisation_name: 'Amber Valley Borough Council',
+    });
+    const notice = await database.db
+      .selectFrom('email_outbox')
+      .select('subject')
+      .where('to_address', '=', 'waste@ambervalley.example')
+      .executeTakeFirst();
     expect(notice?.subject).toBe(`Case transferred to you: ${result.reference}`);
     await expect(services.cases.getForStaff(dales, result.caseId)).rejects.toThrow('permission');
 
     const av = await staffActor(amberValley, ['service_manager']);
     await services.workflow.changeStatus(av, result.caseId, { status: 'resolved', message: 'Done' });
     now = new Date(now.getTime() + 27 * 86_400_000);
-    await services.workflow.reopen((await services.repository.findById(result.caseId))!, 'Still not emptied', anonymous);
+    await services.workflow.reopen(
+      (await services.repository.findById(result.caseId))!,
+      'Still not emptied',
+      anonymous,
+    );
     expect((await services.repository.findById(result.caseId))?.status).toBe('open');
     await services.workflow.changeStatus(av, result.caseId, { status: 'resolved', message: 'Done again' });
     now = new Date(now.getTime() + 29 * 86_400_000);
-    await expect(services.workflow.reopen((await services.repository.findById(result.caseId))!, 'Again', anonymous)).rejects.toThrow('no longer be reopened');
+    await expect(
+      services.workflow.reopen((await services.repository.findById(result.caseId))!, 'Again', anonymous),
+    ).rejects.toThrow('no longer be reopened');
     now = new Date('2026-11-26T10:00:00Z');
   });
 });

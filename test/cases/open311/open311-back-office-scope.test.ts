@@ -29,9 +29,22 @@ const update = (key: string, serviceRequestId: string, status: string, descripti
 
 /** Moves the case to Amber Valley as a transfer does: another organisation now has it. */
 async function transferAway(reference: string) {
-  const record = await db().selectFrom('cases').select(['id', 'request_type_id']).where('reference', '=', reference).executeTakeFirstOrThrow();
-  const target = await db().selectFrom('request_types').select(['id', 'team_id']).where('organisation_id', '=', amberValley).where('service_code', '=', 'missed-bin').executeTakeFirstOrThrow();
-  await db().updateTable('cases').set({ organisation_id: amberValley, request_type_id: target.id, team_id: target.team_id }).where('id', '=', record.id).execute();
+  const record = await db()
+    .selectFrom('cases')
+    .select(['id', 'request_type_id'])
+    .where('reference', '=', reference)
+    .executeTakeFirstOrThrow();
+  const target = await db()
+    .selectFrom('request_types')
+    .select(['id', 'team_id'])
+    .where('organisation_id', '=', amberValley)
+    .where('service_code', '=', 'missed-bin')
+    .executeTakeFirstOrThrow();
+  await db()
+    .updateTable('cases')
+    .set({ organisation_id: amberValley, request_type_id: target.id, team_id: target.team_id })
+    .where('id', '=', record.id)
+    .execute();
   return record.id;
 }
 
@@ -43,7 +56,11 @@ beforeAll(async () => {
 
 describe('a back office key and a case transferred away', () => {
   it('may no longer update a case it sent once another organisation has it', async () => {
-    const created = await postForm(context.app, `${base}/requests.xml`, missedBin(dalesBackOffice.key, [['email', 'resident@example.com']]));
+    const created = await postForm(
+      context.app,
+      `${base}/requests.xml`,
+      missedBin(dalesBackOffice.key, [['email', 'resident@example.com']]),
+    );
     expect(created.statusCode).toBe(201);
     const reference = parseXml(created.body).service_requests.request[0].service_request_id;
     expect((await update(dalesBackOffice.key, reference, 'INVESTIGATING', 'Looking')).statusCode).toBe(201);
@@ -56,10 +73,22 @@ describe('a back office key and a case transferred away', () => {
   });
 
   it('no longer reads what was written on it', async () => {
-    const created = await postForm(context.app, `${base}/requests.xml`, missedBin(dalesBackOffice.key, [['description', 'Bin by the back gate of number 4']]));
+    const created = await postForm(
+      context.app,
+      `${base}/requests.xml`,
+      missedBin(dalesBackOffice.key, [['description', 'Bin by the back gate of number 4']]),
+    );
     expect(created.statusCode).toBe(201);
     const reference = parseXml(created.body).service_requests.request[0].service_request_id;
-    const read = async () => parseXml((await context.app.inject({ method: 'GET', url: `${base}/requests/${reference}.xml?api_key=${dalesBackOffice.key}` })).body).service_requests.request[0];
+    const read = async () =>
+      parseXml(
+        (
+          await context.app.inject({
+            method: 'GET',
+            url: `${base}/requests/${reference}.xml?api_key=${dalesBackOffice.key}`,
+          })
+        ).body,
+      ).service_requests.request[0];
     expect((await read()).description).toBe('Bin by the back gate of number 4');
 
     await transferAway(reference);
@@ -67,7 +96,11 @@ describe('a back office key and a case transferred away', () => {
   });
 
   it('leaves a client of no organisation (FixMyStreet) the requests it sent, wherever they went', async () => {
-    const created = await postForm(context.app, `${base}/requests.xml`, missedBin(fixMyStreet.key, [['email', 'resident@example.com']]));
+    const created = await postForm(
+      context.app,
+      `${base}/requests.xml`,
+      missedBin(fixMyStreet.key, [['email', 'resident@example.com']]),
+    );
     const reference = parseXml(created.body).service_requests.request[0].service_request_id;
     await transferAway(reference);
     expect((await update(fixMyStreet.key, reference, 'INVESTIGATING', 'Resident asks again')).statusCode).toBe(201);

@@ -19,7 +19,10 @@ let dales: number;
 
 beforeAll(async () => {
   dales = await organisationId(db(), 'E07000035');
-  ({ client: admin } = await signedInStaff(context.app, db(), { organisationId: await organisationId(db(), 'E10000007'), roles: ['partnership_admin'] }));
+  ({ client: admin } = await signedInStaff(context.app, db(), {
+    organisationId: await organisationId(db(), 'E10000007'),
+    roles: ['partnership_admin'],
+  }));
 });
 
 const postRequest = (key: string) => postForm(context.app, '/open311/v2/requests.json', missedBin(key));
@@ -30,19 +33,44 @@ describe('API keys in the staff pages', () => {
     expect(form.statusCode).toBe(200);
     expect(form.body).toContain('Derbyshire Dales District Council');
 
-    const issued = await admin.post('/staff/api-keys/new', { name: 'Dales back office', organisationId: String(dales) });
+    const issued = await admin.post('/staff/api-keys/new', {
+      name: 'Dales back office',
+      organisationId: String(dales),
+    });
     expect(issued.statusCode).toBe(201);
     expect(issued.headers['cache-control']).toBe('no-store');
     expect(issued.body).toContain('You will not be able to see this key again');
     const key = keyOnPage(issued.body)!;
     expect(key).toMatch(/^shk_[\w-]{43}$/);
 
-    const saved = await db().selectFrom('api_clients').selectAll().where('name', '=', 'Dales back office').executeTakeFirstOrThrow();
-    expect(saved).toMatchObject({ key_hash: hashToken(key), key_hint: key.slice(-4), organisation_id: dales, revoked_at: null });
-    const everything = JSON.stringify(await db().selectFrom('api_clients').selectAll().execute()) + JSON.stringify(await db().selectFrom('audit_log').selectAll().execute());
+    const saved = await db()
+      .selectFrom('api_clients')
+      .selectAll()
+      .where('name', '=', 'Dales back office')
+      .executeTakeFirstOrThrow();
+    expect(saved).toMatchObject({
+      key_hash: hashToken(key),
+      key_hint: key.slice(-4),
+      organisation_id: dales,
+      revoked_at: null,
+    });
+    const everything =
+      JSON.stringify(await db().selectFrom('api_clients').selectAll().execute()) +
+      JSON.stringify(await db().selectFrom('audit_log').selectAll().execute());
     expect(everything).not.toContain(key);
-    const audit = await db().selectFrom('audit_log').select(['actor_type', 'action', 'detail']).where('record_type', '=', 'api_client').where('record_id', '=', String(saved.id)).execute();
-    expect(audit).toEqual([{ actor_type: 'staff', action: 'create', detail: { name: 'Dales back office', organisationId: dales, keyHint: key.slice(-4) } }]);
+    const audit = await db()
+      .selectFrom('audit_log')
+      .select(['actor_type', 'action', 'detail'])
+      .where('record_type', '=', 'api_client')
+      .where('record_id', '=', String(saved.id))
+      .execute();
+    expect(audit).toEqual([
+      {
+        actor_type: 'staff',
+        action: 'create',
+        detail: { name: 'Dales back office', organisationId: dales, keyHint: key.slice(-4) },
+      },
+    ]);
 
     const list = await admin.get('/staff/api-keys');
     expect(list.statusCode).toBe(200);
@@ -60,7 +88,9 @@ describe('API keys in the staff pages', () => {
     expect(empty.statusCode).toBe(400);
     expect(empty.body).toContain('There is a problem');
     expect(empty.body).toContain('<a href="#name">Enter a name for the client</a>');
-    expect(empty.body).toMatch(/<p id="name-error" class="govuk-error-message">\s*<span class="govuk-visually-hidden">Error:<\/span> Enter a name for the client/);
+    expect(empty.body).toMatch(
+      /<p id="name-error" class="govuk-error-message">\s*<span class="govuk-visually-hidden">Error:<\/span> Enter a name for the client/,
+    );
     expect(empty.body).toMatch(new RegExp(`value="${dales}" checked`));
 
     const long = await admin.post('/staff/api-keys/new', { name: 'x'.repeat(101), organisationId: 'abc' });
@@ -73,7 +103,11 @@ describe('API keys in the staff pages', () => {
   it('revokes a key after asking, and its next request is refused', async () => {
     const issued = await admin.post('/staff/api-keys/new', { name: 'Old app', organisationId: '' });
     const key = keyOnPage(issued.body)!;
-    const { id } = await db().selectFrom('api_clients').select('id').where('name', '=', 'Old app').executeTakeFirstOrThrow();
+    const { id } = await db()
+      .selectFrom('api_clients')
+      .select('id')
+      .where('name', '=', 'Old app')
+      .executeTakeFirstOrThrow();
 
     const confirm = await admin.get(`/staff/api-keys/${id}/revoke`);
     expect(confirm.statusCode).toBe(200);
@@ -88,7 +122,13 @@ describe('API keys in the staff pages', () => {
     expect((await postRequest(key)).statusCode).toBe(403);
     // Revoking again changes nothing and records nothing more.
     await admin.post(`/staff/api-keys/${id}/revoke`, {}, `/staff/api-keys/${id}/revoke`);
-    const audit = await db().selectFrom('audit_log').select('action').where('record_type', '=', 'api_client').where('record_id', '=', String(id)).orderBy('id').execute();
+    const audit = await db()
+      .selectFrom('audit_log')
+      .select('action')
+      .where('record_type', '=', 'api_client')
+      .where('record_id', '=', String(id))
+      .orderBy('id')
+      .execute();
     expect(audit.map((entry) => entry.action)).toEqual(['create', 'revoke']);
     expect((await admin.get('/staff/api-keys/99999/revoke')).statusCode).toBe(404);
   });
@@ -97,11 +137,18 @@ describe('API keys in the staff pages', () => {
     const staffhome = await admin.get('/staff');
     expect(staffhome.body).toContain('href="/staff/api-keys"');
 
-    const { client: organisationAdmin } = await signedInStaff(context.app, db(), { organisationId: dales, roles: ['organisation_admin', 'service_manager'] });
+    const { client: organisationAdmin } = await signedInStaff(context.app, db(), {
+      organisationId: dales,
+      roles: ['organisation_admin', 'service_manager'],
+    });
     expect((await organisationAdmin.get('/staff')).body).not.toContain('href="/staff/api-keys"');
     expect((await organisationAdmin.get('/staff/api-keys')).statusCode).toBe(403);
     expect((await organisationAdmin.get('/staff/api-keys/new')).statusCode).toBe(403);
-    const attempt = await organisationAdmin.post('/staff/api-keys/new', { name: 'Sneaky', organisationId: '' }, '/staff');
+    const attempt = await organisationAdmin.post(
+      '/staff/api-keys/new',
+      { name: 'Sneaky', organisationId: '' },
+      '/staff',
+    );
     expect(attempt.statusCode).toBe(403);
     const { id } = await db().selectFrom('api_clients').select('id').orderBy('id').executeTakeFirstOrThrow();
     expect((await organisationAdmin.post(`/staff/api-keys/${id}/revoke`, {}, '/staff')).statusCode).toBe(403);
@@ -109,7 +156,9 @@ describe('API keys in the staff pages', () => {
 
     // Not a member of the partnership: no back office of it.
     const staffordshire = await organisationId(db(), 'E10000028');
-    expect((await admin.post('/staff/api-keys/new', { name: 'Outsider', organisationId: String(staffordshire) })).statusCode).toBe(403);
+    expect(
+      (await admin.post('/staff/api-keys/new', { name: 'Outsider', organisationId: String(staffordshire) })).statusCode,
+    ).toBe(403);
 
     const signedOut = await context.app.inject('/staff/api-keys');
     expect(signedOut.statusCode).toBe(302);
@@ -128,8 +177,14 @@ describe('npm run open311:key', () => {
       // On the embedded database whichever database the suite runs on: the command is the same for both.
       const { DATABASE_URL: _unused, ...inherited } = process.env;
       const environment = { ...inherited, DATA_DIR: dataDir, LOG_LEVEL: 'silent' };
-      const { stdout } = await run('npx', ['tsx', 'src/cli/open311-key.ts', '--name', 'FixMyStreet', '--organisation', 'E07000035'], { env: environment });
-      expect(stdout).toContain('Issued an Open311 API key for FixMyStreet, the back office of Derbyshire Dales District Council.');
+      const { stdout } = await run(
+        'npx',
+        ['tsx', 'src/cli/open311-key.ts', '--name', 'FixMyStreet', '--organisation', 'E07000035'],
+        { env: environment },
+      );
+      expect(stdout).toContain(
+        'Issued an Open311 API key for FixMyStreet, the back office of Derbyshire Dales District Council.',
+      );
       const key = /^ {2}(shk_[\w-]{43})$/m.exec(stdout)?.[1];
       expect(key).toBeDefined();
 
@@ -138,23 +193,35 @@ describe('npm run open311:key', () => {
       try {
         const response = await postForm(app, '/open311/v2/requests.json', missedBin(key!));
         expect(response.statusCode, response.body).toBe(201);
-        const audit = await cliDatabase.selectFrom('audit_log').select(['actor_label', 'action']).where('record_type', '=', 'api_client').execute();
+        const audit = await cliDatabase
+          .selectFrom('audit_log')
+          .select(['actor_label', 'action'])
+          .where('record_type', '=', 'api_client')
+          .execute();
         expect(audit).toEqual([{ actor_label: 'npm run open311:key', action: 'create' }]);
       } finally {
         await app.close();
         await cliDatabase.destroy();
       }
 
-      const unknown = await run('npx', ['tsx', 'src/cli/open311-key.ts', '--name', 'X', '--organisation', 'E10000028'], { env: environment }).catch((error: { code: number; stderr: string }) => error);
+      const unknown = await run(
+        'npx',
+        ['tsx', 'src/cli/open311-key.ts', '--name', 'X', '--organisation', 'E10000028'],
+        { env: environment },
+      ).catch((error: { code: number; stderr: string }) => error);
       expect(unknown).toMatchObject({ code: 1 });
-      expect((unknown as { stderr: string }).stderr).toContain('No member of the partnership has the GSS code or slug "E10000028"');
+      expect((unknown as { stderr: string }).stderr).toContain(
+        'No member of the partnership has the GSS code or slug "E10000028"',
+      );
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
   });
 
   it('explains what it needs when --name is missing', async () => {
-    const failure = await run('npx', ['tsx', 'src/cli/open311-key.ts'], { env: process.env }).catch((error: { code: number; stderr: string }) => error);
+    const failure = await run('npx', ['tsx', 'src/cli/open311-key.ts'], { env: process.env }).catch(
+      (error: { code: number; stderr: string }) => error,
+    );
     expect(failure).toMatchObject({ code: 2 });
     expect((failure as { stderr: string }).stderr).toContain('--name is required');
   });

@@ -32,7 +32,11 @@ beforeAll(async () => {
   if (result.outcome !== 'created') throw new Error(result.outcome);
   reference = result.reference;
   // A point as precise as a phone's GPS gives it.
-  await db.updateTable('cases').set({ latitude: 53.138912, longitude: -1.555873 }).where('id', '=', result.caseId).execute();
+  await db
+    .updateTable('cases')
+    .set({ latitude: 53.138912, longitude: -1.555873 })
+    .where('id', '=', result.caseId)
+    .execute();
   keys = {
     owner: (await issueTestKey(db, 'Dales back office', await organisationId(db, 'E07000035'))).key,
     otherCouncil: (await issueTestKey(db, 'High Peak back office', await organisationId(db, 'E07000037'))).key,
@@ -69,7 +73,12 @@ describe('an Open311 request read by anyone but its council', () => {
 describe('an Open311 request read with its council’s back-office key', () => {
   it('keeps the full coordinates, postcode and place', async () => {
     for (const request of await readJson(`&api_key=${keys.owner}`)) {
-      expect(request).toMatchObject({ lat: 53.138912, long: -1.555873, zipcode: 'DE4 3AG', address: 'Outside number 12' });
+      expect(request).toMatchObject({
+        lat: 53.138912,
+        long: -1.555873,
+        zipcode: 'DE4 3AG',
+        address: 'Outside number 12',
+      });
     }
   });
 });

@@ -11,7 +11,8 @@ let fixMyStreet: { id: number; key: string };
 let dalesBackOffice: { id: number; key: string };
 let countyBackOffice: { id: number; key: string };
 
-const post = (url: string, entries: FormEntries, headers: Record<string, string> = {}) => postForm(context.app, `${base}/${url}`, entries, headers);
+const post = (url: string, entries: FormEntries, headers: Record<string, string> = {}) =>
+  postForm(context.app, `${base}/${url}`, entries, headers);
 const update = (key: string, serviceRequestId: string, status: string, description = '', extra: FormEntries = []) =>
   post('servicerequestupdates.xml', [
     ['api_key', key],
@@ -24,11 +25,15 @@ const update = (key: string, serviceRequestId: string, status: string, descripti
     ['last_name', 'Mould'],
     ...extra,
   ]);
-const caseOf = (reference: string) => db().selectFrom('cases').selectAll().where('reference', '=', reference).executeTakeFirstOrThrow();
+const caseOf = (reference: string) =>
+  db().selectFrom('cases').selectAll().where('reference', '=', reference).executeTakeFirstOrThrow();
 
 /** A new request from FixMyStreet, for a resident with an email address. */
 async function newRequest(extra: FormEntries = []): Promise<string> {
-  const response = await post('requests.xml', missedBin(fixMyStreet.key, [['email', 'resident@example.com'], ...extra]));
+  const response = await post(
+    'requests.xml',
+    missedBin(fixMyStreet.key, [['email', 'resident@example.com'], ...extra]),
+  );
   expect(response.statusCode).toBe(201);
   return parseXml(response.body).service_requests.request[0].service_request_id;
 }
@@ -48,7 +53,11 @@ describe('POST servicerequestupdates from a back office', () => {
     expect(answer.update_id).toMatch(/^\d+$/);
     expect((await caseOf(reference)).status).toBe('acknowledged');
 
-    const event = await db().selectFrom('case_events').selectAll().where('id', '=', Number(answer.update_id)).executeTakeFirstOrThrow();
+    const event = await db()
+      .selectFrom('case_events')
+      .selectAll()
+      .where('id', '=', Number(answer.update_id))
+      .executeTakeFirstOrThrow();
     expect(event).toMatchObject({
       kind: 'status_changed',
       is_public: true,
@@ -59,11 +68,19 @@ describe('POST servicerequestupdates from a back office', () => {
       organisation_id: await organisationId(db(), 'E07000035'),
       channel: 'open311',
     });
-    const audit = await db().selectFrom('audit_log').select(['action', 'detail']).where('actor_type', '=', 'api_client').where('actor_id', '=', dalesBackOffice.id).orderBy('id').execute();
+    const audit = await db()
+      .selectFrom('audit_log')
+      .select(['action', 'detail'])
+      .where('actor_type', '=', 'api_client')
+      .where('actor_id', '=', dalesBackOffice.id)
+      .orderBy('id')
+      .execute();
     expect(audit.map((entry) => entry.action)).toEqual(['update', 'open311-post']);
     expect(audit[0].detail).toMatchObject({ status: { from: 'open', to: 'acknowledged' }, sent: 'INVESTIGATING' });
 
-    expect((await update(dalesBackOffice.key, reference, 'ACTION_SCHEDULED', 'Booked for Friday')).statusCode).toBe(201);
+    expect((await update(dalesBackOffice.key, reference, 'ACTION_SCHEDULED', 'Booked for Friday')).statusCode).toBe(
+      201,
+    );
     expect((await caseOf(reference)).status).toBe('in_progress');
     // An open status never moves a case back: this is a message only.
     expect((await update(dalesBackOffice.key, reference, 'OPEN', 'Still booked for Friday')).statusCode).toBe(201);
@@ -74,7 +91,12 @@ describe('POST servicerequestupdates from a back office', () => {
     expect(resolved.status).toBe('resolved');
     expect(resolved.resolved_at).not.toBeNull();
 
-    const timeline = await db().selectFrom('case_events').select(['kind', 'to_status', 'body']).where('case_id', '=', resolved.id).orderBy('id').execute();
+    const timeline = await db()
+      .selectFrom('case_events')
+      .select(['kind', 'to_status', 'body'])
+      .where('case_id', '=', resolved.id)
+      .orderBy('id')
+      .execute();
     expect(timeline).toEqual([
       { kind: 'created', to_status: 'open', body: 'Reported to Derbyshire Dales District Council' },
       { kind: 'status_changed', to_status: 'acknowledged', body: 'A crew will look tomorrow' },
@@ -82,7 +104,13 @@ describe('POST servicerequestupdates from a back office', () => {
       { kind: 'public_update', to_status: null, body: 'Still booked for Friday' },
       { kind: 'status_changed', to_status: 'resolved', body: 'Emptied on Friday' },
     ]);
-    const emails = await db().selectFrom('email_outbox').select(['subject', 'body_text']).where('to_address', '=', 'resident@example.com').where('subject', 'like', `%${reference}%`).orderBy('id').execute();
+    const emails = await db()
+      .selectFrom('email_outbox')
+      .select(['subject', 'body_text'])
+      .where('to_address', '=', 'resident@example.com')
+      .where('subject', 'like', `%${reference}%`)
+      .orderBy('id')
+      .execute();
     expect(emails.map((email) => email.subject)).toEqual([
       `We have your report: Missed bin collection (${reference})`,
       `Update on your report ${reference}`,
@@ -100,14 +128,20 @@ describe('POST servicerequestupdates from a back office', () => {
     expect((await update(dalesBackOffice.key, reference, 'REOPEN', 'The crew missed one bin')).statusCode).toBe(201);
     expect((await caseOf(reference)).status).toBe('in_progress');
 
-    expect((await update(dalesBackOffice.key, reference, 'NOT_COUNCILS_RESPONSIBILITY', 'A private collection')).statusCode).toBe(201);
+    expect(
+      (await update(dalesBackOffice.key, reference, 'NOT_COUNCILS_RESPONSIBILITY', 'A private collection')).statusCode,
+    ).toBe(201);
     expect(await caseOf(reference)).toMatchObject({ status: 'closed', closure_reason: 'not_our_responsibility' });
     const reopen = await update(dalesBackOffice.key, reference, 'OPEN', 'Open it again');
     expect(reopen.statusCode).toBe(409);
-    expect(parseXml(reopen.body).errors.error).toEqual([{ code: '409', description: 'The request is closed: it cannot be reopened by an update' }]);
+    expect(parseXml(reopen.body).errors.error).toEqual([
+      { code: '409', description: 'The request is closed: it cannot be reopened by an update' },
+    ]);
     const nothing = await update(dalesBackOffice.key, reference, 'DUPLICATE');
     expect(nothing.statusCode).toBe(409);
-    expect(parseXml(nothing.body).errors.error[0].description).toBe('The request is already closed: send a description to add an update');
+    expect(parseXml(nothing.body).errors.error[0].description).toBe(
+      'The request is already closed: send a description to add an update',
+    );
     expect((await update(dalesBackOffice.key, reference, 'CLOSED', 'A note after closing')).statusCode).toBe(201);
     expect((await update(dalesBackOffice.key, reference, 'FIXED', 'Another note')).statusCode).toBe(201);
     expect(await caseOf(reference)).toMatchObject({ status: 'closed', closure_reason: 'not_our_responsibility' });
@@ -133,33 +167,83 @@ describe('POST servicerequestupdates from a back office', () => {
     const reference = await newRequest();
     const json = async (entries: FormEntries) => {
       const response = await post('servicerequestupdates.json', [['api_key', dalesBackOffice.key], ...entries]);
-      return { status: response.statusCode, descriptions: (response.json() as { description: string }[]).map((error) => error.description) };
+      return {
+        status: response.statusCode,
+        descriptions: (response.json() as { description: string }[]).map((error) => error.description),
+      };
     };
-    expect(await json([['service_request_id', reference], ['status', 'ON_HOLD'], ['description', 'x']])).toEqual({
+    expect(
+      await json([
+        ['service_request_id', reference],
+        ['status', 'ON_HOLD'],
+        ['description', 'x'],
+      ]),
+    ).toEqual({
       status: 400,
-      descriptions: [expect.stringMatching(/^status must be one of OPEN, REOPEN, INTERNAL_REFERRAL, INVESTIGATING, ACTION_SCHEDULED, IN_PROGRESS, FIXED, CLOSED, /)],
+      descriptions: [
+        expect.stringMatching(
+          /^status must be one of OPEN, REOPEN, INTERNAL_REFERRAL, INVESTIGATING, ACTION_SCHEDULED, IN_PROGRESS, FIXED, CLOSED, /,
+        ),
+      ],
     });
     expect(await json([['status', 'OPEN']])).toEqual({ status: 400, descriptions: ['service_request_id is required'] });
-    expect(await json([['service_request_id', 'DBY-1999-000001'], ['status', 'OPEN'], ['description', 'x']])).toEqual({
+    expect(
+      await json([
+        ['service_request_id', 'DBY-1999-000001'],
+        ['status', 'OPEN'],
+        ['description', 'x'],
+      ]),
+    ).toEqual({
       status: 404,
       descriptions: ['There is no request DBY-1999-000001 that we can show you'],
     });
-    expect((await json([['service_request_id', reference], ['status', 'OPEN'], ['description', 'x'], ['updated_datetime', 'last Tuesday']])).status).toBe(400);
-    expect((await json([['service_request_id', reference], ['status', 'OPEN'], ['description', 'x'], ['jurisdiction_id', 'E10000007']])).status).toBe(404);
-    const noKey = await post('servicerequestupdates.json', [['service_request_id', reference], ['status', 'FIXED']]);
+    expect(
+      (
+        await json([
+          ['service_request_id', reference],
+          ['status', 'OPEN'],
+          ['description', 'x'],
+          ['updated_datetime', 'last Tuesday'],
+        ])
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await json([
+          ['service_request_id', reference],
+          ['status', 'OPEN'],
+          ['description', 'x'],
+          ['jurisdiction_id', 'E10000007'],
+        ])
+      ).status,
+    ).toBe(404);
+    const noKey = await post('servicerequestupdates.json', [
+      ['service_request_id', reference],
+      ['status', 'FIXED'],
+    ]);
     expect(noKey.statusCode).toBe(403);
     expect((await caseOf(reference)).status).toBe('open');
   });
 
   it('applies a retried update once, with an Idempotency-Key', async () => {
     const reference = await newRequest();
-    const entries: FormEntries = [['api_key', dalesBackOffice.key], ['service_request_id', reference], ['status', 'OPEN'], ['description', 'Said once']];
+    const entries: FormEntries = [
+      ['api_key', dalesBackOffice.key],
+      ['service_request_id', reference],
+      ['status', 'OPEN'],
+      ['description', 'Said once'],
+    ];
     const first = await post('servicerequestupdates.json', entries, { 'idempotency-key': 'update-1' });
     const again = await post('servicerequestupdates.json', entries, { 'idempotency-key': 'update-1' });
     expect(first.statusCode).toBe(201);
     expect(again.body).toBe(first.body);
     const record = await caseOf(reference);
-    const messages = await db().selectFrom('case_events').select('body').where('case_id', '=', record.id).where('body', '=', 'Said once').execute();
+    const messages = await db()
+      .selectFrom('case_events')
+      .select('body')
+      .where('case_id', '=', record.id)
+      .where('body', '=', 'Said once')
+      .execute();
     expect(messages).toHaveLength(1);
   });
 });
@@ -181,7 +265,13 @@ describe('GET servicerequestupdates', () => {
     // Only this test's requests: the others of this file may have changed within the same second.
     const ours = (item: { service_request_id: string }) => [reference, closed].includes(item.service_request_id);
     const updates = parseXml(asXml.body).service_request_updates.request_update.filter(ours);
-    expect(updates.map((item: { service_request_id: string; status: string; description: string }) => [item.service_request_id, item.status, item.description])).toEqual([
+    expect(
+      updates.map((item: { service_request_id: string; status: string; description: string }) => [
+        item.service_request_id,
+        item.status,
+        item.description,
+      ]),
+    ).toEqual([
       [reference, 'investigating', 'Looking into it'],
       [reference, 'in_progress', 'On the way'],
       [reference, 'fixed', 'Emptied'],
@@ -201,13 +291,21 @@ describe('GET servicerequestupdates', () => {
       media_url: null,
     });
     expect(anonymous.body).not.toContain('Looking into it');
-    expect((await context.app.inject(`${base}/servicerequestupdates.json?api_key=${dalesBackOffice.key}&${window}`)).json().filter(ours)[0].description).toBe('Looking into it');
+    expect(
+      (await context.app.inject(`${base}/servicerequestupdates.json?api_key=${dalesBackOffice.key}&${window}`))
+        .json()
+        .filter(ours)[0].description,
+    ).toBe('Looking into it');
 
-    const later = (await context.app.inject(`${base}/servicerequestupdates.json?start_date=${encodeURIComponent(end)}`)).json();
+    const later = (
+      await context.app.inject(`${base}/servicerequestupdates.json?start_date=${encodeURIComponent(end)}`)
+    ).json();
     expect(later).toEqual([]);
     expect((await context.app.inject(`${base}/servicerequestupdates.json?start_date=soon`)).statusCode).toBe(400);
     expect((await context.app.inject(`${base}/servicerequestupdates.json?api_key=wrong`)).statusCode).toBe(403);
-    expect((await context.app.inject(`${base}/servicerequestupdates.json?jurisdiction_id=E10000007&${window}`)).json()).toEqual([]);
+    expect(
+      (await context.app.inject(`${base}/servicerequestupdates.json?jurisdiction_id=E10000007&${window}`)).json(),
+    ).toEqual([]);
   });
 
   it('keeps the updates of a private kind of request to the council and the client that sent it', async () => {
@@ -223,7 +321,11 @@ describe('GET servicerequestupdates', () => {
     await update(dalesBackOffice.key, noise, 'INVESTIGATING', 'We will visit');
     const window = `start_date=${encodeURIComponent(start)}`;
     const seen = async (key?: string) =>
-      ((await context.app.inject(`${base}/servicerequestupdates.json?${window}${key ? `&api_key=${key}` : ''}`)).json() as { service_request_id: string }[]).map((item) => item.service_request_id);
+      (
+        (
+          await context.app.inject(`${base}/servicerequestupdates.json?${window}${key ? `&api_key=${key}` : ''}`)
+        ).json() as { service_request_id: string }[]
+      ).map((item) => item.service_request_id);
     expect(await seen()).not.toContain(noise);
     expect(await seen(fixMyStreet.key)).toContain(noise);
     expect(await seen(dalesBackOffice.key)).toContain(noise);
@@ -231,6 +333,8 @@ describe('GET servicerequestupdates', () => {
     // A client that may not see it is not told it exists.
     const refused = await update(countyBackOffice.key, noise, 'FIXED', 'Done');
     expect(refused.statusCode).toBe(404);
-    expect(parseXml(refused.body).errors.error[0].description).toBe(`There is no request ${noise} that we can show you`);
+    expect(parseXml(refused.body).errors.error[0].description).toBe(
+      `There is no request ${noise} that we can show you`,
+    );
   });
 });

@@ -31,12 +31,29 @@ const countCases = async () => (await database.db.selectFrom('cases').select('id
 const text = (response: LightMyRequestResponse) => response.body.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
 
 /** A browser that has answered the journey's steps up to the one a test is about. */
-async function journey(steps: { serviceCode?: string; postcode?: string; where?: Record<string, string>; answers?: Record<string, string | string[]>; about?: Record<string, string> }, client = new TestClient(app)) {
+async function journey(
+  steps: {
+    serviceCode?: string;
+    postcode?: string;
+    where?: Record<string, string>;
+    answers?: Record<string, string | string[]>;
+    about?: Record<string, string>;
+  },
+  client = new TestClient(app),
+) {
   // Only the steps asked for are answered; a test reads the responses of those.
-  const result = {} as { what: LightMyRequestResponse; where: LightMyRequestResponse; questions: LightMyRequestResponse; about: LightMyRequestResponse };
+  const result = {} as {
+    what: LightMyRequestResponse;
+    where: LightMyRequestResponse;
+    questions: LightMyRequestResponse;
+    about: LightMyRequestResponse;
+  };
   result.what = await client.post('/report', { serviceCode: steps.serviceCode ?? 'pothole' });
   if (!steps.postcode && !steps.where) return { client, ...result };
-  result.where = await client.post('/report/where', steps.where ?? { postcode: steps.postcode!, locationDescription: 'Outside number 12, by the post box' });
+  result.where = await client.post(
+    '/report/where',
+    steps.where ?? { postcode: steps.postcode!, locationDescription: 'Outside number 12, by the post box' },
+  );
   if (!steps.answers) return { client, ...result };
   result.questions = await client.post('/report/questions', steps.answers);
   if (!steps.about) return { client, ...result };
@@ -44,11 +61,27 @@ async function journey(steps: { serviceCode?: string; postcode?: string; where?:
   return { client, ...result };
 }
 
-const potholeAnswers = { 'answer-where_on_road': 'carriageway', 'answer-depth_cm': '12', description: 'A deep hole in the middle of the lane' };
+const potholeAnswers = {
+  'answer-where_on_road': 'carriageway',
+  'answer-depth_cm': '12',
+  description: 'A deep hole in the middle of the lane',
+};
 const guest = { name: 'Ada Resident', email: 'ada@example.com', phone: '' };
 
 async function citizenClient(email: string) {
-  await database.db.insertInto('citizens').values({ email, name: 'Cy Citizen', phone: null, password_hash: await hashPassword('three random words'), email_verified_at: now, oidc_issuer: null, oidc_subject: null, locked_until: null }).execute();
+  await database.db
+    .insertInto('citizens')
+    .values({
+      email,
+      name: 'Cy Citizen',
+      phone: null,
+      password_hash: await hashPassword('three random words'),
+      email_verified_at: now,
+      oidc_issuer: null,
+      oidc_subject: null,
+      locked_until: null,
+    })
+    .execute();
   const client = new TestClient(app);
   const signedIn = await client.post('/account/sign-in', { email, password: 'three random words' });
   expect(signedIn.statusCode).toBe(303);
@@ -60,7 +93,8 @@ describe('what: choosing the kind of request', () => {
     const page = await new TestClient(app).get('/report');
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('<h1 class="govuk-heading-l">What do you want to report?</h1>');
-    for (const group of ['Roads and pavements', 'Bins and recycling']) expect(page.body).toMatch(new RegExp(`<h2[^>]*>${group}</h2>`));
+    for (const group of ['Roads and pavements', 'Bins and recycling'])
+      expect(page.body).toMatch(new RegExp(`<h2[^>]*>${group}</h2>`));
     expect(page.body).toContain('id="serviceCode" name="serviceCode" type="radio" value="');
     expect(page.body).toContain('value="missed-bin"');
   });
@@ -109,7 +143,10 @@ describe('where: the place and the council that serves it', () => {
     expect(response.statusCode).toBe(400);
     expect(response.body).toContain('href="#postcode">Enter a postcode</a>');
     expect(response.body).toContain('href="#locationDescription">Describe where the problem is');
-    const malformed = await client.post('/report/where', { postcode: 'not a postcode', locationDescription: 'By the church' });
+    const malformed = await client.post('/report/where', {
+      postcode: 'not a postcode',
+      locationDescription: 'By the church',
+    });
     expect(malformed.body).toContain('Enter a real postcode, like DE4 3AG');
     expect(malformed.body).toContain('value="not a postcode"');
     expect(malformed.body).toContain('By the church</textarea>');
@@ -121,13 +158,20 @@ describe('where: the place and the council that serves it', () => {
   it('holds the map’s hidden latitude and longitude fields inside the location picker element', async () => {
     const { client } = await journey({});
     const page = await client.get('/report/where');
-    expect(page.body).toMatch(/<div data-shirehall-location-picker>\s*<input type="hidden" name="latitude" id="latitude" value="">\s*<input type="hidden" name="longitude" id="longitude" value="">\s*<\/div>/);
+    expect(page.body).toMatch(
+      /<div data-shirehall-location-picker>\s*<input type="hidden" name="latitude" id="latitude" value="">\s*<input type="hidden" name="longitude" id="longitude" value="">\s*<\/div>/,
+    );
   });
 
   it('uses a pin from the map instead of the postcode, and then needs neither postcode nor description', async () => {
     const { client } = await journey({});
     // Matlock Bath, Derbyshire Dales: a point only, no postcode.
-    const response = await client.post('/report/where', { postcode: '', locationDescription: '', latitude: '53.1223', longitude: '-1.5610' });
+    const response = await client.post('/report/where', {
+      postcode: '',
+      locationDescription: '',
+      latitude: '53.1223',
+      longitude: '-1.5610',
+    });
     expect(response.statusCode).toBe(303);
     expect(['/report/questions', '/report/nearby']).toContain(response.headers.location);
     const check = await client.post('/report/questions', potholeAnswers, '/report/questions');
@@ -140,10 +184,20 @@ describe('where: the place and the council that serves it', () => {
 
   it('ignores a pin that is not a real point, and falls back to the postcode', async () => {
     const { client } = await journey({});
-    const response = await client.post('/report/where', { postcode: '', locationDescription: 'By the church', latitude: 'north', longitude: '-1.5' });
+    const response = await client.post('/report/where', {
+      postcode: '',
+      locationDescription: 'By the church',
+      latitude: 'north',
+      longitude: '-1.5',
+    });
     expect(response.statusCode).toBe(400);
     expect(response.body).toContain('Enter a postcode');
-    const outside = await client.post('/report/where', { postcode: '', locationDescription: '', latitude: '48.85', longitude: '2.35' });
+    const outside = await client.post('/report/where', {
+      postcode: '',
+      locationDescription: '',
+      latitude: '48.85',
+      longitude: '2.35',
+    });
     expect(outside.statusCode).toBe(400);
     expect(outside.body).toContain('The place you marked on the map is not in England');
   });
@@ -155,22 +209,42 @@ describe('where: the place and the council that serves it', () => {
     const page = await client.get('/report/somewhere-else');
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('<h1 class="govuk-heading-l">Report it to Staffordshire County Council</h1>');
-    expect(text(page)).toContain('DE14 1AA is in East Staffordshire. Staffordshire County Council deals with this kind of request (pothole) there. It is not part of the Derbyshire Partnership');
-    expect(page.body).toMatch(/href="https?:\/\/www\.staffordshire\.gov\.uk\/?"[^>]*>\s*Report it on Staffordshire County Council’s website/);
+    expect(text(page)).toContain(
+      'DE14 1AA is in East Staffordshire. Staffordshire County Council deals with this kind of request (pothole) there. It is not part of the Derbyshire Partnership',
+    );
+    expect(page.body).toMatch(
+      /href="https?:\/\/www\.staffordshire\.gov\.uk\/?"[^>]*>\s*Report it on Staffordshire County Council’s website/,
+    );
     // And the journey does not go on with a place no member serves.
     expect((await client.get('/report/questions')).headers.location).toBe('/report/where');
   });
 
   it('says when the member council does not take this kind of request through the service', async () => {
-    const dales = await database.db.selectFrom('organisations').select('id').where('gss', '=', 'E07000035').executeTakeFirstOrThrow();
-    await database.db.updateTable('request_types').set({ active: false }).where('organisation_id', '=', dales.id).where('service_code', '=', 'noise').execute();
+    const dales = await database.db
+      .selectFrom('organisations')
+      .select('id')
+      .where('gss', '=', 'E07000035')
+      .executeTakeFirstOrThrow();
+    await database.db
+      .updateTable('request_types')
+      .set({ active: false })
+      .where('organisation_id', '=', dales.id)
+      .where('service_code', '=', 'noise')
+      .execute();
     try {
       const { client, where } = await journey({ serviceCode: 'noise', postcode: 'DE4 3AG' });
       expect(where.headers.location).toBe('/report/somewhere-else');
       const page = await client.get('/report/somewhere-else');
-      expect(text(page)).toContain('DE4 3AG is in Derbyshire Dales. Derbyshire Dales District Council deals with this kind of request (noise nuisance) there, but does not take it through this service.');
+      expect(text(page)).toContain(
+        'DE4 3AG is in Derbyshire Dales. Derbyshire Dales District Council deals with this kind of request (noise nuisance) there, but does not take it through this service.',
+      );
     } finally {
-      await database.db.updateTable('request_types').set({ active: true }).where('organisation_id', '=', dales.id).where('service_code', '=', 'noise').execute();
+      await database.db
+        .updateTable('request_types')
+        .set({ active: true })
+        .where('organisation_id', '=', dales.id)
+        .where('service_code', '=', 'noise')
+        .execute();
     }
   });
 });
@@ -203,7 +277,8 @@ describe('nearby: offering to follow an open request instead', () => {
     expect(publicPage.statusCode).toBe(200);
     expect(text(publicPage)).toContain('Street light fault');
     expect(text(publicPage)).toContain('Received');
-    for (const personal of ['Prue Private', 'prue@example.com', 'Mrs Private', 'Private words']) expect(publicPage.body).not.toContain(personal);
+    for (const personal of ['Prue Private', 'prue@example.com', 'Mrs Private', 'Private words'])
+      expect(publicPage.body).not.toContain(personal);
 
     // Other kinds nearby are not offered: a pothole there goes straight on.
     const pothole = await journey({ serviceCode: 'pothole', postcode: 'DE45 1AA' });
@@ -222,18 +297,29 @@ describe('questions: the kind’s own questions and the description', () => {
     const noise = await journey({ serviceCode: 'noise', postcode: 'DE4 3AG' });
     const noisePage = await noise.client.get('/report/questions');
     expect(noisePage.body).toContain('name="answer-source" type="radio" value="music"');
-    expect(noisePage.body).toMatch(/<textarea class="govuk-textarea govuk-js-character-count" id="answer-when" name="answer-when"/);
+    expect(noisePage.body).toMatch(
+      /<textarea class="govuk-textarea govuk-js-character-count" id="answer-when" name="answer-when"/,
+    );
     const vehicle = await journey({ serviceCode: 'abandoned-vehicle', postcode: 'DE4 3AG' });
-    expect((await vehicle.client.get('/report/questions')).body).toMatch(/<input\s+class="govuk-input" id="answer-make_colour" name="answer-make_colour" type="text">/);
+    expect((await vehicle.client.get('/report/questions')).body).toMatch(
+      /<input\s+class="govuk-input" id="answer-make_colour" name="answer-make_colour" type="text">/,
+    );
     const pothole = await journey({ serviceCode: 'pothole', postcode: 'DE4 3AG' });
-    const depth = /<input[^>]*id="answer-depth_cm"[^>]*>/.exec((await pothole.client.get('/report/questions')).body)?.[0];
+    const depth = /<input[^>]*id="answer-depth_cm"[^>]*>/.exec(
+      (await pothole.client.get('/report/questions')).body,
+    )?.[0];
     expect(depth).toContain('inputmode="decimal"');
     expect(depth).toContain('type="text"');
   });
 
   it('puts each mistake beside its field, in the order of the page, and keeps what was typed', async () => {
     const { client } = await journey({ serviceCode: 'missed-bin', postcode: 'DE4 3AG' });
-    const response = await client.post('/report/questions', { 'answer-collection_day-day': '31', 'answer-collection_day-month': '2', 'answer-collection_day-year': '2026', description: '' });
+    const response = await client.post('/report/questions', {
+      'answer-collection_day-day': '31',
+      'answer-collection_day-month': '2',
+      'answer-collection_day-year': '2026',
+      description: '',
+    });
     expect(response.statusCode).toBe(400);
     const links = [...response.body.matchAll(/<a href="(#[^"]+)">([^<]+)<\/a>/g)].map((match) => [match[1], match[2]]);
     expect(links).toEqual([
@@ -244,14 +330,22 @@ describe('questions: the kind’s own questions and the description', () => {
     expect(response.body).toContain('id="answer-bin_type-error"');
     expect(response.body).toContain('name="answer-collection_day-day" type="text" value="31"');
 
-    const partial = await client.post('/report/questions', { 'answer-bin_type': ['general', 'food'], 'answer-collection_day-day': '3', description: 'x'.repeat(2001) });
+    const partial = await client.post('/report/questions', {
+      'answer-bin_type': ['general', 'food'],
+      'answer-collection_day-day': '3',
+      description: 'x'.repeat(2001),
+    });
     expect(partial.body).toContain('When should it have been collected must include a month and a year');
     expect(partial.body).toContain('The description must be 2000 characters or fewer');
     expect(partial.body).toMatch(/value="general" checked/);
     expect(partial.body).toMatch(/value="food" checked/);
 
     const pothole = await journey({ serviceCode: 'pothole', postcode: 'DE4 3AG' });
-    const wrongNumber = await pothole.client.post('/report/questions', { 'answer-where_on_road': 'sky', 'answer-depth_cm': 'deep', description: 'Hole' });
+    const wrongNumber = await pothole.client.post('/report/questions', {
+      'answer-where_on_road': 'sky',
+      'answer-depth_cm': 'deep',
+      description: 'Hole',
+    });
     expect(wrongNumber.body).toContain('Select where is it from the list');
     expect(wrongNumber.body).toContain('Roughly how deep is it, in centimetres must be a number');
     expect(wrongNumber.body).toContain('value="deep"');
@@ -260,17 +354,45 @@ describe('questions: the kind’s own questions and the description', () => {
 
 describe('about you, checking and sending', () => {
   it('sends a guest’s report once: check your answers, the confirmation with the reference and due date, and a receipt email', async () => {
-    const { client, questions, about } = await journey({ serviceCode: 'missed-bin', postcode: 'DE4 3AG', answers: { 'answer-bin_type': ['general', 'food'], 'answer-collection_day-day': '24', 'answer-collection_day-month': '11', 'answer-collection_day-year': '2026', description: 'Not emptied on Tuesday' }, about: { name: 'Ada Resident', email: 'Ada.Guest@Example.com', phone: '01629 580000' } });
+    const { client, questions, about } = await journey({
+      serviceCode: 'missed-bin',
+      postcode: 'DE4 3AG',
+      answers: {
+        'answer-bin_type': ['general', 'food'],
+        'answer-collection_day-day': '24',
+        'answer-collection_day-month': '11',
+        'answer-collection_day-year': '2026',
+        description: 'Not emptied on Tuesday',
+      },
+      about: { name: 'Ada Resident', email: 'Ada.Guest@Example.com', phone: '01629 580000' },
+    });
     expect(questions.headers.location).toBe('/report/about-you');
     expect(about.headers.location).toBe('/report/check');
 
     const check = await client.get('/report/check');
     expect(check.statusCode).toBe(200);
     const summary = text(check);
-    for (const expected of ['Missed bin collection', 'Postcode DE4 3AG', 'Outside number 12, by the post box', 'Derbyshire Dales District Council', 'General waste, Food waste', '24 November 2026', 'Not emptied on Tuesday', 'Ada Resident', 'ada.guest@example.com', '01629 580000']) {
+    for (const expected of [
+      'Missed bin collection',
+      'Postcode DE4 3AG',
+      'Outside number 12, by the post box',
+      'Derbyshire Dales District Council',
+      'General waste, Food waste',
+      '24 November 2026',
+      'Not emptied on Tuesday',
+      'Ada Resident',
+      'ada.guest@example.com',
+      '01629 580000',
+    ]) {
       expect(summary).toContain(expected);
     }
-    for (const href of ['/report?change=yes', '/report/where?change=yes', '/report/questions?change=yes#answer-bin_type', '/report/questions?change=yes#description', '/report/about-you?change=yes']) {
+    for (const href of [
+      '/report?change=yes',
+      '/report/where?change=yes',
+      '/report/questions?change=yes#answer-bin_type',
+      '/report/questions?change=yes#description',
+      '/report/about-you?change=yes',
+    ]) {
       expect(check.body).toContain(`href="${href}"`);
     }
     const before = await countCases();
@@ -284,16 +406,36 @@ describe('about you, checking and sending', () => {
     const reference = /Your reference is<br><strong>(DBY-2026-\d{6})<\/strong>/.exec(confirmation.body)?.[1];
     expect(reference).toBeDefined();
     expect(confirmation.body).toContain('govuk-panel--confirmation');
-    expect(text(confirmation)).toContain('Derbyshire Dales District Council has your report (missed bin collection). It aims to deal with it by 30 November 2026 .');
+    expect(text(confirmation)).toContain(
+      'Derbyshire Dales District Council has your report (missed bin collection). It aims to deal with it by 30 November 2026 .',
+    );
     expect(text(confirmation)).toContain('We have sent a confirmation email to ada.guest@example.com');
 
-    const record = await database.db.selectFrom('cases').selectAll().where('reference', '=', reference!).executeTakeFirstOrThrow();
-    expect(record).toMatchObject({ channel: 'web', contact_name: 'Ada Resident', contact_email: 'ada.guest@example.com', contact_phone: '01629 580000', postcode: 'DE4 3AG', location_description: 'Outside number 12, by the post box', citizen_id: null });
+    const record = await database.db
+      .selectFrom('cases')
+      .selectAll()
+      .where('reference', '=', reference!)
+      .executeTakeFirstOrThrow();
+    expect(record).toMatchObject({
+      channel: 'web',
+      contact_name: 'Ada Resident',
+      contact_email: 'ada.guest@example.com',
+      contact_phone: '01629 580000',
+      postcode: 'DE4 3AG',
+      location_description: 'Outside number 12, by the post box',
+      citizen_id: null,
+    });
     expect(record.answers).toEqual({ bin_type: ['general', 'food'], collection_day: '2026-11-24' });
-    expect((await latestEmailTo(database.db, 'ada.guest@example.com'))?.subject).toBe(`We have your report: Missed bin collection (${reference})`);
+    expect((await latestEmailTo(database.db, 'ada.guest@example.com'))?.subject).toBe(
+      `We have your report: Missed bin collection (${reference})`,
+    );
 
     // The draft no longer holds the resident's details once sent.
-    const drafts = await database.db.selectFrom('report_drafts').select('answers').where('case_id', '=', record.id).execute();
+    const drafts = await database.db
+      .selectFrom('report_drafts')
+      .select('answers')
+      .where('case_id', '=', record.id)
+      .execute();
     expect(JSON.stringify(drafts)).not.toContain('Ada Resident');
     // This browser may follow it straight away; another needs the reference and email.
     expect(confirmation.body).toContain(`href="/track/${reference}">Follow your report</a>`);
@@ -310,7 +452,11 @@ describe('about you, checking and sending', () => {
     const where = await client.get('/report/where?change=yes');
     expect(where.body).toContain('<input type="hidden" name="change" value="yes">');
     expect(where.body).toContain('href="/report/check" class="govuk-back-link"');
-    const changed = await client.post('/report/where', { postcode: 'DE4 3AG', locationDescription: 'By the bus stop', change: 'yes' }, '/report/where?change=yes');
+    const changed = await client.post(
+      '/report/where',
+      { postcode: 'DE4 3AG', locationDescription: 'By the bus stop', change: 'yes' },
+      '/report/where?change=yes',
+    );
     expect(changed.headers.location).toBe('/report/check');
     expect(text(await client.get('/report/check'))).toContain('By the bus stop');
 
@@ -320,18 +466,30 @@ describe('about you, checking and sending', () => {
     // Another kind means other questions: the journey asks where (kept) and its questions again.
     const kind = await client.post('/report', { serviceCode: 'street-light', change: 'yes' });
     expect(kind.headers.location).toBe('/report/where?change=yes');
-    const again = await client.post('/report/where', { postcode: 'DE4 3AG', locationDescription: 'By the bus stop', change: 'yes' }, '/report/where?change=yes');
+    const again = await client.post(
+      '/report/where',
+      { postcode: 'DE4 3AG', locationDescription: 'By the bus stop', change: 'yes' },
+      '/report/where?change=yes',
+    );
     expect(again.headers.location).toMatch(/^\/report\/(questions|nearby)\?change=yes$/);
     const questions = await client.get('/report/questions?change=yes');
     expect(questions.body).toContain('name="answer-fault"');
     expect(questions.body).not.toContain('A deep hole');
-    const answered = await client.post('/report/questions', { 'answer-fault': 'out', description: 'Dark all night', change: 'yes' }, '/report/questions?change=yes');
+    const answered = await client.post(
+      '/report/questions',
+      { 'answer-fault': 'out', description: 'Dark all night', change: 'yes' },
+      '/report/questions?change=yes',
+    );
     expect(answered.headers.location).toBe('/report/check');
     expect(text(await client.get('/report/check'))).toContain('Ada Lovelace');
   });
 
   it('offers to report anonymously only where the kind allows it, and refuses a form that asks anyway', async () => {
-    const allowed = await journey({ serviceCode: 'dog-fouling', postcode: 'DE4 3AG', answers: { description: 'On the path to the school' } });
+    const allowed = await journey({
+      serviceCode: 'dog-fouling',
+      postcode: 'DE4 3AG',
+      answers: { description: 'On the path to the school' },
+    });
     const aboutPage = await allowed.client.get('/report/about-you');
     expect(aboutPage.body).toContain('value="anonymous"');
     const unanswered = await allowed.client.post('/report/about-you', {});
@@ -344,23 +502,38 @@ describe('about you, checking and sending', () => {
     const confirmation = await allowed.client.get('/report/confirmation');
     expect(text(confirmation)).toContain('You reported this anonymously, so we cannot email you about it.');
     const reference = /(DBY-2026-\d{6})/.exec(confirmation.body)![1];
-    const record = await database.db.selectFrom('cases').selectAll().where('reference', '=', reference).executeTakeFirstOrThrow();
+    const record = await database.db
+      .selectFrom('cases')
+      .selectAll()
+      .where('reference', '=', reference)
+      .executeTakeFirstOrThrow();
     expect(record).toMatchObject({ contact_name: null, contact_email: null, contact_phone: null, citizen_id: null });
 
-    const refused = await journey({ serviceCode: 'missed-bin', postcode: 'DE4 3AG', answers: { 'answer-bin_type': 'general', description: 'Missed' } });
+    const refused = await journey({
+      serviceCode: 'missed-bin',
+      postcode: 'DE4 3AG',
+      answers: { 'answer-bin_type': 'general', description: 'Missed' },
+    });
     const page = await refused.client.get('/report/about-you');
     expect(page.body).not.toContain('value="anonymous"');
     expect(text(page)).toContain('We need your name and email address for this kind of request');
     const forged = await refused.client.post('/report/about-you', { identify: 'anonymous' });
     expect(forged.statusCode).toBe(400);
-    expect(forged.body).toContain('You cannot report missed bin collection anonymously. Give your name and email address');
+    expect(forged.body).toContain(
+      'You cannot report missed bin collection anonymously. Give your name and email address',
+    );
     expect((await refused.client.get('/report/check')).headers.location).toBe('/report/about-you');
     const missing = await refused.client.post('/report/about-you', { name: '', email: 'nope' });
     expect(missing.body).toContain('href="#name">Enter your full name');
     expect(missing.body).toContain('href="#email">Enter an email address in the correct format');
 
     // Anonymous for dog fouling, then a change to a kind that needs details: the journey asks for them.
-    const switched = await journey({ serviceCode: 'dog-fouling', postcode: 'DE4 3AG', answers: { description: 'Again' }, about: { identify: 'anonymous' } });
+    const switched = await journey({
+      serviceCode: 'dog-fouling',
+      postcode: 'DE4 3AG',
+      answers: { description: 'Again' },
+      about: { identify: 'anonymous' },
+    });
     await switched.client.post('/report', { serviceCode: 'missed-bin' });
     await switched.client.post('/report/where', { postcode: 'DE4 3AG', locationDescription: 'Here' });
     await switched.client.post('/report/questions', { 'answer-bin_type': 'general', description: 'Missed' });
@@ -385,15 +558,36 @@ describe('about you, checking and sending', () => {
     const confirmation = await client.get('/report/confirmation');
     expect(confirmation.body).toContain('href="/account/requests"');
     const reference = /(DBY-2026-\d{6})/.exec(confirmation.body)![1];
-    const record = await database.db.selectFrom('cases').innerJoin('citizens', 'citizens.id', 'cases.citizen_id').select(['citizens.email']).where('reference', '=', reference).executeTakeFirstOrThrow();
+    const record = await database.db
+      .selectFrom('cases')
+      .innerJoin('citizens', 'citizens.id', 'cases.citizen_id')
+      .select(['citizens.email'])
+      .where('reference', '=', reference)
+      .executeTakeFirstOrThrow();
     expect(record.email).toBe('cy.citizen@example.com');
   });
 
   it('keeps answers when a guest signs in part way through', async () => {
     const client = new TestClient(app);
-    await database.db.insertInto('citizens').values({ email: 'mid.way@example.com', name: 'Mid Way', phone: null, password_hash: await hashPassword('three random words'), email_verified_at: now, oidc_issuer: null, oidc_subject: null, locked_until: null }).execute();
+    await database.db
+      .insertInto('citizens')
+      .values({
+        email: 'mid.way@example.com',
+        name: 'Mid Way',
+        phone: null,
+        password_hash: await hashPassword('three random words'),
+        email_verified_at: now,
+        oidc_issuer: null,
+        oidc_subject: null,
+        locked_until: null,
+      })
+      .execute();
     await journey({ postcode: 'DE4 3AG', answers: potholeAnswers }, client);
-    const signIn = await client.post('/account/sign-in', { email: 'mid.way@example.com', password: 'three random words', next: '/report/about-you' }, '/account/sign-in?next=%2Freport%2Fabout-you');
+    const signIn = await client.post(
+      '/account/sign-in',
+      { email: 'mid.way@example.com', password: 'three random words', next: '/report/about-you' },
+      '/account/sign-in?next=%2Freport%2Fabout-you',
+    );
     expect(signIn.headers.location).toBe('/report/about-you');
     expect((await client.get('/report/about-you')).headers.location).toBe('/report/check');
     expect(text(await client.get('/report/check'))).toContain('A deep hole in the middle of the lane');
@@ -418,10 +612,20 @@ describe('sending exactly once', () => {
     const page = await client.get('/report/check');
     const token = /name="_csrf" value="([^"]+)"/.exec(page.body)![1];
     const before = await countCases();
-    const responses = await Promise.all([client.postWithToken('/report/check', {}, token), client.postWithToken('/report/check', {}, token), client.postWithToken('/report/check', {}, token)]);
-    expect(responses.map((response) => response.headers.location)).toEqual(['/report/confirmation', '/report/confirmation', '/report/confirmation']);
+    const responses = await Promise.all([
+      client.postWithToken('/report/check', {}, token),
+      client.postWithToken('/report/check', {}, token),
+      client.postWithToken('/report/check', {}, token),
+    ]);
+    expect(responses.map((response) => response.headers.location)).toEqual([
+      '/report/confirmation',
+      '/report/confirmation',
+      '/report/confirmation',
+    ]);
     expect(await countCases()).toBe(before + 1);
-    expect((await client.get('/report/confirmation')).body).toMatch(/Your reference is<br><strong>DBY-2026-\d{6}<\/strong>/);
+    expect((await client.get('/report/confirmation')).body).toMatch(
+      /Your reference is<br><strong>DBY-2026-\d{6}<\/strong>/,
+    );
   });
 
   it('starts a new report after one is sent, and forgets a draft left for more than 4 hours', async () => {
@@ -441,7 +645,9 @@ describe('sending exactly once', () => {
       const late = await old.client.postWithToken('/report/check', {}, token);
       expect(late.headers.location).toBe('/report?expired=yes');
       expect(await countCases()).toBe(before);
-      expect(text(await old.client.get('/report?expired=yes'))).toContain('Your report was not sent: we only keep answers for 4 hours.');
+      expect(text(await old.client.get('/report?expired=yes'))).toContain(
+        'Your report was not sent: we only keep answers for 4 hours.',
+      );
     } finally {
       now = new Date('2026-11-26T10:00:00Z');
     }
@@ -453,7 +659,12 @@ describe('sending exactly once', () => {
     const page = await client.get('/report/check');
     const token = /name="_csrf" value="([^"]+)"/.exec(page.body)![1];
     // As if a process claimed the draft and died: its case's transaction, which marks the draft sent, never committed.
-    const draft = await database.db.selectFrom('report_drafts').select(['id']).orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
+    const draft = await database.db
+      .selectFrom('report_drafts')
+      .select(['id'])
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirstOrThrow();
     await database.db.updateTable('report_drafts').set({ submitting_at: now }).where('id', '=', draft.id).execute();
     const before = await countCases();
 
@@ -464,7 +675,12 @@ describe('sending exactly once', () => {
       const retried = await client.postWithToken('/report/check', {}, token);
       expect(retried.headers.location).toBe('/report/confirmation');
       expect(await countCases()).toBe(before + 1);
-      const sent = await database.db.selectFrom('report_drafts').innerJoin('cases', 'cases.id', 'report_drafts.case_id').select('cases.reference').where('report_drafts.id', '=', draft.id).executeTakeFirstOrThrow();
+      const sent = await database.db
+        .selectFrom('report_drafts')
+        .innerJoin('cases', 'cases.id', 'report_drafts.case_id')
+        .select('cases.reference')
+        .where('report_drafts.id', '=', draft.id)
+        .executeTakeFirstOrThrow();
       expect((await client.get('/report/confirmation')).body).toContain(sent.reference);
       // A second post of the same draft makes nothing more.
       expect((await client.postWithToken('/report/check', {}, token)).headers.location).toBe('/report/confirmation');
@@ -476,13 +692,25 @@ describe('sending exactly once', () => {
 
   it('never leaves a case without its draft marked sent: a failure in the transaction undoes both', async () => {
     const before = await countCases();
-    const failing = services.cases.submit(anonymous, { serviceCode: 'pothole', place: await services.place('DE4 3AG'), locationDescription: 'By the church', description: 'A hole', answers: { where_on_road: 'carriageway' }, channel: 'web', contact: { name: 'Ada Resident', email: 'undone@example.com', phone: null }, citizenId: null }, {
-      withinTransaction: async () => {
-        throw new Error('the draft could not be marked');
+    const failing = services.cases.submit(
+      anonymous,
+      {
+        serviceCode: 'pothole',
+        place: await services.place('DE4 3AG'),
+        locationDescription: 'By the church',
+        description: 'A hole',
+        answers: { where_on_road: 'carriageway' },
+        channel: 'web',
+        contact: { name: 'Ada Resident', email: 'undone@example.com', phone: null },
+        citizenId: null,
       },
-    });
+      {
+        withinTransaction: async () => {
+          throw new Error('the draft could not be marked');
+        },
+      },
+    );
     await expect(failing).rejects.toThrow('the draft could not be marked');
     expect(await countCases()).toBe(before);
   });
-
 });

@@ -12,7 +12,9 @@ describe('the cases CSV', () => {
     const db = context.database.db;
     const highPeak = await organisationId(db, 'E07000037');
     const { client } = await signedInStaff(context.app, db, { organisationId: highPeak, roles: ['service_officer'] });
-    const made = await report(await servicesFor(db), 'graffiti', 'S33 0AA', { description: '＝HYPERLINK("http://evil.example","click")' });
+    const made = await report(await servicesFor(db), 'graffiti', 'S33 0AA', {
+      description: '＝HYPERLINK("http://evil.example","click")',
+    });
     const rows = parse((await client.get('/staff/cases.csv?applied=yes&type=graffiti')).body) as string[][];
     const header = rows[0];
     const row = rows.find((cells) => cells[0] === made.reference)!;

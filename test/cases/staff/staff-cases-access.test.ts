@@ -7,11 +7,18 @@ import type { TestClient } from '../../support/http.js';
 import { casesAgreement, gss, organisationId, referencesIn, report, servicesFor } from './staff-cases-fixtures.js';
 
 // Who may see a case, per case-policy.ts: the case roles; acting on it, the owner's officers, managers and administrators.
-const caseRoles: StaffRole[] = ['contact_centre_agent', 'service_officer', 'service_manager', 'organisation_admin', 'partner_adviser'];
+const caseRoles: StaffRole[] = [
+  'contact_centre_agent',
+  'service_officer',
+  'service_manager',
+  'organisation_admin',
+  'partner_adviser',
+];
 const actingRoles: StaffRole[] = ['service_officer', 'service_manager', 'organisation_admin'];
 const managerRoles: StaffRole[] = ['service_manager', 'organisation_admin'];
 
-type Situation = 'own organisation' | 'other organisation without an agreement' | 'other organisation with an active cases agreement';
+type Situation =
+  'own organisation' | 'other organisation without an agreement' | 'other organisation with an active cases agreement';
 
 const context = useTestApp();
 let db: Kysely<Database>;
@@ -23,7 +30,9 @@ const key = (situation: Situation, role: StaffRole) => `${situation}|${role}`;
 beforeAll(async () => {
   db = context.database.db;
   const services = await servicesFor(db);
-  const [dales, amberValley, chesterfield] = await Promise.all([gss.dales, gss.amberValley, gss.chesterfield].map((code) => organisationId(db, code)));
+  const [dales, amberValley, chesterfield] = await Promise.all(
+    [gss.dales, gss.amberValley, gss.chesterfield].map((code) => organisationId(db, code)),
+  );
   ({ id: caseId, reference } = await report(services, 'missed-bin', 'DE4 3AG'));
   await casesAgreement(db, [dales, chesterfield]);
   const organisations: Record<Situation, number> = {
@@ -33,12 +42,19 @@ beforeAll(async () => {
   };
   for (const [situation, organisation] of Object.entries(organisations) as [Situation, number][]) {
     for (const role of staffRoles) {
-      clients.set(key(situation, role), (await signedInStaff(context.app, db, { organisationId: organisation, roles: [role] })).client);
+      clients.set(
+        key(situation, role),
+        (await signedInStaff(context.app, db, { organisationId: organisation, roles: [role] })).client,
+      );
     }
   }
 }, 120_000);
 
-const situations: Situation[] = ['own organisation', 'other organisation without an agreement', 'other organisation with an active cases agreement'];
+const situations: Situation[] = [
+  'own organisation',
+  'other organisation without an agreement',
+  'other organisation with an active cases agreement',
+];
 
 describe.each(situations)('staff of the %s', (situation) => {
   it.each([...staffRoles])('%s: the case page answers as the policy says', async (role) => {
@@ -55,21 +71,29 @@ describe.each(situations)('staff of the %s', (situation) => {
     expect(response.body.includes(`action="/staff/cases/${caseId}/status"`)).toBe(mayAct);
     expect(response.body).toContain(`action="/staff/cases/${caseId}/contact"`);
     if (!mayAct) {
-      const refused = await client.post(`/staff/cases/${caseId}/internal-note`, { note: 'Should not be saved' }, `/staff/cases/${caseId}`);
+      const refused = await client.post(
+        `/staff/cases/${caseId}/internal-note`,
+        { note: 'Should not be saved' },
+        `/staff/cases/${caseId}`,
+      );
       expect(refused.statusCode).toBe(403);
     }
   });
 
-  it.each([...staffRoles])('%s: the worklist answers as the policy says, with only their own organisation’s cases', async (role) => {
-    const client = clients.get(key(situation, role))!;
-    const response = await client.get('/staff/cases?applied=yes&whose=ours');
-    expect(response.statusCode).toBe(caseRoles.includes(role) ? 200 : 403);
-    if (response.statusCode === 200) expect(referencesIn(response.body).includes(reference)).toBe(situation === 'own organisation');
-    // Finding the case by its reference follows the case page's rule.
-    const found = await client.get(`/staff/cases/find?reference=${reference}`);
-    const maySee = caseRoles.includes(role) && situation === 'own organisation';
-    expect(found.statusCode).toBe(maySee ? 303 : caseRoles.includes(role) ? 404 : 403);
-  });
+  it.each([...staffRoles])(
+    '%s: the worklist answers as the policy says, with only their own organisation’s cases',
+    async (role) => {
+      const client = clients.get(key(situation, role))!;
+      const response = await client.get('/staff/cases?applied=yes&whose=ours');
+      expect(response.statusCode).toBe(caseRoles.includes(role) ? 200 : 403);
+      if (response.statusCode === 200)
+        expect(referencesIn(response.body).includes(reference)).toBe(situation === 'own organisation');
+      // Finding the case by its reference follows the case page's rule.
+      const found = await client.get(`/staff/cases/find?reference=${reference}`);
+      const maySee = caseRoles.includes(role) && situation === 'own organisation';
+      expect(found.statusCode).toBe(maySee ? 303 : caseRoles.includes(role) ? 404 : 403);
+    },
+  );
 });
 
 describe('the other staff pages of the organisation', () => {
@@ -81,7 +105,12 @@ describe('the other staff pages of the organisation', () => {
   });
 
   it('nothing in the internal notes leaked through a refused note', async () => {
-    const notes = await db.selectFrom('case_events').select('body').where('case_id', '=', caseId).where('kind', '=', 'internal_note').execute();
+    const notes = await db
+      .selectFrom('case_events')
+      .select('body')
+      .where('case_id', '=', caseId)
+      .where('kind', '=', 'internal_note')
+      .execute();
     expect(notes).toEqual([]);
   });
 });

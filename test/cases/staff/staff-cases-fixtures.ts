@@ -43,7 +43,11 @@ export async function report(
     description: extra.description ?? 'Please deal with this',
     answers: answersByKind[serviceCode] ?? {},
     channel: extra.channel ?? 'web',
-    contact: { name: 'Ada Resident', email: extra.email === undefined ? 'ada@example.com' : extra.email, phone: '01629 580000' },
+    contact: {
+      name: 'Ada Resident',
+      email: extra.email === undefined ? 'ada@example.com' : extra.email,
+      phone: '01629 580000',
+    },
     citizenId: null,
   });
   if (result.outcome !== 'created') throw new Error(`Report not created: ${JSON.stringify(result)}`);
@@ -53,17 +57,36 @@ export async function report(
 /** A member of staff as the services see them, with an account in the database. */
 export async function staffActor(db: Kysely<Database>, organisation: number, roles: StaffRole[]): Promise<StaffActor> {
   const staff = await createStaff(db, { organisationId: organisation, roles });
-  return { kind: 'staff', staffId: staff.id, name: 'Test Officer', email: staff.email, organisationId: organisation, organisationName: 'Test', roles };
+  return {
+    kind: 'staff',
+    staffId: staff.id,
+    name: 'Test Officer',
+    email: staff.email,
+    organisationId: organisation,
+    organisationName: 'Test',
+    roles,
+  };
 }
 
 /** An active data-sharing agreement for cases, covering every service, between these organisations. */
 export async function casesAgreement(db: Kysely<Database>, parties: number[]): Promise<number> {
   const { id } = await db
     .insertInto('data_sharing_agreements')
-    .values({ title: 'Cases agreement', purpose: 'cases', covers_all_services: true, valid_from: '2020-01-01', valid_to: null, status: 'active', created_by_staff_id: null })
+    .values({
+      title: 'Cases agreement',
+      purpose: 'cases',
+      covers_all_services: true,
+      valid_from: '2020-01-01',
+      valid_to: null,
+      status: 'active',
+      created_by_staff_id: null,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
-  await db.insertInto('agreement_parties').values(parties.map((organisation_id) => ({ agreement_id: id, organisation_id }))).execute();
+  await db
+    .insertInto('agreement_parties')
+    .values(parties.map((organisation_id) => ({ agreement_id: id, organisation_id })))
+    .execute();
   return id;
 }
 
@@ -96,8 +119,15 @@ export async function sharingAgreement(db: Kysely<Database>, parties: number[], 
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  await db.insertInto('agreement_parties').values(parties.map((organisation_id) => ({ agreement_id: id, organisation_id }))).execute();
-  if (scope.services) await db.insertInto('agreement_services').values(scope.services.map((lgsl) => ({ agreement_id: id, lgsl }))).execute();
+  await db
+    .insertInto('agreement_parties')
+    .values(parties.map((organisation_id) => ({ agreement_id: id, organisation_id })))
+    .execute();
+  if (scope.services)
+    await db
+      .insertInto('agreement_services')
+      .values(scope.services.map((lgsl) => ({ agreement_id: id, lgsl })))
+      .execute();
   return id;
 }
 
@@ -105,16 +135,32 @@ export async function sharingAgreement(db: Kysely<Database>, parties: number[], 
 export async function partnerAgency(db: Kysely<Database>, slug = 'citizens-advice-test'): Promise<number> {
   const { id } = await db
     .insertInto('organisations')
-    .values({ slug, name: 'Citizens Advice Test', type: 'advice_agency', tier: null, gss: null, parent_gss: null, homepage_url: null })
+    .values({
+      slug,
+      name: 'Citizens Advice Test',
+      type: 'advice_agency',
+      tier: null,
+      gss: null,
+      parent_gss: null,
+      homepage_url: null,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
-  const partnership = await db.selectFrom('partnerships').select('id').where('slug', '=', 'derbyshire').executeTakeFirstOrThrow();
+  const partnership = await db
+    .selectFrom('partnerships')
+    .select('id')
+    .where('slug', '=', 'derbyshire')
+    .executeTakeFirstOrThrow();
   await db.insertInto('partnership_members').values({ partnership_id: partnership.id, organisation_id: id }).execute();
   return id;
 }
 
 /** Moves a case's due date and status straight in the database, to make known data for the lists. */
-export async function setCase(db: Kysely<Database>, caseId: number, changes: { due_on?: string; status?: CaseStatus; assignee_staff_id?: number | null }) {
+export async function setCase(
+  db: Kysely<Database>,
+  caseId: number,
+  changes: { due_on?: string; status?: CaseStatus; assignee_staff_id?: number | null },
+) {
   const status = changes.status;
   await db
     .updateTable('cases')

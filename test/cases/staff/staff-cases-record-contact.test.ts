@@ -4,7 +4,16 @@ import type { Database } from '../../../src/db/schema.js';
 import { signedInStaff } from '../../support/accounts.js';
 import { useTestApp } from '../../support/app.js';
 import type { TestClient } from '../../support/http.js';
-import { dayFromToday, gss, organisationId, partnerAgency, servicesFor, sharingAgreement, staffActor, type CasesServices } from './staff-cases-fixtures.js';
+import {
+  dayFromToday,
+  gss,
+  organisationId,
+  partnerAgency,
+  servicesFor,
+  sharingAgreement,
+  staffActor,
+  type CasesServices,
+} from './staff-cases-fixtures.js';
 
 const context = useTestApp();
 let db: Kysely<Database>;
@@ -15,14 +24,26 @@ let agent: { client: TestClient; staff: { id: number } };
 
 const start = '/staff/record-a-contact';
 const details = '/staff/record-a-contact/details';
-const detailsFor = (channel: string, kind: string, postcode: string) => `${details}?${new URLSearchParams({ channel, kind, postcode })}`;
+const detailsFor = (channel: string, kind: string, postcode: string) =>
+  `${details}?${new URLSearchParams({ channel, kind, postcode })}`;
 
 function errorSummary(html: string): { text: string; href: string }[] {
   const summary = /<div class="govuk-error-summary"[\s\S]*?<\/ul>/.exec(html)?.[0] ?? '';
-  return [...summary.matchAll(/<a href="([^"]+)">([^<]+)<\/a>/g)].map((match) => ({ href: match[1], text: match[2].trim() }));
+  return [...summary.matchAll(/<a href="([^"]+)">([^<]+)<\/a>/g)].map((match) => ({
+    href: match[1],
+    text: match[2].trim(),
+  }));
 }
 
-const casesCount = async () => Number((await db.selectFrom('cases').select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow()).count);
+const casesCount = async () =>
+  Number(
+    (
+      await db
+        .selectFrom('cases')
+        .select((eb) => eb.fn.countAll<number>().as('count'))
+        .executeTakeFirstOrThrow()
+    ).count,
+  );
 
 const potholeForm = (channel: string, extra: Record<string, string> = {}) => ({
   channel,
@@ -51,11 +72,14 @@ describe('an agent records a phone contact', () => {
     const first = await agent.client.get(start);
     expect(first.statusCode).toBe(200);
     expect(first.body).toContain('<option value="pothole">Roads and pavements: Pothole</option>');
-    for (const channel of ['phone', 'face_to_face', 'email', 'outreach', 'partner_agency']) expect(first.body).toContain(`value="${channel}"`);
+    for (const channel of ['phone', 'face_to_face', 'email', 'outreach', 'partner_agency'])
+      expect(first.body).toContain(`value="${channel}"`);
 
     const second = await agent.client.get(detailsFor('phone', 'pothole', 'de43ag'));
     expect(second.statusCode).toBe(200);
-    expect(second.body).toMatch(/It goes to\s*<\/dt>\s*<dd class="govuk-summary-list__value">\s*Derbyshire County Council/);
+    expect(second.body).toMatch(
+      /It goes to\s*<\/dt>\s*<dd class="govuk-summary-list__value">\s*Derbyshire County Council/,
+    );
     expect(second.body).toContain('name="q_where_on_road"');
     expect(second.body).toContain('Roughly how deep is it, in centimetres? (optional)');
     expect(second.body).not.toContain('The client’s consent');
@@ -79,7 +103,11 @@ describe('an agent records a phone contact', () => {
     expect(done.statusCode).toBe(200);
     expect(done.body).toContain(`Reference<br><strong>${record.reference}</strong>`);
     expect(done.body).toContain('we have emailed it to bea@example.com');
-    const receipt = await db.selectFrom('email_outbox').select('subject').where('to_address', '=', 'bea@example.com').executeTakeFirstOrThrow();
+    const receipt = await db
+      .selectFrom('email_outbox')
+      .select('subject')
+      .where('to_address', '=', 'bea@example.com')
+      .executeTakeFirstOrThrow();
     expect(receipt.subject).toBe(`We have your report: Pothole (${record.reference})`);
     // The agent's council does not own it, but recorded it, so may follow it.
     expect((await agent.client.get(`/staff/cases/${caseId}`)).statusCode).toBe(200);
@@ -87,23 +115,51 @@ describe('an agent records a phone contact', () => {
   });
 
   it('records each channel as it was', async () => {
-    const officer = await signedInStaff(context.app, db, { organisationId: await organisationId(db, gss.county), roles: ['service_officer'] });
+    const officer = await signedInStaff(context.app, db, {
+      organisationId: await organisationId(db, gss.county),
+      roles: ['service_officer'],
+    });
     for (const channel of ['phone', 'face_to_face', 'email', 'outreach', 'partner_agency']) {
-      const sent = await officer.client.post(details, potholeForm(channel, { contactEmail: '' }), detailsFor(channel, 'pothole', 'DE4 3AG'));
+      const sent = await officer.client.post(
+        details,
+        potholeForm(channel, { contactEmail: '' }),
+        detailsFor(channel, 'pothole', 'DE4 3AG'),
+      );
       expect(sent.statusCode, channel).toBe(303);
       const caseId = Number(sent.headers.location?.split('/').at(-1));
       const record = await services.repository.findById(caseId);
       expect(record?.channel).toBe(channel);
-      const created = await db.selectFrom('case_events').select('channel').where('case_id', '=', caseId).where('kind', '=', 'created').executeTakeFirstOrThrow();
+      const created = await db
+        .selectFrom('case_events')
+        .select('channel')
+        .where('case_id', '=', caseId)
+        .where('kind', '=', 'created')
+        .executeTakeFirstOrThrow();
       expect(created.channel).toBe(channel);
     }
   });
 
   it('takes a contact with no contact details at all, for any kind', async () => {
-    const sent = await agent.client.post(details, { channel: 'face_to_face', kind: 'missed-bin', postcode: 'DE1 0AL', locationDescription: 'Flat 3', q_bin_type: ['general', 'food'], description: 'Missed twice' }, detailsFor('face_to_face', 'missed-bin', 'DE1 0AL'));
+    const sent = await agent.client.post(
+      details,
+      {
+        channel: 'face_to_face',
+        kind: 'missed-bin',
+        postcode: 'DE1 0AL',
+        locationDescription: 'Flat 3',
+        q_bin_type: ['general', 'food'],
+        description: 'Missed twice',
+      },
+      detailsFor('face_to_face', 'missed-bin', 'DE1 0AL'),
+    );
     expect(sent.statusCode).toBe(303);
     const record = await services.repository.findById(Number(sent.headers.location?.split('/').at(-1)));
-    expect(record).toMatchObject({ organisation_name: 'Derby City Council', contact_email: null, contact_phone: null, answers: { bin_type: ['general', 'food'] } });
+    expect(record).toMatchObject({
+      organisation_name: 'Derby City Council',
+      contact_email: null,
+      contact_phone: null,
+      answers: { bin_type: ['general', 'food'] },
+    });
   });
 });
 
@@ -133,7 +189,9 @@ describe('routing, as the resident’s own journey routes', () => {
     expect(malformed.body).toContain('value="not a postcode"');
     expect(malformed.body).toMatch(/value="phone" checked/);
     const unknown = await agent.client.get(detailsFor('phone', 'pothole', 'DE4 9ZZ'));
-    expect(errorSummary(unknown.body)).toEqual([{ href: '#postcode', text: 'We cannot find the postcode DE4 9ZZ. Check it and enter it again' }]);
+    expect(errorSummary(unknown.body)).toEqual([
+      { href: '#postcode', text: 'We cannot find the postcode DE4 9ZZ. Check it and enter it again' },
+    ]);
     const noSuchKind = await agent.client.get(detailsFor('phone', 'dragon-sighting', 'DE4 3AG'));
     expect(errorSummary(noSuchKind.body)).toEqual([{ href: '#kind', text: 'Select the kind of request' }]);
   });
@@ -142,7 +200,14 @@ describe('routing, as the resident’s own journey routes', () => {
     const before = await casesCount();
     const response = await agent.client.post(
       details,
-      potholeForm('email', { locationDescription: '', q_where_on_road: '', q_depth_cm: 'deep', description: '', contactEmail: 'not-an-email', contactPhone: '12' }),
+      potholeForm('email', {
+        locationDescription: '',
+        q_where_on_road: '',
+        q_depth_cm: 'deep',
+        description: '',
+        contactEmail: 'not-an-email',
+        contactPhone: '12',
+      }),
       detailsFor('email', 'pothole', 'DE4 3AG'),
     );
     expect(response.statusCode).toBe(400);
@@ -178,24 +243,52 @@ describe('a partner adviser records a contact for a client', () => {
     const tomorrow = dayFromToday(2).split('-');
     const future = await adviser.client.post(
       details,
-      { ...form, consentGivenBy: 'Bea Caller', 'consentGivenOn-day': tomorrow[2], 'consentGivenOn-month': tomorrow[1], 'consentGivenOn-year': tomorrow[0], consentPurpose: 'Report it' },
+      {
+        ...form,
+        consentGivenBy: 'Bea Caller',
+        'consentGivenOn-day': tomorrow[2],
+        'consentGivenOn-month': tomorrow[1],
+        'consentGivenOn-year': tomorrow[0],
+        consentPurpose: 'Report it',
+      },
       detailsFor('partner_agency', 'pothole', 'S40 1AA'),
     );
-    expect(errorSummary(future.body)).toEqual([{ href: '#consentGivenOn-day', text: 'The date consent was given must be today or in the past' }]);
+    expect(errorSummary(future.body)).toEqual([
+      { href: '#consentGivenOn-day', text: 'The date consent was given must be today or in the past' },
+    ]);
     expect(future.body).toContain('>Report it</textarea>');
     expect(await casesCount()).toBe(before);
 
     const yesterday = dayFromToday(-1).split('-');
     const sent = await adviser.client.post(
       details,
-      { ...form, consentGivenBy: 'Bea Caller', 'consentGivenOn-day': yesterday[2], 'consentGivenOn-month': yesterday[1], 'consentGivenOn-year': yesterday[0], consentPurpose: 'Report the pothole and follow it up' },
+      {
+        ...form,
+        consentGivenBy: 'Bea Caller',
+        'consentGivenOn-day': yesterday[2],
+        'consentGivenOn-month': yesterday[1],
+        'consentGivenOn-year': yesterday[0],
+        consentPurpose: 'Report the pothole and follow it up',
+      },
       detailsFor('partner_agency', 'pothole', 'S40 1AA'),
     );
     expect(sent.statusCode).toBe(303);
     const caseId = Number(sent.headers.location?.split('/').at(-1));
-    expect(await services.repository.findById(caseId)).toMatchObject({ channel: 'partner_agency', recorded_by_organisation_id: agency });
-    const consent = await db.selectFrom('case_consents').selectAll().where('case_id', '=', caseId).executeTakeFirstOrThrow();
-    expect(consent).toMatchObject({ given_by: 'Bea Caller', given_on: dayFromToday(-1), purpose: 'Report the pothole and follow it up', recorded_by_staff_id: adviser.staff.id });
+    expect(await services.repository.findById(caseId)).toMatchObject({
+      channel: 'partner_agency',
+      recorded_by_organisation_id: agency,
+    });
+    const consent = await db
+      .selectFrom('case_consents')
+      .selectAll()
+      .where('case_id', '=', caseId)
+      .executeTakeFirstOrThrow();
+    expect(consent).toMatchObject({
+      given_by: 'Bea Caller',
+      given_on: dayFromToday(-1),
+      purpose: 'Report the pothole and follow it up',
+      recorded_by_staff_id: adviser.staff.id,
+    });
 
     // The confirmation says where it went; following the case needs an agreement for clients who consent.
     const confirmation = await adviser.client.get(sent.headers.location!);
@@ -218,17 +311,45 @@ describe('a partner adviser records a contact for a client', () => {
     const adviser = await signedInStaff(context.app, db, { organisationId: agency, roles: ['partner_adviser'] });
     const from = detailsFor('partner_agency', 'pothole', 'S40 1AA');
     const [year, month, day] = dayFromToday(-1).split('-');
-    const consentFields = { consentGivenBy: 'Cy Client', 'consentGivenOn-day': day, 'consentGivenOn-month': month, 'consentGivenOn-year': year, consentPurpose: 'Report it' };
-    const wrong = await adviser.client.post(details, { ...potholeForm('partner_agency', { postcode: 'S40 1AA' }), ...consentFields, consentLasts: '99' }, from);
+    const consentFields = {
+      consentGivenBy: 'Cy Client',
+      'consentGivenOn-day': day,
+      'consentGivenOn-month': month,
+      'consentGivenOn-year': year,
+      consentPurpose: 'Report it',
+    };
+    const wrong = await adviser.client.post(
+      details,
+      { ...potholeForm('partner_agency', { postcode: 'S40 1AA' }), ...consentFields, consentLasts: '99' },
+      from,
+    );
     expect(wrong.statusCode).toBe(400);
     expect(errorSummary(wrong.body)).toEqual([{ href: '#consentLasts', text: 'Select how long the consent lasts' }]);
 
-    const sent = await adviser.client.post(details, { ...potholeForm('partner_agency', { postcode: 'S40 1AA' }), ...consentFields, consentLasts: '3' }, from);
+    const sent = await adviser.client.post(
+      details,
+      { ...potholeForm('partner_agency', { postcode: 'S40 1AA' }), ...consentFields, consentLasts: '3' },
+      from,
+    );
     expect(sent.statusCode).toBe(303);
     const caseId = Number(sent.headers.location?.split('/').at(-1));
-    const consent = await db.selectFrom('case_consents').select(['organisation_id', 'expires_on', 'withdrawn_at']).where('case_id', '=', caseId).executeTakeFirstOrThrow();
-    const threeMonths = new Date(Date.UTC(Number(year), Number(month) - 1 + 3, Math.min(Number(day), new Date(Date.UTC(Number(year), Number(month) + 3, 0)).getUTCDate())));
-    expect(consent).toEqual({ organisation_id: agency, expires_on: threeMonths.toISOString().slice(0, 10), withdrawn_at: null });
+    const consent = await db
+      .selectFrom('case_consents')
+      .select(['organisation_id', 'expires_on', 'withdrawn_at'])
+      .where('case_id', '=', caseId)
+      .executeTakeFirstOrThrow();
+    const threeMonths = new Date(
+      Date.UTC(
+        Number(year),
+        Number(month) - 1 + 3,
+        Math.min(Number(day), new Date(Date.UTC(Number(year), Number(month) + 3, 0)).getUTCDate()),
+      ),
+    );
+    expect(consent).toEqual({
+      organisation_id: agency,
+      expires_on: threeMonths.toISOString().slice(0, 10),
+      withdrawn_at: null,
+    });
   });
 
   it('is refused by the core without consent, whatever the form does', async () => {

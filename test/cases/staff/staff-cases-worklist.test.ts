@@ -5,7 +5,19 @@ import type { Database } from '../../../src/db/schema.js';
 import { signedInStaff } from '../../support/accounts.js';
 import { useTestApp } from '../../support/app.js';
 import type { TestClient } from '../../support/http.js';
-import { casesAgreement, dayFromToday, gss, organisationId, partnerAgency, referencesIn, report, servicesFor, setCase, staffActor, type CasesServices } from './staff-cases-fixtures.js';
+import {
+  casesAgreement,
+  dayFromToday,
+  gss,
+  organisationId,
+  partnerAgency,
+  referencesIn,
+  report,
+  servicesFor,
+  setCase,
+  staffActor,
+  type CasesServices,
+} from './staff-cases-fixtures.js';
 
 const context = useTestApp();
 let db: Kysely<Database>;
@@ -23,10 +35,14 @@ const known = {
 
 function errorSummary(html: string): { text: string; href: string }[] {
   const summary = /<div class="govuk-error-summary"[\s\S]*?<\/ul>/.exec(html)?.[0] ?? '';
-  return [...summary.matchAll(/<a href="([^"]+)">([^<]+)<\/a>/g)].map((match) => ({ href: match[1], text: match[2].trim() }));
+  return [...summary.matchAll(/<a href="([^"]+)">([^<]+)<\/a>/g)].map((match) => ({
+    href: match[1],
+    text: match[2].trim(),
+  }));
 }
 
-const count = (html: string) => Number(/<h2 class="govuk-heading-m" id="cases">([\d,]+) cases?<\/h2>/.exec(html)?.[1].replace(',', '') ?? NaN);
+const count = (html: string) =>
+  Number(/<h2 class="govuk-heading-m" id="cases">([\d,]+) cases?<\/h2>/.exec(html)?.[1].replace(',', '') ?? NaN);
 
 beforeAll(async () => {
   db = context.database.db;
@@ -38,7 +54,9 @@ beforeAll(async () => {
   const order = Array.from({ length: 27 }, (_, index) => (index * 11) % 27);
   const bins: { id: number; reference: string; due: number }[] = [];
   for (const due of order) {
-    const made = await report(services, 'missed-bin', due % 2 ? 'SK13 0HG' : 'S33 0AA', { description: `Missed bin number ${due}` });
+    const made = await report(services, 'missed-bin', due % 2 ? 'SK13 0HG' : 'S33 0AA', {
+      description: `Missed bin number ${due}`,
+    });
     await setCase(db, made.id, { due_on: dayFromToday(due - 5) });
     bins.push({ ...made, due });
   }
@@ -71,7 +89,13 @@ describe('the worklist', () => {
     expect(referencesIn(second.body)).toEqual(expected.slice(25));
     expect(second.body).not.toContain(known.closed.reference);
 
-    const read = await db.selectFrom('audit_log').select('detail').where('record_type', '=', 'case_list').where('actor_id', '=', officer.staff.id).orderBy('id', 'desc').executeTakeFirstOrThrow();
+    const read = await db
+      .selectFrom('audit_log')
+      .select('detail')
+      .where('record_type', '=', 'case_list')
+      .where('actor_id', '=', officer.staff.id)
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
     expect(read.detail).toMatchObject({ page: 2, shown: 4 });
   });
 
@@ -94,7 +118,12 @@ describe('the worklist', () => {
     const graffiti = await officer.client.get('/staff/cases?applied=yes&type=graffiti');
     expect(referencesIn(graffiti.body)).toEqual(known.graffiti.map((item) => item.reference));
 
-    const streetScene = await db.selectFrom('teams').select('id').where('organisation_id', '=', highPeak).where('name', '=', 'Street scene').executeTakeFirstOrThrow();
+    const streetScene = await db
+      .selectFrom('teams')
+      .select('id')
+      .where('organisation_id', '=', highPeak)
+      .where('name', '=', 'Street scene')
+      .executeTakeFirstOrThrow();
     const byTeam = await officer.client.get(`/staff/cases?applied=yes&team=${streetScene.id}`);
     expect(referencesIn(byTeam.body)).toEqual(known.graffiti.map((item) => item.reference));
 
@@ -111,10 +140,14 @@ describe('the worklist', () => {
 
   it('searches by reference, postcode (however it is typed) and words of the description', async () => {
     const target = known.bins[7];
-    expect(referencesIn((await officer.client.get(`/staff/cases?applied=yes&q=${target.reference.toLowerCase()}`)).body)).toEqual([target.reference]);
+    expect(
+      referencesIn((await officer.client.get(`/staff/cases?applied=yes&q=${target.reference.toLowerCase()}`)).body),
+    ).toEqual([target.reference]);
     const byPostcode = await officer.client.get('/staff/cases?applied=yes&q=sk130hg');
     expect(count(byPostcode.body)).toBe(13 + 2);
-    expect(referencesIn((await officer.client.get('/staff/cases?applied=yes&q=chapel')).body)).toEqual([known.graffiti[1].reference]);
+    expect(referencesIn((await officer.client.get('/staff/cases?applied=yes&q=chapel')).body)).toEqual([
+      known.graffiti[1].reference,
+    ]);
     const none = await officer.client.get('/staff/cases?applied=yes&q=nothing+like+this');
     expect(none.body).toContain('No cases match these filters.');
   });
@@ -124,7 +157,12 @@ describe('the worklist', () => {
     expect(badStatus.statusCode).toBe(400);
     expect(errorSummary(badStatus.body)).toEqual([{ href: '#status', text: 'Select statuses from the list' }]);
     const dales = await organisationId(db, gss.dales);
-    const otherTeam = await db.selectFrom('teams').select('id').where('organisation_id', '=', dales).limit(1).executeTakeFirstOrThrow();
+    const otherTeam = await db
+      .selectFrom('teams')
+      .select('id')
+      .where('organisation_id', '=', dales)
+      .limit(1)
+      .executeTakeFirstOrThrow();
     const badTeam = await officer.client.get(`/staff/cases?applied=yes&team=${otherTeam.id}`);
     expect(badTeam.statusCode).toBe(400);
     expect(errorSummary(badTeam.body)).toEqual([{ href: '#team', text: 'Select a team from the list' }]);
@@ -189,15 +227,29 @@ describe('finding a case by its reference', () => {
     const other = await report(services, 'graffiti', 'DE4 3AG');
     const hidden = await agent.client.get(`/staff/cases/find?reference=${other.reference}`);
     expect(hidden.statusCode).toBe(404);
-    expect(errorSummary(hidden.body)).toEqual([{ href: '#reference', text: `No case you may see has the reference ${other.reference}. Check the reference and try again` }]);
+    expect(errorSummary(hidden.body)).toEqual([
+      {
+        href: '#reference',
+        text: `No case you may see has the reference ${other.reference}. Check the reference and try again`,
+      },
+    ]);
     const missing = await agent.client.get('/staff/cases/find?reference=DBY-1999-000001');
-    expect(errorSummary(missing.body)).toEqual([{ href: '#reference', text: 'No case you may see has the reference DBY-1999-000001. Check the reference and try again' }]);
+    expect(errorSummary(missing.body)).toEqual([
+      {
+        href: '#reference',
+        text: 'No case you may see has the reference DBY-1999-000001. Check the reference and try again',
+      },
+    ]);
 
     // Under an agreement, the reference alone is not enough: the caller verifies it with the postcode on it.
     await casesAgreement(db, [dales, highPeak]);
     const shared = await agent.client.get(`/staff/cases/find?reference=${other.reference}`);
     expect(shared.statusCode).toBe(404);
-    const verified = await agent.client.post('/staff/cases/find', { reference: other.reference, verification: 'DE4 3AG' }, '/staff/cases/find');
+    const verified = await agent.client.post(
+      '/staff/cases/find',
+      { reference: other.reference, verification: 'DE4 3AG' },
+      '/staff/cases/find',
+    );
     expect(verified.statusCode).toBe(303);
     expect((await agent.client.get(verified.headers.location!)).statusCode).toBe(200);
     await db.deleteFrom('agreement_parties').where('organisation_id', 'in', [dales, highPeak]).execute();
@@ -210,7 +262,9 @@ describe('finding a case by its reference', () => {
 
 describe('the CSV export', () => {
   it('exports every case the filters select, with a header, safe cells, and an audit entry', async () => {
-    const risky = await report(services, 'graffiti', 'S33 0AA', { description: '=HYPERLINK("http://evil.example","click")' });
+    const risky = await report(services, 'graffiti', 'S33 0AA', {
+      description: '=HYPERLINK("http://evil.example","click")',
+    });
     await setCase(db, risky.id, { due_on: dayFromToday(60) });
     const response = await officer.client.get('/staff/cases.csv?applied=yes&type=graffiti');
     expect(response.statusCode).toBe(200);
@@ -235,9 +289,39 @@ describe('the CSV export', () => {
       'Longitude',
       'Description',
     ]);
-    expect(rows.slice(1).map((row) => row[0])).toEqual([...known.graffiti.map((item) => item.reference), risky.reference]);
-    const [reference, kind, organisation, team, assignee, status, closedBecause, channel, received, due, overdue, postcode, location] = rows[1];
-    expect({ reference, kind, organisation, team, assignee, status, closedBecause, channel, due, overdue, postcode, location }).toEqual({
+    expect(rows.slice(1).map((row) => row[0])).toEqual([
+      ...known.graffiti.map((item) => item.reference),
+      risky.reference,
+    ]);
+    const [
+      reference,
+      kind,
+      organisation,
+      team,
+      assignee,
+      status,
+      closedBecause,
+      channel,
+      received,
+      due,
+      overdue,
+      postcode,
+      location,
+    ] = rows[1];
+    expect({
+      reference,
+      kind,
+      organisation,
+      team,
+      assignee,
+      status,
+      closedBecause,
+      channel,
+      due,
+      overdue,
+      postcode,
+      location,
+    }).toEqual({
       reference: known.graffiti[0].reference,
       kind: 'Graffiti',
       organisation: 'High Peak Borough Council',
@@ -253,9 +337,18 @@ describe('the CSV export', () => {
     });
     expect(received).toMatch(/^\d{4}-\d{2}-\d{2}T/);
     expect(rows.at(-1)?.at(-1)).toBe('\'=HYPERLINK("http://evil.example","click")');
-    expect(rows[1].some((cell) => /ada@example\.com|01629 580000|Ada Resident/.test(cell)), 'no contact details').toBe(false);
+    expect(
+      rows[1].some((cell) => /ada@example\.com|01629 580000|Ada Resident/.test(cell)),
+      'no contact details',
+    ).toBe(false);
 
-    const entry = await db.selectFrom('audit_log').select(['action', 'detail']).where('record_type', '=', 'case_list').where('action', '=', 'export').orderBy('id', 'desc').executeTakeFirstOrThrow();
+    const entry = await db
+      .selectFrom('audit_log')
+      .select(['action', 'detail'])
+      .where('record_type', '=', 'case_list')
+      .where('action', '=', 'export')
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
     expect(entry.detail).toMatchObject({ filters: { serviceCode: 'graffiti' } });
   });
 
@@ -294,9 +387,14 @@ describe('the manager view', () => {
     const html = response.body;
     const cells = (tableId: string) => {
       const table = new RegExp(`<table class="govuk-table" id="${tableId}">[\\s\\S]*?</table>`).exec(html)?.[0] ?? '';
-      return [...table.matchAll(/<tr class="govuk-table__row">([\s\S]*?)<\/tr>/g)]
-        .slice(1)
-        .map((row) => [...row[1].matchAll(/<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g)].map((cell) => cell[1].replace(/<span class="govuk-visually-hidden">[^<]*<\/span>/g, '').replace(/<[^>]+>/g, '').trim()));
+      return [...table.matchAll(/<tr class="govuk-table__row">([\s\S]*?)<\/tr>/g)].slice(1).map((row) =>
+        [...row[1].matchAll(/<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g)].map((cell) =>
+          cell[1]
+            .replace(/<span class="govuk-visually-hidden">[^<]*<\/span>/g, '')
+            .replace(/<[^>]+>/g, '')
+            .trim(),
+        ),
+      );
     };
     expect(cells('by-team')).toEqual([
       ['Street scene', '2', '1'],
@@ -310,7 +408,12 @@ describe('the manager view', () => {
     expect(html).toMatch(/id="total-open"><a class="govuk-link" href="[^"]+">5</);
     expect(html).toMatch(/id="total-overdue"><a class="govuk-link" href="[^"]+">3</);
 
-    const waste = await db.selectFrom('teams').select('id').where('organisation_id', '=', bolsover).where('name', '=', 'Waste and recycling').executeTakeFirstOrThrow();
+    const waste = await db
+      .selectFrom('teams')
+      .select('id')
+      .where('organisation_id', '=', bolsover)
+      .where('name', '=', 'Waste and recycling')
+      .executeTakeFirstOrThrow();
     const link = `/staff/cases?applied=yes&amp;status=open&amp;status=acknowledged&amp;status=in_progress&amp;team=${waste.id}&amp;overdue=yes`;
     expect(html).toContain(`href="${link}"`);
     const followed = await manager.client.get(link.replace(/&amp;/g, '&'));

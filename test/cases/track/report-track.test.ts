@@ -34,10 +34,22 @@ const notFound = 'We cannot find a request with that reference and email address
 async function staffOf(gss: string, roles: StaffRole[] = ['service_officer']): Promise<StaffActor> {
   const orgId = await organisationId(database.db, gss);
   const staff = await createStaff(database.db, { organisationId: orgId, roles });
-  return { kind: 'staff', staffId: staff.id, name: 'Officer', email: staff.email, organisationId: orgId, organisationName: gss, roles };
+  return {
+    kind: 'staff',
+    staffId: staff.id,
+    name: 'Officer',
+    email: staff.email,
+    organisationId: orgId,
+    organisationName: gss,
+    roles,
+  };
 }
 
-async function report(serviceCode: string, contact: { name: string | null; email: string | null }, extra: { citizenId?: number; answers?: Record<string, string> } = {}) {
+async function report(
+  serviceCode: string,
+  contact: { name: string | null; email: string | null },
+  extra: { citizenId?: number; answers?: Record<string, string> } = {},
+) {
   const result = await services.cases.submit(anonymous, {
     serviceCode,
     place: await services.place('DE4 3AG'),
@@ -55,7 +67,16 @@ async function report(serviceCode: string, contact: { name: string | null; email
 async function signedInCitizen(email: string) {
   const row = await database.db
     .insertInto('citizens')
-    .values({ email, name: 'Rita Resident', phone: null, password_hash: await hashPassword('three random words'), email_verified_at: now, oidc_issuer: null, oidc_subject: null, locked_until: null })
+    .values({
+      email,
+      name: 'Rita Resident',
+      phone: null,
+      password_hash: await hashPassword('three random words'),
+      email_verified_at: now,
+      oidc_issuer: null,
+      oidc_subject: null,
+      locked_until: null,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   const client = new TestClient(app);
@@ -65,17 +86,28 @@ async function signedInCitizen(email: string) {
 
 describe('/track: following a request with its reference and email', () => {
   it('shows the status, every public update on one timeline, the due date and who deals with it, even after a transfer', async () => {
-    const { reference, caseId } = await report('missed-bin', { name: 'Tom Tracker', email: 'tom@example.com' }, { answers: { bin_type: 'general' } });
+    const { reference, caseId } = await report(
+      'missed-bin',
+      { name: 'Tom Tracker', email: 'tom@example.com' },
+      { answers: { bin_type: 'general' } },
+    );
     const dales = await staffOf('E07000035');
     await services.workflow.changeStatus(dales, caseId, { status: 'acknowledged', message: 'We have your report' });
     await services.workflow.addUpdate(dales, caseId, { body: 'Secret internal note about the crew', isPublic: false });
     await services.workflow.addUpdate(dales, caseId, { body: 'The crew will come back tomorrow', isPublic: true });
-    await services.workflow.transfer(dales, caseId, { toOrganisationId: await organisationId(database.db, 'E07000032'), reason: 'The road is in Amber Valley' });
+    await services.workflow.transfer(dales, caseId, {
+      toOrganisationId: await organisationId(database.db, 'E07000032'),
+      reason: 'The road is in Amber Valley',
+    });
 
     const client = new TestClient(app);
     const form = await client.get(`/track?reference=${reference}`);
     expect(form.body).toContain(`value="${reference}"`);
-    const found = await client.post('/track', { reference: reference.toLowerCase(), email: ' TOM@example.com ' }, `/track?reference=${reference}`);
+    const found = await client.post(
+      '/track',
+      { reference: reference.toLowerCase(), email: ' TOM@example.com ' },
+      `/track?reference=${reference}`,
+    );
     expect(found.statusCode).toBe(303);
     expect(found.headers.location).toBe(`/track/${reference}`);
 
@@ -87,8 +119,17 @@ describe('/track: following a request with its reference and email', () => {
     expect(shown).toContain('Aim to deal with it by');
     expect(shown).toContain('Behind the library');
     expect(shown).toContain('My own words about it');
-    const timeline = [...shown.matchAll(/(Report received|Status: acknowledged|Update from [A-Za-z ]+? Council|Passed to Amber Valley Borough Council)/g)].map((match) => match[1]);
-    expect(timeline).toEqual(['Passed to Amber Valley Borough Council', 'Update from Derbyshire Dales District Council', 'Status: acknowledged', 'Report received']);
+    const timeline = [
+      ...shown.matchAll(
+        /(Report received|Status: acknowledged|Update from [A-Za-z ]+? Council|Passed to Amber Valley Borough Council)/g,
+      ),
+    ].map((match) => match[1]);
+    expect(timeline).toEqual([
+      'Passed to Amber Valley Borough Council',
+      'Update from Derbyshire Dales District Council',
+      'Status: acknowledged',
+      'Report received',
+    ]);
     expect(shown).toContain('The road is in Amber Valley');
     expect(shown).toContain('The crew will come back tomorrow');
     expect(page.body).not.toContain('Secret internal note');
@@ -96,7 +137,11 @@ describe('/track: following a request with its reference and email', () => {
   });
 
   it('gives one message whichever of the reference and email is wrong, keeping what was typed', async () => {
-    const { reference } = await report('graffiti', { name: 'Wu', email: 'wu@example.com' }, { answers: { offensive: 'no' } });
+    const { reference } = await report(
+      'graffiti',
+      { name: 'Wu', email: 'wu@example.com' },
+      { answers: { offensive: 'no' } },
+    );
     const client = new TestClient(app);
     const attempts = [
       { reference, email: 'someone.else@example.com' },
@@ -111,7 +156,12 @@ describe('/track: following a request with its reference and email', () => {
       expect(response.body).toContain(`id="lookup-error"`);
       expect(response.body.match(new RegExp(notFound, 'g'))).toHaveLength(2); // the summary and once beside the fields
       expect(response.body).toContain(`value="${attempt.email}"`);
-      bodies.push(text(response).replace(attempt.reference, '').replace(attempt.email, '').replace(/[a-f0-9]{20,}/g, ''));
+      bodies.push(
+        text(response)
+          .replace(attempt.reference, '')
+          .replace(attempt.email, '')
+          .replace(/[a-f0-9]{20,}/g, ''),
+      );
     }
     expect(new Set(bodies).size).toBe(1);
 
@@ -123,16 +173,25 @@ describe('/track: following a request with its reference and email', () => {
   });
 
   it('shows anyone the public page of a public request without personal data, and nothing of a private one', async () => {
-    const { reference } = await report('graffiti', { name: 'Pat Public', email: 'pat@example.com' }, { answers: { offensive: 'no' } });
+    const { reference } = await report(
+      'graffiti',
+      { name: 'Pat Public', email: 'pat@example.com' },
+      { answers: { offensive: 'no' } },
+    );
     const stranger = new TestClient(app);
     const page = await stranger.get(`/track/${reference}`);
     expect(page.statusCode).toBe(200);
     expect(text(page)).toContain(`Public request ${reference}`);
     expect(text(page)).toContain('Received');
-    for (const personal of ['Pat Public', 'pat@example.com', 'Behind the library', 'My own words']) expect(page.body).not.toContain(personal);
+    for (const personal of ['Pat Public', 'pat@example.com', 'Behind the library', 'My own words'])
+      expect(page.body).not.toContain(personal);
     expect(page.body).not.toContain('name="reason"');
 
-    const noise = await report('noise', { name: 'Quiet Quentin', email: 'quentin@example.com' }, { answers: { source: 'music', when: 'Every night' } });
+    const noise = await report(
+      'noise',
+      { name: 'Quiet Quentin', email: 'quentin@example.com' },
+      { answers: { source: 'music', when: 'Every night' } },
+    );
     const hidden = await stranger.get(`/track/${noise.reference}`);
     expect(hidden.statusCode).toBe(303);
     expect(hidden.headers.location).toBe(`/track?reference=${noise.reference}`);
@@ -143,7 +202,11 @@ describe('/track: following a request with its reference and email', () => {
 
 describe('the proof of a reference and email', () => {
   it('lasts an hour, after which the page is the public one again', async () => {
-    const { reference } = await report('graffiti', { name: 'Hana Hour', email: 'hana@example.com' }, { answers: { offensive: 'no' } });
+    const { reference } = await report(
+      'graffiti',
+      { name: 'Hana Hour', email: 'hana@example.com' },
+      { answers: { offensive: 'no' } },
+    );
     const client = new TestClient(app);
     await client.post('/track', { reference, email: 'hana@example.com' });
     expect(text(await client.get(`/track/${reference}`))).toContain(`Your request ${reference}`);
@@ -160,7 +223,11 @@ describe('the proof of a reference and email', () => {
 
 describe('reopening within 28 days of resolution', () => {
   it('reopens with a reason within 28 days, not after, and never for someone who has not proved it is theirs', async () => {
-    const { reference, caseId } = await report('missed-bin', { name: 'Rey', email: 'rey@example.com' }, { answers: { bin_type: 'general' } });
+    const { reference, caseId } = await report(
+      'missed-bin',
+      { name: 'Rey', email: 'rey@example.com' },
+      { answers: { bin_type: 'general' } },
+    );
     const dales = await staffOf('E07000035');
     await services.workflow.changeStatus(dales, caseId, { status: 'resolved', message: 'Emptied' });
 
@@ -168,7 +235,9 @@ describe('reopening within 28 days of resolution', () => {
     expect((await stranger.get(`/track/${reference}`)).body).not.toContain('name="reason"');
     // A form token from another page: the refusal is the policy's, not the CSRF check's.
     const token = /name="_csrf" value="([^"]+)"/.exec((await stranger.get('/track')).body)![1];
-    expect((await stranger.postWithToken(`/track/${reference}/reopen`, { reason: 'Not mine but still' }, token)).statusCode).toBe(403);
+    expect(
+      (await stranger.postWithToken(`/track/${reference}/reopen`, { reason: 'Not mine but still' }, token)).statusCode,
+    ).toBe(403);
 
     const client = new TestClient(app);
     await client.post('/track', { reference, email: 'rey@example.com' });
@@ -182,14 +251,21 @@ describe('reopening within 28 days of resolution', () => {
     now = new Date(start.getTime() + 27 * 86_400_000);
     try {
       await client.post('/track', { reference, email: 'rey@example.com' }); // the proof lasts an hour
-      const reopened = await client.post(`/track/${reference}/reopen`, { reason: 'Only the recycling was taken' }, `/track/${reference}`);
+      const reopened = await client.post(
+        `/track/${reference}/reopen`,
+        { reason: 'Only the recycling was taken' },
+        `/track/${reference}`,
+      );
       expect(reopened.statusCode).toBe(303);
       expect(reopened.headers.location).toBe(`/track/${reference}?reopened=yes`);
       const page = await client.get(reopened.headers.location!);
       expect(text(page)).toContain('Your request has been reopened');
       expect(text(page)).toContain('Reopened by the person who reported it');
       expect(text(page)).toContain('Only the recycling was taken');
-      expect((await database.db.selectFrom('cases').select('status').where('id', '=', caseId).executeTakeFirstOrThrow()).status).toBe('open');
+      expect(
+        (await database.db.selectFrom('cases').select('status').where('id', '=', caseId).executeTakeFirstOrThrow())
+          .status,
+      ).toBe('open');
       // The public page says it was reopened, not the resident's words.
       expect(text(await stranger.get(`/track/${reference}`))).not.toContain('Only the recycling');
 
@@ -203,7 +279,10 @@ describe('reopening within 28 days of resolution', () => {
       const refused = await client.post(`/track/${reference}/reopen`, { reason: 'Still not emptied' }, '/track');
       expect(refused.statusCode).toBe(400);
       expect(refused.body).toContain('This request can no longer be reopened');
-      expect((await database.db.selectFrom('cases').select('status').where('id', '=', caseId).executeTakeFirstOrThrow()).status).toBe('resolved');
+      expect(
+        (await database.db.selectFrom('cases').select('status').where('id', '=', caseId).executeTakeFirstOrThrow())
+          .status,
+      ).toBe('resolved');
     } finally {
       now = start;
     }
@@ -213,9 +292,21 @@ describe('reopening within 28 days of resolution', () => {
 describe('your requests', () => {
   it('lists a signed-in resident’s own requests, each linking to its tracking page, which needs no email', async () => {
     const { client, citizenId } = await signedInCitizen('rita@example.com');
-    const mine = await report('pothole', { name: 'Rita Resident', email: 'rita@example.com' }, { citizenId, answers: { where_on_road: 'pavement' } });
-    const noise = await report('noise', { name: 'Rita Resident', email: 'rita@example.com' }, { citizenId, answers: { source: 'alarm', when: 'Mornings' } });
-    const someoneElses = await report('pothole', { name: 'Other', email: 'other@example.com' }, { answers: { where_on_road: 'pavement' } });
+    const mine = await report(
+      'pothole',
+      { name: 'Rita Resident', email: 'rita@example.com' },
+      { citizenId, answers: { where_on_road: 'pavement' } },
+    );
+    const noise = await report(
+      'noise',
+      { name: 'Rita Resident', email: 'rita@example.com' },
+      { citizenId, answers: { source: 'alarm', when: 'Mornings' } },
+    );
+    const someoneElses = await report(
+      'pothole',
+      { name: 'Other', email: 'other@example.com' },
+      { answers: { where_on_road: 'pavement' } },
+    );
 
     const page = await client.get('/account/requests');
     expect(page.statusCode).toBe(200);
@@ -242,8 +333,15 @@ describe('your requests', () => {
 
 describe('the satisfaction survey', () => {
   it('takes one answer per link from the resolved email, then says the link has been used', async () => {
-    const { caseId } = await report('graffiti', { name: 'Sam', email: 'sam@example.com' }, { answers: { offensive: 'yes' } });
-    await services.workflow.changeStatus(await staffOf('E07000035'), caseId, { status: 'resolved', message: 'Painted over' });
+    const { caseId } = await report(
+      'graffiti',
+      { name: 'Sam', email: 'sam@example.com' },
+      { answers: { offensive: 'yes' } },
+    );
+    await services.workflow.changeStatus(await staffOf('E07000035'), caseId, {
+      status: 'resolved',
+      message: 'Painted over',
+    });
     const email = await latestEmailTo(database.db, 'sam@example.com');
     const link = linkIn(email!.body_text, '/satisfaction?token=');
     const token = new URL(link, 'http://x').searchParams.get('token')!;
@@ -252,7 +350,13 @@ describe('the satisfaction survey', () => {
     const form = await client.get(link);
     expect(form.statusCode).toBe(200);
     expect(form.body).toContain('How satisfied are you with how we dealt with your request?');
-    expect([...form.body.matchAll(/name="score" type="radio" value="(\d)"/g)].map((match) => match[1])).toEqual(['5', '4', '3', '2', '1']);
+    expect([...form.body.matchAll(/name="score" type="radio" value="(\d)"/g)].map((match) => match[1])).toEqual([
+      '5',
+      '4',
+      '3',
+      '2',
+      '1',
+    ]);
 
     const unanswered = await client.post('/satisfaction', { token }, link);
     expect(unanswered.statusCode).toBe(400);
@@ -262,7 +366,11 @@ describe('the satisfaction survey', () => {
     expect(answered.statusCode).toBe(303);
     expect(answered.headers.location).toBe('/satisfaction/thank-you');
     expect(text(await client.get('/satisfaction/thank-you'))).toContain('Your answer has been recorded');
-    const stored = await database.db.selectFrom('satisfaction_responses').select(['score', 'responded_at']).where('case_id', '=', caseId).executeTakeFirstOrThrow();
+    const stored = await database.db
+      .selectFrom('satisfaction_responses')
+      .select(['score', 'responded_at'])
+      .where('case_id', '=', caseId)
+      .executeTakeFirstOrThrow();
     expect(stored.score).toBe(4);
 
     const again = await client.get(link);
@@ -271,7 +379,15 @@ describe('the satisfaction survey', () => {
     const token2 = /name="_csrf" value="([^"]+)"/.exec((await client.get('/track')).body)![1];
     const second = await client.postWithToken('/satisfaction', { token, score: '1' }, token2);
     expect(second.statusCode).toBe(410);
-    expect((await database.db.selectFrom('satisfaction_responses').select('score').where('case_id', '=', caseId).executeTakeFirstOrThrow()).score).toBe(4);
+    expect(
+      (
+        await database.db
+          .selectFrom('satisfaction_responses')
+          .select('score')
+          .where('case_id', '=', caseId)
+          .executeTakeFirstOrThrow()
+      ).score,
+    ).toBe(4);
 
     const wrong = await client.get('/satisfaction?token=not-a-real-token');
     expect(wrong.statusCode).toBe(404);
@@ -285,14 +401,19 @@ describe('limits on guessing and sending', () => {
   it('asks someone who keeps guessing to wait', async () => {
     const client = new TestClient(limited.app);
     const statuses: number[] = [];
-    for (let attempt = 0; attempt < 4; attempt += 1) statuses.push((await client.post('/track', { reference: 'DBY-2026-000001', email: `guess${attempt}@example.com` })).statusCode);
+    for (let attempt = 0; attempt < 4; attempt += 1)
+      statuses.push(
+        (await client.post('/track', { reference: 'DBY-2026-000001', email: `guess${attempt}@example.com` }))
+          .statusCode,
+      );
     expect(statuses).toEqual([400, 400, 400, 429]);
   });
 
   it('asks someone who keeps sending reports to wait', async () => {
     const client = new TestClient(limited.app);
     const statuses: number[] = [];
-    for (let attempt = 0; attempt < 4; attempt += 1) statuses.push((await client.post('/report/check', {}, '/report')).statusCode);
+    for (let attempt = 0; attempt < 4; attempt += 1)
+      statuses.push((await client.post('/report/check', {}, '/report')).statusCode);
     expect(statuses).toEqual([303, 303, 303, 429]);
   });
 });

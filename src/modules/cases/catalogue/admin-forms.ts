@@ -11,7 +11,10 @@ export const catalogueAdminPaths = { list: casePaths.staff.catalogue, ...casePat
  * Runs a change; a rule the catalogue refuses becomes the form's error beside its field. `formFields`
  * names the form's field for a service's field, where they differ.
  */
-export async function attempt(change: () => Promise<unknown>, formFields: Record<string, string> = {}): Promise<FormErrors | null> {
+export async function attempt(
+  change: () => Promise<unknown>,
+  formFields: Record<string, string> = {},
+): Promise<FormErrors | null> {
   try {
     await change();
     return null;

@@ -63,7 +63,9 @@ function withColumnNames<T extends Partial<QuestionChanges>>({ specialCategory, 
 export function createCatalogueAdminRepository(db: Kysely<Database>) {
   return {
     organisations: (ids: number[]): Promise<ManagedOrganisation[]> =>
-      ids.length === 0 ? Promise.resolve([]) : db.selectFrom('organisations').select(['id', 'name']).where('id', 'in', ids).orderBy('name').execute(),
+      ids.length === 0
+        ? Promise.resolve([])
+        : db.selectFrom('organisations').select(['id', 'name']).where('id', 'in', ids).orderBy('name').execute(),
 
     /** Every service code the given organisations receive, with its tier and who receives it. */
     async kinds(organisationIds: number[]): Promise<ExistingKind[]> {
@@ -71,14 +73,24 @@ export function createCatalogueAdminRepository(db: Kysely<Database>) {
       const rows = await db
         .selectFrom('request_types')
         .innerJoin('organisations', 'organisations.id', 'request_types.organisation_id')
-        .select(['request_types.service_code', 'request_types.name', 'request_types.tier', 'organisations.name as organisationName'])
+        .select([
+          'request_types.service_code',
+          'request_types.name',
+          'request_types.tier',
+          'organisations.name as organisationName',
+        ])
         .where('request_types.organisation_id', 'in', organisationIds)
         .orderBy('request_types.name')
         .orderBy('organisations.name')
         .execute();
       const byCode = new Map<string, ExistingKind>();
       for (const row of rows) {
-        const kind = byCode.get(row.service_code) ?? { serviceCode: row.service_code, name: row.name, tier: row.tier, organisationNames: [] };
+        const kind = byCode.get(row.service_code) ?? {
+          serviceCode: row.service_code,
+          name: row.name,
+          tier: row.tier,
+          organisationNames: [],
+        };
         kind.organisationNames.push(row.organisationName);
         byCode.set(row.service_code, kind);
       }
@@ -86,7 +98,11 @@ export function createCatalogueAdminRepository(db: Kysely<Database>) {
     },
 
     /** The tiers other organisations give this service code: more than one would break routing. */
-    async tiersOfCode(executor: Db, serviceCode: string, organisationIds: number[]): Promise<{ tier: RequestTier; organisationName: string }[]> {
+    async tiersOfCode(
+      executor: Db,
+      serviceCode: string,
+      organisationIds: number[],
+    ): Promise<{ tier: RequestTier; organisationName: string }[]> {
       if (organisationIds.length === 0) return [];
       return executor
         .selectFrom('request_types')
@@ -99,7 +115,12 @@ export function createCatalogueAdminRepository(db: Kysely<Database>) {
     },
 
     async codeTaken(executor: Db, organisationId: number, serviceCode: string): Promise<boolean> {
-      const row = await executor.selectFrom('request_types').select('id').where('organisation_id', '=', organisationId).where('service_code', '=', serviceCode).executeTakeFirst();
+      const row = await executor
+        .selectFrom('request_types')
+        .select('id')
+        .where('organisation_id', '=', organisationId)
+        .where('service_code', '=', serviceCode)
+        .executeTakeFirst();
       return row !== undefined;
     },
 
@@ -108,7 +129,10 @@ export function createCatalogueAdminRepository(db: Kysely<Database>) {
       return row?.title;
     },
 
-    async insertType(executor: Db, values: RequestTypeChanges & { organisation_id: number; service_code: string; tier: RequestTier }): Promise<number> {
+    async insertType(
+      executor: Db,
+      values: RequestTypeChanges & { organisation_id: number; service_code: string; tier: RequestTier },
+    ): Promise<number> {
       const row = await executor.insertInto('request_types').values(values).returning('id').executeTakeFirstOrThrow();
       return row.id;
     },
@@ -119,12 +143,30 @@ export function createCatalogueAdminRepository(db: Kysely<Database>) {
 
     /** Questions in the order residents see them; ties (old data) broken by when they were added. */
     questionOrder: (executor: Db, requestTypeId: number) =>
-      executor.selectFrom('request_type_questions').select(['id', 'code']).where('request_type_id', '=', requestTypeId).orderBy('position').orderBy('id').execute(),
+      executor
+        .selectFrom('request_type_questions')
+        .select(['id', 'code'])
+        .where('request_type_id', '=', requestTypeId)
+        .orderBy('position')
+        .orderBy('id')
+        .execute(),
 
-    async insertQuestion(executor: Db, requestTypeId: number, code: string, position: number, changes: QuestionChanges): Promise<number> {
+    async insertQuestion(
+      executor: Db,
+      requestTypeId: number,
+      code: string,
+      position: number,
+      changes: QuestionChanges,
+    ): Promise<number> {
       const row = await executor
         .insertInto('request_type_questions')
-        .values({ request_type_id: requestTypeId, code, position, ...withColumnNames(changes), options: JSON.stringify(changes.options) })
+        .values({
+          request_type_id: requestTypeId,
+          code,
+          position,
+          ...withColumnNames(changes),
+          options: JSON.stringify(changes.options),
+        })
         .returning('id')
         .executeTakeFirstOrThrow();
       return row.id;
@@ -168,21 +210,47 @@ export function createCatalogueAdminRepository(db: Kysely<Database>) {
           'teams.organisation_id as organisationId',
           'teams.name',
           'teams.email',
-          eb.selectFrom('staff_teams').select((inner) => inner.fn.countAll<number>().as('n')).whereRef('staff_teams.team_id', '=', 'teams.id').as('memberCount'),
-          eb.selectFrom('request_types').select((inner) => inner.fn.countAll<number>().as('n')).whereRef('request_types.team_id', '=', 'teams.id').as('requestTypeCount'),
+          eb
+            .selectFrom('staff_teams')
+            .select((inner) => inner.fn.countAll<number>().as('n'))
+            .whereRef('staff_teams.team_id', '=', 'teams.id')
+            .as('memberCount'),
+          eb
+            .selectFrom('request_types')
+            .select((inner) => inner.fn.countAll<number>().as('n'))
+            .whereRef('request_types.team_id', '=', 'teams.id')
+            .as('requestTypeCount'),
         ])
         .where('teams.organisation_id', '=', organisationId)
         .orderBy('teams.name')
         .execute()
-        .then((rows) => rows.map((row) => ({ ...row, memberCount: Number(row.memberCount), requestTypeCount: Number(row.requestTypeCount) }))),
+        .then((rows) =>
+          rows.map((row) => ({
+            ...row,
+            memberCount: Number(row.memberCount),
+            requestTypeCount: Number(row.requestTypeCount),
+          })),
+        ),
 
     findTeam: (executor: Db, id: number) =>
-      executor.selectFrom('teams').select(['id', 'organisation_id as organisationId', 'name', 'email']).where('id', '=', id).executeTakeFirst(),
+      executor
+        .selectFrom('teams')
+        .select(['id', 'organisation_id as organisationId', 'name', 'email'])
+        .where('id', '=', id)
+        .executeTakeFirst(),
 
     findTeamByName: (executor: Db, organisationId: number, name: string) =>
-      executor.selectFrom('teams').select('id').where('organisation_id', '=', organisationId).where(sql<boolean>`lower(name) = lower(${name})`).executeTakeFirst(),
+      executor
+        .selectFrom('teams')
+        .select('id')
+        .where('organisation_id', '=', organisationId)
+        .where(sql<boolean>`lower(name) = lower(${name})`)
+        .executeTakeFirst(),
 
-    async insertTeam(executor: Db, values: { organisation_id: number; name: string; email: string | null }): Promise<number> {
+    async insertTeam(
+      executor: Db,
+      values: { organisation_id: number; name: string; email: string | null },
+    ): Promise<number> {
       const row = await executor.insertInto('teams').values(values).returning('id').executeTakeFirstOrThrow();
       return row.id;
     },
@@ -211,12 +279,21 @@ export function createCatalogueAdminRepository(db: Kysely<Database>) {
         .execute(),
 
     async isMember(executor: Db, teamId: number, staffId: number): Promise<boolean> {
-      const row = await executor.selectFrom('staff_teams').select('staff_id').where('team_id', '=', teamId).where('staff_id', '=', staffId).executeTakeFirst();
+      const row = await executor
+        .selectFrom('staff_teams')
+        .select('staff_id')
+        .where('team_id', '=', teamId)
+        .where('staff_id', '=', staffId)
+        .executeTakeFirst();
       return row !== undefined;
     },
 
     async addMember(executor: Db, teamId: number, staffId: number): Promise<void> {
-      await executor.insertInto('staff_teams').values({ team_id: teamId, staff_id: staffId }).onConflict((oc) => oc.doNothing()).execute();
+      await executor
+        .insertInto('staff_teams')
+        .values({ team_id: teamId, staff_id: staffId })
+        .onConflict((oc) => oc.doNothing())
+        .execute();
     },
 
     async removeMember(executor: Db, teamId: number, staffId: number): Promise<void> {

@@ -7,7 +7,11 @@ import { registerCatalogueQuestionRoutes } from './admin-question-routes.js';
 import { createCatalogueAdminRepository } from './admin-repository.js';
 import { NEW_KIND, newTypeSchema, organisationQuerySchema, tierNames, typeDetailsSchema } from './admin-schemas.js';
 import { attempt, catalogueAdminPaths, catalogueViews } from './admin-forms.js';
-import { createCatalogueAdminService, type CatalogueAdminDependencies, type CatalogueAdminService } from './admin-service.js';
+import {
+  createCatalogueAdminService,
+  type CatalogueAdminDependencies,
+  type CatalogueAdminService,
+} from './admin-service.js';
 import { registerCatalogueTeamRoutes } from './admin-team-routes.js';
 import type { RequestType } from './repository.js';
 
@@ -32,7 +36,10 @@ function typeValues(type: RequestType): Record<string, unknown> {
 }
 
 /** The administrators' pages for the request-type catalogue, its questions and teams. */
-export function registerCatalogueAdminRoutes(app: FastifyInstance, deps: Omit<CatalogueAdminDependencies, 'repository'>): void {
+export function registerCatalogueAdminRoutes(
+  app: FastifyInstance,
+  deps: Omit<CatalogueAdminDependencies, 'repository'>,
+): void {
   const admin = createCatalogueAdminService({ ...deps, repository: createCatalogueAdminRepository(deps.db) });
   app.register(async (scope) => {
     scope.addHook('preHandler', staffOnly);
@@ -63,14 +70,29 @@ function registerRequestTypeRoutes(scope: FastifyInstance, admin: CatalogueAdmin
 
   async function newTypeContext(actor: Actor, organisationId: number | undefined) {
     const organisation = await admin.chooseOrganisation(actor, organisationId);
-    const [teams, kinds] = await Promise.all([admin.teamsOf(actor, organisation.id), admin.kindsToJoin(actor, organisation.id)]);
-    return { ...common, organisation, teams, kinds, newKind: NEW_KIND, backLink: `${paths.list}?organisation=${organisation.id}` };
+    const [teams, kinds] = await Promise.all([
+      admin.teamsOf(actor, organisation.id),
+      admin.kindsToJoin(actor, organisation.id),
+    ]);
+    return {
+      ...common,
+      organisation,
+      teams,
+      kinds,
+      newKind: NEW_KIND,
+      backLink: `${paths.list}?organisation=${organisation.id}`,
+    };
   }
 
   scope.get<{ Querystring: Record<string, unknown> }>(paths.newType, async (request, reply) => {
     const { organisation: requested } = organisationQuerySchema.parse(request.query);
     const context = await newTypeContext(request.actor, requested);
-    const values = { organisationId: context.organisation.id, publicOnMap: 'yes', active: 'yes', codeChoice: context.kinds.length === 0 ? NEW_KIND : undefined };
+    const values = {
+      organisationId: context.organisation.id,
+      publicOnMap: 'yes',
+      active: 'yes',
+      codeChoice: context.kinds.length === 0 ? NEW_KIND : undefined,
+    };
     return reply.render(`${catalogueViews}/request-type-new.njk`, { ...context, values });
   });
 
@@ -84,29 +106,53 @@ function registerRequestTypeRoutes(scope: FastifyInstance, admin: CatalogueAdmin
     else {
       // A code already taken was either chosen from the list or typed as a new one: the message goes beside whichever.
       const codeField = request.body.codeChoice === NEW_KIND ? 'newServiceCode' : 'codeChoice';
-      errors = await attempt(async () => (id = await admin.createType(request.actor, form.data)), { serviceCode: codeField });
+      errors = await attempt(async () => (id = await admin.createType(request.actor, form.data)), {
+        serviceCode: codeField,
+      });
     }
-    if (errors) return reply.code(400).render(`${catalogueViews}/request-type-new.njk`, { ...context, values: request.body, errors });
+    if (errors)
+      return reply
+        .code(400)
+        .render(`${catalogueViews}/request-type-new.njk`, { ...context, values: request.body, errors });
     return reply.redirect(`${paths.type({ id })}?created`, 303);
   });
 
   async function typeContext(actor: Actor, id: number) {
     const type = await admin.findType(actor, id);
-    const [teams, { questions }] = await Promise.all([admin.teamsOf(actor, type.organisationId), admin.questionsOf(actor, id)]);
-    return { ...common, type, teams, questionCount: questions.length, backLink: `${paths.list}?organisation=${type.organisationId}` };
+    const [teams, { questions }] = await Promise.all([
+      admin.teamsOf(actor, type.organisationId),
+      admin.questionsOf(actor, id),
+    ]);
+    return {
+      ...common,
+      type,
+      teams,
+      questionCount: questions.length,
+      backLink: `${paths.list}?organisation=${type.organisationId}`,
+    };
   }
 
-  scope.get<{ Params: { id: string }; Querystring: Record<string, string> }>(paths.type.pattern, async (request, reply) => {
-    const context = await typeContext(request.actor, parseIdParam(request.params));
-    return reply.render(`${catalogueViews}/request-type.njk`, { ...context, values: typeValues(context.type), notice: 'created' in request.query ? 'created' : undefined });
-  });
+  scope.get<{ Params: { id: string }; Querystring: Record<string, string> }>(
+    paths.type.pattern,
+    async (request, reply) => {
+      const context = await typeContext(request.actor, parseIdParam(request.params));
+      return reply.render(`${catalogueViews}/request-type.njk`, {
+        ...context,
+        values: typeValues(context.type),
+        notice: 'created' in request.query ? 'created' : undefined,
+      });
+    },
+  );
 
   scope.post<{ Params: { id: string }; Body: Record<string, unknown> }>(paths.type.pattern, async (request, reply) => {
     const id = parseIdParam(request.params);
     const context = await typeContext(request.actor, id);
     const form = typeDetailsSchema.safeParse(request.body);
-    const errors = form.success ? await attempt(() => admin.updateType(request.actor, id, form.data)) : formErrorsFrom(form.error);
-    if (errors) return reply.code(400).render(`${catalogueViews}/request-type.njk`, { ...context, values: request.body, errors });
+    const errors = form.success
+      ? await attempt(() => admin.updateType(request.actor, id, form.data))
+      : formErrorsFrom(form.error);
+    if (errors)
+      return reply.code(400).render(`${catalogueViews}/request-type.njk`, { ...context, values: request.body, errors });
     return reply.redirect(`${paths.list}?organisation=${context.type.organisationId}&saved=${id}`, 303);
   });
 }

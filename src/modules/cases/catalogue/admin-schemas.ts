@@ -30,13 +30,25 @@ const listDatatypes: QuestionDatatype[] = ['singlevaluelist', 'multivaluelist'];
 export const isListDatatype = (datatype: QuestionDatatype) => listDatatypes.includes(datatype);
 
 /** A text field that may be left empty; anything missing is read as empty. */
-const optionalText = (max: number, tooLong: string) => z.string().optional().transform((value) => (value ?? '').trim()).pipe(z.string().max(max, tooLong));
+const optionalText = (max: number, tooLong: string) =>
+  z
+    .string()
+    .optional()
+    .transform((value) => (value ?? '').trim())
+    .pipe(z.string().max(max, tooLong));
 
 const requiredText = (max: number, missing: string, tooLong: string) =>
-  z.string({ error: missing }).optional().transform((value) => (value ?? '').trim()).pipe(z.string().min(1, missing).max(max, tooLong));
+  z
+    .string({ error: missing })
+    .optional()
+    .transform((value) => (value ?? '').trim())
+    .pipe(z.string().min(1, missing).max(max, tooLong));
 
 /** A checkbox: ticked sends "yes", unticked sends nothing. */
-const ticked = z.unknown().optional().transform((value) => value === 'yes');
+const ticked = z
+  .unknown()
+  .optional()
+  .transform((value) => value === 'yes');
 
 const lgslField = z
   .string()
@@ -49,9 +61,16 @@ const slaField = z
   .string({ error: 'Enter the target in working days' })
   .optional()
   .transform((value) => (value ?? '').trim())
-  .pipe(z.string().min(1, 'Enter the target in working days').regex(/^\d{1,4}$/, 'Target must be a whole number of working days, like 5'))
+  .pipe(
+    z
+      .string()
+      .min(1, 'Enter the target in working days')
+      .regex(/^\d{1,4}$/, 'Target must be a whole number of working days, like 5'),
+  )
   .transform(Number)
-  .pipe(z.number().min(1, 'Target must be at least 1 working day').max(365, 'Target must be 365 working days or fewer'));
+  .pipe(
+    z.number().min(1, 'Target must be at least 1 working day').max(365, 'Target must be 365 working days or fewer'),
+  );
 
 const idField = (missing: string) =>
   z
@@ -80,22 +99,41 @@ export const newTypeSchema = z
   .object({
     ...typeDetailsShape,
     organisationId: idField('Select an organisation'),
-    codeChoice: z.string({ error: 'Select the kind of request this is, or a new kind' }).min(1, 'Select the kind of request this is, or a new kind'),
-    newServiceCode: optionalText(60, 'Service code must be 60 characters or fewer').transform((value) => value.toLowerCase()),
-    tier: z.enum(['district/unitary', 'county/unitary'], { error: 'Select which councils receive this kind of request' }),
+    codeChoice: z
+      .string({ error: 'Select the kind of request this is, or a new kind' })
+      .min(1, 'Select the kind of request this is, or a new kind'),
+    newServiceCode: optionalText(60, 'Service code must be 60 characters or fewer').transform((value) =>
+      value.toLowerCase(),
+    ),
+    tier: z.enum(['district/unitary', 'county/unitary'], {
+      error: 'Select which councils receive this kind of request',
+    }),
   })
   // Checked even when other fields are wrong (`when`), so every mistake is shown at once; the values may then be unchecked.
-  .refine((form) => form.codeChoice !== NEW_KIND || typeof form.newServiceCode !== 'string' || form.newServiceCode !== '', {
-    path: ['newServiceCode'],
-    message: 'Enter a service code for the new kind, like fallen-sign',
-    when: () => true,
-  })
-  .refine((form) => form.codeChoice !== NEW_KIND || typeof form.newServiceCode !== 'string' || form.newServiceCode === '' || serviceCodePattern.test(form.newServiceCode), {
-    path: ['newServiceCode'],
-    message: 'Service code must be lower case letters, numbers and hyphens only, like fallen-sign',
-    when: () => true,
-  })
-  .transform(({ codeChoice, newServiceCode, ...rest }) => ({ ...rest, serviceCode: codeChoice === NEW_KIND ? newServiceCode : codeChoice }));
+  .refine(
+    (form) => form.codeChoice !== NEW_KIND || typeof form.newServiceCode !== 'string' || form.newServiceCode !== '',
+    {
+      path: ['newServiceCode'],
+      message: 'Enter a service code for the new kind, like fallen-sign',
+      when: () => true,
+    },
+  )
+  .refine(
+    (form) =>
+      form.codeChoice !== NEW_KIND ||
+      typeof form.newServiceCode !== 'string' ||
+      form.newServiceCode === '' ||
+      serviceCodePattern.test(form.newServiceCode),
+    {
+      path: ['newServiceCode'],
+      message: 'Service code must be lower case letters, numbers and hyphens only, like fallen-sign',
+      when: () => true,
+    },
+  )
+  .transform(({ codeChoice, newServiceCode, ...rest }) => ({
+    ...rest,
+    serviceCode: codeChoice === NEW_KIND ? newServiceCode : codeChoice,
+  }));
 export type NewTypeInput = z.infer<typeof newTypeSchema>;
 
 export interface QuestionOption {
@@ -114,11 +152,15 @@ export function parseOptions(text: string): { options: QuestionOption[] } | { er
     if (colon < 0) return { error: `${lineName} must be a key, a colon and a name, like pavement: On the pavement` };
     const key = line.slice(0, colon).trim();
     const name = line.slice(colon + 1).trim();
-    if (!optionKeyPattern.test(key)) return { error: `${lineName}: the key before the colon must be lower case letters, numbers, hyphens and underscores only` };
+    if (!optionKeyPattern.test(key))
+      return {
+        error: `${lineName}: the key before the colon must be lower case letters, numbers, hyphens and underscores only`,
+      };
     if (key.length > 50) return { error: `${lineName}: the key must be 50 characters or fewer` };
     if (name === '') return { error: `${lineName} must have a name after the colon, like pavement: On the pavement` };
     if (name.length > 200) return { error: `${lineName}: the name must be 200 characters or fewer` };
-    if (options.some((option) => option.key === key)) return { error: `Each key must be different: ${key} is used more than once` };
+    if (options.some((option) => option.key === key))
+      return { error: `Each key must be different: ${key} is used more than once` };
     options.push({ key, name });
   }
   if (options.length > MAX_OPTIONS) return { error: `Enter ${MAX_OPTIONS} options or fewer` };
@@ -126,17 +168,26 @@ export function parseOptions(text: string): { options: QuestionOption[] } | { er
 }
 
 /** The options as the form shows them again: one a line. */
-export const optionsText = (options: QuestionOption[]) => options.map((option) => `${option.key}: ${option.name}`).join('\n');
+export const optionsText = (options: QuestionOption[]) =>
+  options.map((option) => `${option.key}: ${option.name}`).join('\n');
 
 const questionShape = {
   label: requiredText(200, 'Enter the question', 'Question must be 200 characters or fewer'),
   hint: optionalText(500, 'Hint must be 500 characters or fewer'),
   datatype: z.enum(questionDatatypes, { error: 'Select the kind of answer' }),
-  required: z.enum(['yes', 'no'], { error: 'Select whether residents must answer it' }).transform((value) => value === 'yes'),
-  options: z.string().optional().transform((value) => value ?? ''),
+  required: z
+    .enum(['yes', 'no'], { error: 'Select whether residents must answer it' })
+    .transform((value) => value === 'yes'),
+  options: z
+    .string()
+    .optional()
+    .transform((value) => value ?? ''),
   // Its answers are special-category data (health, say): other bodies see them only when an agreement shares them.
   specialCategory: z
-    .preprocess((value) => (Array.isArray(value) ? value[0] : value), z.literal('yes', { error: 'Select whether the answers are special-category data, or leave it' }).optional())
+    .preprocess(
+      (value) => (Array.isArray(value) ? value[0] : value),
+      z.literal('yes', { error: 'Select whether the answers are special-category data, or leave it' }).optional(),
+    )
     .transform((value) => value === 'yes'),
 };
 
@@ -145,8 +196,10 @@ function optionsProblem(form: { datatype?: unknown; options?: unknown }): string
   const parsed = parseOptions(typeof form.options === 'string' ? form.options : '');
   if ('error' in parsed) return parsed.error;
   const isList = typeof form.datatype === 'string' && isListDatatype(form.datatype as QuestionDatatype);
-  if (isList && parsed.options.length < 2) return 'Enter at least 2 options, one a line, like pavement: On the pavement';
-  if (!isList && typeof form.datatype === 'string' && parsed.options.length > 0) return 'Only list questions have options: remove them, or choose a list as the kind of answer';
+  if (isList && parsed.options.length < 2)
+    return 'Enter at least 2 options, one a line, like pavement: On the pavement';
+  if (!isList && typeof form.datatype === 'string' && parsed.options.length > 0)
+    return 'Only list questions have options: remove them, or choose a list as the kind of answer';
   return null;
 }
 
@@ -172,7 +225,11 @@ export const newQuestionSchema = withOptions(
     ...questionShape,
     code: requiredText(50, 'Enter a code for the question, like depth_cm', 'Code must be 50 characters or fewer')
       .transform((value) => value.toLowerCase())
-      .pipe(z.string().regex(questionCodePattern, 'Code must be lower case letters, numbers and underscores only, like depth_cm')),
+      .pipe(
+        z
+          .string()
+          .regex(questionCodePattern, 'Code must be lower case letters, numbers and underscores only, like depth_cm'),
+      ),
   }),
 );
 export type NewQuestionInput = z.infer<typeof newQuestionSchema>;
@@ -180,10 +237,16 @@ export type NewQuestionInput = z.infer<typeof newQuestionSchema>;
 export const moveSchema = z.object({ direction: z.enum(['up', 'down']) });
 
 const teamShape = {
-  name: visibleName(requiredText(100, 'Enter the team’s name', 'Name must be 100 characters or fewer'), 'The team’s name'),
+  name: visibleName(
+    requiredText(100, 'Enter the team’s name', 'Name must be 100 characters or fewer'),
+    'The team’s name',
+  ),
   // Optional: transfers into the team are emailed here when there is one.
   email: optionalText(254, 'Email address must be 254 characters or fewer')
-    .refine((value) => value === '' || z.email().safeParse(value).success, 'Enter an email address in the correct format, like highways@example.gov.uk')
+    .refine(
+      (value) => value === '' || z.email().safeParse(value).success,
+      'Enter an email address in the correct format, like highways@example.gov.uk',
+    )
     .transform((value) => (value === '' ? null : value.toLowerCase())),
 };
 
@@ -195,7 +258,9 @@ export const newTeamSchema = z.object({ ...teamShape, organisationId: idField('S
 export const memberSchema = z.object({ staffId: idField('Select a member of staff to add') });
 
 /** ?organisation= on the list pages: which member organisation to show; anything else, the actor's own. */
-export const organisationQuerySchema = z.object({ organisation: z.coerce.number().int().positive().max(2_147_483_647).optional().catch(undefined) });
+export const organisationQuerySchema = z.object({
+  organisation: z.coerce.number().int().positive().max(2_147_483_647).optional().catch(undefined),
+});
 
 const questionParamsSchema = z.object({
   id: z.coerce.number().int().positive().max(2_147_483_647),

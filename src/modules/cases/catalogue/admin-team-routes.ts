@@ -36,15 +36,25 @@ export function registerCatalogueTeamRoutes(scope: FastifyInstance, admin: Catal
   });
 
   scope.post<{ Body: Record<string, unknown> }>(paths.newTeam, async (request, reply) => {
-    const context = await newTeamContext(request.actor, organisationQuerySchema.parse({ organisation: request.body.organisationId }).organisation);
+    const context = await newTeamContext(
+      request.actor,
+      organisationQuerySchema.parse({ organisation: request.body.organisationId }).organisation,
+    );
     const form = newTeamSchema.safeParse({ ...request.body, organisationId: String(context.organisation.id) });
     let id = 0;
-    const errors = form.success ? await attempt(async () => (id = await admin.createTeam(request.actor, context.organisation.id, form.data))) : formErrorsFrom(form.error);
-    if (errors) return reply.code(400).render(`${catalogueViews}/team-new.njk`, { ...context, values: request.body, errors });
+    const errors = form.success
+      ? await attempt(async () => (id = await admin.createTeam(request.actor, context.organisation.id, form.data)))
+      : formErrorsFrom(form.error);
+    if (errors)
+      return reply.code(400).render(`${catalogueViews}/team-new.njk`, { ...context, values: request.body, errors });
     return reply.redirect(`${paths.team({ id })}?created`, 303);
   });
 
-  async function teamContext(actor: Actor, id: number, extra: { values?: Record<string, unknown>; memberErrors?: FormErrors; errors?: FormErrors } = {}) {
+  async function teamContext(
+    actor: Actor,
+    id: number,
+    extra: { values?: Record<string, unknown>; memberErrors?: FormErrors; errors?: FormErrors } = {},
+  ) {
     const { team, organisation, members, candidates } = await admin.findTeam(actor, id);
     return {
       ...common,
@@ -59,17 +69,25 @@ export function registerCatalogueTeamRoutes(scope: FastifyInstance, admin: Catal
     };
   }
 
-  scope.get<{ Params: { id: string }; Querystring: Record<string, string> }>(paths.team.pattern, async (request, reply) => {
-    const context = await teamContext(request.actor, parseIdParam(request.params));
-    return reply.render(`${catalogueViews}/team.njk`, { ...context, notice: Object.keys(request.query)[0] });
-  });
+  scope.get<{ Params: { id: string }; Querystring: Record<string, string> }>(
+    paths.team.pattern,
+    async (request, reply) => {
+      const context = await teamContext(request.actor, parseIdParam(request.params));
+      return reply.render(`${catalogueViews}/team.njk`, { ...context, notice: Object.keys(request.query)[0] });
+    },
+  );
 
   scope.post<TeamRequest>(paths.team.pattern, async (request, reply) => {
     const id = parseIdParam(request.params);
     await admin.findTeam(request.actor, id);
     const form = teamSchema.safeParse(request.body);
-    const errors = form.success ? await attempt(() => admin.updateTeam(request.actor, id, form.data)) : formErrorsFrom(form.error);
-    if (errors) return reply.code(400).render(`${catalogueViews}/team.njk`, await teamContext(request.actor, id, { values: request.body, errors }));
+    const errors = form.success
+      ? await attempt(() => admin.updateTeam(request.actor, id, form.data))
+      : formErrorsFrom(form.error);
+    if (errors)
+      return reply
+        .code(400)
+        .render(`${catalogueViews}/team.njk`, await teamContext(request.actor, id, { values: request.body, errors }));
     return reply.redirect(`${paths.team({ id })}?saved`, 303);
   });
 
@@ -77,8 +95,13 @@ export function registerCatalogueTeamRoutes(scope: FastifyInstance, admin: Catal
     const id = parseIdParam(request.params);
     await admin.findTeam(request.actor, id);
     const form = memberSchema.safeParse(request.body);
-    const errors = form.success ? await attempt(() => admin.addTeamMember(request.actor, id, form.data.staffId)) : formErrorsFrom(form.error);
-    if (errors) return reply.code(400).render(`${catalogueViews}/team.njk`, await teamContext(request.actor, id, { memberErrors: errors }));
+    const errors = form.success
+      ? await attempt(() => admin.addTeamMember(request.actor, id, form.data.staffId))
+      : formErrorsFrom(form.error);
+    if (errors)
+      return reply
+        .code(400)
+        .render(`${catalogueViews}/team.njk`, await teamContext(request.actor, id, { memberErrors: errors }));
     return reply.redirect(`${paths.team({ id })}?memberAdded`, 303);
   });
 

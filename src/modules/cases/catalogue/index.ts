@@ -14,7 +14,10 @@ export interface CatalogueDependencies {
 
 /** What each member council takes (request types, their questions and targets, the receiving teams), and the administrators' pages for it. */
 export function createCatalogue(deps: CatalogueDependencies) {
-  const service = createCatalogueService({ repository: createCatalogueRepository(deps.db), memberOrganisationIds: deps.memberOrganisationIds });
+  const service = createCatalogueService({
+    repository: createCatalogueRepository(deps.db),
+    memberOrganisationIds: deps.memberOrganisationIds,
+  });
   return {
     service,
     register: (app: FastifyInstance) => registerCatalogueAdminRoutes(app, { ...deps, catalogue: service }),

@@ -61,20 +61,41 @@ export function createCatalogueRepository(db: Kysely<Database>) {
     listActive: (organisationIds: number[]): Promise<RequestType[]> =>
       organisationIds.length === 0
         ? Promise.resolve([])
-        : types().where('request_types.active', '=', true).where('request_types.organisation_id', 'in', organisationIds).orderBy('request_types.name').execute(),
+        : types()
+            .where('request_types.active', '=', true)
+            .where('request_types.organisation_id', 'in', organisationIds)
+            .orderBy('request_types.name')
+            .execute(),
 
     listForOrganisation: (organisationId: number): Promise<RequestType[]> =>
-      types().where('request_types.organisation_id', '=', organisationId).orderBy('request_types.group_name').orderBy('request_types.name').execute(),
+      types()
+        .where('request_types.organisation_id', '=', organisationId)
+        .orderBy('request_types.group_name')
+        .orderBy('request_types.name')
+        .execute(),
 
-    findById: (id: number): Promise<RequestType | undefined> => types().where('request_types.id', '=', id).executeTakeFirst(),
+    findById: (id: number): Promise<RequestType | undefined> =>
+      types().where('request_types.id', '=', id).executeTakeFirst(),
 
     findByCode: (organisationId: number, serviceCode: string): Promise<RequestType | undefined> =>
-      types().where('request_types.organisation_id', '=', organisationId).where('request_types.service_code', '=', serviceCode).executeTakeFirst(),
+      types()
+        .where('request_types.organisation_id', '=', organisationId)
+        .where('request_types.service_code', '=', serviceCode)
+        .executeTakeFirst(),
 
     async questions(requestTypeId: number): Promise<Question[]> {
       const rows = await db
         .selectFrom('request_type_questions')
-        .select(['id', 'code', 'label', 'hint', 'datatype', 'required', 'options', 'special_category as specialCategory'])
+        .select([
+          'id',
+          'code',
+          'label',
+          'hint',
+          'datatype',
+          'required',
+          'options',
+          'special_category as specialCategory',
+        ])
         .where('request_type_id', '=', requestTypeId)
         .orderBy('position')
         .execute();

@@ -31,7 +31,10 @@ const CATALOGUE_MAX_AGE_MS = 5_000;
 const BANK_HOLIDAYS_MAX_AGE_MS = 60 * 60_000;
 
 export function createCatalogueService({ repository, memberOrganisationIds }: CatalogueServiceDependencies) {
-  const activeTypes = refreshing(async () => repository.listActive(await memberOrganisationIds()), CATALOGUE_MAX_AGE_MS);
+  const activeTypes = refreshing(
+    async () => repository.listActive(await memberOrganisationIds()),
+    CATALOGUE_MAX_AGE_MS,
+  );
   const bankHolidays = refreshing(() => repository.bankHolidays(), BANK_HOLIDAYS_MAX_AGE_MS);
 
   async function kinds(): Promise<RequestKind[]> {
@@ -54,7 +57,13 @@ export function createCatalogueService({ repository, memberOrganisationIds }: Ca
       const words = search.toLowerCase().split(/\s+/).filter(Boolean);
       const types = await activeTypes.get();
       const matching = new Set(
-        types.filter((type) => words.every((word) => `${type.name} ${type.description} ${type.keywords} ${type.group}`.toLowerCase().includes(word))).map((type) => type.serviceCode),
+        types
+          .filter((type) =>
+            words.every((word) =>
+              `${type.name} ${type.description} ${type.keywords} ${type.group}`.toLowerCase().includes(word),
+            ),
+          )
+          .map((type) => type.serviceCode),
       );
       return (await kinds()).filter((kind) => matching.has(kind.serviceCode));
     },

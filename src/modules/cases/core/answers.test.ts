@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { checkAnswers, describeAnswers } from './answers.js';
 import type { Question } from '../catalogue/repository.js';
 
-const question = (code: string, datatype: Question['datatype'], required = true, options: [string, string][] = []): Question => ({
+const question = (
+  code: string,
+  datatype: Question['datatype'],
+  required = true,
+  options: [string, string][] = [],
+): Question => ({
   id: 1,
   code,
   label: `The ${code}?`,
@@ -14,16 +19,31 @@ const question = (code: string, datatype: Question['datatype'], required = true,
 
 const questions = [
   question('depth', 'number', false),
-  question('where', 'singlevaluelist', true, [['road', 'In the road'], ['pavement', 'On the pavement']]),
-  question('bins', 'multivaluelist', true, [['general', 'General'], ['recycling', 'Recycling']]),
+  question('where', 'singlevaluelist', true, [
+    ['road', 'In the road'],
+    ['pavement', 'On the pavement'],
+  ]),
+  question('bins', 'multivaluelist', true, [
+    ['general', 'General'],
+    ['recycling', 'Recycling'],
+  ]),
   question('when', 'datetime', false),
   question('notes', 'text', false),
 ];
 
 describe('checkAnswers', () => {
   it('accepts answers of every datatype and types them', () => {
-    const check = checkAnswers(questions, { depth: '12.5', where: 'road', bins: ['general', 'recycling', 'general'], when: '2026-11-20', notes: ' deep ' });
-    expect(check).toEqual({ valid: true, answers: { depth: 12.5, where: 'road', bins: ['general', 'recycling'], when: '2026-11-20', notes: 'deep' } });
+    const check = checkAnswers(questions, {
+      depth: '12.5',
+      where: 'road',
+      bins: ['general', 'recycling', 'general'],
+      when: '2026-11-20',
+      notes: ' deep ',
+    });
+    expect(check).toEqual({
+      valid: true,
+      answers: { depth: 12.5, where: 'road', bins: ['general', 'recycling'], when: '2026-11-20', notes: 'deep' },
+    });
   });
 
   it('names each unanswered required question and each bad answer', () => {
@@ -48,7 +68,10 @@ describe('checkAnswers', () => {
   });
 
   it('leaves out optional questions left blank', () => {
-    expect(checkAnswers(questions, { where: 'pavement', bins: 'general' })).toEqual({ valid: true, answers: { where: 'pavement', bins: ['general'] } });
+    expect(checkAnswers(questions, { where: 'pavement', bins: 'general' })).toEqual({
+      valid: true,
+      answers: { where: 'pavement', bins: ['general'] },
+    });
   });
 });
 

@@ -24,10 +24,16 @@ export function checkAnswers(questions: Question[], raw: RawAnswers): AnswersChe
   const answers: Answers = {};
   const errors: Record<string, string> = {};
   for (const question of questions) {
-    const values = [raw[question.code] ?? []].flat().map((value) => value.trim()).filter(Boolean);
+    const values = [raw[question.code] ?? []]
+      .flat()
+      .map((value) => value.trim())
+      .filter(Boolean);
     const label = question.label.replace(/\?$/, '').replace(/ \(.*\)$/, '');
     if (values.length === 0) {
-      if (question.required) errors[question.code] = question.datatype.endsWith('list') ? `Select ${label.toLowerCase()}` : `Enter ${label.toLowerCase()}`;
+      if (question.required)
+        errors[question.code] = question.datatype.endsWith('list')
+          ? `Select ${label.toLowerCase()}`
+          : `Enter ${label.toLowerCase()}`;
       continue;
     }
     const keys = question.options.map((option) => option.key);
@@ -50,12 +56,14 @@ export function checkAnswers(questions: Question[], raw: RawAnswers): AnswersChe
         break;
       }
       case 'singlevaluelist': {
-        if (values.length > 1 || !keys.includes(values[0])) errors[question.code] = `Select ${label.toLowerCase()} from the list`;
+        if (values.length > 1 || !keys.includes(values[0]))
+          errors[question.code] = `Select ${label.toLowerCase()} from the list`;
         else answers[question.code] = values[0];
         break;
       }
       case 'multivaluelist': {
-        if (!values.every((value) => keys.includes(value))) errors[question.code] = `Select ${label.toLowerCase()} from the list`;
+        if (!values.every((value) => keys.includes(value)))
+          errors[question.code] = `Select ${label.toLowerCase()} from the list`;
         else answers[question.code] = [...new Set(values)];
         break;
       }
@@ -71,7 +79,11 @@ export function describeAnswers(questions: Question[], answers: Answers): { ques
     .map((question) => {
       const value = answers[question.code];
       const name = (key: string) => question.options.find((option) => option.key === key)?.name ?? key;
-      const answer = Array.isArray(value) ? value.map(name).join(', ') : question.datatype === 'singlevaluelist' ? name(String(value)) : String(value);
+      const answer = Array.isArray(value)
+        ? value.map(name).join(', ')
+        : question.datatype === 'singlevaluelist'
+          ? name(String(value))
+          : String(value);
       return { question: question.label, answer };
     });
 }

@@ -12,7 +12,11 @@ function greeting(caseRecord: CaseForEmail): string {
 
 /** The emails a resident gets about their request. Each links to the tracking page. */
 export const caseEmails = {
-  received(to: string, caseRecord: CaseForEmail & { organisation_name: string; due_on: string }, trackUrl: string): Email {
+  received(
+    to: string,
+    caseRecord: CaseForEmail & { organisation_name: string; due_on: string },
+    trackUrl: string,
+  ): Email {
     return {
       to,
       subject: `We have your report: ${caseRecord.type_name} (${caseRecord.reference})`,
@@ -36,7 +40,13 @@ export const caseEmails = {
     };
   },
 
-  transferredIn(to: string, caseRecord: { reference: string; type_name: string }, fromName: string, reason: string, caseUrl: string): Email {
+  transferredIn(
+    to: string,
+    caseRecord: { reference: string; type_name: string },
+    fromName: string,
+    reason: string,
+    caseUrl: string,
+  ): Email {
     return {
       to,
       subject: `Case transferred to you: ${caseRecord.reference}`,

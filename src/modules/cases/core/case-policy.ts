@@ -29,6 +29,11 @@ export interface CaseAccessRule {
  * role and whose relationship test they pass for this case (the client's consent, a verified
  * caller). Nothing else, and nothing at all for roles that do not work with cases.
  */
-export async function caseAccess(actor: Actor, ownership: CaseOwnership, sharing: CaseAccessRule, now: Date): Promise<CaseAccess> {
+export async function caseAccess(
+  actor: Actor,
+  ownership: CaseOwnership,
+  sharing: CaseAccessRule,
+  now: Date,
+): Promise<CaseAccess> {
   return (await sharing.accessTo(actor, ownership, now)).access;
 }

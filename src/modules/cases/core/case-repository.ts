@@ -74,7 +74,9 @@ export function createCaseRepository(db: Kysely<Database>) {
       const row = await executor
         .insertInto('case_reference_counters')
         .values({ prefix, year, last_number: 1 })
-        .onConflict((oc) => oc.columns(['prefix', 'year']).doUpdateSet({ last_number: sql`case_reference_counters.last_number + 1` }))
+        .onConflict((oc) =>
+          oc.columns(['prefix', 'year']).doUpdateSet({ last_number: sql`case_reference_counters.last_number + 1` }),
+        )
         .returning('last_number')
         .executeTakeFirstOrThrow();
       return row.last_number;
@@ -153,19 +155,40 @@ export function createCaseRepository(db: Kysely<Database>) {
       if (filters.requestTypeId) query = query.where('cases.request_type_id', '=', filters.requestTypeId);
       if (filters.teamId) query = query.where('cases.team_id', '=', filters.teamId);
       if (filters.assigneeStaffId === null) query = query.where('cases.assignee_staff_id', 'is', null);
-      else if (filters.assigneeStaffId !== undefined) query = query.where('cases.assignee_staff_id', '=', filters.assigneeStaffId);
-      if (filters.overdueOn) query = query.where('cases.due_on', '<', filters.overdueOn).where('cases.status', 'not in', ['resolved', 'closed']);
+      else if (filters.assigneeStaffId !== undefined)
+        query = query.where('cases.assignee_staff_id', '=', filters.assigneeStaffId);
+      if (filters.overdueOn)
+        query = query
+          .where('cases.due_on', '<', filters.overdueOn)
+          .where('cases.status', 'not in', ['resolved', 'closed']);
       if (filters.search) {
         const pattern = `%${filters.search.replace(/[%_\\]/g, '\\$&')}%`;
-        query = query.where((eb) => eb.or([eb('cases.reference', 'ilike', pattern), eb('cases.postcode', 'ilike', pattern), eb('cases.description', 'ilike', pattern)]));
+        query = query.where((eb) =>
+          eb.or([
+            eb('cases.reference', 'ilike', pattern),
+            eb('cases.postcode', 'ilike', pattern),
+            eb('cases.description', 'ilike', pattern),
+          ]),
+        );
       }
-      const total = await query.clearSelect().select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
-      const rows = await query.orderBy('cases.due_on').orderBy('cases.id').limit(filters.limit).offset(filters.offset).execute();
+      const total = await query
+        .clearSelect()
+        .select((eb) => eb.fn.countAll<number>().as('count'))
+        .executeTakeFirstOrThrow();
+      const rows = await query
+        .orderBy('cases.due_on')
+        .orderBy('cases.id')
+        .limit(filters.limit)
+        .offset(filters.offset)
+        .execute();
       return { rows, total: Number(total.count) };
     },
 
     /** Open cases of a kind within a box around a point; the caller measures the true distance. */
-    async openNear(serviceCode: string, box: { minLatitude: number; maxLatitude: number; minLongitude: number; maxLongitude: number }) {
+    async openNear(
+      serviceCode: string,
+      box: { minLatitude: number; maxLatitude: number; minLongitude: number; maxLongitude: number },
+    ) {
       return withNames(db)
         .where('request_types.service_code', '=', serviceCode)
         .where('cases.status', 'not in', ['resolved', 'closed'])
@@ -177,7 +200,8 @@ export function createCaseRepository(db: Kysely<Database>) {
         .execute();
     },
 
-    listForCitizen: (citizenId: number) => withNames(db).where('cases.citizen_id', '=', citizenId).orderBy('cases.created_at', 'desc').execute(),
+    listForCitizen: (citizenId: number) =>
+      withNames(db).where('cases.citizen_id', '=', citizenId).orderBy('cases.created_at', 'desc').execute(),
   };
 }
 

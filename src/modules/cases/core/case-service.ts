@@ -91,7 +91,10 @@ export function createCaseService(deps: CaseServiceDependencies) {
     return addWorkingDays(dayInEngland(from), workingDays, await catalogue.bankHolidays());
   }
 
-  async function contactEmailOf(caseRecord: CaseRecord, executor: Kysely<Database> | Transaction<Database> = db): Promise<string | null> {
+  async function contactEmailOf(
+    caseRecord: CaseRecord,
+    executor: Kysely<Database> | Transaction<Database> = db,
+  ): Promise<string | null> {
     if (caseRecord.contact_email) return caseRecord.contact_email;
     if (caseRecord.citizen_id === null) return null;
     return citizenEmail(caseRecord.citizen_id, executor);
@@ -109,13 +112,20 @@ export function createCaseService(deps: CaseServiceDependencies) {
     async submit(actor: Actor, request: NewRequest, options: SubmitOptions = {}): Promise<SubmitResult> {
       const routing = options.routing ?? (await catalogue.route(request.serviceCode, request.place));
       if (routing.outcome === 'unknown-kind') return routing;
-      if (routing.outcome !== 'routed') return { outcome: routing.outcome, providerName: routing.provider.name, providerUrl: routing.provider.homepageUrl };
+      if (routing.outcome !== 'routed')
+        return {
+          outcome: routing.outcome,
+          providerName: routing.provider.name,
+          providerUrl: routing.provider.homepageUrl,
+        };
       const { requestType } = routing;
 
       const isAnonymous = request.citizenId === null && !request.contact.email && !request.contact.phone;
-      if (isAnonymous && !requestType.allowsAnonymous && request.channel === 'web') return { outcome: 'anonymous-not-allowed' };
+      if (isAnonymous && !requestType.allowsAnonymous && request.channel === 'web')
+        return { outcome: 'anonymous-not-allowed' };
       const staff = actor.kind === 'staff' ? actor : null;
-      if (staff && hasCapability(staff, 'cases.recordForClient') && !request.consent) return { outcome: 'consent-required' };
+      if (staff && hasCapability(staff, 'cases.recordForClient') && !request.consent)
+        return { outcome: 'consent-required' };
 
       const check = checkAnswers(await catalogue.questions(requestType.id), request.answers);
       if (!check.valid) return { outcome: 'invalid-answers', errors: check.errors };
@@ -176,15 +186,28 @@ export function createCaseService(deps: CaseServiceDependencies) {
               recorded_by_staff_id: staff.staffId,
               // The client consents to the adviser's organisation seeing the case, until the day it ends.
               organisation_id: staff.organisationId,
-              expires_on: request.consent.expiresOn ?? sql<string>`(${request.consent.givenOn}::date + interval '1 year')::date`,
+              expires_on:
+                request.consent.expiresOn ?? sql<string>`(${request.consent.givenOn}::date + interval '1 year')::date`,
             })
             .execute();
         }
         const record = await repository.findById(caseId, trx);
         const email = record ? await contactEmailOf(record, trx) : null;
         if (record && email) await queueEmail(trx, caseEmails.received(email, record, trackUrl(reference)));
-        const auditActor = request.apiClientId ? { kind: 'api_client' as const, id: request.apiClientId, label: 'Open311 client' } : actor;
-        await recordAudit(trx, { actor: auditActor, action: 'create', recordType: 'case', recordId: caseId, detail: { reference, channel: request.channel } }, now);
+        const auditActor = request.apiClientId
+          ? { kind: 'api_client' as const, id: request.apiClientId, label: 'Open311 client' }
+          : actor;
+        await recordAudit(
+          trx,
+          {
+            actor: auditActor,
+            action: 'create',
+            recordType: 'case',
+            recordId: caseId,
+            detail: { reference, channel: request.channel },
+          },
+          now,
+        );
         const made = { caseId, reference, dueOn: due };
         await options.withinTransaction?.(trx, made);
         return made;
@@ -203,7 +226,11 @@ export function createCaseService(deps: CaseServiceDependencies) {
       const now = clock();
       const shared = await sharing.accessTo(actor, record, now);
       if (shared.access === 'none') throw new ForbiddenError();
-      await recordAudit(db, { actor, action: 'read', recordType: 'case', recordId: caseId, detail: sharing.auditDetail(shared) }, now);
+      await recordAudit(
+        db,
+        { actor, action: 'read', recordType: 'case', recordId: caseId, detail: sharing.auditDetail(shared) },
+        now,
+      );
       return { ...sharing.redact(record, shared.categories), access: shared.access, sharing: shared };
     },
 
@@ -262,7 +289,15 @@ export function createCaseService(deps: CaseServiceDependencies) {
           .returning('case_id')
           .executeTakeFirst();
         if (!row) return false;
-        await repository.addEvent(trx, { case_id: row.case_id, occurred_at: now, kind: 'satisfaction', is_public: false, body: `Satisfaction: ${score} out of 5`, organisation_id: null, channel: 'web' });
+        await repository.addEvent(trx, {
+          case_id: row.case_id,
+          occurred_at: now,
+          kind: 'satisfaction',
+          is_public: false,
+          body: `Satisfaction: ${score} out of 5`,
+          organisation_id: null,
+          channel: 'web',
+        });
         return true;
       });
     },

@@ -42,10 +42,19 @@ export function createCaseSharingRepository(db: Kysely<Database>) {
         .executeTakeFirst(),
 
     /** Marks the consent withdrawn, if it was not already; false when someone got there first. */
-    async withdrawConsent(trx: Transaction<Database>, caseId: number, by: { staffId: number } | 'resident', now: Date): Promise<boolean> {
+    async withdrawConsent(
+      trx: Transaction<Database>,
+      caseId: number,
+      by: { staffId: number } | 'resident',
+      now: Date,
+    ): Promise<boolean> {
       const result = await trx
         .updateTable('case_consents')
-        .set(by === 'resident' ? { withdrawn_at: now, withdrawn_by: 'resident' } : { withdrawn_at: now, withdrawn_by: 'staff', withdrawn_by_staff_id: by.staffId })
+        .set(
+          by === 'resident'
+            ? { withdrawn_at: now, withdrawn_by: 'resident' }
+            : { withdrawn_at: now, withdrawn_by: 'staff', withdrawn_by_staff_id: by.staffId },
+        )
         .where('case_id', '=', caseId)
         .where('withdrawn_at', 'is', null)
         .executeTakeFirst();
@@ -81,7 +90,13 @@ export function createCaseSharingRepository(db: Kysely<Database>) {
 
     async recordCheck(
       trx: Transaction<Database>,
-      check: { staffId: number; caseId: number | null; agreementId: number | null; checkedAt: Date; expiresAt: Date | null },
+      check: {
+        staffId: number;
+        caseId: number | null;
+        agreementId: number | null;
+        checkedAt: Date;
+        expiresAt: Date | null;
+      },
     ): Promise<void> {
       await trx
         .insertInto('case_caller_checks')

@@ -54,21 +54,34 @@ export function createCaseSharing({ db, agreements, repository, contactEmailOf }
   const sharing = createCaseSharingRepository(db);
 
   /** The consent holds on the day: not withdrawn, not past its last day. */
-  const consentHolds = (consent: { withdrawn_at: Date | null; expires_on: string }, day: string) => consent.withdrawn_at === null && consent.expires_on >= day;
+  const consentHolds = (consent: { withdrawn_at: Date | null; expires_on: string }, day: string) =>
+    consent.withdrawn_at === null && consent.expires_on >= day;
 
   async function accessTo(actor: Actor, record: CaseOwnership, now: Date): Promise<CaseSharing> {
     if (!worksWithCases(actor)) return nothing;
-    if (actor.organisationId === record.organisation_id) return { access: actsOnCases(actor) ? 'act' : 'read', basis: 'own', categories: everything, agreement: null };
+    if (actor.organisationId === record.organisation_id)
+      return { access: actsOnCases(actor) ? 'act' : 'read', basis: 'own', categories: everything, agreement: null };
     const consent = await sharing.consentOf(record.id);
     // Its own record of a contact (an agent for another council): unless it was made on a client's
     // consent, which then decides, with an agreement, as for any other body's case.
-    if (actor.organisationId === record.recorded_by_organisation_id && !consent) return { access: 'read', basis: 'recorded', categories: everything, agreement: null };
-    const applicable = await agreements.applicableAgreements({ from: record.organisation_id, to: actor.organisationId, purpose: 'cases', lgsl: record.lgsl, on: now, roles: actor.roles });
+    if (actor.organisationId === record.recorded_by_organisation_id && !consent)
+      return { access: 'read', basis: 'recorded', categories: everything, agreement: null };
+    const applicable = await agreements.applicableAgreements({
+      from: record.organisation_id,
+      to: actor.organisationId,
+      purpose: 'cases',
+      lgsl: record.lgsl,
+      on: now,
+      roles: actor.roles,
+    });
     for (const agreement of applicable) {
       const passes =
         agreement.relationship === 'client_consent'
-          ? consent !== undefined && consent.organisation_id === actor.organisationId && consentHolds(consent, dayInEngland(now))
-          : agreement.relationship === 'caller_verified' && (await sharing.hasLiveCheck(actor.staffId, record.id, agreement.id, now));
+          ? consent !== undefined &&
+            consent.organisation_id === actor.organisationId &&
+            consentHolds(consent, dayInEngland(now))
+          : agreement.relationship === 'caller_verified' &&
+            (await sharing.hasLiveCheck(actor.staffId, record.id, agreement.id, now));
       if (passes) return { access: 'read', basis: 'agreement', categories: agreement.categories, agreement };
     }
     return nothing;
@@ -78,16 +91,30 @@ export function createCaseSharing({ db, agreements, repository, contactEmailOf }
   function auditDetail(access: CaseSharing): Record<string, unknown> | undefined {
     if (access.basis === 'own') return undefined;
     if (access.basis !== 'agreement' || !access.agreement) return { basis: access.basis };
-    return { basis: 'agreement', agreementId: access.agreement.id, agreement: access.agreement.title, categories: access.categories, relationship: access.agreement.relationship };
+    return {
+      basis: 'agreement',
+      agreementId: access.agreement.id,
+      agreement: access.agreement.title,
+      categories: access.categories,
+      relationship: access.agreement.relationship,
+    };
   }
 
   /** The case with only what the categories let its viewer see; the rest is blanked, not just hidden. */
   function redact<T extends CaseRecord>(record: T, categories: readonly DataCategory[]): T {
     const redacted = { ...record };
     if (!categories.includes('location_description')) {
-      Object.assign(redacted, { description: '', answers: {}, postcode: null, location_description: '', latitude: 0, longitude: 0 });
+      Object.assign(redacted, {
+        description: '',
+        answers: {},
+        postcode: null,
+        location_description: '',
+        latitude: 0,
+        longitude: 0,
+      });
     }
-    if (!categories.includes('contact_details')) Object.assign(redacted, { contact_name: null, contact_email: null, contact_phone: null, citizen_id: null });
+    if (!categories.includes('contact_details'))
+      Object.assign(redacted, { contact_name: null, contact_email: null, contact_phone: null, citizen_id: null });
     return redacted;
   }
 
@@ -97,13 +124,35 @@ export function createCaseSharing({ db, agreements, repository, contactEmailOf }
    * matches, they may see that one case for 30 minutes. Every try is recorded; after five wrong ones
    * in 30 minutes, no more. What was wrong, or whether the case exists, is never said.
    */
-  async function verifyCaller(actor: Actor, reference: string, verification: string, now: Date, ipAddress: string | null): Promise<CallerCheck> {
+  async function verifyCaller(
+    actor: Actor,
+    reference: string,
+    verification: string,
+    now: Date,
+    ipAddress: string | null,
+  ): Promise<CallerCheck> {
     if (!worksWithCases(actor)) throw new ForbiddenError();
-    if ((await sharing.failedChecksSince(actor.staffId, new Date(now.getTime() - CALLER_CHECK_MINUTES * 60_000))) >= CALLER_CHECK_FAILURES) return { outcome: 'too-many-tries' };
+    if (
+      (await sharing.failedChecksSince(actor.staffId, new Date(now.getTime() - CALLER_CHECK_MINUTES * 60_000))) >=
+      CALLER_CHECK_FAILURES
+    )
+      return { outcome: 'too-many-tries' };
     const record = await repository.findByReference(reference);
-    if (record && (await accessTo(actor, record, now)).access !== 'none') return { outcome: 'visible', caseId: record.id };
+    if (record && (await accessTo(actor, record, now)).access !== 'none')
+      return { outcome: 'visible', caseId: record.id };
 
-    const candidates = record ? (await agreements.applicableAgreements({ from: record.organisation_id, to: actor.organisationId, purpose: 'cases', lgsl: record.lgsl, on: now, roles: actor.roles })).filter((agreement) => agreement.relationship === 'caller_verified') : [];
+    const candidates = record
+      ? (
+          await agreements.applicableAgreements({
+            from: record.organisation_id,
+            to: actor.organisationId,
+            purpose: 'cases',
+            lgsl: record.lgsl,
+            on: now,
+            roles: actor.roles,
+          })
+        ).filter((agreement) => agreement.relationship === 'caller_verified')
+      : [];
     const given = verification.trim();
     let matched: 'postcode' | 'email' | null = null;
     if (record && candidates.length > 0 && given) {
@@ -114,16 +163,44 @@ export function createCaseSharing({ db, agreements, repository, contactEmailOf }
     const agreement = matched ? candidates[0] : undefined;
     const expiresAt = agreement ? new Date(now.getTime() + CALLER_CHECK_MINUTES * 60_000) : null;
     await db.transaction().execute(async (trx) => {
-      await sharing.recordCheck(trx, { staffId: actor.staffId, caseId: record?.id ?? null, agreementId: agreement?.id ?? null, checkedAt: now, expiresAt });
+      await sharing.recordCheck(trx, {
+        staffId: actor.staffId,
+        caseId: record?.id ?? null,
+        agreementId: agreement?.id ?? null,
+        checkedAt: now,
+        expiresAt,
+      });
       await recordAudit(
         trx,
         agreement && record
-          ? { actor, action: 'verify-caller', recordType: 'case', recordId: record.id, detail: { agreementId: agreement.id, agreement: agreement.title, categories: agreement.categories, matched, expiresAt: expiresAt?.toISOString() }, ipAddress }
-          : { actor, action: 'verify-caller-failed', recordType: 'case', recordId: record?.id ?? null, detail: { reference }, ipAddress },
+          ? {
+              actor,
+              action: 'verify-caller',
+              recordType: 'case',
+              recordId: record.id,
+              detail: {
+                agreementId: agreement.id,
+                agreement: agreement.title,
+                categories: agreement.categories,
+                matched,
+                expiresAt: expiresAt?.toISOString(),
+              },
+              ipAddress,
+            }
+          : {
+              actor,
+              action: 'verify-caller-failed',
+              recordType: 'case',
+              recordId: record?.id ?? null,
+              detail: { reference },
+              ipAddress,
+            },
         now,
       );
     });
-    return agreement && record && expiresAt ? { outcome: 'verified', caseId: record.id, expiresAt } : { outcome: 'not-found' };
+    return agreement && record && expiresAt
+      ? { outcome: 'verified', caseId: record.id, expiresAt }
+      : { outcome: 'not-found' };
   }
 
   /** The consent recorded with a case, for the pages of those who may see it. */
@@ -148,7 +225,9 @@ export function createCaseSharing({ db, agreements, repository, contactEmailOf }
     await db.transaction().execute(async (trx) => {
       const changed = await sharing.withdrawConsent(trx, caseId, staff ? { staffId: staff.staffId } : 'resident', now);
       if (!changed) return;
-      const who = staff ? `The client withdrew their consent, as ${staff.name} (${staff.organisationName}) recorded` : 'The resident withdrew their consent on the tracking page';
+      const who = staff
+        ? `The client withdrew their consent, as ${staff.name} (${staff.organisationName}) recorded`
+        : 'The resident withdrew their consent on the tracking page';
       await repository.addEvent(trx, {
         case_id: caseId,
         occurred_at: now,
@@ -159,7 +238,17 @@ export function createCaseSharing({ db, agreements, repository, contactEmailOf }
         organisation_id: staff?.organisationId ?? null,
         channel: 'web',
       });
-      await recordAudit(trx, { actor, action: 'withdraw-consent', recordType: 'case', recordId: caseId, detail: { organisationId: consent.organisation_id, by } }, now);
+      await recordAudit(
+        trx,
+        {
+          actor,
+          action: 'withdraw-consent',
+          recordType: 'case',
+          recordId: caseId,
+          detail: { organisationId: consent.organisation_id, by },
+        },
+        now,
+      );
     });
     return { reference: record.reference, organisationName: consent.organisation_name };
   }
@@ -172,7 +261,17 @@ export function createCaseSharing({ db, agreements, repository, contactEmailOf }
     const record = await repository.findById(caseId);
     if (!record || actor.kind !== 'staff' || record.created_by_staff_id !== actor.staffId) return undefined;
     const { id, reference, type_name, organisation_name, team_name, channel, due_on } = record;
-    return { id, reference, type_name, organisation_name, team_name, channel, due_on, contact_email: null, mayView: false };
+    return {
+      id,
+      reference,
+      type_name,
+      organisation_name,
+      team_name,
+      channel,
+      due_on,
+      contact_email: null,
+      mayView: false,
+    };
   }
 
   /** A case's reference alone: what a page may name of a case its reader can no longer see. */

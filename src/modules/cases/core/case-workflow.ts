@@ -42,7 +42,11 @@ const ownersChanged = Symbol('the case changed hands between the check and the l
 
 /** Whether two reads of a case have the owners its access depends on. */
 function sameOwners(a: CaseOwnership, b: CaseOwnership): boolean {
-  return a.organisation_id === b.organisation_id && a.recorded_by_organisation_id === b.recorded_by_organisation_id && a.lgsl === b.lgsl;
+  return (
+    a.organisation_id === b.organisation_id &&
+    a.recorded_by_organisation_id === b.recorded_by_organisation_id &&
+    a.lgsl === b.lgsl
+  );
 }
 
 /** Everything staff and residents do to a case after it is made, each change with its timeline entry. */
@@ -54,7 +58,12 @@ export function createCaseWorkflow({ db, repository, cases, catalogue, clock, pu
    * ahead only if the locked row still has the owners that were checked. If a transfer came in
    * between, the whole check is made again on the case as it now is.
    */
-  async function change<T>(actor: Actor, caseId: number, needs: 'act' | 'read', work: (trx: Transaction<Database>, record: CaseRecord, staff: StaffActor, now: Date) => Promise<T>): Promise<T> {
+  async function change<T>(
+    actor: Actor,
+    caseId: number,
+    needs: 'act' | 'read',
+    work: (trx: Transaction<Database>, record: CaseRecord, staff: StaffActor, now: Date) => Promise<T>,
+  ): Promise<T> {
     if (actor.kind !== 'staff') throw new ForbiddenError();
     for (let attempt = 1; ; attempt++) {
       const checked = await repository.findById(caseId);
@@ -75,18 +84,35 @@ export function createCaseWorkflow({ db, repository, cases, catalogue, clock, pu
     }
   }
 
-  async function notifyResident(trx: Transaction<Database>, record: CaseRecord, build: (email: string, trackUrl: string) => Promise<Parameters<typeof queueEmail>[1]>) {
+  async function notifyResident(
+    trx: Transaction<Database>,
+    record: CaseRecord,
+    build: (email: string, trackUrl: string) => Promise<Parameters<typeof queueEmail>[1]>,
+  ) {
     const email = await cases.contactEmailOf(record, trx);
     if (email) await queueEmail(trx, await build(email, cases.trackUrl(record.reference)));
   }
 
   return {
-    async changeStatus(actor: Actor, caseId: number, input: { status: CaseStatus; closureReason?: ClosureReason; duplicateOf?: number; message: string; channel?: Channel }) {
+    async changeStatus(
+      actor: Actor,
+      caseId: number,
+      input: {
+        status: CaseStatus;
+        closureReason?: ClosureReason;
+        duplicateOf?: number;
+        message: string;
+        channel?: Channel;
+      },
+    ) {
       await change(actor, caseId, 'act', async (trx, record, staff, now) => {
         if (!transitions[record.status].includes(input.status)) {
-          throw new InvalidChangeError(`A case that is ${record.status.replace('_', ' ')} cannot become ${input.status.replace('_', ' ')}`);
+          throw new InvalidChangeError(
+            `A case that is ${record.status.replace('_', ' ')} cannot become ${input.status.replace('_', ' ')}`,
+          );
         }
-        if (input.status === 'closed' && !input.closureReason) throw new InvalidChangeError('Say why the case is closed');
+        if (input.status === 'closed' && !input.closureReason)
+          throw new InvalidChangeError('Say why the case is closed');
         await repository.update(trx, caseId, {
           status: input.status,
           closure_reason: input.status === 'closed' ? input.closureReason : null,
@@ -110,12 +136,30 @@ export function createCaseWorkflow({ db, repository, cases, catalogue, clock, pu
         if (input.status === 'resolved') {
           const token = await cases.issueSurveyToken(trx, caseId);
           await notifyResident(trx, record, async (email, trackUrl) =>
-            caseEmails.resolved(email, record, input.message, trackUrl, `${publicUrl}${casePaths.satisfaction}?token=${token}`),
+            caseEmails.resolved(
+              email,
+              record,
+              input.message,
+              trackUrl,
+              `${publicUrl}${casePaths.satisfaction}?token=${token}`,
+            ),
           );
         } else if (input.message) {
-          await notifyResident(trx, record, async (email, trackUrl) => caseEmails.updated(email, record, input.message, trackUrl));
+          await notifyResident(trx, record, async (email, trackUrl) =>
+            caseEmails.updated(email, record, input.message, trackUrl),
+          );
         }
-        await recordAudit(trx, { actor: staff, action: 'update', recordType: 'case', recordId: caseId, detail: { status: { from: record.status, to: input.status } } }, now);
+        await recordAudit(
+          trx,
+          {
+            actor: staff,
+            action: 'update',
+            recordType: 'case',
+            recordId: caseId,
+            detail: { status: { from: record.status, to: input.status } },
+          },
+          now,
+        );
       });
     },
 
@@ -128,7 +172,11 @@ export function createCaseWorkflow({ db, repository, cases, catalogue, clock, pu
         await repository.addEvent(trx, {
           case_id: caseId,
           occurred_at: now,
-          kind: input.isPublic ? 'public_update' : input.channel && input.channel !== 'web' ? 'contact_recorded' : 'internal_note',
+          kind: input.isPublic
+            ? 'public_update'
+            : input.channel && input.channel !== 'web'
+              ? 'contact_recorded'
+              : 'internal_note',
           is_public: input.isPublic,
           body: input.body,
           staff_id: staff.staffId,
@@ -136,24 +184,58 @@ export function createCaseWorkflow({ db, repository, cases, catalogue, clock, pu
           channel: input.channel ?? 'web',
         });
         await repository.update(trx, caseId, { updated_at: now });
-        if (input.isPublic) await notifyResident(trx, record, async (email, trackUrl) => caseEmails.updated(email, record, input.body, trackUrl));
-        await recordAudit(trx, { actor: staff, action: input.isPublic ? 'public-update' : 'note', recordType: 'case', recordId: caseId }, now);
+        if (input.isPublic)
+          await notifyResident(trx, record, async (email, trackUrl) =>
+            caseEmails.updated(email, record, input.body, trackUrl),
+          );
+        await recordAudit(
+          trx,
+          { actor: staff, action: input.isPublic ? 'public-update' : 'note', recordType: 'case', recordId: caseId },
+          now,
+        );
       });
     },
 
     async assign(actor: Actor, caseId: number, input: { teamId: number | null; assigneeStaffId: number | null }) {
       await change(actor, caseId, 'act', async (trx, record, staff, now) => {
         if (input.teamId !== null) {
-          const team = await trx.selectFrom('teams').select('organisation_id').where('id', '=', input.teamId).executeTakeFirst();
-          if (!team || team.organisation_id !== record.organisation_id) throw new InvalidChangeError('Choose a team of the organisation that owns the case');
+          const team = await trx
+            .selectFrom('teams')
+            .select('organisation_id')
+            .where('id', '=', input.teamId)
+            .executeTakeFirst();
+          if (!team || team.organisation_id !== record.organisation_id)
+            throw new InvalidChangeError('Choose a team of the organisation that owns the case');
         }
         if (input.assigneeStaffId !== null) {
-          const assignee = await trx.selectFrom('staff_directory').select('organisation_id').where('id', '=', input.assigneeStaffId).executeTakeFirst();
-          if (!assignee || assignee.organisation_id !== record.organisation_id) throw new InvalidChangeError('Choose someone in the organisation that owns the case');
+          const assignee = await trx
+            .selectFrom('staff_directory')
+            .select('organisation_id')
+            .where('id', '=', input.assigneeStaffId)
+            .executeTakeFirst();
+          if (!assignee || assignee.organisation_id !== record.organisation_id)
+            throw new InvalidChangeError('Choose someone in the organisation that owns the case');
         }
-        await repository.update(trx, caseId, { team_id: input.teamId, assignee_staff_id: input.assigneeStaffId, updated_at: now });
-        await repository.addEvent(trx, { case_id: caseId, occurred_at: now, kind: 'assigned', is_public: false, body: '', staff_id: staff.staffId, organisation_id: staff.organisationId, channel: 'web' });
-        await recordAudit(trx, { actor: staff, action: 'assign', recordType: 'case', recordId: caseId, detail: input }, now);
+        await repository.update(trx, caseId, {
+          team_id: input.teamId,
+          assignee_staff_id: input.assigneeStaffId,
+          updated_at: now,
+        });
+        await repository.addEvent(trx, {
+          case_id: caseId,
+          occurred_at: now,
+          kind: 'assigned',
+          is_public: false,
+          body: '',
+          staff_id: staff.staffId,
+          organisation_id: staff.organisationId,
+          channel: 'web',
+        });
+        await recordAudit(
+          trx,
+          { actor: staff, action: 'assign', recordType: 'case', recordId: caseId, detail: input },
+          now,
+        );
       });
     },
 
@@ -168,9 +250,12 @@ export function createCaseWorkflow({ db, repository, cases, catalogue, clock, pu
       const target = await catalogue.findTypeByCode(input.toOrganisationId, current.service_code);
       const holidays = await catalogue.bankHolidays();
       return change(actor, caseId, 'act', async (trx, record, staff, now) => {
-        if (input.toOrganisationId === record.organisation_id) throw new InvalidChangeError('Choose another organisation');
-        if (record.status === 'closed' || record.status === 'resolved') throw new InvalidChangeError('Reopen the case before transferring it');
-        if (!target || !target.active) throw new InvalidChangeError('That organisation does not take this kind of request');
+        if (input.toOrganisationId === record.organisation_id)
+          throw new InvalidChangeError('Choose another organisation');
+        if (record.status === 'closed' || record.status === 'resolved')
+          throw new InvalidChangeError('Reopen the case before transferring it');
+        if (!target || !target.active)
+          throw new InvalidChangeError('That organisation does not take this kind of request');
         const due = addWorkingDays(dayInEngland(now), target.slaWorkingDays, holidays);
         await repository.update(trx, caseId, {
           organisation_id: input.toOrganisationId,
@@ -197,9 +282,28 @@ export function createCaseWorkflow({ db, repository, cases, catalogue, clock, pu
         });
         const team = await trx.selectFrom('teams').select('email').where('id', '=', target.teamId).executeTakeFirst();
         if (team?.email) {
-          await queueEmail(trx, caseEmails.transferredIn(team.email, record, staff.organisationName, input.reason, `${publicUrl}${casePaths.staff.case({ id: caseId })}`));
+          await queueEmail(
+            trx,
+            caseEmails.transferredIn(
+              team.email,
+              record,
+              staff.organisationName,
+              input.reason,
+              `${publicUrl}${casePaths.staff.case({ id: caseId })}`,
+            ),
+          );
         }
-        await recordAudit(trx, { actor: staff, action: 'transfer', recordType: 'case', recordId: caseId, detail: { from: record.organisation_id, to: input.toOrganisationId, reason: input.reason } }, now);
+        await recordAudit(
+          trx,
+          {
+            actor: staff,
+            action: 'transfer',
+            recordType: 'case',
+            recordId: caseId,
+            detail: { from: record.organisation_id, to: input.toOrganisationId, reason: input.reason },
+          },
+          now,
+        );
         return target.organisationName;
       });
     },
@@ -214,9 +318,28 @@ export function createCaseWorkflow({ db, repository, cases, catalogue, clock, pu
         await repository.lock(trx, record.id);
         // Checked again under the lock: of two reopens at once, the second finds it open already.
         const current = await repository.findById(record.id, trx);
-        if (!current || !cases.canReopen(current)) throw new InvalidChangeError('This request can no longer be reopened');
-        await repository.update(trx, record.id, { status: 'open', closure_reason: null, duplicate_of_case_id: null, resolved_at: null, closed_at: null, due_on: due, updated_at: now });
-        await repository.addEvent(trx, { case_id: record.id, occurred_at: now, kind: 'reopened', is_public: true, body: reason, from_status: record.status, to_status: 'open', organisation_id: null, channel: 'web' });
+        if (!current || !cases.canReopen(current))
+          throw new InvalidChangeError('This request can no longer be reopened');
+        await repository.update(trx, record.id, {
+          status: 'open',
+          closure_reason: null,
+          duplicate_of_case_id: null,
+          resolved_at: null,
+          closed_at: null,
+          due_on: due,
+          updated_at: now,
+        });
+        await repository.addEvent(trx, {
+          case_id: record.id,
+          occurred_at: now,
+          kind: 'reopened',
+          is_public: true,
+          body: reason,
+          from_status: record.status,
+          to_status: 'open',
+          organisation_id: null,
+          channel: 'web',
+        });
         await recordAudit(trx, { actor, action: 'reopen', recordType: 'case', recordId: record.id }, now);
       });
     },

@@ -68,7 +68,15 @@ export function createPublicRequests(db: Kysely<Database>) {
     async list(filters: PublicRequestFilters, limit: number, offset = 0): Promise<PublicRequest[]> {
       if (!canQuery(filters)) return [];
       return publicRequests(filters)
-        .select(['cases.reference', 'request_types.service_code', 'request_types.name as type_name', 'cases.status', 'cases.created_at', 'cases.latitude', 'cases.longitude'])
+        .select([
+          'cases.reference',
+          'request_types.service_code',
+          'request_types.name as type_name',
+          'cases.status',
+          'cases.created_at',
+          'cases.latitude',
+          'cases.longitude',
+        ])
         .orderBy('cases.created_at', 'desc')
         .orderBy('cases.id', 'desc')
         .limit(limit)
@@ -78,7 +86,9 @@ export function createPublicRequests(db: Kysely<Database>) {
 
     async count(filters: PublicRequestFilters): Promise<number> {
       if (!canQuery(filters)) return 0;
-      const row = await publicRequests(filters).select((eb) => eb.fn.countAll<number | string>().as('count')).executeTakeFirstOrThrow();
+      const row = await publicRequests(filters)
+        .select((eb) => eb.fn.countAll<number | string>().as('count'))
+        .executeTakeFirstOrThrow();
       return Number(row.count);
     },
   };

@@ -3,8 +3,20 @@ import { publicStatusNames, publicStatusTags, staffStatusNames, staffStatusTags 
 
 describe('the status vocabulary', () => {
   it('tells residents a new request is received, and staff that it is open', () => {
-    expect(publicStatusNames).toEqual({ open: 'Received', acknowledged: 'Acknowledged', in_progress: 'In progress', resolved: 'Resolved', closed: 'Closed' });
-    expect(staffStatusNames).toEqual({ open: 'Open', acknowledged: 'Acknowledged', in_progress: 'In progress', resolved: 'Resolved', closed: 'Closed' });
+    expect(publicStatusNames).toEqual({
+      open: 'Received',
+      acknowledged: 'Acknowledged',
+      in_progress: 'In progress',
+      resolved: 'Resolved',
+      closed: 'Closed',
+    });
+    expect(staffStatusNames).toEqual({
+      open: 'Open',
+      acknowledged: 'Acknowledged',
+      in_progress: 'In progress',
+      resolved: 'Resolved',
+      closed: 'Closed',
+    });
   });
 
   it('gives each audience its own tag colours', () => {

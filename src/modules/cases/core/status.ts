@@ -9,14 +9,25 @@ const vocabulary: Record<CaseStatus, { public: string; publicTag: string; staff:
   // Public colours: grey for waiting, blue for being dealt with, green for done.
   // Staff colours: work waiting is blue, work moving yellow, work done green, work ended grey.
   open: { public: 'Received', publicTag: 'govuk-tag--grey', staff: 'Open', staffTag: 'govuk-tag--blue' },
-  acknowledged: { public: 'Acknowledged', publicTag: 'govuk-tag--light-blue', staff: 'Acknowledged', staffTag: 'govuk-tag--light-blue' },
-  in_progress: { public: 'In progress', publicTag: 'govuk-tag--blue', staff: 'In progress', staffTag: 'govuk-tag--yellow' },
+  acknowledged: {
+    public: 'Acknowledged',
+    publicTag: 'govuk-tag--light-blue',
+    staff: 'Acknowledged',
+    staffTag: 'govuk-tag--light-blue',
+  },
+  in_progress: {
+    public: 'In progress',
+    publicTag: 'govuk-tag--blue',
+    staff: 'In progress',
+    staffTag: 'govuk-tag--yellow',
+  },
   resolved: { public: 'Resolved', publicTag: 'govuk-tag--green', staff: 'Resolved', staffTag: 'govuk-tag--green' },
   closed: { public: 'Closed', publicTag: 'govuk-tag--green', staff: 'Closed', staffTag: 'govuk-tag--grey' },
 };
 
 type Wording = Record<CaseStatus, string>;
-const pick = (key: keyof (typeof vocabulary)[CaseStatus]) => Object.fromEntries(Object.entries(vocabulary).map(([status, words]) => [status, words[key]])) as Wording;
+const pick = (key: keyof (typeof vocabulary)[CaseStatus]) =>
+  Object.fromEntries(Object.entries(vocabulary).map(([status, words]) => [status, words[key]])) as Wording;
 
 /** What a resident reads: "Received", "Acknowledged", "In progress", "Resolved", "Closed". */
 export const publicStatusNames = pick('public');

@@ -3,7 +3,14 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { z } from 'zod';
 import { isConnectionError } from '../../../db/connection-errors.js';
 import { RETRY_AFTER_SECONDS } from '../../../web/error-pages.js';
-import { Open311Error, formatOfUrl, sendOpen311, sendOpen311Errors, splitFormat, type Open311Format } from './format.js';
+import {
+  Open311Error,
+  formatOfUrl,
+  sendOpen311,
+  sendOpen311Errors,
+  splitFormat,
+  type Open311Format,
+} from './format.js';
 import type { ApiClient } from './keys.js';
 import { descriptionsOf, oneRequestQuerySchema, requestsQuerySchema, updatesQuerySchema } from './schemas.js';
 import type { Idempotency, Open311Service } from './service.js';
@@ -38,7 +45,8 @@ function idempotencyKeyOf(request: FastifyRequest): string | undefined {
   const header = request.headers['idempotency-key'];
   if (header === undefined) return undefined;
   const key = [header].flat()[0]?.trim() ?? '';
-  if (!/^[\x21-\x7E]{1,255}$/.test(key)) throw new Open311Error(400, 'Idempotency-Key must be 1 to 255 visible characters, such as a UUID');
+  if (!/^[\x21-\x7E]{1,255}$/.test(key))
+    throw new Open311Error(400, 'Idempotency-Key must be 1 to 255 visible characters, such as a UUID');
   return key;
 }
 
@@ -89,11 +97,19 @@ export function registerOpen311Api(app: FastifyInstance, service: Open311Service
 
       scope.setNotFoundHandler((request, reply) =>
         sendOpen311Errors(reply, formatOfUrl(request.url), 404, [
-          { code: 404, description: `There is nothing at ${request.url.split('?')[0]}: the service starts at ${casePaths.open311}/discovery.xml` },
+          {
+            code: 404,
+            description: `There is nothing at ${request.url.split('?')[0]}: the service starts at ${casePaths.open311}/discovery.xml`,
+          },
         ]),
       );
 
-      async function post(request: FastifyRequest<Query>, reply: FastifyReply, format: Open311Format, endpoint: 'requests' | 'servicerequestupdates') {
+      async function post(
+        request: FastifyRequest<Query>,
+        reply: FastifyReply,
+        format: Open311Format,
+        endpoint: 'requests' | 'servicerequestupdates',
+      ) {
         const body = bodyOf(request);
         let client: ApiClient | undefined;
         let key: string | undefined;
@@ -109,14 +125,21 @@ export function registerOpen311Api(app: FastifyInstance, service: Open311Service
               : await service.postUpdate(client as ApiClient, origin, body, format, idempotency);
           return reply.code(response.status).type(response.type).send(response.body);
         } catch (error) {
-          const refusal = error instanceof Open311Error ? error.message : error instanceof Error ? error.message : String(error);
-          await service.recordPost(client, { endpoint, status: statusOf(error), idempotencyKey: key ?? null, refusal }, request.ip);
+          const refusal =
+            error instanceof Open311Error ? error.message : error instanceof Error ? error.message : String(error);
+          await service.recordPost(
+            client,
+            { endpoint, status: statusOf(error), idempotencyKey: key ?? null, refusal },
+            request.ip,
+          );
           throw error;
         }
       }
 
       for (const format of formats) {
-        scope.get(`${version}/discovery.${format}`, async (_request, reply) => sendOpen311(reply, format, 'discovery', await service.discovery()));
+        scope.get(`${version}/discovery.${format}`, async (_request, reply) =>
+          sendOpen311(reply, format, 'discovery', await service.discovery()),
+        );
 
         scope.get<Query>(`${version}/services.${format}`, async (request, reply) => {
           const query = parseQuery(oneRequestQuerySchema, request.query);
@@ -128,7 +151,11 @@ export function registerOpen311Api(app: FastifyInstance, service: Open311Service
           const query = parseQuery(requestsQuerySchema, request.query);
           const client = await service.clientFor(query.api_key, false);
           const found = await service.requests(query, client);
-          await service.recordRead(client, { recordType: 'open311_request_list', filters: query, shown: found.length }, request.ip);
+          await service.recordRead(
+            client,
+            { recordType: 'open311_request_list', filters: query, shown: found.length },
+            request.ip,
+          );
           return sendOpen311(reply, format, 'service_requests', found);
         });
 
@@ -136,18 +163,30 @@ export function registerOpen311Api(app: FastifyInstance, service: Open311Service
           const query = parseQuery(updatesQuerySchema, request.query);
           const client = await service.clientFor(query.api_key, false);
           const found = await service.updates(query, client);
-          await service.recordRead(client, { recordType: 'open311_update_list', filters: query, shown: found.length }, request.ip);
+          await service.recordRead(
+            client,
+            { recordType: 'open311_update_list', filters: query, shown: found.length },
+            request.ip,
+          );
           return sendOpen311(reply, format, 'service_request_updates', found);
         });
 
-        scope.post<Query>(`${version}/requests.${format}`, (request, reply) => post(request, reply, format, 'requests'));
-        scope.post<Query>(`${version}/servicerequestupdates.${format}`, (request, reply) => post(request, reply, format, 'servicerequestupdates'));
+        scope.post<Query>(`${version}/requests.${format}`, (request, reply) =>
+          post(request, reply, format, 'requests'),
+        );
+        scope.post<Query>(`${version}/servicerequestupdates.${format}`, (request, reply) =>
+          post(request, reply, format, 'servicerequestupdates'),
+        );
       }
 
       // services/{service_code}.{format}, requests/{service_request_id}.{format}, tokens/{token}.{format}
       const fileOf = (request: FastifyRequest<FileParams>) => {
         const file = splitFormat(request.params.file);
-        if (!file) throw new Open311Error(404, `There is nothing at ${request.url.split('?')[0]}: end the address with .xml or .json`);
+        if (!file)
+          throw new Open311Error(
+            404,
+            `There is nothing at ${request.url.split('?')[0]}: end the address with .xml or .json`,
+          );
         return file;
       };
 
@@ -155,7 +194,12 @@ export function registerOpen311Api(app: FastifyInstance, service: Open311Service
         const { name, format } = fileOf(request);
         const query = parseQuery(oneRequestQuerySchema, request.query);
         await service.clientFor(query.api_key, false);
-        return sendOpen311(reply, format, 'service_definition', await service.serviceDefinition(name, query.jurisdiction_id));
+        return sendOpen311(
+          reply,
+          format,
+          'service_definition',
+          await service.serviceDefinition(name, query.jurisdiction_id),
+        );
       });
 
       scope.get<FileParams>(`${version}/requests/:file`, async (request, reply) => {
@@ -163,7 +207,11 @@ export function registerOpen311Api(app: FastifyInstance, service: Open311Service
         const query = parseQuery(oneRequestQuerySchema, request.query);
         const client = await service.clientFor(query.api_key, false);
         const found = await service.request(name, query.jurisdiction_id, client);
-        await service.recordRead(client, { recordType: 'open311_request', recordId: name, filters: query, shown: found.length }, request.ip);
+        await service.recordRead(
+          client,
+          { recordType: 'open311_request', recordId: name, filters: query, shown: found.length },
+          request.ip,
+        );
         return sendOpen311(reply, format, 'service_requests', found);
       });
 
@@ -172,7 +220,11 @@ export function registerOpen311Api(app: FastifyInstance, service: Open311Service
         const query = parseQuery(oneRequestQuerySchema, request.query);
         const client = await service.clientFor(query.api_key, false);
         const found = await service.token(name, query.jurisdiction_id, client);
-        await service.recordRead(client, { recordType: 'open311_request', recordId: name, filters: query, shown: found.length }, request.ip);
+        await service.recordRead(
+          client,
+          { recordType: 'open311_request', recordId: name, filters: query, shown: found.length },
+          request.ip,
+        );
         return sendOpen311(reply, format, 'service_requests', found);
       });
     },

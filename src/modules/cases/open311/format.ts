@@ -64,12 +64,23 @@ export function open311Document(format: Open311Format, root: string, value: unkn
   return { type: 'text/xml; charset=utf-8', body: `<?xml version="1.0" encoding="utf-8"?>\n${xml}` };
 }
 
-export function sendOpen311(reply: FastifyReply, format: Open311Format, root: string, value: unknown, status = 200): FastifyReply {
+export function sendOpen311(
+  reply: FastifyReply,
+  format: Open311Format,
+  root: string,
+  value: unknown,
+  status = 200,
+): FastifyReply {
   const { type, body } = open311Document(format, root, value);
   return reply.code(status).type(type).send(body);
 }
 
-export function sendOpen311Errors(reply: FastifyReply, format: Open311Format, status: number, errors: Open311ErrorItem[]): FastifyReply {
+export function sendOpen311Errors(
+  reply: FastifyReply,
+  format: Open311Format,
+  status: number,
+  errors: Open311ErrorItem[],
+): FastifyReply {
   return sendOpen311(reply, format, 'errors', errors, status);
 }
 
@@ -99,7 +110,14 @@ const londonParts = new Intl.DateTimeFormat('en-GB', {
 export function w3cDateTime(value: Date): string {
   const parts = Object.fromEntries(londonParts.formatToParts(value).map((part) => [part.type, part.value]));
   const wholeSeconds = Math.floor(value.getTime() / 1000) * 1000;
-  const local = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
+  const local = Date.UTC(
+    Number(parts.year),
+    Number(parts.month) - 1,
+    Number(parts.day),
+    Number(parts.hour),
+    Number(parts.minute),
+    Number(parts.second),
+  );
   const offset = Math.round((local - wholeSeconds) / 60_000);
   const sign = offset < 0 ? '-' : '+';
   const hours = String(Math.floor(Math.abs(offset) / 60)).padStart(2, '0');

@@ -14,7 +14,14 @@ export function createOpen311(deps: Open311Dependencies) {
   const { db, clock, cases, caseRepository } = deps;
   const repository = createOpen311Repository(db);
   const keys = createApiKeyService({ db, repository, clock, memberOrganisationIds: deps.memberOrganisationIds });
-  const clientWorkflow = createApiClientWorkflow({ db, repository: caseRepository, open311: repository, cases, clock, publicUrl: deps.config.publicUrl });
+  const clientWorkflow = createApiClientWorkflow({
+    db,
+    repository: caseRepository,
+    open311: repository,
+    cases,
+    clock,
+    publicUrl: deps.config.publicUrl,
+  });
   const service = createOpen311Service({ ...deps, keys, repository, clientWorkflow });
   return {
     keys,

@@ -29,17 +29,29 @@ export function registerApiKeyRoutes(app: FastifyInstance, keys: ApiKeyService):
       ...context,
     });
 
-    scope.get(paths.newApiKey, async (request, reply) => reply.render(`${views}/new.njk`, await renderNew(request.actor, { values: {} })));
+    scope.get(paths.newApiKey, async (request, reply) =>
+      reply.render(`${views}/new.njk`, await renderNew(request.actor, { values: {} })),
+    );
 
     scope.post<{ Body: Record<string, unknown> }>(paths.newApiKey, async (request, reply) => {
       const form = apiKeyFormSchema.safeParse(request.body);
       if (!form.success) {
-        return reply.code(400).render(`${views}/new.njk`, await renderNew(request.actor, { values: request.body, errors: formErrorsFrom(form.error, { organisationId: 'organisationId' }) }));
+        return reply
+          .code(400)
+          .render(
+            `${views}/new.njk`,
+            await renderNew(request.actor, {
+              values: request.body,
+              errors: formErrorsFrom(form.error, { organisationId: 'organisationId' }),
+            }),
+          );
       }
       const { key } = await keys.issue(request.actor, form.data);
       // The key is shown on this one page and kept nowhere: no cache may keep the page either.
       reply.header('cache-control', 'no-store');
-      return reply.code(201).render(`${views}/issued.njk`, { name: form.data.name, key, open311: casePaths.open311, paths });
+      return reply
+        .code(201)
+        .render(`${views}/issued.njk`, { name: form.data.name, key, open311: casePaths.open311, paths });
     });
 
     scope.get<{ Params: { id: string } }>(paths.revokeApiKey.pattern, async (request, reply) => {

@@ -51,7 +51,17 @@ export async function issueApiKey(
       organisation_id: input.organisationId,
       created_by_staff_id: input.createdByStaffId,
     });
-    await recordAudit(trx, { actor: auditActor, action: 'create', recordType: 'api_client', recordId: clientId, detail: { name: input.name, organisationId: input.organisationId, keyHint: hint } }, now);
+    await recordAudit(
+      trx,
+      {
+        actor: auditActor,
+        action: 'create',
+        recordType: 'api_client',
+        recordId: clientId,
+        detail: { name: input.name, organisationId: input.organisationId, keyHint: hint },
+      },
+      now,
+    );
     return clientId;
   });
   return { id, key };
@@ -86,7 +96,8 @@ export function createApiKeyService({ db, repository, clock, memberOrganisationI
 
     async issue(actor: Actor, input: NewApiClient): Promise<{ id: number; key: string }> {
       const staff = requireKeyManager(actor);
-      if (input.organisationId !== null && !(await memberOrganisationIds()).includes(input.organisationId)) throw new ForbiddenError();
+      if (input.organisationId !== null && !(await memberOrganisationIds()).includes(input.organisationId))
+        throw new ForbiddenError();
       return issueApiKey(db, { ...input, createdByStaffId: staff.staffId }, staff, clock());
     },
 
@@ -103,7 +114,8 @@ export function createApiKeyService({ db, repository, clock, memberOrganisationI
       if (!(await repository.findClient(id))) throw new NotFoundError();
       const now = clock();
       await db.transaction().execute(async (trx) => {
-        if (await repository.revokeClient(trx, id, now)) await recordAudit(trx, { actor: staff, action: 'revoke', recordType: 'api_client', recordId: id }, now);
+        if (await repository.revokeClient(trx, id, now))
+          await recordAudit(trx, { actor: staff, action: 'revoke', recordType: 'api_client', recordId: id }, now);
       });
     },
 

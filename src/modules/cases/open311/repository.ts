@@ -45,19 +45,40 @@ export function createOpen311Repository(db: Kysely<Database>) {
   return {
     // API clients and their keys
 
-    async insertClient(trx: Transaction<Database>, client: { name: string; key_hash: string; key_hint: string; organisation_id: number | null; created_by_staff_id: number | null }) {
+    async insertClient(
+      trx: Transaction<Database>,
+      client: {
+        name: string;
+        key_hash: string;
+        key_hint: string;
+        organisation_id: number | null;
+        created_by_staff_id: number | null;
+      },
+    ) {
       const row = await trx.insertInto('api_clients').values(client).returning('id').executeTakeFirstOrThrow();
       return row.id;
     },
 
     findActiveClientByHash: (keyHash: string) =>
-      db.selectFrom('api_clients').select(['id', 'name', 'organisation_id']).where('key_hash', '=', keyHash).where('revoked_at', 'is', null).executeTakeFirst(),
+      db
+        .selectFrom('api_clients')
+        .select(['id', 'name', 'organisation_id'])
+        .where('key_hash', '=', keyHash)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst(),
 
     findClient: (id: number) =>
       db
         .selectFrom('api_clients')
         .leftJoin('organisations', 'organisations.id', 'api_clients.organisation_id')
-        .select(['api_clients.id', 'api_clients.name', 'api_clients.key_hint', 'api_clients.revoked_at', 'api_clients.organisation_id', 'organisations.name as organisation_name'])
+        .select([
+          'api_clients.id',
+          'api_clients.name',
+          'api_clients.key_hint',
+          'api_clients.revoked_at',
+          'api_clients.organisation_id',
+          'organisations.name as organisation_name',
+        ])
         .where('api_clients.id', '=', id)
         .executeTakeFirst(),
 
@@ -81,7 +102,13 @@ export function createOpen311Repository(db: Kysely<Database>) {
         .execute(),
 
     async revokeClient(trx: Transaction<Database>, id: number, now: Date): Promise<boolean> {
-      const row = await trx.updateTable('api_clients').set({ revoked_at: now }).where('id', '=', id).where('revoked_at', 'is', null).returning('id').executeTakeFirst();
+      const row = await trx
+        .updateTable('api_clients')
+        .set({ revoked_at: now })
+        .where('id', '=', id)
+        .where('revoked_at', 'is', null)
+        .returning('id')
+        .executeTakeFirst();
       return row !== undefined;
     },
 
@@ -93,20 +120,31 @@ export function createOpen311Repository(db: Kysely<Database>) {
       const row = await db
         .insertInto('open311_post_counts')
         .values({ api_client_id: clientId, minute, posts: 1 })
-        .onConflict((oc) => oc.columns(['api_client_id', 'minute']).doUpdateSet({ posts: sql`open311_post_counts.posts + 1` }))
+        .onConflict((oc) =>
+          oc.columns(['api_client_id', 'minute']).doUpdateSet({ posts: sql`open311_post_counts.posts + 1` }),
+        )
         .returning('posts')
         .executeTakeFirstOrThrow();
-      if (row.posts === 1) await db.deleteFrom('open311_post_counts').where('api_client_id', '=', clientId).where('minute', '<', minute).execute();
+      if (row.posts === 1)
+        await db
+          .deleteFrom('open311_post_counts')
+          .where('api_client_id', '=', clientId)
+          .where('minute', '<', minute)
+          .execute();
       return row.posts;
     },
 
     // The partnership and its members
 
-
     organisations: (ids: number[]) =>
       ids.length === 0
         ? Promise.resolve([])
-        : db.selectFrom('organisations').select(['id', 'name', 'gss', 'homepage_url']).where('id', 'in', ids).orderBy('name').execute(),
+        : db
+            .selectFrom('organisations')
+            .select(['id', 'name', 'gss', 'homepage_url'])
+            .where('id', 'in', ids)
+            .orderBy('name')
+            .execute(),
 
     /** Active request types of these organisations, with their questions, in two queries. */
     async typesWithQuestions(organisationIds: number[]) {
@@ -191,7 +229,8 @@ export function createOpen311Repository(db: Kysely<Database>) {
         )
         .where('cases.organisation_id', 'in', filter.organisationIds)
         .where((eb) => visibleTo(eb, filter.viewer));
-      if (filter.references) query = query.where('cases.reference', 'in', filter.references.length > 0 ? filter.references : ['']);
+      if (filter.references)
+        query = query.where('cases.reference', 'in', filter.references.length > 0 ? filter.references : ['']);
       if (filter.serviceCodes) query = query.where('request_types.service_code', 'in', filter.serviceCodes);
       if (filter.statuses) query = query.where('cases.status', 'in', filter.statuses);
       if (filter.from) query = query.where('cases.created_at', '>=', filter.from);
@@ -201,41 +240,43 @@ export function createOpen311Repository(db: Kysely<Database>) {
 
     async updates(filter: UpdateFilter) {
       if (filter.organisationIds.length === 0) return [];
-      return db
-        .selectFrom('case_events')
-        .innerJoin('cases', 'cases.id', 'case_events.case_id')
-        .select([
-          'case_events.id',
-          'case_events.occurred_at',
-          'case_events.body',
-          'cases.reference',
-          'cases.status as case_status',
-          'cases.closure_reason',
-          'cases.organisation_id',
-          'cases.created_by_api_client_id',
-        ])
-        // The case's status just after this entry: the latest status any entry up to it set.
-        .select((eb) =>
-          eb
-            .selectFrom('case_events as earlier')
-            .select('earlier.to_status')
-            .whereRef('earlier.case_id', '=', 'case_events.case_id')
-            .whereRef('earlier.id', '<=', 'case_events.id')
-            .where('earlier.to_status', 'is not', null)
-            .orderBy('earlier.id', 'desc')
-            .limit(1)
-            .as('status_then'),
-        )
-        .where('case_events.is_public', '=', true)
-        .where('case_events.kind', 'in', updateKinds)
-        .where('case_events.occurred_at', '>=', filter.from)
-        .where('case_events.occurred_at', '<=', filter.to)
-        .where('cases.organisation_id', 'in', filter.organisationIds)
-        .where((eb) => visibleTo(eb, filter.viewer))
-        .orderBy('case_events.occurred_at')
-        .orderBy('case_events.id')
-        .limit(filter.limit)
-        .execute();
+      return (
+        db
+          .selectFrom('case_events')
+          .innerJoin('cases', 'cases.id', 'case_events.case_id')
+          .select([
+            'case_events.id',
+            'case_events.occurred_at',
+            'case_events.body',
+            'cases.reference',
+            'cases.status as case_status',
+            'cases.closure_reason',
+            'cases.organisation_id',
+            'cases.created_by_api_client_id',
+          ])
+          // The case's status just after this entry: the latest status any entry up to it set.
+          .select((eb) =>
+            eb
+              .selectFrom('case_events as earlier')
+              .select('earlier.to_status')
+              .whereRef('earlier.case_id', '=', 'case_events.case_id')
+              .whereRef('earlier.id', '<=', 'case_events.id')
+              .where('earlier.to_status', 'is not', null)
+              .orderBy('earlier.id', 'desc')
+              .limit(1)
+              .as('status_then'),
+          )
+          .where('case_events.is_public', '=', true)
+          .where('case_events.kind', 'in', updateKinds)
+          .where('case_events.occurred_at', '>=', filter.from)
+          .where('case_events.occurred_at', '<=', filter.to)
+          .where('cases.organisation_id', 'in', filter.organisationIds)
+          .where((eb) => visibleTo(eb, filter.viewer))
+          .orderBy('case_events.occurred_at')
+          .orderBy('case_events.id')
+          .limit(filter.limit)
+          .execute()
+      );
     },
 
     /** A timeline entry, giving its id: an Open311 update's update_id. */
@@ -247,7 +288,12 @@ export function createOpen311Repository(db: Kysely<Database>) {
     // Idempotency keys
 
     findRemembered: (clientId: number, key: string) =>
-      db.selectFrom('idempotency_keys').selectAll().where('api_client_id', '=', clientId).where('key', '=', key).executeTakeFirst(),
+      db
+        .selectFrom('idempotency_keys')
+        .selectAll()
+        .where('api_client_id', '=', clientId)
+        .where('key', '=', key)
+        .executeTakeFirst(),
 
     /**
      * Saves the response to a keyed POST in the transaction that made it. False when the key is

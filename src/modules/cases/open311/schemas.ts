@@ -28,7 +28,14 @@ function text(name: string, max: number) {
 }
 
 function required(name: string, max: number) {
-  return single(name, z.string({ error: `${name} is required` }).trim().min(1, `${name} is required`).max(max, `${name} must be ${max} characters or fewer`));
+  return single(
+    name,
+    z
+      .string({ error: `${name} is required` })
+      .trim()
+      .min(1, `${name} is required`)
+      .max(max, `${name} must be ${max} characters or fewer`),
+  );
 }
 
 function coordinate(name: string, limit: number) {
@@ -62,7 +69,10 @@ export const requestsQuerySchema = z.object({
   service_code: list('service_code'),
   start_date: text('start_date', 40),
   end_date: text('end_date', 40),
-  status: list('status').refine((statuses) => !statuses || statuses.every((status) => ['open', 'closed'].includes(status.toLowerCase())), 'status must be open, closed, or both: open,closed'),
+  status: list('status').refine(
+    (statuses) => !statuses || statuses.every((status) => ['open', 'closed'].includes(status.toLowerCase())),
+    'status must be open, closed, or both: open,closed',
+  ),
 });
 
 export const oneRequestQuerySchema = z.object(jurisdiction);
@@ -73,7 +83,10 @@ export const updatesQuerySchema = z.object({
   end_date: text('end_date', 40),
 });
 
-const phoneField = text('phone', 30).refine((value) => value === undefined || /^[+\d][\d\s()-]{5,29}$/.test(value), 'phone must be a telephone number');
+const phoneField = text('phone', 30).refine(
+  (value) => value === undefined || /^[+\d][\d\s()-]{5,29}$/.test(value),
+  'phone must be a telephone number',
+);
 
 export const newRequestSchema = z
   .object({
@@ -84,14 +97,23 @@ export const newRequestSchema = z
     address_string: text('address_string', 500),
     address_id: text('address_id', 200),
     description: text('description', 10_000),
-    email: single('email', z.preprocess((value) => (typeof value === 'string' && value.trim() === '' ? undefined : value), emailField.optional())),
+    email: single(
+      'email',
+      z.preprocess(
+        (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
+        emailField.optional(),
+      ),
+    ),
     first_name: visibleName(text('first_name', 100), 'first_name'),
     last_name: visibleName(text('last_name', 100), 'last_name'),
     phone: phoneField,
     device_id: text('device_id', 200),
     account_id: text('account_id', 200),
   })
-  .refine((request) => (request.lat === undefined) === (request.long === undefined), { message: 'lat and long must be sent together', path: ['lat'] });
+  .refine((request) => (request.lat === undefined) === (request.long === undefined), {
+    message: 'lat and long must be sent together',
+    path: ['lat'],
+  });
 
 export type NewRequestInput = z.infer<typeof newRequestSchema>;
 
@@ -101,7 +123,10 @@ export const newUpdateSchema = z.object({
   update_id: text('update_id', 200),
   status: required('status', 40)
     .transform((status) => status.toUpperCase().replace(/ /g, '_'))
-    .refine((status) => (backOfficeStatusNames as string[]).includes(status), `status must be one of ${backOfficeStatusNames.join(', ')}`)
+    .refine(
+      (status) => (backOfficeStatusNames as string[]).includes(status),
+      `status must be one of ${backOfficeStatusNames.join(', ')}`,
+    )
     .transform((status) => status as BackOfficeStatus),
   description: text('description', 10_000).transform((value) => value ?? ''),
   updated_datetime: text('updated_datetime', 40),
@@ -115,14 +140,16 @@ export const newUpdateSchema = z.object({
 export function attributesOf(body: Record<string, unknown>): Record<string, string[]> {
   const answers: Record<string, string[]> = {};
   const add = (code: string, value: unknown) => {
-    for (const item of [value].flat()) if (typeof item === 'string' || typeof item === 'number') (answers[code] ??= []).push(String(item));
+    for (const item of [value].flat())
+      if (typeof item === 'string' || typeof item === 'number') (answers[code] ??= []).push(String(item));
   };
   for (const [name, value] of Object.entries(body)) {
     const match = /^attribute\[([^\]]+)\](\[\])?$/.exec(name);
     if (match) add(match[1], value);
   }
   const nested = body.attribute;
-  if (nested && typeof nested === 'object' && !Array.isArray(nested)) for (const [code, value] of Object.entries(nested)) add(code, value);
+  if (nested && typeof nested === 'object' && !Array.isArray(nested))
+    for (const [code, value] of Object.entries(nested)) add(code, value);
   return answers;
 }
 
@@ -140,7 +167,14 @@ export function descriptionsOf(error: z.ZodError): string[] {
 
 /** The staff form that issues a key. */
 export const apiKeyFormSchema = z.object({
-  name: visibleName(z.string({ error: 'Enter a name for the client' }).trim().min(1, 'Enter a name for the client').max(100, 'Name must be 100 characters or fewer'), 'Name'),
+  name: visibleName(
+    z
+      .string({ error: 'Enter a name for the client' })
+      .trim()
+      .min(1, 'Enter a name for the client')
+      .max(100, 'Name must be 100 characters or fewer'),
+    'Name',
+  ),
   organisationId: z
     .string()
     .optional()

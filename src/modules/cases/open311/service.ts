@@ -9,7 +9,14 @@ import type { CaseService, CreatedCase, NewRequest } from '../core/case-service.
 import type { Config } from '../../../config.js';
 import type { CatalogueService } from '../catalogue/service.js';
 import type { CaseRepository } from '../core/case-repository.js';
-import { Open311Error, endOfDay, open311Document, parseW3cDateTime, w3cDateTime, type Open311Format } from './format.js';
+import {
+  Open311Error,
+  endOfDay,
+  open311Document,
+  parseW3cDateTime,
+  w3cDateTime,
+  type Open311Format,
+} from './format.js';
 import { apiClientActor, type ApiClient, type ApiKeyService } from './keys.js';
 import type { Open311Repository, Open311Viewer } from './repository.js';
 import { attributesOf, descriptionsOf, newRequestSchema, newUpdateSchema, type NewRequestInput } from './schemas.js';
@@ -54,8 +61,18 @@ const openStatuses: CaseStatus[] = ['open', 'acknowledged', 'in_progress'];
 const closedStatuses: CaseStatus[] = ['resolved', 'closed'];
 
 /** Our statuses in FixMyStreet's extended set, lower case, as updates carry them. */
-const updateStatuses: Record<CaseStatus, string> = { open: 'open', acknowledged: 'investigating', in_progress: 'in_progress', resolved: 'fixed', closed: 'closed' };
-const closureStatuses: Record<ClosureReason, string> = { no_further_action: 'no_further_action', not_our_responsibility: 'not_councils_responsibility', duplicate: 'duplicate' };
+const updateStatuses: Record<CaseStatus, string> = {
+  open: 'open',
+  acknowledged: 'investigating',
+  in_progress: 'in_progress',
+  resolved: 'fixed',
+  closed: 'closed',
+};
+const closureStatuses: Record<ClosureReason, string> = {
+  no_further_action: 'no_further_action',
+  not_our_responsibility: 'not_councils_responsibility',
+  duplicate: 'duplicate',
+};
 
 interface Member {
   id: number;
@@ -102,13 +119,22 @@ function domainOf(url: string | null): string | null {
 }
 
 /** May this caller read what was written on the request: it sent it, or it is the back office of the council that has it. */
-function mayReadWords(viewer: Open311Viewer, row: { created_by_api_client_id: number | null; organisation_id: number }): boolean {
-  return (viewer.clientId !== null && row.created_by_api_client_id === viewer.clientId) || (viewer.organisationId !== null && row.organisation_id === viewer.organisationId);
+function mayReadWords(
+  viewer: Open311Viewer,
+  row: { created_by_api_client_id: number | null; organisation_id: number },
+): boolean {
+  return (
+    (viewer.clientId !== null && row.created_by_api_client_id === viewer.clientId) ||
+    (viewer.organisationId !== null && row.organisation_id === viewer.organisationId)
+  );
 }
 
 /** A back office sees its organisation's current cases, not those it sent that went elsewhere; another client, those it sent. */
 function viewerOf(client: ApiClient | undefined): Open311Viewer {
-  return { clientId: client && client.organisationId === null ? client.id : null, organisationId: client?.organisationId ?? null };
+  return {
+    clientId: client && client.organisationId === null ? client.id : null,
+    organisationId: client?.organisationId ?? null,
+  };
 }
 
 function dateParameter(name: string, value: string | undefined): Date | undefined {
@@ -132,7 +158,12 @@ export function createOpen311Service(deps: Open311ServiceDependencies) {
   let memberIds = '';
   const memberDetails = refreshing(async () => {
     const organisations = await repository.organisations(memberIds.split(',').filter(Boolean).map(Number));
-    return organisations.map((organisation) => ({ id: organisation.id, name: organisation.name, gss: organisation.gss, domain: domainOf(organisation.homepage_url) }));
+    return organisations.map((organisation) => ({
+      id: organisation.id,
+      name: organisation.name,
+      gss: organisation.gss,
+      domain: domainOf(organisation.homepage_url),
+    }));
   }, MEMBER_DETAILS_MAX_AGE_MS);
 
   async function members(): Promise<Member[]> {
@@ -148,20 +179,30 @@ export function createOpen311Service(deps: Open311ServiceDependencies) {
   async function jurisdiction(id: string | undefined): Promise<Jurisdiction> {
     const all = await members();
     if (!id) return { members: all, only: null };
-    const wanted = id.trim().toLowerCase().replace(/^www\./, '');
+    const wanted = id
+      .trim()
+      .toLowerCase()
+      .replace(/^www\./, '');
     if (wanted === config.partnership) return { members: all, only: null };
     const member = all.find((candidate) => candidate.gss?.toLowerCase() === wanted || candidate.domain === wanted);
     if (!member) {
       const example = all.find((candidate) => candidate.gss && candidate.domain);
       const hint = example ? `, such as ${example.gss} or ${example.domain}` : '';
-      throw new Open311Error(404, `jurisdiction_id ${id} is not a member of this partnership: leave it out for the whole partnership, or give a member council's GSS code or web domain${hint}`);
+      throw new Open311Error(
+        404,
+        `jurisdiction_id ${id} is not a member of this partnership: leave it out for the whole partnership, or give a member council's GSS code or web domain${hint}`,
+      );
     }
     return { members: all, only: member };
   }
 
-  const organisationIds = (scope: Jurisdiction) => (scope.only ? [scope.only.id] : scope.members.map((member) => member.id));
+  const organisationIds = (scope: Jurisdiction) =>
+    scope.only ? [scope.only.id] : scope.members.map((member) => member.id);
 
-  async function requestsBy(filter: Omit<Parameters<Open311Repository['requests']>[0], 'limit' | 'viewer'>, client: ApiClient | undefined) {
+  async function requestsBy(
+    filter: Omit<Parameters<Open311Repository['requests']>[0], 'limit' | 'viewer'>,
+    client: ApiClient | undefined,
+  ) {
     const viewer = viewerOf(client);
     const rows = await repository.requests({ ...filter, viewer, limit: MAX_RESULTS });
     return rows.map((row) => {
@@ -193,17 +234,31 @@ export function createOpen311Service(deps: Open311ServiceDependencies) {
   async function locate(input: NewRequestInput): Promise<{ place: Place; locationDescription: string }> {
     if (input.lat !== undefined && input.long !== undefined) {
       const found = await places.findByPoint(input.lat, input.long);
-      if (found.outcome !== 'found') throw new Open311Error(400, `lat ${input.lat}, long ${input.long} is not in England: we can only take requests for places in England`);
+      if (found.outcome !== 'found')
+        throw new Open311Error(
+          400,
+          `lat ${input.lat}, long ${input.long} is not in England: we can only take requests for places in England`,
+        );
       return { place: found.place, locationDescription: input.address_string ?? '' };
     }
     if (input.address_string) {
       const found = await places.findByPostcode(input.address_string);
-      if (found.outcome === 'malformed') throw new Open311Error(400, 'address_string must be a postcode, like DE4 3AG; or send lat and long');
-      if (found.outcome === 'unknown') throw new Open311Error(400, `We do not know the postcode ${found.postcode}: check it, or send lat and long`);
-      if (found.outcome === 'outside-england') throw new Open311Error(400, `${found.postcode} is not in England: we can only take requests for places in England`);
+      if (found.outcome === 'malformed')
+        throw new Open311Error(400, 'address_string must be a postcode, like DE4 3AG; or send lat and long');
+      if (found.outcome === 'unknown')
+        throw new Open311Error(400, `We do not know the postcode ${found.postcode}: check it, or send lat and long`);
+      if (found.outcome === 'outside-england')
+        throw new Open311Error(
+          400,
+          `${found.postcode} is not in England: we can only take requests for places in England`,
+        );
       return { place: found.place, locationDescription: '' };
     }
-    if (input.address_id) throw new Open311Error(400, 'We cannot look up an address_id: send lat and long, or a postcode in address_string');
+    if (input.address_id)
+      throw new Open311Error(
+        400,
+        'We cannot look up an address_id: send lat and long, or a postcode in address_string',
+      );
     throw new Open311Error(400, 'Say where the problem is: send lat and long, or a postcode in address_string');
   }
 
@@ -211,7 +266,10 @@ export function createOpen311Service(deps: Open311ServiceDependencies) {
     const stored = await repository.findRemembered(client.id, idempotency.key);
     if (!stored) return undefined;
     if (stored.request_hash !== idempotency.hash) {
-      throw new Open311Error(409, `Idempotency-Key ${idempotency.key} was first used for a different request: use a new key for a new request`);
+      throw new Open311Error(
+        409,
+        `Idempotency-Key ${idempotency.key} was first used for a different request: use a new key for a new request`,
+      );
     }
     return { status: stored.response_status, type: stored.response_type, body: stored.response_body };
   }
@@ -222,16 +280,35 @@ export function createOpen311Service(deps: Open311ServiceDependencies) {
    * Refusals are not saved: a retry of a refused request is judged again.
    */
   function postAudit(client: ApiClient, origin: PostOrigin, detail: Record<string, unknown>) {
-    return { actor: apiClientActor(client), action: 'open311-post', recordType: 'open311', detail: { endpoint: origin.endpoint, ...detail }, ipAddress: origin.ipAddress };
+    return {
+      actor: apiClientActor(client),
+      action: 'open311-post',
+      recordType: 'open311',
+      detail: { endpoint: origin.endpoint, ...detail },
+      ipAddress: origin.ipAddress,
+    };
   }
 
   /**
    * Runs a POST once: a retry with the same Idempotency-Key is answered from the saved response (and
    * audited as a replay); otherwise the change, its audit entry and its saved response commit together.
    */
-  async function once(client: ApiClient, origin: PostOrigin, idempotency: Idempotency | undefined, work: (remember: Remember) => Promise<Rendered>): Promise<Rendered> {
+  async function once(
+    client: ApiClient,
+    origin: PostOrigin,
+    idempotency: Idempotency | undefined,
+    work: (remember: Remember) => Promise<Rendered>,
+  ): Promise<Rendered> {
     const replay = async (response: Rendered) => {
-      await recordAudit(db, postAudit(client, origin, { status: response.status, idempotencyKey: idempotency?.key ?? null, replayed: true }), clock());
+      await recordAudit(
+        db,
+        postAudit(client, origin, {
+          status: response.status,
+          idempotencyKey: idempotency?.key ?? null,
+          replayed: true,
+        }),
+        clock(),
+      );
       return response;
     };
     const earlier = idempotency && (await remembered(client, idempotency));
@@ -249,7 +326,15 @@ export function createOpen311Service(deps: Open311ServiceDependencies) {
           });
           if (!saved) throw new AlreadyRemembered();
         }
-        await recordAudit(trx, postAudit(client, origin, { status: response.status, idempotencyKey: idempotency?.key ?? null, replayed: false }), clock());
+        await recordAudit(
+          trx,
+          postAudit(client, origin, {
+            status: response.status,
+            idempotencyKey: idempotency?.key ?? null,
+            replayed: false,
+          }),
+          clock(),
+        );
       });
     } catch (error) {
       if (!(error instanceof AlreadyRemembered)) throw error;
@@ -259,7 +344,12 @@ export function createOpen311Service(deps: Open311ServiceDependencies) {
     }
   }
 
-  async function makeRequest(client: ApiClient, body: Record<string, unknown>, format: Open311Format, remember: Remember): Promise<Rendered> {
+  async function makeRequest(
+    client: ApiClient,
+    body: Record<string, unknown>,
+    format: Open311Format,
+    remember: Remember,
+  ): Promise<Rendered> {
     const parsed = newRequestSchema.safeParse(body);
     if (!parsed.success) throw new Open311Error(400, descriptionsOf(parsed.error));
     const input = parsed.data;
@@ -267,14 +357,25 @@ export function createOpen311Service(deps: Open311ServiceDependencies) {
     const { place, locationDescription } = await locate(input);
 
     const routing = await catalogue.route(input.service_code, place);
-    if (routing.outcome === 'unknown-kind') throw new Open311Error(400, `service_code ${input.service_code} is not one of our services: see services.xml`);
+    if (routing.outcome === 'unknown-kind')
+      throw new Open311Error(400, `service_code ${input.service_code} is not one of our services: see services.xml`);
     if (routing.outcome === 'not-a-member') {
-      throw new Open311Error(400, `${routing.provider.name} deals with this there, and is not part of this partnership: send it to them${routing.provider.homepageUrl ? ` (${routing.provider.homepageUrl})` : ''}`);
+      throw new Open311Error(
+        400,
+        `${routing.provider.name} deals with this there, and is not part of this partnership: send it to them${routing.provider.homepageUrl ? ` (${routing.provider.homepageUrl})` : ''}`,
+      );
     }
-    if (routing.outcome === 'not-offered') throw new Open311Error(400, `${routing.provider.name} deals with this there, but does not take it through this service`);
+    if (routing.outcome === 'not-offered')
+      throw new Open311Error(
+        400,
+        `${routing.provider.name} deals with this there, but does not take it through this service`,
+      );
     if (scope.only && routing.provider.id !== scope.only.id) {
       const other = routing.provider.gss ? ` (jurisdiction_id ${routing.provider.gss})` : '';
-      throw new Open311Error(400, `${routing.provider.name}${other} deals with ${routing.requestType.name.toLowerCase()} reports at that place, not ${scope.only.name}: send it to them, or leave out jurisdiction_id`);
+      throw new Open311Error(
+        400,
+        `${routing.provider.name}${other} deals with ${routing.requestType.name.toLowerCase()} reports at that place, not ${scope.only.name}: send it to them, or leave out jurisdiction_id`,
+      );
     }
 
     const request: NewRequest = {
@@ -284,7 +385,11 @@ export function createOpen311Service(deps: Open311ServiceDependencies) {
       description: input.description ?? '',
       answers: attributesOf(body),
       channel: 'open311',
-      contact: { name: [input.first_name, input.last_name].filter(Boolean).join(' ') || null, email: input.email ?? null, phone: input.phone ?? null },
+      contact: {
+        name: [input.first_name, input.last_name].filter(Boolean).join(' ') || null,
+        email: input.email ?? null,
+        phone: input.phone ?? null,
+      },
       citizenId: null,
       apiClientId: client.id,
     };
@@ -323,7 +428,12 @@ export function createOpen311Service(deps: Open311ServiceDependencies) {
     }
   }
 
-  async function makeUpdate(client: ApiClient, body: Record<string, unknown>, format: Open311Format, remember: Remember): Promise<Rendered> {
+  async function makeUpdate(
+    client: ApiClient,
+    body: Record<string, unknown>,
+    format: Open311Format,
+    remember: Remember,
+  ): Promise<Rendered> {
     const parsed = newUpdateSchema.safeParse(body);
     if (!parsed.success) throw new Open311Error(400, descriptionsOf(parsed.error));
     const input = parsed.data;
@@ -331,11 +441,23 @@ export function createOpen311Service(deps: Open311ServiceDependencies) {
     const scope = await jurisdiction(input.jurisdiction_id);
     const record = await deps.caseRepository.findByReference(input.service_request_id.toUpperCase());
     // A request the client may not even see is not found; one it may see but not change is 403 (in apply).
-    const visible = record && organisationIds(scope).includes(record.organisation_id) && (record.is_public || clientMayUpdate(client, record));
-    if (!record || !visible) throw new Open311Error(404, `There is no request ${input.service_request_id} that we can show you`);
+    const visible =
+      record &&
+      organisationIds(scope).includes(record.organisation_id) &&
+      (record.is_public || clientMayUpdate(client, record));
+    if (!record || !visible)
+      throw new Open311Error(404, `There is no request ${input.service_request_id} that we can show you`);
 
-    const responseFor = (updateId: number): Rendered => ({ status: 201, ...open311Document(format, 'service_request_updates', [{ update_id: String(updateId) }]) });
-    const updateId = await clientWorkflow.apply(client, record.id, { status: input.status, description: input.description }, (trx, id) => remember(trx, responseFor(id)));
+    const responseFor = (updateId: number): Rendered => ({
+      status: 201,
+      ...open311Document(format, 'service_request_updates', [{ update_id: String(updateId) }]),
+    });
+    const updateId = await clientWorkflow.apply(
+      client,
+      record.id,
+      { status: input.status, description: input.description },
+      (trx, id) => remember(trx, responseFor(id)),
+    );
     return responseFor(updateId);
   }
 
@@ -371,7 +493,9 @@ export function createOpen311Service(deps: Open311ServiceDependencies) {
         kinds.set(type.service_code, kind);
       }
       return [...kinds.values()]
-        .sort((a, b) => a.first.group_name.localeCompare(b.first.group_name) || a.first.name.localeCompare(b.first.name))
+        .sort(
+          (a, b) => a.first.group_name.localeCompare(b.first.group_name) || a.first.name.localeCompare(b.first.name),
+        )
         .map(({ first, metadata, keywords }) => ({
           service_code: first.service_code,
           service_name: first.name,
@@ -390,8 +514,14 @@ export function createOpen311Service(deps: Open311ServiceDependencies) {
      */
     async serviceDefinition(serviceCode: string, jurisdictionId: string | undefined) {
       const scope = await jurisdiction(jurisdictionId);
-      const types = (await repository.typesWithQuestions(organisationIds(scope))).filter((type) => type.service_code === serviceCode);
-      if (types.length === 0) throw new Open311Error(404, `service_code ${serviceCode} is not a service of ${scope.only?.name ?? 'this partnership'}: see services.xml`);
+      const types = (await repository.typesWithQuestions(organisationIds(scope))).filter(
+        (type) => type.service_code === serviceCode,
+      );
+      if (types.length === 0)
+        throw new Open311Error(
+          404,
+          `service_code ${serviceCode} is not a service of ${scope.only?.name ?? 'this partnership'}: see services.xml`,
+        );
       const attributes = new Map<string, (typeof types)[number]['questions'][number]>();
       for (const question of types.flatMap((type) => type.questions)) {
         const known = attributes.get(question.code);
@@ -400,7 +530,8 @@ export function createOpen311Service(deps: Open311ServiceDependencies) {
           continue;
         }
         known.required ||= question.required;
-        for (const option of question.options) if (!known.options.some((existing) => existing.key === option.key)) known.options.push(option);
+        for (const option of question.options)
+          if (!known.options.some((existing) => existing.key === option.key)) known.options.push(option);
       }
       return {
         service_code: serviceCode,
@@ -412,27 +543,54 @@ export function createOpen311Service(deps: Open311ServiceDependencies) {
           datatype_description: question.hint || null,
           order: index + 1,
           description: question.label,
-          values: question.datatype.endsWith('list') ? question.options.map((option) => ({ key: option.key, name: option.name })) : undefined,
+          values: question.datatype.endsWith('list')
+            ? question.options.map((option) => ({ key: option.key, name: option.name }))
+            : undefined,
         })),
       };
     },
 
-    async requests(query: { jurisdiction_id?: string; service_request_id?: string[]; service_code?: string[]; start_date?: string; end_date?: string; status?: string[] }, client: ApiClient | undefined) {
+    async requests(
+      query: {
+        jurisdiction_id?: string;
+        service_request_id?: string[];
+        service_code?: string[];
+        start_date?: string;
+        end_date?: string;
+        status?: string[];
+      },
+      client: ApiClient | undefined,
+    ) {
       const scope = await jurisdiction(query.jurisdiction_id);
       // The spec: a list of ids overrides every other filter.
-      if (query.service_request_id) return requestsBy({ organisationIds: organisationIds(scope), references: query.service_request_id.map((id) => id.toUpperCase()) }, client);
+      if (query.service_request_id)
+        return requestsBy(
+          {
+            organisationIds: organisationIds(scope),
+            references: query.service_request_id.map((id) => id.toUpperCase()),
+          },
+          client,
+        );
       const to = dateParameter('end_date', query.end_date);
       let from = dateParameter('start_date', query.start_date);
       if (from && to && from > to) throw new Open311Error(400, 'start_date must be before end_date');
       if (!from && !to) from = new Date(clock().getTime() - DEFAULT_REQUEST_DAYS * 86_400_000);
       const wanted = query.status?.map((status) => status.toLowerCase());
-      const statuses = wanted ? [...(wanted.includes('open') ? openStatuses : []), ...(wanted.includes('closed') ? closedStatuses : [])] : undefined;
-      return requestsBy({ organisationIds: organisationIds(scope), serviceCodes: query.service_code, statuses, from, to }, client);
+      const statuses = wanted
+        ? [...(wanted.includes('open') ? openStatuses : []), ...(wanted.includes('closed') ? closedStatuses : [])]
+        : undefined;
+      return requestsBy(
+        { organisationIds: organisationIds(scope), serviceCodes: query.service_code, statuses, from, to },
+        client,
+      );
     },
 
     async request(id: string, jurisdictionId: string | undefined, client: ApiClient | undefined) {
       const scope = await jurisdiction(jurisdictionId);
-      const found = await requestsBy({ organisationIds: organisationIds(scope), references: [id.toUpperCase()] }, client);
+      const found = await requestsBy(
+        { organisationIds: organisationIds(scope), references: [id.toUpperCase()] },
+        client,
+      );
       if (found.length === 0) throw new Open311Error(404, `There is no request ${id} that we can show you`);
       return found;
     },
@@ -443,7 +601,10 @@ export function createOpen311Service(deps: Open311ServiceDependencies) {
       return [{ service_request_id: found.service_request_id, token }];
     },
 
-    async updates(query: { jurisdiction_id?: string; start_date?: string; end_date?: string }, client: ApiClient | undefined) {
+    async updates(
+      query: { jurisdiction_id?: string; start_date?: string; end_date?: string },
+      client: ApiClient | undefined,
+    ) {
       const scope = await jurisdiction(query.jurisdiction_id);
       const now = clock();
       const end = dateParameter('end_date', query.end_date);
@@ -452,10 +613,19 @@ export function createOpen311Service(deps: Open311ServiceDependencies) {
       const to = end ?? now;
       const from = start ?? new Date(to.getTime() - DEFAULT_UPDATE_HOURS * 3_600_000);
       const viewer = viewerOf(client);
-      const rows = await repository.updates({ organisationIds: organisationIds(scope), viewer, from, to, limit: MAX_RESULTS });
+      const rows = await repository.updates({
+        organisationIds: organisationIds(scope),
+        viewer,
+        from,
+        to,
+        limit: MAX_RESULTS,
+      });
       return rows.map((row) => {
         const status = (row.status_then ?? 'open') as CaseStatus;
-        const closedWhy = status === 'closed' && row.case_status === 'closed' && row.closure_reason ? closureStatuses[row.closure_reason] : undefined;
+        const closedWhy =
+          status === 'closed' && row.case_status === 'closed' && row.closure_reason
+            ? closureStatuses[row.closure_reason]
+            : undefined;
         return {
           update_id: String(row.id),
           service_request_id: row.reference,
@@ -471,12 +641,22 @@ export function createOpen311Service(deps: Open311ServiceDependencies) {
      * POST requests: a new case through cases.submit, on the channel 'open311', made by this client.
      * With an Idempotency-Key, a retry is answered before anything else is checked.
      */
-    createRequest: (client: ApiClient, origin: PostOrigin, body: Record<string, unknown>, format: Open311Format, idempotency?: Idempotency) =>
-      once(client, origin, idempotency, (remember) => makeRequest(client, body, format, remember)),
+    createRequest: (
+      client: ApiClient,
+      origin: PostOrigin,
+      body: Record<string, unknown>,
+      format: Open311Format,
+      idempotency?: Idempotency,
+    ) => once(client, origin, idempotency, (remember) => makeRequest(client, body, format, remember)),
 
     /** POST servicerequestupdates: a back office's (or the sending client's) update, applied as that client. */
-    postUpdate: (client: ApiClient, origin: PostOrigin, body: Record<string, unknown>, format: Open311Format, idempotency?: Idempotency) =>
-      once(client, origin, idempotency, (remember) => makeUpdate(client, body, format, remember)),
+    postUpdate: (
+      client: ApiClient,
+      origin: PostOrigin,
+      body: Record<string, unknown>,
+      format: Open311Format,
+      idempotency?: Idempotency,
+    ) => once(client, origin, idempotency, (remember) => makeUpdate(client, body, format, remember)),
 
     /**
      * Each client may POST so many times a clock minute, counted in the database, so across every
@@ -488,7 +668,11 @@ export function createOpen311Service(deps: Open311ServiceDependencies) {
       const allowed = config.open311PostsPerMinute;
       if ((await repository.countPost(client.id, minute)) > allowed) {
         const retryAfter = Math.ceil((minute.getTime() + 60_000 - now) / 1000);
-        throw new Open311Error(429, `Too many requests: each client may post ${allowed} times a minute. Wait a minute, then try again`, retryAfter);
+        throw new Open311Error(
+          429,
+          `Too many requests: each client may post ${allowed} times a minute. Wait a minute, then try again`,
+          retryAfter,
+        );
       }
     },
 
@@ -497,7 +681,9 @@ export function createOpen311Service(deps: Open311ServiceDependencies) {
      * of it: one that made a change in its own transaction (createRequest, postUpdate); a refused one here.
      */
     async recordPost(client: ApiClient | undefined, detail: Record<string, unknown>, ipAddress: string): Promise<void> {
-      const actor = client ? apiClientActor(client) : { kind: 'system' as const, label: 'Open311 request without a valid api_key' };
+      const actor = client
+        ? apiClientActor(client)
+        : { kind: 'system' as const, label: 'Open311 request without a valid api_key' };
       await recordAudit(db, { actor, action: 'open311-post', recordType: 'open311', detail, ipAddress }, clock());
     },
 
@@ -513,14 +699,28 @@ export function createOpen311Service(deps: Open311ServiceDependencies) {
       ipAddress: string,
     ): Promise<void> {
       if (!client || client.organisationId === null) return;
-      const filters = Object.fromEntries(Object.entries(read.filters).filter(([name, value]) => name !== 'api_key' && value !== undefined));
-      await recordAudit(db, { actor: apiClientActor(client), action: 'read', recordType: read.recordType, recordId: read.recordId, detail: { filters, shown: read.shown }, ipAddress }, clock());
+      const filters = Object.fromEntries(
+        Object.entries(read.filters).filter(([name, value]) => name !== 'api_key' && value !== undefined),
+      );
+      await recordAudit(
+        db,
+        {
+          actor: apiClientActor(client),
+          action: 'read',
+          recordType: read.recordType,
+          recordId: read.recordId,
+          detail: { filters, shown: read.shown },
+          ipAddress,
+        },
+        clock(),
+      );
     },
 
     /** An api_key that is ours and not revoked, or 403 in the spec's words. */
     async clientFor(apiKey: string | undefined, required: boolean): Promise<ApiClient | undefined> {
       if (!apiKey) {
-        if (required) throw new Open311Error(403, 'api_key is required to post: ask the partnership’s administrators for one');
+        if (required)
+          throw new Open311Error(403, 'api_key is required to post: ask the partnership’s administrators for one');
         return undefined;
       }
       const client = await keys.authenticate(apiKey);

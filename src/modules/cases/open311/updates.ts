@@ -40,7 +40,10 @@ const openRank: Partial<Record<CaseStatus, number>> = { open: 0, acknowledged: 1
  * Every move is one that case-workflow.ts allows staff; a closed case is reopened by its resident,
  * never by a back office.
  */
-export function statusAfter(current: CaseStatus, sent: BackOfficeStatus): { status: CaseStatus; closureReason?: ClosureReason } | null {
+export function statusAfter(
+  current: CaseStatus,
+  sent: BackOfficeStatus,
+): { status: CaseStatus; closureReason?: ClosureReason } | null {
   const wanted: { status: CaseStatus; closureReason?: ClosureReason } = backOfficeStatuses[sent];
   if (current === 'closed') {
     // Finished either way: a closing or fixing status on a closed case is a message only.
@@ -72,8 +75,13 @@ export interface ApiClientWorkflowDependencies {
  * May this client change this case: a back office, one its organisation has now (not one it sent
  * that was transferred away since); a client of no organisation, one it sent.
  */
-export function clientMayUpdate(client: ApiClient, record: Pick<CaseRecord, 'created_by_api_client_id' | 'organisation_id'>): boolean {
-  return client.organisationId !== null ? client.organisationId === record.organisation_id : record.created_by_api_client_id === client.id;
+export function clientMayUpdate(
+  client: ApiClient,
+  record: Pick<CaseRecord, 'created_by_api_client_id' | 'organisation_id'>,
+): boolean {
+  return client.organisationId !== null
+    ? client.organisationId === record.organisation_id
+    : record.created_by_api_client_id === client.id;
 }
 
 /**
@@ -81,8 +89,19 @@ export function clientMayUpdate(client: ApiClient, record: Pick<CaseRecord, 'cre
  * entries, emails and audit as case-workflow.ts's changeStatus and addUpdate, with the client as
  * the one who acted and 'open311' as the channel.
  */
-export function createApiClientWorkflow({ db, repository, open311, cases, clock, publicUrl }: ApiClientWorkflowDependencies) {
-  async function notifyResident(trx: Transaction<Database>, record: CaseRecord, build: (email: string, trackUrl: string) => Parameters<typeof queueEmail>[1]) {
+export function createApiClientWorkflow({
+  db,
+  repository,
+  open311,
+  cases,
+  clock,
+  publicUrl,
+}: ApiClientWorkflowDependencies) {
+  async function notifyResident(
+    trx: Transaction<Database>,
+    record: CaseRecord,
+    build: (email: string, trackUrl: string) => Parameters<typeof queueEmail>[1],
+  ) {
     const email = await cases.contactEmailOf(record, trx);
     if (email) await queueEmail(trx, build(email, cases.trackUrl(record.reference)));
   }
@@ -93,10 +112,18 @@ export function createApiClientWorkflow({ db, repository, open311, cases, clock,
      * `within` runs in the same transaction (to save the response of an idempotent POST). Gives the
      * new timeline entry's id.
      */
-    async apply(client: ApiClient, caseId: number, update: BackOfficeUpdate, within?: (trx: Transaction<Database>, updateId: number) => Promise<void>): Promise<number> {
+    async apply(
+      client: ApiClient,
+      caseId: number,
+      update: BackOfficeUpdate,
+      within?: (trx: Transaction<Database>, updateId: number) => Promise<void>,
+    ): Promise<number> {
       const existing = await repository.findById(caseId);
       if (!existing) throw new NotFoundError();
-      if (!clientMayUpdate(client, existing)) throw new ForbiddenError('This API key may not update this request: it neither sent it nor is the back office of the council that has it');
+      if (!clientMayUpdate(client, existing))
+        throw new ForbiddenError(
+          'This API key may not update this request: it neither sent it nor is the back office of the council that has it',
+        );
       const now = clock();
       return db.transaction().execute(async (trx) => {
         await repository.lock(trx, caseId);
@@ -104,7 +131,10 @@ export function createApiClientWorkflow({ db, repository, open311, cases, clock,
         if (!record) throw new NotFoundError();
         const next = statusAfter(record.status, update.status);
         const message = update.description.trim();
-        if (!next && !message) throw new InvalidChangeError(`The request is already ${record.status.replace('_', ' ')}: send a description to add an update`);
+        if (!next && !message)
+          throw new InvalidChangeError(
+            `The request is already ${record.status.replace('_', ' ')}: send a description to add an update`,
+          );
 
         let updateId: number;
         if (next) {
@@ -130,9 +160,19 @@ export function createApiClientWorkflow({ db, repository, open311, cases, clock,
           });
           if (next.status === 'resolved') {
             const token = await cases.issueSurveyToken(trx, caseId);
-            await notifyResident(trx, record, (email, trackUrl) => caseEmails.resolved(email, record, message, trackUrl, `${publicUrl}${casePaths.satisfaction}?token=${token}`));
+            await notifyResident(trx, record, (email, trackUrl) =>
+              caseEmails.resolved(
+                email,
+                record,
+                message,
+                trackUrl,
+                `${publicUrl}${casePaths.satisfaction}?token=${token}`,
+              ),
+            );
           } else if (message) {
-            await notifyResident(trx, record, (email, trackUrl) => caseEmails.updated(email, record, message, trackUrl));
+            await notifyResident(trx, record, (email, trackUrl) =>
+              caseEmails.updated(email, record, message, trackUrl),
+            );
           }
         } else {
           updateId = await open311.insertEvent(trx, {
@@ -148,8 +188,20 @@ export function createApiClientWorkflow({ db, repository, open311, cases, clock,
           await repository.update(trx, caseId, { updated_at: now });
           await notifyResident(trx, record, (email, trackUrl) => caseEmails.updated(email, record, message, trackUrl));
         }
-        const detail = next ? { status: { from: record.status, to: next.status }, sent: update.status } : { sent: update.status };
-        await recordAudit(trx, { actor: apiClientActor(client), action: next ? 'update' : 'public-update', recordType: 'case', recordId: caseId, detail }, now);
+        const detail = next
+          ? { status: { from: record.status, to: next.status }, sent: update.status }
+          : { sent: update.status };
+        await recordAudit(
+          trx,
+          {
+            actor: apiClientActor(client),
+            action: next ? 'update' : 'public-update',
+            recordType: 'case',
+            recordId: caseId,
+            detail,
+          },
+          now,
+        );
         await within?.(trx, updateId);
         return updateId;
       });

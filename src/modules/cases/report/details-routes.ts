@@ -18,7 +18,11 @@ export interface ReportDetailRouteDependencies {
 }
 
 /** The middle of the journey: the kind's own questions and the description, then who is reporting. */
-export function registerReportDetailRoutes(app: FastifyInstance, deps: ReportDetailRouteDependencies, drafts: ReportDrafts): void {
+export function registerReportDetailRoutes(
+  app: FastifyInstance,
+  deps: ReportDetailRouteDependencies,
+  drafts: ReportDrafts,
+): void {
   const { catalogue } = deps;
   const back = (change: boolean, path: string) => (change ? stepPaths.check : path);
 
@@ -70,7 +74,10 @@ export function registerReportDetailRoutes(app: FastifyInstance, deps: ReportDet
         backLink: back(change, casePaths.reportStep.where),
       });
     }
-    const updated: ReportDraft = { ...draft, questions: { fields: read.fields, answers: read.answers, description: description.data.description } };
+    const updated: ReportDraft = {
+      ...draft,
+      questions: { fields: read.fields, answers: read.answers, description: description.data.description },
+    };
     await drafts.save(request, reply, updated);
     return reply.redirect(nextPath('questions', updated, request.actor, change), 303);
   });
@@ -93,7 +100,10 @@ export function registerReportDetailRoutes(app: FastifyInstance, deps: ReportDet
     // A signed-in resident is the reporter: nothing to ask (this is where signing in returns to).
     if (request.actor.kind === 'citizen') return reply.redirect(nextPath('about', draft, request.actor, false), 303);
     const about = draft.about;
-    const values = about?.kind === 'guest' ? { identify: 'details', name: about.name, email: about.email, phone: about.phone ?? '' } : { identify: about?.kind === 'anonymous' ? 'anonymous' : undefined };
+    const values =
+      about?.kind === 'guest'
+        ? { identify: 'details', name: about.name, email: about.email, phone: about.phone ?? '' }
+        : { identify: about?.kind === 'anonymous' ? 'anonymous' : undefined };
     return reply.render(reportView('about-you'), { ...aboutContext(draft, isChanging(request.query.change)), values });
   });
 
@@ -104,8 +114,14 @@ export function registerReportDetailRoutes(app: FastifyInstance, deps: ReportDet
     if (request.actor.kind === 'citizen') return reply.redirect(nextPath('about', draft, request.actor, change), 303);
 
     const allowsAnonymous = draft.routed!.allowsAnonymous;
-    const values = { identify: request.body.identify, name: request.body.name, email: request.body.email, phone: request.body.phone };
-    const refuse = (errors: FormErrors) => reply.code(400).render(reportView('about-you'), { ...aboutContext(draft, change), values, errors });
+    const values = {
+      identify: request.body.identify,
+      name: request.body.name,
+      email: request.body.email,
+      phone: request.body.phone,
+    };
+    const refuse = (errors: FormErrors) =>
+      reply.code(400).render(reportView('about-you'), { ...aboutContext(draft, change), values, errors });
 
     let about: AboutYou;
     if (allowsAnonymous) {
@@ -121,8 +137,17 @@ export function registerReportDetailRoutes(app: FastifyInstance, deps: ReportDet
       // The page offers no anonymous choice here; a form that sends one anyway is answered plainly.
       if (request.body.identify === 'anonymous') {
         return refuse({
-          summary: [{ text: `You cannot report ${draft.routed!.typeName.toLowerCase()} anonymously. Give your name and email address`, href: '#name' }],
-          fields: { name: { text: `You cannot report ${draft.routed!.typeName.toLowerCase()} anonymously. Give your name and email address` } },
+          summary: [
+            {
+              text: `You cannot report ${draft.routed!.typeName.toLowerCase()} anonymously. Give your name and email address`,
+              href: '#name',
+            },
+          ],
+          fields: {
+            name: {
+              text: `You cannot report ${draft.routed!.typeName.toLowerCase()} anonymously. Give your name and email address`,
+            },
+          },
         });
       }
       const details = guestDetailsSchema.safeParse(request.body);

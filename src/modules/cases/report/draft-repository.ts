@@ -24,7 +24,13 @@ export function createReportDraftRepository(db: Kysely<Database>) {
     async insert(tokenHash: string, answers: unknown, now: Date, expiresAt: Date): Promise<void> {
       await db
         .insertInto('report_drafts')
-        .values({ token_hash: tokenHash, answers: JSON.stringify(answers), expires_at: expiresAt, created_at: now, updated_at: now })
+        .values({
+          token_hash: tokenHash,
+          answers: JSON.stringify(answers),
+          expires_at: expiresAt,
+          created_at: now,
+          updated_at: now,
+        })
         .execute();
     },
 
@@ -57,14 +63,24 @@ export function createReportDraftRepository(db: Kysely<Database>) {
       return result.numUpdatedRows > 0n;
     },
 
-    release: (id: number) => db.updateTable('report_drafts').set({ submitting_at: null }).where('id', '=', id).where('case_id', 'is', null).execute(),
+    release: (id: number) =>
+      db
+        .updateTable('report_drafts')
+        .set({ submitting_at: null })
+        .where('id', '=', id)
+        .where('case_id', 'is', null)
+        .execute(),
 
     /**
      * The case is made: the draft keeps only what the confirmation page shows, not the resident's
      * details. In the case's own transaction, so a case never exists without its draft knowing.
      */
     markSent: (trx: Transaction<Database>, id: number, caseId: number, remembered: unknown, now: Date) =>
-      trx.updateTable('report_drafts').set({ case_id: caseId, answers: JSON.stringify(remembered), updated_at: now }).where('id', '=', id).execute(),
+      trx
+        .updateTable('report_drafts')
+        .set({ case_id: caseId, answers: JSON.stringify(remembered), updated_at: now })
+        .where('id', '=', id)
+        .execute(),
   };
 }
 

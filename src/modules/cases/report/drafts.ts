@@ -33,7 +33,8 @@ export type DraftState =
 export function createReportDrafts(repository: ReportDraftRepository, clock: () => Date, secureCookies: boolean) {
   function toState(stored: StoredDraft | undefined): DraftState {
     if (!stored) return { state: 'none' };
-    if (stored.caseId !== null) return { state: 'sent', id: stored.id, caseId: stored.caseId, sent: stored.answers as SentDraft };
+    if (stored.caseId !== null)
+      return { state: 'sent', id: stored.id, caseId: stored.caseId, sent: stored.answers as SentDraft };
     // The JSON is only ever written by `save` below, from a ReportDraft.
     return { state: 'editing', id: stored.id, draft: stored.answers as ReportDraft, submittingAt: stored.submittingAt };
   }
@@ -62,7 +63,12 @@ export function createReportDrafts(repository: ReportDraftRepository, clock: () 
       await repository.deleteExpired(now);
       const { token, hash } = newToken();
       await repository.insert(hash, draft, now, expiresAt);
-      reply.setCookie(REPORT_COOKIE, token, { path: '/report', httpOnly: true, sameSite: 'lax', secure: secureCookies });
+      reply.setCookie(REPORT_COOKIE, token, {
+        path: '/report',
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: secureCookies,
+      });
     },
 
     /**
@@ -72,13 +78,19 @@ export function createReportDrafts(repository: ReportDraftRepository, clock: () 
      * than STUCK_SENDING_MS belongs to a sender that died before its transaction committed, so it
      * made nothing: the claim is taken over. `send` answers false to give the draft back for changes.
      */
-    async sendOnce(draftId: number, submittingAt: Date | null, send: (markSent: MarkSent) => Promise<boolean>): Promise<'sent' | 'not-sent' | 'sending-elsewhere'> {
+    async sendOnce(
+      draftId: number,
+      submittingAt: Date | null,
+      send: (markSent: MarkSent) => Promise<boolean>,
+    ): Promise<'sent' | 'not-sent' | 'sending-elsewhere'> {
       const now = clock();
       if (submittingAt && now.getTime() - submittingAt.getTime() < STUCK_SENDING_MS) return 'sending-elsewhere';
       if (!(await repository.claim(draftId, now, submittingAt))) return 'sending-elsewhere';
       let sent: boolean;
       try {
-        sent = await send((trx, caseId, remembered) => repository.markSent(trx, draftId, caseId, remembered, clock()).then(() => undefined));
+        sent = await send((trx, caseId, remembered) =>
+          repository.markSent(trx, draftId, caseId, remembered, clock()).then(() => undefined),
+        );
       } catch (error) {
         await repository.release(draftId);
         throw error;

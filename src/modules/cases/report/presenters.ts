@@ -4,7 +4,9 @@ import type { RequestKind } from '../catalogue/service.js';
 
 /** "East Staffordshire Borough Council" → "East Staffordshire": the area, as people name where they live. */
 export function areaName(council: Council): string {
-  return council.name.replace(/ (Metropolitan Borough|Borough|District|City|County) Council$/, '').replace(/ Council$/, '');
+  return council.name
+    .replace(/ (Metropolitan Borough|Borough|District|City|County) Council$/, '')
+    .replace(/ Council$/, '');
 }
 
 /** How the page names the place: the postcode typed, or the pin on the map. */
@@ -31,7 +33,13 @@ export function distanceText(metres: number): string {
 
 /** For a summary list's `html`: a value of several lines, each escaped, with line breaks between. */
 export function linesHtml(lines: (string | null | undefined)[]): string {
-  const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  const escape = (text: string) =>
+    text
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+      .replace(/'/g, '&#39;');
   return lines
     .filter((line): line is string => Boolean(line))
     .map(escape)

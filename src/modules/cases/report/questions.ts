@@ -8,7 +8,8 @@ type FormFields = Record<string, string | string[] | undefined>;
 export const fieldName = (code: string) => `answer-${code}`;
 
 /** Where the error summary sends focus for a question: its input, its first option, or the date's day. */
-export const fieldId = (question: Question) => (question.datatype === 'datetime' ? `${fieldName(question.code)}-day` : fieldName(question.code));
+export const fieldId = (question: Question) =>
+  question.datatype === 'datetime' ? `${fieldName(question.code)}-day` : fieldName(question.code);
 
 /** How the catalogue's question reads in a message: "Where is it?" → "Where is it". */
 export function shortLabel(question: Question): string {
@@ -19,7 +20,11 @@ export function shortLabel(question: Question): string {
 function dateFrom(question: Question, fields: FormFields): { value?: string; error?: string } {
   const label = shortLabel(question);
   // This journey's own wording: "must include a day and a month", and a short year is not a real date.
-  const wording = { missing: (parts: DatePart[]) => `${label} must include a ${parts.join(' and a ')}`, notReal: `${label} must be a real date`, yearDigits: `${label} must be a real date` };
+  const wording = {
+    missing: (parts: DatePart[]) => `${label} must include a ${parts.join(' and a ')}`,
+    notReal: `${label} must be a real date`,
+    yearDigits: `${label} must be a real date`,
+  };
   const result = parseDateInput(readDateInput(fields, fieldName(question.code)), wording);
   if ('error' in result) return { error: result.error };
   return result.value === null ? {} : { value: result.value };
@@ -64,7 +69,11 @@ const controls: Record<Question['datatype'], QuestionControl> = {
 };
 
 /** One question as the page draws it: which GOV.UK component, its name, what was typed, its error. */
-export function questionFields(questions: Question[], fields: Record<string, string | string[]>, errors: Record<string, string> = {}) {
+export function questionFields(
+  questions: Question[],
+  fields: Record<string, string | string[]>,
+  errors: Record<string, string> = {},
+) {
   return questions.map((question) => {
     const name = fieldName(question.code);
     const value = fields[name];
@@ -77,7 +86,11 @@ export function questionFields(questions: Question[], fields: Record<string, str
       label: question.required || question.label.includes('(') ? question.label : `${question.label} (optional)`,
       hint: question.hint || undefined,
       value: typeof value === 'string' ? value : undefined,
-      items: question.options.map((option) => ({ value: option.key, text: option.name, checked: chosen.includes(option.key) })),
+      items: question.options.map((option) => ({
+        value: option.key,
+        text: option.name,
+        checked: chosen.includes(option.key),
+      })),
       dateValues: { day: fields[`${name}-day`], month: fields[`${name}-month`], year: fields[`${name}-year`] },
       error: errors[question.code] ? { text: errors[question.code] } : undefined,
     };

@@ -21,7 +21,12 @@ type FormBody = { Body: Record<string, string | string[] | undefined> };
 export const isChanging = (value: unknown) => value === 'yes';
 
 /** Sends a resident who skipped ahead back to the first step still to answer. */
-export function resumeIfSkipped(step: ReportStep, draft: ReportDraft, request: FastifyRequest, reply: FastifyReply): boolean {
+export function resumeIfSkipped(
+  step: ReportStep,
+  draft: ReportDraft,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): boolean {
   if (mayShow(step, draft, request.actor)) return false;
   // The reply is a thenable; the redirect is sent by this call, nothing is left to wait for.
   void reply.redirect(stepPaths[firstIncompleteStep(draft, request.actor)], 303);
@@ -40,10 +45,21 @@ export function registerReportRoutes(app: FastifyInstance, deps: ReportRouteDepe
 
   async function renderWhat(
     reply: FastifyReply,
-    input: { search: string; selected?: string; change: boolean; expired?: boolean; draft: ReportDraft; request: FastifyRequest; errors?: FormErrors },
+    input: {
+      search: string;
+      selected?: string;
+      change: boolean;
+      expired?: boolean;
+      draft: ReportDraft;
+      request: FastifyRequest;
+      errors?: FormErrors;
+    },
   ) {
     const kinds = input.search ? await catalogue.searchKinds(input.search) : await catalogue.kinds();
-    const inProgress = input.draft.serviceCode !== undefined && !input.change ? stepPaths[firstIncompleteStep(input.draft, input.request.actor)] : undefined;
+    const inProgress =
+      input.draft.serviceCode !== undefined && !input.change
+        ? stepPaths[firstIncompleteStep(input.draft, input.request.actor)]
+        : undefined;
     return reply.code(input.errors ? 400 : 200).render(reportView('what'), {
       groups: groupKinds(kinds),
       matchCount: kinds.length,
@@ -62,7 +78,14 @@ export function registerReportRoutes(app: FastifyInstance, deps: ReportRouteDepe
     const query = kindSearchSchema.safeParse(request.query);
     const search = query.success ? query.data.search : '';
     const expired = request.query.expired === 'yes';
-    return renderWhat(reply, { search, selected: draft.serviceCode, change: isChanging(request.query.change), expired, draft, request });
+    return renderWhat(reply, {
+      search,
+      selected: draft.serviceCode,
+      change: isChanging(request.query.change),
+      expired,
+      draft,
+      request,
+    });
   });
 
   app.post<FormBody>(casePaths.report, async (request, reply) => {
@@ -71,11 +94,16 @@ export function registerReportRoutes(app: FastifyInstance, deps: ReportRouteDepe
     const form = whatSchema.safeParse(request.body);
     const kind = form.success ? await catalogue.findKind(form.data.serviceCode) : undefined;
     if (!kind) {
-      const errors = form.success ? fieldError('serviceCode', 'Select what you want to report') : formErrorsFrom(form.error);
+      const errors = form.success
+        ? fieldError('serviceCode', 'Select what you want to report')
+        : formErrorsFrom(form.error);
       return renderWhat(reply, { search: '', change, draft, request, errors });
     }
     // Another kind has other questions, and perhaps another council: keep only what still fits.
-    const updated: ReportDraft = kind.serviceCode === draft.serviceCode ? draft : { serviceCode: kind.serviceCode, where: draft.where, about: draft.about };
+    const updated: ReportDraft =
+      kind.serviceCode === draft.serviceCode
+        ? draft
+        : { serviceCode: kind.serviceCode, where: draft.where, about: draft.about };
     await drafts.save(request, reply, updated);
     return reply.redirect(nextPath('what', updated, request.actor, change), 303);
   });
@@ -85,7 +113,13 @@ export function registerReportRoutes(app: FastifyInstance, deps: ReportRouteDepe
     if (resumeIfSkipped('where', draft, request, reply)) return reply;
     const kind = await catalogue.findKind(draft.serviceCode ?? '');
     const change = isChanging(request.query.change);
-    return reply.render(reportView('where'), { kind, values: draft.where ?? {}, change, limit: LOCATION_DESCRIPTION_LIMIT, backLink: change ? stepPaths.check : casePaths.report });
+    return reply.render(reportView('where'), {
+      kind,
+      values: draft.where ?? {},
+      change,
+      limit: LOCATION_DESCRIPTION_LIMIT,
+      backLink: change ? stepPaths.check : casePaths.report,
+    });
   });
 
   app.post<FormBody>(casePaths.reportStep.where, async (request, reply) => {
@@ -98,9 +132,23 @@ export function registerReportRoutes(app: FastifyInstance, deps: ReportRouteDepe
       return reply.redirect(casePaths.report, 303);
     }
     const form = whereSchema.safeParse(request.body);
-    const values = { postcode: String(request.body.postcode ?? ''), locationDescription: String(request.body.locationDescription ?? ''), latitude: String(request.body.latitude ?? ''), longitude: String(request.body.longitude ?? '') };
+    const values = {
+      postcode: String(request.body.postcode ?? ''),
+      locationDescription: String(request.body.locationDescription ?? ''),
+      latitude: String(request.body.latitude ?? ''),
+      longitude: String(request.body.longitude ?? ''),
+    };
     const rerender = (errors: FormErrors) =>
-      reply.code(400).render(reportView('where'), { kind, values, change, limit: LOCATION_DESCRIPTION_LIMIT, errors, backLink: change ? stepPaths.check : casePaths.report });
+      reply
+        .code(400)
+        .render(reportView('where'), {
+          kind,
+          values,
+          change,
+          limit: LOCATION_DESCRIPTION_LIMIT,
+          errors,
+          backLink: change ? stepPaths.check : casePaths.report,
+        });
     if (!form.success) return rerender(formErrorsFrom(form.error));
 
     const point = pointSchema.safeParse(form.data);
@@ -109,11 +157,19 @@ export function registerReportRoutes(app: FastifyInstance, deps: ReportRouteDepe
     if ('error' in found) add(errors, fieldError('postcode', found.error));
     // Without a pin, the postcode alone may cover a hundred homes: the description says which spot.
     if (!point.success && !form.data.locationDescription) {
-      add(errors, fieldError('locationDescription', 'Describe where the problem is, like ‘outside number 12, by the post box’'));
+      add(
+        errors,
+        fieldError('locationDescription', 'Describe where the problem is, like ‘outside number 12, by the post box’'),
+      );
     }
     if (errors.summary.length > 0 || 'error' in found) return rerender(errors);
 
-    const where = { postcode: form.data.postcode, locationDescription: form.data.locationDescription, latitude: form.data.latitude, longitude: form.data.longitude };
+    const where = {
+      postcode: form.data.postcode,
+      locationDescription: form.data.locationDescription,
+      latitude: form.data.latitude,
+      longitude: form.data.longitude,
+    };
     const routing = await catalogue.route(kind.serviceCode, found.place);
     if (routing.outcome === 'unknown-kind') {
       await drafts.save(request, reply, { where });
@@ -136,7 +192,12 @@ export function registerReportRoutes(app: FastifyInstance, deps: ReportRouteDepe
       ...draft,
       where,
       place: found.place,
-      routed: { requestTypeId: requestType.id, typeName: requestType.name, organisationName: requestType.organisationName, allowsAnonymous: requestType.allowsAnonymous },
+      routed: {
+        requestTypeId: requestType.id,
+        typeName: requestType.name,
+        organisationName: requestType.organisationName,
+        allowsAnonymous: requestType.allowsAnonymous,
+      },
       elsewhere: undefined,
       questions: sameQuestions ? draft.questions : undefined,
     };
@@ -147,7 +208,10 @@ export function registerReportRoutes(app: FastifyInstance, deps: ReportRouteDepe
   });
 
   /** A pin from the map wins over the postcode (it is where the resident pointed); else the postcode. */
-  async function findPlace(point: { latitude: number; longitude: number } | undefined, postcode: string): Promise<{ place: Place } | { error: string }> {
+  async function findPlace(
+    point: { latitude: number; longitude: number } | undefined,
+    postcode: string,
+  ): Promise<{ place: Place } | { error: string }> {
     if (point) {
       const lookup = await places.findByPoint(point.latitude, point.longitude);
       if (lookup.outcome === 'found') return { place: lookup.place };
@@ -171,7 +235,11 @@ export function registerReportRoutes(app: FastifyInstance, deps: ReportRouteDepe
     const draft = await drafts.current(request);
     if (!draft.elsewhere) return reply.redirect(stepPaths[firstIncompleteStep(draft, request.actor)], 303);
     const kind = await catalogue.findKind(draft.serviceCode ?? '');
-    return reply.render(reportView('elsewhere'), { kind, elsewhere: draft.elsewhere, backLink: casePaths.reportStep.where });
+    return reply.render(reportView('elsewhere'), {
+      kind,
+      elsewhere: draft.elsewhere,
+      backLink: casePaths.reportStep.where,
+    });
   });
 
   app.get<ChangeQuery>(casePaths.reportStep.nearby, async (request, reply) => {
@@ -192,7 +260,12 @@ export function registerReportRoutes(app: FastifyInstance, deps: ReportRouteDepe
       distance: distanceText(found.metres),
       organisationName: found.organisation_name,
     }));
-    return reply.render(reportView('nearby'), { kind, requests, onward, backLink: `${casePaths.reportStep.where}${change ? '?change=yes' : ''}` });
+    return reply.render(reportView('nearby'), {
+      kind,
+      requests,
+      onward,
+      backLink: `${casePaths.reportStep.where}${change ? '?change=yes' : ''}`,
+    });
   });
 }
 

@@ -9,7 +9,11 @@ export const LOCATION_DESCRIPTION_LIMIT = 500;
 export const kindSearchSchema = z.object({ search: z.string().trim().max(100).optional().default('') });
 
 export const whatSchema = z.object({
-  serviceCode: z.string({ error: 'Select what you want to report' }).trim().min(1, 'Select what you want to report').max(100, 'Select what you want to report'),
+  serviceCode: z
+    .string({ error: 'Select what you want to report' })
+    .trim()
+    .min(1, 'Select what you want to report')
+    .max(100, 'Select what you want to report'),
 });
 
 function coordinate(limit: number) {
@@ -48,12 +52,22 @@ const phoneField = z
   .string()
   .trim()
   .max(20, 'Enter a telephone number, like 01632 960 001 or 07700 900 982')
-  .refine((value) => value === '' || /^(\+44\s?|0)[\d\s()-]{9,15}$/.test(value), 'Enter a telephone number, like 01632 960 001 or 07700 900 982')
+  .refine(
+    (value) => value === '' || /^(\+44\s?|0)[\d\s()-]{9,15}$/.test(value),
+    'Enter a telephone number, like 01632 960 001 or 07700 900 982',
+  )
   .optional()
   .transform((value) => (value ? value : null));
 
 export const guestDetailsSchema = z.object({
-  name: visibleName(z.string({ error: 'Enter your full name' }).trim().min(1, 'Enter your full name').max(200, 'Your name must be 200 characters or fewer'), 'Your name'),
+  name: visibleName(
+    z
+      .string({ error: 'Enter your full name' })
+      .trim()
+      .min(1, 'Enter your full name')
+      .max(200, 'Your name must be 200 characters or fewer'),
+    'Your name',
+  ),
   email: emailField,
   phone: phoneField,
 });

@@ -28,13 +28,24 @@ export interface ReportSendRouteDependencies {
 }
 
 /** The end of the journey: check your answers, send exactly once, and the confirmation with the reference. */
-export function registerReportSendRoutes(app: FastifyInstance, deps: ReportSendRouteDependencies, drafts: ReportDrafts, proof: TrackingProof): void {
+export function registerReportSendRoutes(
+  app: FastifyInstance,
+  deps: ReportSendRouteDependencies,
+  drafts: ReportDrafts,
+  proof: TrackingProof,
+): void {
   const { catalogue, cases, repository } = deps;
 
   /** The "check your answers" summary, each row with a link back to the step that asked it. */
   async function summaryOf(draft: ReportDraft, actor: Actor) {
-    const change = (path: string, what: string, fragment = '') => ({ items: [{ href: `${path}?change=yes${fragment}`, text: 'Change', visuallyHiddenText: what }] });
-    const row = (key: string, value: { text?: string; html?: string }, actions?: ReturnType<typeof change>) => ({ key: { text: key }, value, actions });
+    const change = (path: string, what: string, fragment = '') => ({
+      items: [{ href: `${path}?change=yes${fragment}`, text: 'Change', visuallyHiddenText: what }],
+    });
+    const row = (key: string, value: { text?: string; html?: string }, actions?: ReturnType<typeof change>) => ({
+      key: { text: key },
+      value,
+      actions,
+    });
     const kind = await catalogue.findKind(draft.serviceCode!);
     const questions = await catalogue.questions(draft.routed!.requestTypeId);
     const checked = checkAnswers(questions, draft.questions!.answers);
@@ -44,7 +55,11 @@ export function registerReportSendRoutes(app: FastifyInstance, deps: ReportSendR
 
     const rows = [
       row('What', { text: kind?.name ?? draft.routed!.typeName }, change(casePaths.report, 'what you are reporting')),
-      row('Where', { html: linesHtml([place, where.locationDescription]) }, change(casePaths.reportStep.where, 'where it is')),
+      row(
+        'Where',
+        { html: linesHtml([place, where.locationDescription]) },
+        change(casePaths.reportStep.where, 'where it is'),
+      ),
       row('Who will deal with it', { text: draft.routed!.organisationName }),
       ...questions.map((question) => {
         const value = answers[question.code];
@@ -59,14 +74,37 @@ export function registerReportSendRoutes(app: FastifyInstance, deps: ReportSendR
                 : question.datatype === 'datetime'
                   ? formatDay(String(value))
                   : String(value);
-        return row(question.label, { text }, change(casePaths.reportStep.questions, shortLabel(question).toLowerCase(), `#${fieldId(question)}`));
+        return row(
+          question.label,
+          { text },
+          change(casePaths.reportStep.questions, shortLabel(question).toLowerCase(), `#${fieldId(question)}`),
+        );
       }),
-      row('Description', { html: linesHtml(draft.questions!.description.split(/\r?\n/)) }, change(casePaths.reportStep.questions, 'description', '#description')),
+      row(
+        'Description',
+        { html: linesHtml(draft.questions!.description.split(/\r?\n/)) },
+        change(casePaths.reportStep.questions, 'description', '#description'),
+      ),
     ];
     const about = draft.about;
-    if (actor.kind === 'citizen') rows.push(row('Your details', { html: linesHtml([actor.name, actor.email, '(from your account)']) }));
-    else if (about?.kind === 'guest') rows.push(row('Your details', { html: linesHtml([about.name, about.email, about.phone]) }, change(casePaths.reportStep.aboutYou, 'your details')));
-    else rows.push(row('Your details', { text: 'You are reporting anonymously' }, change(casePaths.reportStep.aboutYou, 'your details')));
+    if (actor.kind === 'citizen')
+      rows.push(row('Your details', { html: linesHtml([actor.name, actor.email, '(from your account)']) }));
+    else if (about?.kind === 'guest')
+      rows.push(
+        row(
+          'Your details',
+          { html: linesHtml([about.name, about.email, about.phone]) },
+          change(casePaths.reportStep.aboutYou, 'your details'),
+        ),
+      );
+    else
+      rows.push(
+        row(
+          'Your details',
+          { text: 'You are reporting anonymously' },
+          change(casePaths.reportStep.aboutYou, 'your details'),
+        ),
+      );
     return rows;
   }
 
@@ -95,16 +133,34 @@ export function registerReportSendRoutes(app: FastifyInstance, deps: ReportSendR
     const link = (text: string, path: string) => ({ summary: [{ text, href: path }], fields: {} });
     switch (result.outcome) {
       case 'invalid-answers':
-        return { summary: Object.values(result.errors).map((text) => ({ text, href: `${casePaths.reportStep.questions}?change=yes` })), fields: {} };
+        return {
+          summary: Object.values(result.errors).map((text) => ({
+            text,
+            href: `${casePaths.reportStep.questions}?change=yes`,
+          })),
+          fields: {},
+        };
       case 'not-a-member':
       case 'not-offered':
-        return link(`${result.providerName} does not take this kind of request there through this service. Change where it is or what you are reporting`, `${casePaths.reportStep.where}?change=yes`);
+        return link(
+          `${result.providerName} does not take this kind of request there through this service. Change where it is or what you are reporting`,
+          `${casePaths.reportStep.where}?change=yes`,
+        );
       case 'unknown-kind':
-        return link('This kind of request can no longer be reported here. Choose another', `${casePaths.report}?change=yes`);
+        return link(
+          'This kind of request can no longer be reported here. Choose another',
+          `${casePaths.report}?change=yes`,
+        );
       case 'anonymous-not-allowed':
-        return link(`You cannot report ${draft.routed!.typeName.toLowerCase()} anonymously. Give your name and email address`, `${casePaths.reportStep.aboutYou}?change=yes`);
+        return link(
+          `You cannot report ${draft.routed!.typeName.toLowerCase()} anonymously. Give your name and email address`,
+          `${casePaths.reportStep.aboutYou}?change=yes`,
+        );
       case 'consent-required':
-        return link('Partner advisers record a request for a client, with their consent, from the staff pages', casePaths.staff.recordContact);
+        return link(
+          'Partner advisers record a request for a client, with their consent, from the staff pages',
+          casePaths.staff.recordContact,
+        );
     }
   }
 
@@ -114,7 +170,10 @@ export function registerReportSendRoutes(app: FastifyInstance, deps: ReportSendR
     const draft = state.state === 'editing' ? state.draft : {};
     const missing = firstIncompleteStep(draft, request.actor);
     if (missing !== 'check') return reply.redirect(stepPaths[missing], 303);
-    return reply.render(reportView('check'), { rows: await summaryOf(draft, request.actor), backLink: request.actor.kind === 'citizen' ? stepPaths.questions : stepPaths.about });
+    return reply.render(reportView('check'), {
+      rows: await summaryOf(draft, request.actor),
+      backLink: request.actor.kind === 'citizen' ? stepPaths.questions : stepPaths.about,
+    });
   });
 
   // Sending is limited like signing in: a person sends a few reports, a script sending hundreds is stopped.
@@ -129,15 +188,26 @@ export function registerReportSendRoutes(app: FastifyInstance, deps: ReportSendR
 
     const actor = request.actor;
     let refused: Exclude<SubmitResult, { outcome: 'created' }> | undefined;
-    const sent: SentDraft = { confirmationEmail: actor.kind === 'citizen' ? actor.email : draft.about?.kind === 'guest' ? draft.about.email : null };
+    const sent: SentDraft = {
+      confirmationEmail:
+        actor.kind === 'citizen' ? actor.email : draft.about?.kind === 'guest' ? draft.about.email : null,
+    };
     const outcome = await drafts.sendOnce(id, submittingAt, async (markSent) => {
-      const result = await cases.submit(actor, newRequestFrom(draft, actor), { withinTransaction: (trx, created) => markSent(trx, created.caseId, sent) });
+      const result = await cases.submit(actor, newRequestFrom(draft, actor), {
+        withinTransaction: (trx, created) => markSent(trx, created.caseId, sent),
+      });
       if (result.outcome === 'created') return true;
       refused = result;
       return false;
     });
     if (outcome === 'not-sent' && refused) {
-      return reply.code(400).render(reportView('check'), { rows: await summaryOf(draft, actor), errors: refusalErrors(refused, draft), backLink: stepPaths.about });
+      return reply
+        .code(400)
+        .render(reportView('check'), {
+          rows: await summaryOf(draft, actor),
+          errors: refusalErrors(refused, draft),
+          backLink: stepPaths.about,
+        });
     }
     if (outcome === 'sending-elsewhere') await waitForOtherSender(request);
     return reply.redirect(casePaths.reportStep.confirmation, 303);

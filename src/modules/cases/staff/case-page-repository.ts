@@ -43,7 +43,9 @@ export function createStaffCaseRepository(db: Kysely<Database>) {
         .orderBy('case_events.id', 'desc')
         .limit(1)
         .executeTakeFirst();
-      return last && last.staff_id === staffId ? { reference: last.reference, toOrganisationName: last.to_organisation_name } : undefined;
+      return last && last.staff_id === staffId
+        ? { reference: last.reference, toOrganisationName: last.to_organisation_name }
+        : undefined;
     },
   };
 }

@@ -8,7 +8,14 @@ import { ForbiddenError } from '../../../shared/errors.js';
 import { parseIdParam } from '../../identity/schemas.js';
 import { InvalidChangeError } from '../core/case-workflow.js';
 import { casePaths, type StaffCaseAction } from '../paths.js';
-import { assignSchema, contactNoteSchema, internalNoteSchema, publicUpdateSchema, statusSchema, transferSchema } from './case-page-schemas.js';
+import {
+  assignSchema,
+  contactNoteSchema,
+  internalNoteSchema,
+  publicUpdateSchema,
+  statusSchema,
+  transferSchema,
+} from './case-page-schemas.js';
 import { FieldProblem, type StaffCaseService } from './case-page-service.js';
 import { channelNames, closureReasonNames, contactNoteChannels, eventTitle } from './presenters.js';
 import { staffStatusNames, staffStatusTags } from '../core/status.js';
@@ -16,7 +23,11 @@ import { staffStatusNames, staffStatusTags } from '../core/status.js';
 const views = 'cases/views/staff';
 const paths = casePaths.staff;
 
-type CaseRequest = FastifyRequest<{ Params: { id: string }; Querystring: Record<string, unknown>; Body: Record<string, unknown> }>;
+type CaseRequest = FastifyRequest<{
+  Params: { id: string };
+  Querystring: Record<string, unknown>;
+  Body: Record<string, unknown>;
+}>;
 
 interface ActionDefinition<S extends z.ZodType> {
   name: StaffCaseAction;
@@ -35,7 +46,12 @@ export function registerStaffCaseRoutes(app: FastifyInstance, staffCases: StaffC
   app.register(async (scope) => {
     scope.addHook('preHandler', staffOnly);
 
-    async function renderCase(request: CaseRequest, reply: FastifyReply, status: number, extra: { errors?: FormErrors; values?: Record<string, unknown>; needsAct?: boolean } = {}) {
+    async function renderCase(
+      request: CaseRequest,
+      reply: FastifyReply,
+      status: number,
+      extra: { errors?: FormErrors; values?: Record<string, unknown>; needsAct?: boolean } = {},
+    ) {
       const caseId = parseIdParam(request.params);
       const page = await staffCases.page(request.actor, caseId);
       // A form this member of staff may not use is refused, not answered with its errors.
@@ -66,15 +82,33 @@ export function registerStaffCaseRoutes(app: FastifyInstance, staffCases: StaffC
         const caseId = parseIdParam(request.params);
         const form = action.schema.safeParse(request.body ?? {});
         const values = request.body ?? {};
-        if (!form.success) return renderCase(request, reply, 400, { errors: formErrorsFrom(form.error), values, needsAct: action.needsAct });
+        if (!form.success)
+          return renderCase(request, reply, 400, {
+            errors: formErrorsFrom(form.error),
+            values,
+            needsAct: action.needsAct,
+          });
         try {
           await action.run(request.actor, caseId, form.data);
         } catch (error) {
-          if (error instanceof InvalidChangeError) return renderCase(request, reply, 409, { errors: fieldError(action.problemField, error.message), values, needsAct: action.needsAct });
-          if (error instanceof FieldProblem) return renderCase(request, reply, 400, { errors: fieldError(error.field, error.message), values, needsAct: action.needsAct });
+          if (error instanceof InvalidChangeError)
+            return renderCase(request, reply, 409, {
+              errors: fieldError(action.problemField, error.message),
+              values,
+              needsAct: action.needsAct,
+            });
+          if (error instanceof FieldProblem)
+            return renderCase(request, reply, 400, {
+              errors: fieldError(error.field, error.message),
+              values,
+              needsAct: action.needsAct,
+            });
           throw error;
         }
-        return reply.redirect(action.redirectTo ? action.redirectTo(caseId) : `${paths.case({ id: caseId })}?done=${action.name}`, 303);
+        return reply.redirect(
+          action.redirectTo ? action.redirectTo(caseId) : `${paths.case({ id: caseId })}?done=${action.name}`,
+          303,
+        );
       });
     }
 
@@ -105,7 +139,12 @@ export function registerStaffCaseRoutes(app: FastifyInstance, staffCases: StaffC
       needsAct: true,
       problemField: 'status',
       run: (actor, caseId, form) =>
-        staffCases.changeStatus(actor, caseId, { status: form.status, closureReason: form.closureReason, duplicateReference: form.duplicateReference, message: form.statusMessage }),
+        staffCases.changeStatus(actor, caseId, {
+          status: form.status,
+          closureReason: form.closureReason,
+          duplicateReference: form.duplicateReference,
+          message: form.statusMessage,
+        }),
     });
     registerAction({
       name: 'assign',

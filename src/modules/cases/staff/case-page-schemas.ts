@@ -5,7 +5,10 @@ import { contactNoteChannels } from './presenters.js';
 const single = (value: unknown) => (Array.isArray(value) ? value[0] : value);
 
 export const requiredText = (missing: string, label: string, max: number) =>
-  z.preprocess(single, z.string({ error: missing }).trim().min(1, missing).max(max, `${label} must be ${max} characters or fewer`));
+  z.preprocess(
+    single,
+    z.string({ error: missing }).trim().min(1, missing).max(max, `${label} must be ${max} characters or fewer`),
+  );
 
 const optionalText = (label: string, max: number) =>
   z.preprocess(
@@ -26,7 +29,9 @@ const optionalRecordChoice = (message: string) =>
   );
 
 /** Each form of the case page has its own field names, so that one page can show any form's errors. */
-export const publicUpdateSchema = z.object({ update: requiredText('Enter the update for the resident', 'The update', 2000) });
+export const publicUpdateSchema = z.object({
+  update: requiredText('Enter the update for the resident', 'The update', 2000),
+});
 
 export const internalNoteSchema = z.object({ note: requiredText('Enter the note', 'The note', 2000) });
 
@@ -37,7 +42,10 @@ export const contactNoteSchema = z.object({
 
 export const statusSchema = z
   .object({
-    status: z.preprocess(single, z.enum(['acknowledged', 'in_progress', 'resolved', 'closed'], { error: 'Select the new status' })),
+    status: z.preprocess(
+      single,
+      z.enum(['acknowledged', 'in_progress', 'resolved', 'closed'], { error: 'Select the new status' }),
+    ),
     closureReason: z.preprocess(
       (value) => single(value) || undefined,
       z.enum(closureReasons, { error: 'Select why the case is closed' }).optional(),
@@ -54,9 +62,14 @@ export const statusSchema = z
     statusMessage: optionalText('The message', 2000),
   })
   .superRefine((form, context) => {
-    if (form.status === 'closed' && !form.closureReason) context.addIssue({ code: 'custom', path: ['closureReason'], message: 'Select why the case is closed' });
+    if (form.status === 'closed' && !form.closureReason)
+      context.addIssue({ code: 'custom', path: ['closureReason'], message: 'Select why the case is closed' });
     if (form.status === 'closed' && form.closureReason === 'duplicate' && !form.duplicateReference) {
-      context.addIssue({ code: 'custom', path: ['duplicateReference'], message: 'Enter the reference of the case this one duplicates' });
+      context.addIssue({
+        code: 'custom',
+        path: ['duplicateReference'],
+        message: 'Enter the reference of the case this one duplicates',
+      });
     }
   });
 

@@ -76,14 +76,24 @@ export function createStaffCaseService(deps: StaffCaseServiceDependencies) {
         cases.sharing.consentOf(record.id),
         cases.contactEmailOf(record),
       ]);
-      const shown = shownOnCasePage(record, staff, { questions, events: visibleTimeline(events, ofOwningOrganisation), consent });
-      const duplicateOf = record.duplicate_of_case_id ? await caseRepository.findById(record.duplicate_of_case_id) : undefined;
+      const shown = shownOnCasePage(record, staff, {
+        questions,
+        events: visibleTimeline(events, ofOwningOrganisation),
+        consent,
+      });
+      const duplicateOf = record.duplicate_of_case_id
+        ? await caseRepository.findById(record.duplicate_of_case_id)
+        : undefined;
       const actions =
         record.access === 'act'
           ? {
               teams: await worklistRepository.teamsOf(record.organisation_id),
               people: await staffCases.staffWithRoles(record.organisation_id, assignableRoles),
-              transferTargets: await staffCases.transferTargets(record.service_code, await deps.memberOrganisationIds(), record.organisation_id),
+              transferTargets: await staffCases.transferTargets(
+                record.service_code,
+                await deps.memberOrganisationIds(),
+                record.organisation_id,
+              ),
             }
           : null;
       return {
@@ -91,7 +101,9 @@ export function createStaffCaseService(deps: StaffCaseServiceDependencies) {
         ofOwningOrganisation,
         overdue: isOverdue(record, dayInEngland(clock())),
         answers: describeAnswers(shown.questions, (record.answers ?? {}) as Answers),
-        contact: shown.shares.contact ? { name: record.contact_name, email, phone: record.contact_phone, hasAccount: record.citizen_id !== null } : null,
+        contact: shown.shares.contact
+          ? { name: record.contact_name, email, phone: record.contact_phone, hasAccount: record.citizen_id !== null }
+          : null,
         consent: shown.consent,
         shares: shown.shares,
         sharedUnder: record.sharing.agreement,
@@ -102,13 +114,15 @@ export function createStaffCaseService(deps: StaffCaseServiceDependencies) {
       };
     },
 
-    addPublicUpdate: (actor: Actor, caseId: number, body: string) => workflow.addUpdate(actor, caseId, { body, isPublic: true }),
+    addPublicUpdate: (actor: Actor, caseId: number, body: string) =>
+      workflow.addUpdate(actor, caseId, { body, isPublic: true }),
     async addInternalNote(actor: Actor, caseId: number, body: string) {
       await requireActOn(actor, caseId);
       await workflow.addUpdate(actor, caseId, { body, isPublic: false });
     },
     /** Someone rang, called in or wrote about the case: any member of staff who may see it notes it. */
-    recordContact: (actor: Actor, caseId: number, channel: Channel, body: string) => workflow.addUpdate(actor, caseId, { body, isPublic: false, channel }),
+    recordContact: (actor: Actor, caseId: number, channel: Channel, body: string) =>
+      workflow.addUpdate(actor, caseId, { body, isPublic: false, channel }),
 
     /** A duplicate names the case it repeats, which must be another case this member of staff may see. */
     async changeStatus(actor: Actor, caseId: number, change: StatusChange) {
@@ -116,8 +130,13 @@ export function createStaffCaseService(deps: StaffCaseServiceDependencies) {
       if (change.status === 'closed' && change.closureReason === 'duplicate' && change.duplicateReference) {
         const original = await caseRepository.findByReference(change.duplicateReference);
         const visible = original ? (await caseAccess(actor, original, cases.sharing, clock())) !== 'none' : false;
-        if (!original || !visible) throw new FieldProblem('duplicateReference', `No case you may see has the reference ${change.duplicateReference}`);
-        if (original.id === caseId) throw new FieldProblem('duplicateReference', 'Enter the reference of the other case, not this one');
+        if (!original || !visible)
+          throw new FieldProblem(
+            'duplicateReference',
+            `No case you may see has the reference ${change.duplicateReference}`,
+          );
+        if (original.id === caseId)
+          throw new FieldProblem('duplicateReference', 'Enter the reference of the other case, not this one');
         duplicateOf = original.id;
       }
       await workflow.changeStatus(actor, caseId, {
@@ -128,8 +147,10 @@ export function createStaffCaseService(deps: StaffCaseServiceDependencies) {
       });
     },
 
-    assign: (actor: Actor, caseId: number, teamId: number | null, assigneeStaffId: number | null) => workflow.assign(actor, caseId, { teamId, assigneeStaffId }),
-    transfer: (actor: Actor, caseId: number, toOrganisationId: number, reason: string) => workflow.transfer(actor, caseId, { toOrganisationId, reason }),
+    assign: (actor: Actor, caseId: number, teamId: number | null, assigneeStaffId: number | null) =>
+      workflow.assign(actor, caseId, { teamId, assigneeStaffId }),
+    transfer: (actor: Actor, caseId: number, toOrganisationId: number, reason: string) =>
+      workflow.transfer(actor, caseId, { toOrganisationId, reason }),
   };
 }
 

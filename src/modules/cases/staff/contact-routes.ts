@@ -5,7 +5,13 @@ import { staffOnly } from '../../identity/guards.js';
 import { parseIdParam } from '../../identity/schemas.js';
 import { checkAnswers } from '../core/answers.js';
 import { casePaths } from '../paths.js';
-import { answersFrom, contactDetailsSchema, contactStartSchema, parseConsent, type ContactStart } from './contact-schemas.js';
+import {
+  answersFrom,
+  contactDetailsSchema,
+  contactStartSchema,
+  parseConsent,
+  type ContactStart,
+} from './contact-schemas.js';
 import type { ContactRouting, StaffContactService } from './contact-service.js';
 import { channelNames, recordingChannels } from './presenters.js';
 import { staffStatusNames } from '../core/status.js';
@@ -33,11 +39,21 @@ function mergeErrors(fieldOrder: string[], ...lists: (FormErrors | null)[]): For
 }
 
 /** "Record a contact": step 1 (how, what, where), step 2 (the details), and the confirmation with the reference. */
-export function registerStaffContactRoutes(app: FastifyInstance, contacts: StaffContactService, clock: () => Date): void {
+export function registerStaffContactRoutes(
+  app: FastifyInstance,
+  contacts: StaffContactService,
+  clock: () => Date,
+): void {
   app.register(async (scope) => {
     scope.addHook('preHandler', staffOnly);
 
-    async function renderStart(actor: Actor, reply: FastifyReply, status: number, values: Record<string, unknown>, errors?: FormErrors) {
+    async function renderStart(
+      actor: Actor,
+      reply: FastifyReply,
+      status: number,
+      values: Record<string, unknown>,
+      errors?: FormErrors,
+    ) {
       const kinds = await contacts.kinds(actor);
       return reply.code(status).render(`${views}/record-contact-start.njk`, {
         kinds,
@@ -51,7 +67,11 @@ export function registerStaffContactRoutes(app: FastifyInstance, contacts: Staff
       });
     }
 
-    function renderElsewhere(reply: FastifyReply, start: ContactStart, routing: Extract<ContactRouting, { outcome: 'elsewhere' }>) {
+    function renderElsewhere(
+      reply: FastifyReply,
+      start: ContactStart,
+      routing: Extract<ContactRouting, { outcome: 'elsewhere' }>,
+    ) {
       return reply.render(`${views}/record-contact-elsewhere.njk`, {
         routing,
         changeHref: `${paths.recordContact}?${new URLSearchParams({ channel: start.channel, kind: start.kind, postcode: start.postcode })}`,
@@ -89,7 +109,13 @@ export function registerStaffContactRoutes(app: FastifyInstance, contacts: Staff
     async function routeStart(request: FormRequest, reply: FastifyReply, source: Record<string, unknown>) {
       const start = contactStartSchema.safeParse(source);
       if (!start.success) {
-        await renderStart(request.actor, reply, 400, source, formErrorsFrom(start.error, { channel: 'channel', kind: 'kind' }));
+        await renderStart(
+          request.actor,
+          reply,
+          400,
+          source,
+          formErrorsFrom(start.error, { channel: 'channel', kind: 'kind' }),
+        );
         return null;
       }
       const routing = await contacts.route(request.actor, start.data);
@@ -104,7 +130,9 @@ export function registerStaffContactRoutes(app: FastifyInstance, contacts: Staff
       return { start: start.data, routing };
     }
 
-    scope.get(paths.recordContact, (request: FormRequest, reply) => renderStart(request.actor, reply, 200, request.query));
+    scope.get(paths.recordContact, (request: FormRequest, reply) =>
+      renderStart(request.actor, reply, 200, request.query),
+    );
 
     scope.get(paths.recordContactDetails, async (request: FormRequest, reply) => {
       const routed = await routeStart(request, reply, request.query);
@@ -122,8 +150,24 @@ export function registerStaffContactRoutes(app: FastifyInstance, contacts: Staff
       const answers = answersFrom(body);
       const answersCheck = checkAnswers(routing.questions, answers);
       const consent = contacts.needsConsent(request.actor) ? parseConsent(body, dayInEngland(clock())) : null;
-      const answerErrors = answersCheck.valid ? null : answerFormErrors(routing.questions.map((question) => question.code), answersCheck.errors);
-      const fieldOrder = ['locationDescription', ...routing.questions.map((question) => `q_${question.code}`), 'description', 'contactName', 'contactEmail', 'contactPhone', 'consentGivenBy', 'consentGivenOn', 'consentPurpose', 'consentLasts'];
+      const answerErrors = answersCheck.valid
+        ? null
+        : answerFormErrors(
+            routing.questions.map((question) => question.code),
+            answersCheck.errors,
+          );
+      const fieldOrder = [
+        'locationDescription',
+        ...routing.questions.map((question) => `q_${question.code}`),
+        'description',
+        'contactName',
+        'contactEmail',
+        'contactPhone',
+        'consentGivenBy',
+        'consentGivenOn',
+        'consentPurpose',
+        'consentLasts',
+      ];
       const errors = mergeErrors(
         fieldOrder,
         details.success ? null : formErrorsFrom(details.error),
@@ -131,30 +175,65 @@ export function registerStaffContactRoutes(app: FastifyInstance, contacts: Staff
         consent?.errors ?? null,
       );
       if (errors || !details.success) {
-        return renderDetails(request, reply, 400, start, routing, { values: body, errors, consentDateParts: consent && !consent.consent ? consent.dateParts : [] });
+        return renderDetails(request, reply, 400, start, routing, {
+          values: body,
+          errors,
+          consentDateParts: consent && !consent.consent ? consent.dateParts : [],
+        });
       }
 
-      const result = await contacts.record(request.actor, start, routing.place, details.data, answers, consent?.consent ?? undefined);
+      const result = await contacts.record(
+        request.actor,
+        start,
+        routing.place,
+        details.data,
+        answers,
+        consent?.consent ?? undefined,
+      );
       switch (result.outcome) {
         case 'created':
           return reply.redirect(paths.recordContactDone({ id: result.caseId }), 303);
         case 'invalid-answers':
-          return renderDetails(request, reply, 400, start, routing, { values: body, errors: answerFormErrors(routing.questions.map((question) => question.code), result.errors) });
+          return renderDetails(request, reply, 400, start, routing, {
+            values: body,
+            errors: answerFormErrors(
+              routing.questions.map((question) => question.code),
+              result.errors,
+            ),
+          });
         case 'consent-required':
-          return renderDetails(request, reply, 400, start, routing, { values: body, errors: fieldError('consentGivenBy', 'Record the client’s consent before you send this') });
+          return renderDetails(request, reply, 400, start, routing, {
+            values: body,
+            errors: fieldError('consentGivenBy', 'Record the client’s consent before you send this'),
+          });
         case 'anonymous-not-allowed':
-          return renderDetails(request, reply, 400, start, routing, { values: body, errors: fieldError('contactEmail', 'Enter an email address or telephone number for the person') });
+          return renderDetails(request, reply, 400, start, routing, {
+            values: body,
+            errors: fieldError('contactEmail', 'Enter an email address or telephone number for the person'),
+          });
         case 'unknown-kind':
           return renderStart(request.actor, reply, 400, body, fieldError('kind', 'Select the kind of request'));
         case 'not-a-member':
         case 'not-offered':
-          return renderElsewhere(reply, start, { outcome: 'elsewhere', kind: routing.kind, place: routing.place, providerName: result.providerName, providerUrl: result.providerUrl });
+          return renderElsewhere(reply, start, {
+            outcome: 'elsewhere',
+            kind: routing.kind,
+            place: routing.place,
+            providerName: result.providerName,
+            providerUrl: result.providerUrl,
+          });
       }
     });
 
     scope.get<{ Params: { id: string } }>(paths.recordContactDone.pattern, async (request, reply) => {
       const record = await contacts.recorded(request.actor, parseIdParam(request.params));
-      return reply.render(`${views}/record-contact-done.njk`, { record, channelNames, statusNames: staffStatusNames, paths, currentSection: 'staff' });
+      return reply.render(`${views}/record-contact-done.njk`, {
+        record,
+        channelNames,
+        statusNames: staffStatusNames,
+        paths,
+        currentSection: 'staff',
+      });
     });
   });
 }

@@ -12,7 +12,10 @@ const single = (value: unknown) => (Array.isArray(value) ? value[0] : value);
 /** Step 1: how the person got in touch, what about, and where. Sent as a GET form, so it works without JavaScript. */
 export const contactStartSchema = z.object({
   channel: z.preprocess(single, z.enum(recordingChannels, { error: 'Select how the person got in touch' })),
-  kind: z.preprocess(single, z.string({ error: 'Select the kind of request' }).regex(/^[a-z0-9-]{1,100}$/, 'Select the kind of request')),
+  kind: z.preprocess(
+    single,
+    z.string({ error: 'Select the kind of request' }).regex(/^[a-z0-9-]{1,100}$/, 'Select the kind of request'),
+  ),
   postcode: requiredText('Enter the postcode of the place', 'The postcode', 16),
 });
 
@@ -35,7 +38,10 @@ const phoneField = z.preprocess(
     .string()
     .trim()
     .max(20, 'Enter a telephone number, like 01632 960 001 or 07700 900 982')
-    .refine((value) => value === '' || /^(\+44\s?|0)[\d\s()-]{9,15}$/.test(value), 'Enter a telephone number, like 01632 960 001 or 07700 900 982')
+    .refine(
+      (value) => value === '' || /^(\+44\s?|0)[\d\s()-]{9,15}$/.test(value),
+      'Enter a telephone number, like 01632 960 001 or 07700 900 982',
+    )
     .transform((value) => value || null),
 );
 
@@ -44,10 +50,13 @@ export const contactDetailsSchema = z.object({
   locationDescription: requiredText('Describe where exactly, like outside number 12', 'Where exactly', 500),
   description: requiredText('Enter what the request is about', 'What it is about', 2000),
   contactName: visibleName(optionalText('Name', 200), 'Name'),
-  contactEmail: z.preprocess((value) => {
-    const text = single(value);
-    return typeof text === 'string' && text.trim() !== '' ? text : undefined;
-  }, emailField.optional().transform((value) => value ?? null)),
+  contactEmail: z.preprocess(
+    (value) => {
+      const text = single(value);
+      return typeof text === 'string' && text.trim() !== '' ? text : undefined;
+    },
+    emailField.optional().transform((value) => value ?? null),
+  ),
   contactPhone: phoneField,
 });
 
@@ -65,7 +74,10 @@ export interface Consent {
  * A partner adviser's record of the client's consent: who gave it, on which day (not a future
  * one), and for what. Read from the form by hand, as the date is three boxes.
  */
-export function parseConsent(body: Record<string, unknown>, today: string): { consent: Consent; errors: null } | { consent: null; errors: FormErrors; dateParts: string[] } {
+export function parseConsent(
+  body: Record<string, unknown>,
+  today: string,
+): { consent: Consent; errors: null } | { consent: null; errors: FormErrors; dateParts: string[] } {
   const errors: FormErrors = { summary: [], fields: {} };
   const add = (field: string, message: string, href = field) => {
     errors.fields[field] = { text: message };
@@ -101,7 +113,9 @@ export function parseConsent(body: Record<string, unknown>, today: string): { co
   const lasts = consentLastsUntil(givenOn, single(body.consentLasts));
   if ('error' in lasts) add('consentLasts', lasts.error, 'consentLasts');
 
-  return errors.summary.length > 0 || 'error' in lasts ? { consent: null, errors, dateParts } : { consent: { givenBy, givenOn, purpose, expiresOn: lasts.expiresOn }, errors: null };
+  return errors.summary.length > 0 || 'error' in lasts
+    ? { consent: null, errors, dateParts }
+    : { consent: { givenBy, givenOn, purpose, expiresOn: lasts.expiresOn }, errors: null };
 }
 
 /** The answers to the type's questions arrive as q_<code>, so they never clash with the form's own fields. */

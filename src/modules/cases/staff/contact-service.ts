@@ -38,13 +38,38 @@ export function createStaffContactService({ cases, catalogue, places }: StaffCon
     const kind = await catalogue.findKind(start.kind);
     if (!kind) return { outcome: 'problem', field: 'kind', message: 'Select the kind of request' };
     const lookup = await places.findByPostcode(start.postcode);
-    if (lookup.outcome === 'malformed') return { outcome: 'problem', field: 'postcode', message: 'Enter a real postcode, like DE4 3AG' };
-    if (lookup.outcome === 'unknown') return { outcome: 'problem', field: 'postcode', message: `We cannot find the postcode ${lookup.postcode}. Check it and enter it again` };
-    if (lookup.outcome === 'outside-england') return { outcome: 'problem', field: 'postcode', message: `${lookup.postcode} is not in England. Enter a postcode in England` };
+    if (lookup.outcome === 'malformed')
+      return { outcome: 'problem', field: 'postcode', message: 'Enter a real postcode, like DE4 3AG' };
+    if (lookup.outcome === 'unknown')
+      return {
+        outcome: 'problem',
+        field: 'postcode',
+        message: `We cannot find the postcode ${lookup.postcode}. Check it and enter it again`,
+      };
+    if (lookup.outcome === 'outside-england')
+      return {
+        outcome: 'problem',
+        field: 'postcode',
+        message: `${lookup.postcode} is not in England. Enter a postcode in England`,
+      };
     const routing = await catalogue.route(kind.serviceCode, lookup.place);
-    if (routing.outcome === 'unknown-kind') return { outcome: 'problem', field: 'kind', message: 'Select the kind of request' };
-    if (routing.outcome !== 'routed') return { outcome: 'elsewhere', kind, place: lookup.place, providerName: routing.provider.name, providerUrl: routing.provider.homepageUrl };
-    return { outcome: 'routed', kind, place: lookup.place, organisationName: routing.requestType.organisationName, questions: await catalogue.questions(routing.requestType.id) };
+    if (routing.outcome === 'unknown-kind')
+      return { outcome: 'problem', field: 'kind', message: 'Select the kind of request' };
+    if (routing.outcome !== 'routed')
+      return {
+        outcome: 'elsewhere',
+        kind,
+        place: lookup.place,
+        providerName: routing.provider.name,
+        providerUrl: routing.provider.homepageUrl,
+      };
+    return {
+      outcome: 'routed',
+      kind,
+      place: lookup.place,
+      organisationName: routing.requestType.organisationName,
+      questions: await catalogue.questions(routing.requestType.id),
+    };
   }
 
   return {
@@ -60,7 +85,14 @@ export function createStaffContactService({ cases, catalogue, places }: StaffCon
     route,
 
     /** Records the request on the person's behalf; routed again, as the catalogue may have changed since step 1. */
-    async record(actor: Actor, start: ContactStart, place: Place, details: ContactDetails, answers: RawAnswers, consent: Consent | undefined): Promise<SubmitResult> {
+    async record(
+      actor: Actor,
+      start: ContactStart,
+      place: Place,
+      details: ContactDetails,
+      answers: RawAnswers,
+      consent: Consent | undefined,
+    ): Promise<SubmitResult> {
       requireRecorder(actor);
       return cases.submit(actor, {
         serviceCode: start.kind,
@@ -83,7 +115,8 @@ export function createStaffContactService({ cases, catalogue, places }: StaffCon
       try {
         return { ...(await cases.getForStaff(actor, caseId)), mayView: true };
       } catch (error) {
-        const confirmation = error instanceof ForbiddenError ? await cases.sharing.confirmationFor(actor, caseId) : undefined;
+        const confirmation =
+          error instanceof ForbiddenError ? await cases.sharing.confirmationFor(actor, caseId) : undefined;
         if (!confirmation) throw error;
         return confirmation;
       }

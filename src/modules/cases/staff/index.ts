@@ -34,7 +34,14 @@ export function registerStaffCases(app: FastifyInstance, deps: StaffCasesDepende
   const { db, clock, cases, catalogue, repository: caseRepository } = deps;
   const worklistRepository = createWorklistRepository(db);
   const staffCases = createStaffCaseRepository(db);
-  const worklist = createWorklistService({ db, repository: worklistRepository, caseRepository, cases, catalogue, clock });
+  const worklist = createWorklistService({
+    db,
+    repository: worklistRepository,
+    caseRepository,
+    cases,
+    catalogue,
+    clock,
+  });
   registerWorklistRoutes(app, { worklist, staffCases });
   registerStaffCaseRoutes(app, createStaffCaseService({ ...deps, caseRepository, staffCases, worklistRepository }));
   registerStaffContactRoutes(app, createStaffContactService(deps), clock);

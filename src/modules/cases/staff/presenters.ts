@@ -19,7 +19,13 @@ export const closureReasonNames: Record<ClosureReason, string> = {
 };
 
 /** The channels through which staff record a contact for someone, as the issue lists them. */
-export const recordingChannels = ['phone', 'face_to_face', 'email', 'outreach', 'partner_agency'] as const satisfies readonly Channel[];
+export const recordingChannels = [
+  'phone',
+  'face_to_face',
+  'email',
+  'outreach',
+  'partner_agency',
+] as const satisfies readonly Channel[];
 
 /** The channels of a contact noted on an existing case: someone rang, called in or wrote. */
 export const contactNoteChannels = ['phone', 'face_to_face', 'email'] as const satisfies readonly Channel[];

@@ -27,13 +27,21 @@ export function shownOnCasePage<E extends { kind: CaseEventKind; organisation_id
     special: categories.includes('special_category'),
   };
   const ofOwner = viewer.organisationId === record.organisation_id;
-  const consentShown = parts.consent && (ofOwner || parts.consent.organisation_id === viewer.organisationId) ? parts.consent : undefined;
+  const consentShown =
+    parts.consent && (ofOwner || parts.consent.organisation_id === viewer.organisationId) ? parts.consent : undefined;
   return {
     shares,
     questions: shares.location ? parts.questions.filter((question) => shares.special || !question.specialCategory) : [],
     // Notes of contacts with the person are theirs, like contact details, except the viewer's own organisation's notes.
-    events: shares.contact ? parts.events : parts.events.filter((event) => event.kind !== 'contact_recorded' || event.organisation_id === viewer.organisationId),
+    events: shares.contact
+      ? parts.events
+      : parts.events.filter(
+          (event) => event.kind !== 'contact_recorded' || event.organisation_id === viewer.organisationId,
+        ),
     consent: consentShown,
-    mayWithdrawConsent: consentShown !== undefined && consentShown.withdrawn_at === null && (parts.consent?.organisation_id === viewer.organisationId || record.access === 'act'),
+    mayWithdrawConsent:
+      consentShown !== undefined &&
+      consentShown.withdrawn_at === null &&
+      (parts.consent?.organisation_id === viewer.organisationId || record.access === 'act'),
   };
 }

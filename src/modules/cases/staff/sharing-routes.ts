@@ -39,7 +39,8 @@ export function registerCaseSharingRoutes(app: FastifyInstance, cases: CaseServi
       // Staff who do not work with cases get a 403, not a form.
       if (!worksWithCases(request.actor)) throw new ForbiddenError();
       const form = verifyCallerSchema.safeParse(body);
-      if (!form.success) return reply.code(400).render(`${views}/find.njk`, { ...context, errors: formErrorsFrom(form.error) });
+      if (!form.success)
+        return reply.code(400).render(`${views}/find.njk`, { ...context, errors: formErrorsFrom(form.error) });
       const { reference, verification } = form.data;
 
       const check = await cases.sharing.verifyCaller(request.actor, reference, verification, clock(), request.ip);
@@ -48,7 +49,15 @@ export function registerCaseSharingRoutes(app: FastifyInstance, cases: CaseServi
         case 'verified':
           return reply.redirect(paths.case({ id: check.caseId }), 303);
         case 'too-many-tries':
-          return reply.code(429).render(`${views}/find.njk`, { ...context, errors: fieldError('verification', 'You have tried to verify callers too many times. Try again in 30 minutes') });
+          return reply
+            .code(429)
+            .render(`${views}/find.njk`, {
+              ...context,
+              errors: fieldError(
+                'verification',
+                'You have tried to verify callers too many times. Try again in 30 minutes',
+              ),
+            });
         case 'not-found': {
           const message = verification
             ? `No case you may see has the reference ${reference} with that postcode or email address. Check both with the caller and try again`
@@ -68,9 +77,16 @@ export function registerCaseSharingRoutes(app: FastifyInstance, cases: CaseServi
     scope.get<{ Params: { id: string } }>(sharingPaths.consentWithdrawn.pattern, async (request, reply) => {
       const caseId = parseIdParam(request.params);
       const consent = await cases.sharing.consentOf(caseId);
-      if (!consent || consent.withdrawn_by_staff_id !== (request.actor as StaffActor).staffId) throw new NotFoundError();
+      if (!consent || consent.withdrawn_by_staff_id !== (request.actor as StaffActor).staffId)
+        throw new NotFoundError();
       const record = await cases.sharing.referenceOf(caseId);
-      return reply.render(`${views}/consent-withdrawn.njk`, { reference: record, organisationName: consent.organisation_name, paths, currentSection: 'staff', backLink: paths.worklist });
+      return reply.render(`${views}/consent-withdrawn.njk`, {
+        reference: record,
+        organisationName: consent.organisation_name,
+        paths,
+        currentSection: 'staff',
+        backLink: paths.worklist,
+      });
     });
   });
 }

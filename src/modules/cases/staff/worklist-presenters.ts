@@ -7,7 +7,10 @@ export type WorklistValues = Partial<Record<(typeof worklistFields)[number], str
 export function worklistValues(query: Record<string, unknown>): WorklistValues {
   const values: WorklistValues = {};
   for (const field of worklistFields) {
-    const given = [query[field]].flat().filter((value): value is string => typeof value === 'string' && value.trim() !== '').map((value) => value.trim());
+    const given = [query[field]]
+      .flat()
+      .filter((value): value is string => typeof value === 'string' && value.trim() !== '')
+      .map((value) => value.trim());
     if (given.length === 0) continue;
     // Only the statuses are a list (checkboxes); any other repeated field counts as its first value.
     values[field] = field === 'status' ? given : given[0];

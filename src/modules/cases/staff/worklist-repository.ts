@@ -24,11 +24,16 @@ export function createWorklistRepository(db: Kysely<Database>) {
     query =
       filters.whose === 'ours'
         ? query.where('cases.organisation_id', '=', organisationId)
-        : query.where('cases.recorded_by_organisation_id', '=', organisationId).where('cases.organisation_id', '<>', organisationId).where(recordedCaseStillConsented(organisationId, today));
+        : query
+            .where('cases.recorded_by_organisation_id', '=', organisationId)
+            .where('cases.organisation_id', '<>', organisationId)
+            .where(recordedCaseStillConsented(organisationId, today));
     if (filters.statuses.length > 0) query = query.where('cases.status', 'in', filters.statuses);
     if (filters.serviceCode) {
       const serviceCode = filters.serviceCode;
-      query = query.where('cases.request_type_id', 'in', (eb) => eb.selectFrom('request_types').select('id').where('service_code', '=', serviceCode));
+      query = query.where('cases.request_type_id', 'in', (eb) =>
+        eb.selectFrom('request_types').select('id').where('service_code', '=', serviceCode),
+      );
     }
     if (filters.teamId) query = query.where('cases.team_id', '=', filters.teamId);
     if (filters.assignee === 'me') query = query.where('cases.assignee_staff_id', '=', staffId);
@@ -87,7 +92,9 @@ export function createWorklistRepository(db: Kysely<Database>) {
      */
     async countUpTo(selection: WorklistSelection, limit: number): Promise<number> {
       const row = await db
-        .selectFrom(selected(selection).select('cases.id').orderBy('cases.due_on').orderBy('cases.id').limit(limit).as('capped'))
+        .selectFrom(
+          selected(selection).select('cases.id').orderBy('cases.due_on').orderBy('cases.id').limit(limit).as('capped'),
+        )
         .select((eb) => eb.fn.countAll<string | number>().as('count'))
         .executeTakeFirstOrThrow();
       return Number(row.count);
@@ -100,7 +107,8 @@ export function createWorklistRepository(db: Kysely<Database>) {
     /** The cases after one (by due date, then id) in the same order: an export's next batch, as fast at the millionth row as at the first. */
     after: (selection: WorklistSelection, last: { due_on: string; id: number } | null, limit: number) => {
       let query = listed(selection);
-      if (last) query = query.where((eb) => eb(eb.refTuple('cases.due_on', 'cases.id'), '>', eb.tuple(last.due_on, last.id)));
+      if (last)
+        query = query.where((eb) => eb(eb.refTuple('cases.due_on', 'cases.id'), '>', eb.tuple(last.due_on, last.id)));
       return query.orderBy('cases.due_on').orderBy('cases.id').limit(limit).execute();
     },
 
@@ -148,14 +156,28 @@ export function createWorklistRepository(db: Kysely<Database>) {
         .where('cases.organisation_id', '=', organisationId)
         .where('cases.status', 'in', unfinished)
         .where('cases.due_on', '<', today)
-        .select(['cases.id', 'cases.reference', 'cases.status', 'cases.due_on', 'request_types.name as type_name', 'teams.name as team_name', 'assignee.name as assignee_name'])
+        .select([
+          'cases.id',
+          'cases.reference',
+          'cases.status',
+          'cases.due_on',
+          'request_types.name as type_name',
+          'teams.name as team_name',
+          'assignee.name as assignee_name',
+        ])
         .orderBy('cases.due_on')
         .orderBy('cases.id')
         .limit(limit)
         .execute(),
 
     /** An organisation's teams, for the filters and for assigning a case. */
-    teamsOf: (organisationId: number) => db.selectFrom('teams').select(['id', 'name']).where('organisation_id', '=', organisationId).orderBy('name').execute(),
+    teamsOf: (organisationId: number) =>
+      db
+        .selectFrom('teams')
+        .select(['id', 'name'])
+        .where('organisation_id', '=', organisationId)
+        .orderBy('name')
+        .execute(),
   };
 }
 

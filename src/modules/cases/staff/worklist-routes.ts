@@ -24,7 +24,10 @@ export interface WorklistRouteDependencies {
 }
 
 /** The worklist, its CSV export, finding any case by reference, and the manager view. */
-export function registerWorklistRoutes(app: FastifyInstance, { worklist, staffCases }: WorklistRouteDependencies): void {
+export function registerWorklistRoutes(
+  app: FastifyInstance,
+  { worklist, staffCases }: WorklistRouteDependencies,
+): void {
   app.register(async (scope) => {
     scope.addHook('preHandler', staffOnly);
 
@@ -54,7 +57,9 @@ export function registerWorklistRoutes(app: FastifyInstance, { worklist, staffCa
       if (!parsed.ok || problem) {
         const errors = parsed.ok ? fieldError(problem!.field, problem!.message) : parsed.errors;
         const chosen = [values.status ?? []].flat();
-        await reply.code(400).render(`${views}/worklist.njk`, { ...context, errors, chosenStatuses: chosen, whose: values.whose });
+        await reply
+          .code(400)
+          .render(`${views}/worklist.njk`, { ...context, errors, chosenStatuses: chosen, whose: values.whose });
         return null;
       }
       return { ...parsed, values, context };
@@ -75,7 +80,12 @@ export function registerWorklistRoutes(app: FastifyInstance, { worklist, staffCa
         filtered: query.values.applied !== undefined,
         defaultStatuses: unfinishedStatuses,
         transferred,
-        pagination: paginationLinks(result.page, result.pageCount, (number) => withQuery(paths.worklist, query.values, { page: String(number) }), 'Pages of cases'),
+        pagination: paginationLinks(
+          result.page,
+          result.pageCount,
+          (number) => withQuery(paths.worklist, query.values, { page: String(number) }),
+          'Pages of cases',
+        ),
         csvHref: withQuery(paths.export, query.values),
       });
     });
@@ -111,7 +121,15 @@ export function registerWorklistRoutes(app: FastifyInstance, { worklist, staffCa
       }
       const caseId = await worklist.findByReference(request.actor, form.data.reference);
       if (caseId === null) {
-        return reply.code(404).render(`${views}/find.njk`, { ...context, errors: fieldError('reference', `No case you may see has the reference ${form.data.reference}. Check the reference and try again`) });
+        return reply
+          .code(404)
+          .render(`${views}/find.njk`, {
+            ...context,
+            errors: fieldError(
+              'reference',
+              `No case you may see has the reference ${form.data.reference}. Check the reference and try again`,
+            ),
+          });
       }
       return reply.redirect(paths.case({ id: caseId }), 303);
     });
@@ -125,8 +143,14 @@ export function registerWorklistRoutes(app: FastifyInstance, { worklist, staffCa
         hrefs: {
           all: withQuery(paths.worklist, unfinished),
           overdue: withQuery(paths.worklist, { ...unfinished, overdue: 'yes' }),
-          team: (id: number | null, overdue: boolean) => withQuery(paths.worklist, { ...unfinished, ...(id ? { team: String(id) } : {}), ...(overdue ? { overdue: 'yes' } : {}) }),
-          type: (serviceCode: string, overdue: boolean) => withQuery(paths.worklist, { ...unfinished, type: serviceCode, ...(overdue ? { overdue: 'yes' } : {}) }),
+          team: (id: number | null, overdue: boolean) =>
+            withQuery(paths.worklist, {
+              ...unfinished,
+              ...(id ? { team: String(id) } : {}),
+              ...(overdue ? { overdue: 'yes' } : {}),
+            }),
+          type: (serviceCode: string, overdue: boolean) =>
+            withQuery(paths.worklist, { ...unfinished, type: serviceCode, ...(overdue ? { overdue: 'yes' } : {}) }),
         },
         paths,
         currentSection: 'staff',

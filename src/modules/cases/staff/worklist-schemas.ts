@@ -29,17 +29,34 @@ const blankToUndefined = (value: unknown) => {
 
 const worklistQuerySchema = z.object({
   applied: z.preprocess(blankToUndefined, z.literal('yes').optional().catch(undefined)),
-  whose: z.preprocess(blankToUndefined, z.enum(['ours', 'recorded'], { error: 'Select whose cases to show' }).optional()),
+  whose: z.preprocess(
+    blankToUndefined,
+    z.enum(['ours', 'recorded'], { error: 'Select whose cases to show' }).optional(),
+  ),
   status: z.preprocess(
     (value) => [value ?? []].flat().filter((item) => item !== ''),
     z.array(z.enum(caseStatuses, { error: 'Select statuses from the list' })),
   ),
-  type: z.preprocess(blankToUndefined, z.string().regex(/^[a-z0-9-]{1,100}$/, 'Select a kind of request from the list').optional()),
+  type: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^[a-z0-9-]{1,100}$/, 'Select a kind of request from the list')
+      .optional(),
+  ),
   team: z.preprocess(
     blankToUndefined,
-    z.coerce.number({ error: 'Select a team from the list' }).int('Select a team from the list').positive('Select a team from the list').max(2_147_483_647, 'Select a team from the list').optional(),
+    z.coerce
+      .number({ error: 'Select a team from the list' })
+      .int('Select a team from the list')
+      .positive('Select a team from the list')
+      .max(2_147_483_647, 'Select a team from the list')
+      .optional(),
   ),
-  assignee: z.preprocess(blankToUndefined, z.enum(['me', 'unassigned'], { error: 'Select who the cases are assigned to' }).optional()),
+  assignee: z.preprocess(
+    blankToUndefined,
+    z.enum(['me', 'unassigned'], { error: 'Select who the cases are assigned to' }).optional(),
+  ),
   overdue: z.preprocess(blankToUndefined, z.literal('yes', { error: 'Select overdue only, or leave it' }).optional()),
   q: z.preprocess(
     single,
@@ -62,7 +79,16 @@ export type WorklistQuery = { ok: true; filters: WorklistFilters; page: number }
  */
 export function parseWorklistQuery(query: unknown, defaultWhose: Whose): WorklistQuery {
   const parsed = worklistQuerySchema.safeParse(query ?? {});
-  if (!parsed.success) return { ok: false, errors: formErrorsFrom(parsed.error, { status: 'status', whose: 'whose', assignee: 'assignee', overdue: 'overdue' }) };
+  if (!parsed.success)
+    return {
+      ok: false,
+      errors: formErrorsFrom(parsed.error, {
+        status: 'status',
+        whose: 'whose',
+        assignee: 'assignee',
+        overdue: 'overdue',
+      }),
+    };
   const { applied, whose, status, type, team, assignee, overdue, q, page } = parsed.data;
   return {
     ok: true,

@@ -71,7 +71,14 @@ function requireCaseWorker(actor: Actor): StaffActor {
  * The staff worklist, its CSV export, finding a case by reference, and the manager view. Each
  * reaches only the actor's own organisation's cases (or those it recorded for another partner).
  */
-export function createWorklistService({ db, repository, caseRepository, cases, catalogue, clock }: WorklistServiceDependencies) {
+export function createWorklistService({
+  db,
+  repository,
+  caseRepository,
+  cases,
+  catalogue,
+  clock,
+}: WorklistServiceDependencies) {
   const today = () => dayInEngland(clock());
 
   function selectionFor(actor: StaffActor, filters: WorklistFilters): WorklistSelection {
@@ -91,23 +98,33 @@ export function createWorklistService({ db, repository, caseRepository, cases, c
     /** A partner agency owns no cases: its list is what its advisers recorded for clients. */
     defaultWhose(actor: Actor): Whose {
       const staff = requireCaseWorker(actor);
-      const followsOnly = hasCapability(staff, 'cases.recordForClient') && !hasCapability(staff, 'cases.answerCallers') && !hasCapability(staff, 'cases.act');
+      const followsOnly =
+        hasCapability(staff, 'cases.recordForClient') &&
+        !hasCapability(staff, 'cases.answerCallers') &&
+        !hasCapability(staff, 'cases.act');
       return followsOnly ? 'recorded' : 'ours';
     },
 
     /** The kinds of request and teams to filter by: the organisation's own, or every kind when it has none. */
     async filterOptions(actor: Actor): Promise<FilterOptions> {
       const staff = requireCaseWorker(actor);
-      const [ownTypes, teams] = await Promise.all([catalogue.typesOf(staff.organisationId), repository.teamsOf(staff.organisationId)]);
+      const [ownTypes, teams] = await Promise.all([
+        catalogue.typesOf(staff.organisationId),
+        repository.teamsOf(staff.organisationId),
+      ]);
       const kinds = ownTypes.length > 0 ? ownTypes : await catalogue.kinds();
-      const byCode = new Map(kinds.map((kind) => [kind.serviceCode, { serviceCode: kind.serviceCode, name: kind.name }]));
+      const byCode = new Map(
+        kinds.map((kind) => [kind.serviceCode, { serviceCode: kind.serviceCode, name: kind.name }]),
+      );
       return { kinds: [...byCode.values()].sort((a, b) => a.name.localeCompare(b.name)), teams };
     },
 
     /** The errors of filters that name a kind or team that is not on offer (a hand-made address). */
     checkFilters(filters: WorklistFilters, options: FilterOptions): { field: string; message: string } | null {
-      if (filters.serviceCode && !options.kinds.some((kind) => kind.serviceCode === filters.serviceCode)) return { field: 'type', message: 'Select a kind of request from the list' };
-      if (filters.teamId && !options.teams.some((team) => team.id === filters.teamId)) return { field: 'team', message: 'Select a team from the list' };
+      if (filters.serviceCode && !options.kinds.some((kind) => kind.serviceCode === filters.serviceCode))
+        return { field: 'type', message: 'Select a kind of request from the list' };
+      if (filters.teamId && !options.teams.some((team) => team.id === filters.teamId))
+        return { field: 'team', message: 'Select a team from the list' };
       return null;
     },
 
@@ -120,9 +137,26 @@ export function createWorklistService({ db, repository, caseRepository, cases, c
       const total = Math.min(counted, CASES_COUNTED);
       const pageCount = countPages(total, CASES_PER_PAGE);
       // Pages end where the count does, so no page asks the database to skip more than it counted.
-      const rows = page <= pageCount ? await repository.page(selection, (page - 1) * CASES_PER_PAGE, CASES_PER_PAGE) : [];
-      await recordAudit(db, { actor: staff, action: 'read', recordType: 'case_list', detail: { filters, page, shown: rows.length }, ipAddress }, clock());
-      return { rows: rows.map((row) => ({ ...row, overdue: isOverdue(row, selection.today) })), total, moreThanCounted, page, pageCount };
+      const rows =
+        page <= pageCount ? await repository.page(selection, (page - 1) * CASES_PER_PAGE, CASES_PER_PAGE) : [];
+      await recordAudit(
+        db,
+        {
+          actor: staff,
+          action: 'read',
+          recordType: 'case_list',
+          detail: { filters, page, shown: rows.length },
+          ipAddress,
+        },
+        clock(),
+      );
+      return {
+        rows: rows.map((row) => ({ ...row, overdue: isOverdue(row, selection.today) })),
+        total,
+        moreThanCounted,
+        page,
+        pageCount,
+      };
     },
 
     /**
@@ -133,16 +167,24 @@ export function createWorklistService({ db, repository, caseRepository, cases, c
     async exportCsv(actor: Actor, filters: WorklistFilters, ipAddress: string | null): Promise<Readable> {
       const staff = requireCaseWorker(actor);
       const selection = selectionFor(staff, filters);
-      await recordAudit(db, { actor: staff, action: 'export', recordType: 'case_list', detail: { filters }, ipAddress }, clock());
+      await recordAudit(
+        db,
+        { actor: staff, action: 'export', recordType: 'case_list', detail: { filters }, ipAddress },
+        clock(),
+      );
       async function* rows() {
-        for (let last: WorklistRow | null = null; ; ) {
+        for (let last: WorklistRow | null = null; ;) {
           const batch = await repository.after(selection, last, EXPORT_BATCH);
           for (const row of batch) yield csvRow(row, selection.today);
           if (batch.length < EXPORT_BATCH) return;
           last = batch[batch.length - 1];
         }
       }
-      const csv = stringify({ header: true, columns: csvColumns, cast: { string: (value) => neutraliseFormula(value) } });
+      const csv = stringify({
+        header: true,
+        columns: csvColumns,
+        cast: { string: (value) => neutraliseFormula(value) },
+      });
       // pipeline, not pipe: a failed query destroys the response instead of leaving it hanging.
       pipeline(Readable.from(rows()), csv, () => {});
       return csv;
@@ -174,14 +216,18 @@ export function createWorklistService({ db, repository, caseRepository, cases, c
         repository.loadByType(manager.organisationId, day),
         repository.oldestOverdue(manager.organisationId, day, OLDEST_OVERDUE_SHOWN),
       ]);
-      const counted = <T extends { open: string | number; overdue: string | number }>(rows: T[]) => rows.map((row) => ({ ...row, open: Number(row.open), overdue: Number(row.overdue) }));
+      const counted = <T extends { open: string | number; overdue: string | number }>(rows: T[]) =>
+        rows.map((row) => ({ ...row, open: Number(row.open), overdue: Number(row.overdue) }));
       const byTeam = counted(teams);
       const byType = counted(types);
       return {
         byTeam,
         byType,
         oldestOverdue: oldest,
-        totals: { open: byTeam.reduce((sum, row) => sum + row.open, 0), overdue: byTeam.reduce((sum, row) => sum + row.overdue, 0) },
+        totals: {
+          open: byTeam.reduce((sum, row) => sum + row.open, 0),
+          overdue: byTeam.reduce((sum, row) => sum + row.overdue, 0),
+        },
         today: day,
       };
     },

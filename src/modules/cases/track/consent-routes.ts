@@ -21,7 +21,11 @@ export interface TrackConsentRouteDependencies {
  * their own tracking page, so only whoever may follow the request — the signed-in resident who made
  * it, or the browser that proved its reference and email. The partner loses it at once.
  */
-export function registerTrackConsentRoutes(app: FastifyInstance, deps: TrackConsentRouteDependencies, proof: TrackingProof): void {
+export function registerTrackConsentRoutes(
+  app: FastifyInstance,
+  deps: TrackConsentRouteDependencies,
+  proof: TrackingProof,
+): void {
   const { cases, repository, clock, signInAttemptsPerMinute } = deps;
   const limited = { config: { rateLimit: { max: signInAttemptsPerMinute, timeWindow: '1 minute' } } };
 

@@ -7,7 +7,13 @@ export async function consentOnTrackingPage(cases: CaseService, record: CaseReco
   const consent = await cases.sharing.consentOf(record.id);
   if (!consent) return {};
   return {
-    consent: { organisationName: consent.organisation_name, givenOn: consent.given_on, expiresOn: consent.expires_on, withdrawn: consent.withdrawn_at !== null, purpose: consent.purpose },
+    consent: {
+      organisationName: consent.organisation_name,
+      givenOn: consent.given_on,
+      expiresOn: consent.expires_on,
+      withdrawn: consent.withdrawn_at !== null,
+      purpose: consent.purpose,
+    },
     withdrawConsentAction: sharingPaths.residentWithdrawConsent({ reference: record.reference }),
   };
 }

@@ -28,13 +28,29 @@ export function timelineEntries(events: PublicEvent[], forReporter: boolean): Ti
       case 'created':
         return { title: 'Report received', at: event.occurred_at, body: event.body };
       case 'status_changed':
-        return { title: event.to_status ? `Status: ${publicStatusNames[event.to_status].toLowerCase()}` : 'Status changed', at: event.occurred_at, body: event.body };
+        return {
+          title: event.to_status ? `Status: ${publicStatusNames[event.to_status].toLowerCase()}` : 'Status changed',
+          at: event.occurred_at,
+          body: event.body,
+        };
       case 'public_update':
-        return { title: event.organisation_name ? `Update from ${event.organisation_name}` : 'Update', at: event.occurred_at, body: event.body };
+        return {
+          title: event.organisation_name ? `Update from ${event.organisation_name}` : 'Update',
+          at: event.occurred_at,
+          body: event.body,
+        };
       case 'transferred':
-        return { title: `Passed to ${event.to_organisation_name ?? 'another organisation'}`, at: event.occurred_at, body: event.body };
+        return {
+          title: `Passed to ${event.to_organisation_name ?? 'another organisation'}`,
+          at: event.occurred_at,
+          body: event.body,
+        };
       case 'reopened':
-        return { title: 'Reopened by the person who reported it', at: event.occurred_at, body: forReporter ? event.body : '' };
+        return {
+          title: 'Reopened by the person who reported it',
+          at: event.occurred_at,
+          body: forReporter ? event.body : '',
+        };
       default:
         return { title: 'Update', at: event.occurred_at, body: event.body };
     }

@@ -13,7 +13,13 @@ const PROOF_MS = 60 * 60 * 1000;
 export function createTrackingProof(clock: () => Date, secureCookies: boolean) {
   return {
     grant(reply: FastifyReply, caseId: number): void {
-      reply.setCookie(TRACK_COOKIE, `${caseId}.${clock().getTime() + PROOF_MS}`, { path: casePaths.track, httpOnly: true, sameSite: 'lax', secure: secureCookies, signed: true });
+      reply.setCookie(TRACK_COOKIE, `${caseId}.${clock().getTime() + PROOF_MS}`, {
+        path: casePaths.track,
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: secureCookies,
+        signed: true,
+      });
     },
 
     /** The case this browser has proved it may follow, if the proof is genuine and still in date. */

@@ -23,7 +23,11 @@ const view = (name: string) => `cases/views/track/${name}.njk`;
 export const notFoundMessage = 'We cannot find a request with that reference and email address';
 
 /** Who may see a request's full tracking page and reopen it: the signed-in resident who made it, or whoever proved the reference and email. */
-export function mayFollow(actor: Actor, record: Pick<CaseRecord, 'id' | 'citizen_id'>, provenCaseId: number | undefined): boolean {
+export function mayFollow(
+  actor: Actor,
+  record: Pick<CaseRecord, 'id' | 'citizen_id'>,
+  provenCaseId: number | undefined,
+): boolean {
   if (actor.kind === 'citizen' && record.citizen_id === actor.citizenId) return true;
   return provenCaseId === record.id;
 }
@@ -44,7 +48,10 @@ export function registerTrackRoutes(app: FastifyInstance, deps: TrackRouteDepend
   const provenCaseId = (request: FastifyRequest) => proof.provenCaseId(request);
 
   app.get<{ Querystring: { reference?: string } }>(casePaths.track, async (request, reply) =>
-    reply.render(view('find'), { values: { reference: request.query.reference?.slice(0, 40) ?? '' }, yourRequests: request.actor.kind === 'citizen' }),
+    reply.render(view('find'), {
+      values: { reference: request.query.reference?.slice(0, 40) ?? '' },
+      yourRequests: request.actor.kind === 'citizen',
+    }),
   );
 
   app.post<{ Body: Record<string, string> }>(casePaths.track, limited, async (request, reply) => {
@@ -61,7 +68,12 @@ export function registerTrackRoutes(app: FastifyInstance, deps: TrackRouteDepend
     return reply.redirect(casePaths.trackCase({ reference: record.reference }), 303);
   });
 
-  async function renderCase(request: FastifyRequest, reply: FastifyReply, record: CaseRecord, extra: Record<string, unknown> = {}) {
+  async function renderCase(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    record: CaseRecord,
+    extra: Record<string, unknown> = {},
+  ) {
     const forReporter = mayFollow(request.actor, record, provenCaseId(request));
     const events = await cases.timeline(record, false);
     const ended = record.status === 'resolved' || record.status === 'closed';
@@ -81,29 +93,43 @@ export function registerTrackRoutes(app: FastifyInstance, deps: TrackRouteDepend
     });
   }
 
-  app.get<ReferenceParams & { Querystring: { reopened?: string; consentWithdrawn?: string } }>(casePaths.trackCase.pattern, async (request, reply) => {
-    const record = await repository.findByReference(request.params.reference.toUpperCase());
-    // A request nobody may see here looks just like one that does not exist: the form asks for the email.
-    if (!record || (!record.is_public && !mayFollow(request.actor, record, provenCaseId(request)))) {
-      return reply.redirect(`${casePaths.track}?reference=${encodeURIComponent(request.params.reference.slice(0, 40))}`, 303);
-    }
-    return renderCase(request, reply, record, { reopened: request.query.reopened === 'yes', consentWithdrawn: request.query.consentWithdrawn === 'yes' });
-  });
+  app.get<ReferenceParams & { Querystring: { reopened?: string; consentWithdrawn?: string } }>(
+    casePaths.trackCase.pattern,
+    async (request, reply) => {
+      const record = await repository.findByReference(request.params.reference.toUpperCase());
+      // A request nobody may see here looks just like one that does not exist: the form asks for the email.
+      if (!record || (!record.is_public && !mayFollow(request.actor, record, provenCaseId(request)))) {
+        return reply.redirect(
+          `${casePaths.track}?reference=${encodeURIComponent(request.params.reference.slice(0, 40))}`,
+          303,
+        );
+      }
+      return renderCase(request, reply, record, {
+        reopened: request.query.reopened === 'yes',
+        consentWithdrawn: request.query.consentWithdrawn === 'yes',
+      });
+    },
+  );
 
-  app.post<ReferenceParams & { Body: Record<string, string> }>(casePaths.reopen.pattern, limited, async (request, reply) => {
-    const record = await repository.findByReference(request.params.reference.toUpperCase());
-    if (!record || !mayFollow(request.actor, record, provenCaseId(request))) throw new ForbiddenError();
-    const form = reopenSchema.safeParse(request.body);
-    const refuse = (errors: FormErrors) => renderCase(request, reply.code(400), record, { errors, reason: request.body.reason });
-    if (!form.success) return refuse(formErrorsFrom(form.error));
-    try {
-      await workflow.reopen(record, form.data.reason, request.actor);
-    } catch (error) {
-      if (error instanceof InvalidChangeError) return refuse(fieldError('reason', error.message));
-      throw error;
-    }
-    return reply.redirect(`${casePaths.trackCase({ reference: record.reference })}?reopened=yes`, 303);
-  });
+  app.post<ReferenceParams & { Body: Record<string, string> }>(
+    casePaths.reopen.pattern,
+    limited,
+    async (request, reply) => {
+      const record = await repository.findByReference(request.params.reference.toUpperCase());
+      if (!record || !mayFollow(request.actor, record, provenCaseId(request))) throw new ForbiddenError();
+      const form = reopenSchema.safeParse(request.body);
+      const refuse = (errors: FormErrors) =>
+        renderCase(request, reply.code(400), record, { errors, reason: request.body.reason });
+      if (!form.success) return refuse(formErrorsFrom(form.error));
+      try {
+        await workflow.reopen(record, form.data.reason, request.actor);
+      } catch (error) {
+        if (error instanceof InvalidChangeError) return refuse(fieldError('reason', error.message));
+        throw error;
+      }
+      return reply.redirect(`${casePaths.trackCase({ reference: record.reference })}?reopened=yes`, 303);
+    },
+  );
 
   app.register(async (scope) => {
     scope.addHook('preHandler', citizenOnly);
@@ -118,7 +144,12 @@ export function registerTrackRoutes(app: FastifyInstance, deps: TrackRouteDepend
         reportedAt: record.created_at,
         organisationName: record.organisation_name,
       }));
-      return reply.render(view('your-requests'), { requests, currentSection: 'account', backLink: identityPaths.citizen.home, reportHref: casePaths.report });
+      return reply.render(view('your-requests'), {
+        requests,
+        currentSection: 'account',
+        backLink: identityPaths.citizen.home,
+        reportHref: casePaths.report,
+      });
     });
   });
 }

@@ -15,7 +15,11 @@ export interface SatisfactionRouteDependencies {
 }
 
 /** The one-question survey linked from the "resolved" email: one answer per link. */
-export function registerSatisfactionRoutes(app: FastifyInstance, deps: SatisfactionRouteDependencies, repository: TrackRepository): void {
+export function registerSatisfactionRoutes(
+  app: FastifyInstance,
+  deps: SatisfactionRouteDependencies,
+  repository: TrackRepository,
+): void {
   app.get<{ Querystring: { token?: string } }>(casePaths.satisfaction, async (request, reply) => {
     const token = (singleValue(request.query.token) ?? '').slice(0, 100);
     const survey = token ? await repository.findSurvey(hashToken(token)) : undefined;
@@ -30,7 +34,9 @@ export function registerSatisfactionRoutes(app: FastifyInstance, deps: Satisfact
     if (!form.success) {
       const survey = token ? await repository.findSurvey(hashToken(token)) : undefined;
       if (!survey) return reply.code(404).render(view('survey-unavailable'), { answered: false });
-      return reply.code(400).render(view('survey'), { token, reference: survey.reference, choices, errors: formErrorsFrom(form.error) });
+      return reply
+        .code(400)
+        .render(view('survey'), { token, reference: survey.reference, choices, errors: formErrorsFrom(form.error) });
     }
     if (!(await deps.cases.recordSatisfaction(form.data.token, form.data.score))) {
       const survey = await repository.findSurvey(hashToken(form.data.token));
@@ -39,5 +45,7 @@ export function registerSatisfactionRoutes(app: FastifyInstance, deps: Satisfact
     return reply.redirect(casePaths.satisfactionThanks, 303);
   });
 
-  app.get(casePaths.satisfactionThanks, async (_request, reply) => reply.render(view('survey-thanks'), { reportHref: casePaths.report }));
+  app.get(casePaths.satisfactionThanks, async (_request, reply) =>
+    reply.render(view('survey-thanks'), { reportHref: casePaths.report }),
+  );
 }

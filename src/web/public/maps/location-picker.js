@@ -52,8 +52,15 @@ async function enhance(container) {
   container.append(instructions, canvas, status, remove);
 
   const hasPin = latitudeInput.value !== '' && longitudeInput.value !== '';
-  const start = hasPin ? { latitude: Number(latitudeInput.value), longitude: Number(longitudeInput.value) } : await lookUpPostcode(postcodeInput?.value ?? '');
-  const map = await createMap(canvas, { label: 'Map for choosing where the problem is', describedBy: instructions.id, centre: start, zoom: 16 });
+  const start = hasPin
+    ? { latitude: Number(latitudeInput.value), longitude: Number(longitudeInput.value) }
+    : await lookUpPostcode(postcodeInput?.value ?? '');
+  const map = await createMap(canvas, {
+    label: 'Map for choosing where the problem is',
+    describedBy: instructions.id,
+    centre: start,
+    zoom: 16,
+  });
   const crosshair = element('div', 'shirehall-map__crosshair');
   crosshair.setAttribute('aria-hidden', 'true');
   map.getContainer().append(crosshair);
@@ -70,7 +77,12 @@ async function enhance(container) {
     const [latitude, longitude] = [sixPlaces(latLng.lat), sixPlaces(latLng.lng)];
     if (pin) pin.setLatLng([latitude, longitude]);
     else {
-      pin = L.marker([latitude, longitude], { draggable: true, keyboard: false, alt: 'The pin: where the problem is', autoPan: true }).addTo(map);
+      pin = L.marker([latitude, longitude], {
+        draggable: true,
+        keyboard: false,
+        alt: 'The pin: where the problem is',
+        autoPan: true,
+      }).addTo(map);
       pin.on('dragend', () => putPin(pin.getLatLng()));
     }
     write(latitude, longitude);

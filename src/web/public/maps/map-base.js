@@ -68,11 +68,17 @@ export async function createMap(canvas, { label, describedBy, centre, zoom = 16 
   canvas.classList.add('shirehall-map__canvas');
   const map = L.map(canvas, { minZoom: 7, maxZoom: 18, zoomSnap: 0.5 });
   if (centre) map.setView([centre.latitude, centre.longitude], zoom);
-  else if (bounds) map.fitBounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]]);
+  else if (bounds)
+    map.fitBounds([
+      [bounds[1], bounds[0]],
+      [bounds[3], bounds[2]],
+    ]);
   else map.setView([52.8, -1.5], 7);
 
   map.attributionControl.setPrefix('');
-  map.attributionControl.addAttribution('Boundaries: Office for National Statistics, Open Government Licence; contains OS data © Crown copyright 2016');
+  map.attributionControl.addAttribution(
+    'Boundaries: Office for National Statistics, Open Government Licence; contains OS data © Crown copyright 2016',
+  );
   if (tiles) L.tileLayer(tiles.url, { attribution: tiles.attribution, maxZoom: 19 }).addTo(map);
   else canvas.classList.add('shirehall-map__canvas--plain');
 
@@ -86,11 +92,25 @@ export async function createMap(canvas, { label, describedBy, centre, zoom = 16 
 /** The partnership's districts and unitaries, with its counties drawn over them in a heavier line. */
 export async function drawBoundaries(map) {
   const collection = await boundaryData();
-  const counties = { ...collection, features: collection.features.filter((feature) => feature.properties.tier === 'county') };
-  const areas = { ...collection, features: collection.features.filter((feature) => feature.properties.tier !== 'county') };
+  const counties = {
+    ...collection,
+    features: collection.features.filter((feature) => feature.properties.tier === 'county'),
+  };
+  const areas = {
+    ...collection,
+    features: collection.features.filter((feature) => feature.properties.tier !== 'county'),
+  };
   const style = { interactive: false };
-  L.geoJSON(areas, { ...style, className: 'shirehall-map__area', style: { color: '#505a5f', weight: 1.5, fillColor: '#ffffff', fillOpacity: 0.5 } }).addTo(map);
-  L.geoJSON(counties, { ...style, className: 'shirehall-map__county', style: { color: '#0b0c0c', weight: 3, fill: false } }).addTo(map);
+  L.geoJSON(areas, {
+    ...style,
+    className: 'shirehall-map__area',
+    style: { color: '#505a5f', weight: 1.5, fillColor: '#ffffff', fillOpacity: 0.5 },
+  }).addTo(map);
+  L.geoJSON(counties, {
+    ...style,
+    className: 'shirehall-map__county',
+    style: { color: '#0b0c0c', weight: 3, fill: false },
+  }).addTo(map);
 }
 
 /** Marks an element a script added, so that a failure can take it away again. */

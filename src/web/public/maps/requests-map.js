@@ -7,7 +7,12 @@ import { L, added, createMap, drawBoundaries, getJson, showFailure, uniqueId } f
 const CELL_PIXELS = 56;
 
 function formatDay(day) {
-  return new Date(`${day}T12:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/London' });
+  return new Date(`${day}T12:00:00Z`).toLocaleDateString('en-GB', {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'Europe/London',
+  });
 }
 
 function element(tag, className, text) {
@@ -21,7 +26,11 @@ function element(tag, className, text) {
 function requestPopup(request) {
   const content = element('div', 'shirehall-map__popup');
   content.append(element('p', 'govuk-body-s govuk-!-font-weight-bold govuk-!-margin-bottom-1', request.typeName));
-  const details = element('p', 'govuk-body-s govuk-!-margin-bottom-1', `${request.statusText}, reported ${formatDay(request.createdOn)}`);
+  const details = element(
+    'p',
+    'govuk-body-s govuk-!-margin-bottom-1',
+    `${request.statusText}, reported ${formatDay(request.createdOn)}`,
+  );
   const link = element('a', 'govuk-link govuk-body-s', `Follow ${request.reference}`);
   link.href = request.trackUrl;
   content.append(details, link);
@@ -31,7 +40,9 @@ function requestPopup(request) {
 /** A crowded spot at the closest zoom: its requests as a list, since zooming further cannot split them. */
 function groupPopup(requests) {
   const content = element('div', 'shirehall-map__popup');
-  content.append(element('p', 'govuk-body-s govuk-!-font-weight-bold govuk-!-margin-bottom-1', `${requests.length} problems here`));
+  content.append(
+    element('p', 'govuk-body-s govuk-!-font-weight-bold govuk-!-margin-bottom-1', `${requests.length} problems here`),
+  );
   const list = element('ul', 'govuk-list govuk-body-s');
   for (const request of requests) {
     const item = element('li');
@@ -50,7 +61,10 @@ function labelled(marker, label) {
 }
 
 function pointMarker(request) {
-  const icon = L.divIcon({ className: `shirehall-map__point shirehall-map__point--${request.status}`, iconSize: [18, 18] });
+  const icon = L.divIcon({
+    className: `shirehall-map__point shirehall-map__point--${request.status}`,
+    iconSize: [18, 18],
+  });
   const marker = L.marker([request.latitude, request.longitude], { icon, keyboard: true, riseOnHover: true });
   marker.bindPopup(() => requestPopup(request));
   return labelled(marker, `${request.typeName}, ${request.statusText.toLowerCase()}, ${request.reference}`);
@@ -101,7 +115,11 @@ async function show(container) {
     markers.clearLayers();
     const zoom = map.getZoom();
     container.dataset.zoom = String(zoom); // for anyone checking how far in the map is
-    for (const group of clusterByGrid(requests, (request) => map.project([request.latitude, request.longitude], zoom), CELL_PIXELS)) {
+    for (const group of clusterByGrid(
+      requests,
+      (request) => map.project([request.latitude, request.longitude], zoom),
+      CELL_PIXELS,
+    )) {
       markers.addLayer(group.points.length === 1 ? pointMarker(group.points[0]) : groupMarker(group, map));
     }
   };
