@@ -552,20 +552,18 @@ describe('many writers at once', () => {
         new Date(),
       );
       expect(await within(5_000, second)).toBe('done');
-      const inTransaction = db
-        .transaction()
-        .execute((trx) =>
-          recordAudit(
-            trx,
-            {
-              actor: { kind: 'system', label: 'quick change' },
-              action: 'update',
-              recordType: 'concurrent',
-              recordId: 'C',
-            },
-            new Date(),
-          ),
-        );
+      const inTransaction = db.transaction().execute((trx) =>
+        recordAudit(
+          trx,
+          {
+            actor: { kind: 'system', label: 'quick change' },
+            action: 'update',
+            recordType: 'concurrent',
+            recordId: 'C',
+          },
+          new Date(),
+        ),
+      );
       expect(await within(5_000, inTransaction)).toBe('done');
     } finally {
       held.open();

@@ -316,21 +316,17 @@ function specFor(route: { method: string; url: string }): fc.Arbitrary<RequestSp
       const list = [...valid.filter(([name]) => !names.has(name)), ...fuzzed];
       return { contentType: 'application/x-www-form-urlencoded', payload: encodePairs(list, dice === 0), csrf };
     });
-  const json = fc
-    .tuple(hostileJson, fc.boolean())
-    .map(([value, csrfHeader]) => ({
-      contentType: 'application/json',
-      payload: stringifyJson(value),
-      csrfHeader,
-      csrf: 'valid',
-    }));
-  const xml = fc
-    .tuple(fc.constantFrom('application/xml', 'text/xml'), hostileText)
-    .map(([contentType, text]) => ({
-      contentType,
-      payload: `<?xml version="1.0"?><service_request><description>${text}</description><service_code>missed-bin</service_code></service_request>`,
-      csrf: 'valid',
-    }));
+  const json = fc.tuple(hostileJson, fc.boolean()).map(([value, csrfHeader]) => ({
+    contentType: 'application/json',
+    payload: stringifyJson(value),
+    csrfHeader,
+    csrf: 'valid',
+  }));
+  const xml = fc.tuple(fc.constantFrom('application/xml', 'text/xml'), hostileText).map(([contentType, text]) => ({
+    contentType,
+    payload: `<?xml version="1.0"?><service_request><description>${text}</description><service_code>missed-bin</service_code></service_request>`,
+    csrf: 'valid',
+  }));
   const other = fc.constantFrom(
     { contentType: undefined, payload: '', csrf: 'valid' },
     { contentType: 'application/json', payload: '', csrf: 'valid' },

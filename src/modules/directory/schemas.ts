@@ -40,13 +40,10 @@ export const serviceProviderSchema = z
   .object({
     service: z.object({ lgsl: z.int(), name: z.string(), tier: serviceTierSchema }),
     provider: z.object({ gss: z.string(), name: z.string(), tier: councilTierSchema, inPartnership: z.boolean() }),
-    url: z
-      .string()
-      .nullable()
-      .meta({
-        description:
-          "The council's page for this service, or its homepage when we know no page; null if neither is known",
-      }),
+    url: z.string().nullable().meta({
+      description:
+        "The council's page for this service, or its homepage when we know no page; null if neither is known",
+    }),
   })
   .meta({ id: 'ServiceProvider' });
 

@@ -38,14 +38,12 @@ export function registerCitizenRoutes(
     const form = citizenRegistrationSchema.safeParse(request.body);
     if (!form.success) {
       const values = { name: request.body.name, email: request.body.email, phone: request.body.phone };
-      return reply
-        .code(400)
-        .render(`${views}/register.njk`, {
-          ...section,
-          values,
-          next: safeReturnPath(request.body.next, ''),
-          errors: formErrorsFrom(form.error),
-        });
+      return reply.code(400).render(`${views}/register.njk`, {
+        ...section,
+        values,
+        next: safeReturnPath(request.body.next, ''),
+        errors: formErrorsFrom(form.error),
+      });
     }
     await citizens.register(form.data, safeReturnPath(request.body.next, '') || undefined);
     return reply.redirect(`${paths.registered}?email=${encodeURIComponent(form.data.email)}`, 303);
@@ -110,12 +108,10 @@ export function registerCitizenRoutes(
           ),
         });
       case 'invalid':
-        return reply
-          .code(401)
-          .render(`${views}/sign-in.njk`, {
-            ...context,
-            errors: fieldError('email', 'Enter a correct email address and password'),
-          });
+        return reply.code(401).render(`${views}/sign-in.njk`, {
+          ...context,
+          errors: fieldError('email', 'Enter a correct email address and password'),
+        });
     }
   });
 
@@ -131,13 +127,11 @@ export function registerCitizenRoutes(
   app.post<{ Body: Record<string, string> }>(paths.forgotPassword, limited, async (request, reply) => {
     const form = forgotPasswordSchema.safeParse(request.body);
     if (!form.success) {
-      return reply
-        .code(400)
-        .render(`identity/views/password/forgot-password.njk`, {
-          ...section,
-          values: request.body,
-          errors: formErrorsFrom(form.error),
-        });
+      return reply.code(400).render(`identity/views/password/forgot-password.njk`, {
+        ...section,
+        values: request.body,
+        errors: formErrorsFrom(form.error),
+      });
     }
     await citizens.requestPasswordReset(form.data.email);
     return reply.render('identity/views/password/check-your-email.njk', { ...section, email: form.data.email });
@@ -154,13 +148,11 @@ export function registerCitizenRoutes(
   app.post<{ Body: Record<string, string> }>(paths.resetPassword, limited, async (request, reply) => {
     const form = resetPasswordSchema.safeParse(request.body);
     if (!form.success) {
-      return reply
-        .code(400)
-        .render('identity/views/password/reset-password.njk', {
-          ...section,
-          token: request.body.token,
-          errors: formErrorsFrom(form.error),
-        });
+      return reply.code(400).render('identity/views/password/reset-password.njk', {
+        ...section,
+        token: request.body.token,
+        errors: formErrorsFrom(form.error),
+      });
     }
     if (!(await citizens.resetPassword(form.data.token, form.data.password))) {
       return reply.code(410).render('identity/views/password/link-expired.njk', section);
@@ -196,14 +188,12 @@ export function registerCitizenRoutes(
     scope.post<{ Body: Record<string, string> }>(paths.details, async (request, reply) => {
       const form = citizenDetailsSchema.safeParse(request.body);
       if (!form.success) {
-        return reply
-          .code(400)
-          .render(`${views}/details.njk`, {
-            ...section,
-            values: request.body,
-            errors: formErrorsFrom(form.error),
-            backLink: paths.home,
-          });
+        return reply.code(400).render(`${views}/details.njk`, {
+          ...section,
+          values: request.body,
+          errors: formErrorsFrom(form.error),
+          backLink: paths.home,
+        });
       }
       await citizens.updateOwnDetails(request.actor, form.data);
       return reply.redirect(`${paths.home}?detailsSaved`, 303);

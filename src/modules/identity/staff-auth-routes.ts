@@ -55,12 +55,10 @@ export function registerStaffAuthRoutes(
         return reply.code(429).render(`${views}/sign-in.njk`, { ...context, errors: fieldError('email', message) });
       }
       if (result.outcome === 'invalid') {
-        return reply
-          .code(401)
-          .render(`${views}/sign-in.njk`, {
-            ...context,
-            errors: fieldError('email', 'Enter a correct email address and password'),
-          });
+        return reply.code(401).render(`${views}/sign-in.njk`, {
+          ...context,
+          errors: fieldError('email', 'Enter a correct email address and password'),
+        });
       }
       await reply.startSession({ kind: 'staff', staffId: result.staffId });
       return reply.redirect(next, 303);
@@ -79,13 +77,11 @@ export function registerStaffAuthRoutes(
   app.post<{ Body: Record<string, string> }>(paths.forgotPassword, signInRateLimit, async (request, reply) => {
     const form = forgotPasswordSchema.safeParse(request.body);
     if (!form.success) {
-      return reply
-        .code(400)
-        .render(`${passwordViews}/forgot-password.njk`, {
-          ...passwordContext,
-          values: request.body,
-          errors: formErrorsFrom(form.error),
-        });
+      return reply.code(400).render(`${passwordViews}/forgot-password.njk`, {
+        ...passwordContext,
+        values: request.body,
+        errors: formErrorsFrom(form.error),
+      });
     }
     await staff.requestPasswordReset(form.data.email);
     return reply.render(`${passwordViews}/check-your-email.njk`, { ...passwordContext, email: form.data.email });
@@ -101,13 +97,11 @@ export function registerStaffAuthRoutes(
   app.post<{ Body: Record<string, string> }>(paths.resetPassword, signInRateLimit, async (request, reply) => {
     const form = resetPasswordSchema.safeParse(request.body);
     if (!form.success) {
-      return reply
-        .code(400)
-        .render(`${passwordViews}/reset-password.njk`, {
-          ...passwordContext,
-          token: request.body.token,
-          errors: formErrorsFrom(form.error),
-        });
+      return reply.code(400).render(`${passwordViews}/reset-password.njk`, {
+        ...passwordContext,
+        token: request.body.token,
+        errors: formErrorsFrom(form.error),
+      });
     }
     if (!(await staff.resetPassword(form.data.token, form.data.password, request.ip))) {
       return reply.code(410).render(`${passwordViews}/link-expired.njk`, passwordContext);

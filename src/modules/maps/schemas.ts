@@ -127,12 +127,10 @@ export const requestCollectionSchema = featureCollection(
     status: z.enum(openStatuses),
     statusText: z.string().meta({ examples: ['In progress'] }),
     createdOn: z.iso.date().meta({ description: 'The day it was reported, in England' }),
-    trackUrl: z
-      .string()
-      .meta({
-        description: 'Its public tracking page: status and public updates',
-        examples: ['/track/DBY-2026-000123'],
-      }),
+    trackUrl: z.string().meta({
+      description: 'Its public tracking page: status and public updates',
+      examples: ['/track/DBY-2026-000123'],
+    }),
   }),
   z.object({
     type: z.literal('Point'),

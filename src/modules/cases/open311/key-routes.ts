@@ -36,15 +36,13 @@ export function registerApiKeyRoutes(app: FastifyInstance, keys: ApiKeyService):
     scope.post<{ Body: Record<string, unknown> }>(paths.newApiKey, async (request, reply) => {
       const form = apiKeyFormSchema.safeParse(request.body);
       if (!form.success) {
-        return reply
-          .code(400)
-          .render(
-            `${views}/new.njk`,
-            await renderNew(request.actor, {
-              values: request.body,
-              errors: formErrorsFrom(form.error, { organisationId: 'organisationId' }),
-            }),
-          );
+        return reply.code(400).render(
+          `${views}/new.njk`,
+          await renderNew(request.actor, {
+            values: request.body,
+            errors: formErrorsFrom(form.error, { organisationId: 'organisationId' }),
+          }),
+        );
       }
       const { key } = await keys.issue(request.actor, form.data);
       // The key is shown on this one page and kept nowhere: no cache may keep the page either.

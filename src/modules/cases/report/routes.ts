@@ -139,16 +139,14 @@ export function registerReportRoutes(app: FastifyInstance, deps: ReportRouteDepe
       longitude: String(request.body.longitude ?? ''),
     };
     const rerender = (errors: FormErrors) =>
-      reply
-        .code(400)
-        .render(reportView('where'), {
-          kind,
-          values,
-          change,
-          limit: LOCATION_DESCRIPTION_LIMIT,
-          errors,
-          backLink: change ? stepPaths.check : casePaths.report,
-        });
+      reply.code(400).render(reportView('where'), {
+        kind,
+        values,
+        change,
+        limit: LOCATION_DESCRIPTION_LIMIT,
+        errors,
+        backLink: change ? stepPaths.check : casePaths.report,
+      });
     if (!form.success) return rerender(formErrorsFrom(form.error));
 
     const point = pointSchema.safeParse(form.data);

@@ -201,13 +201,11 @@ export function registerReportSendRoutes(
       return false;
     });
     if (outcome === 'not-sent' && refused) {
-      return reply
-        .code(400)
-        .render(reportView('check'), {
-          rows: await summaryOf(draft, actor),
-          errors: refusalErrors(refused, draft),
-          backLink: stepPaths.about,
-        });
+      return reply.code(400).render(reportView('check'), {
+        rows: await summaryOf(draft, actor),
+        errors: refusalErrors(refused, draft),
+        backLink: stepPaths.about,
+      });
     }
     if (outcome === 'sending-elsewhere') await waitForOtherSender(request);
     return reply.redirect(casePaths.reportStep.confirmation, 303);

@@ -49,15 +49,13 @@ export function registerCaseSharingRoutes(app: FastifyInstance, cases: CaseServi
         case 'verified':
           return reply.redirect(paths.case({ id: check.caseId }), 303);
         case 'too-many-tries':
-          return reply
-            .code(429)
-            .render(`${views}/find.njk`, {
-              ...context,
-              errors: fieldError(
-                'verification',
-                'You have tried to verify callers too many times. Try again in 30 minutes',
-              ),
-            });
+          return reply.code(429).render(`${views}/find.njk`, {
+            ...context,
+            errors: fieldError(
+              'verification',
+              'You have tried to verify callers too many times. Try again in 30 minutes',
+            ),
+          });
         case 'not-found': {
           const message = verification
             ? `No case you may see has the reference ${reference} with that postcode or email address. Check both with the caller and try again`

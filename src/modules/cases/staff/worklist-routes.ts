@@ -121,15 +121,13 @@ export function registerWorklistRoutes(
       }
       const caseId = await worklist.findByReference(request.actor, form.data.reference);
       if (caseId === null) {
-        return reply
-          .code(404)
-          .render(`${views}/find.njk`, {
-            ...context,
-            errors: fieldError(
-              'reference',
-              `No case you may see has the reference ${form.data.reference}. Check the reference and try again`,
-            ),
-          });
+        return reply.code(404).render(`${views}/find.njk`, {
+          ...context,
+          errors: fieldError(
+            'reference',
+            `No case you may see has the reference ${form.data.reference}. Check the reference and try again`,
+          ),
+        });
       }
       return reply.redirect(paths.case({ id: caseId }), 303);
     });
