@@ -230,6 +230,18 @@ describe('POST requests refused', () => {
     expect(await casesOf(client.id)).toEqual([]);
   });
 
+  it('takes a description of up to 4,000 characters and refuses a longer one with 400, as GeoReport v2 says', async () => {
+    const client = await issueTestKey(db(), 'Wordy client');
+    const longest = await post('requests.json', missedBin(client.key, [['description', 'x'.repeat(4000)]]));
+    expect(longest.statusCode).toBe(201);
+    const tooLong = await post('requests.json', missedBin(client.key, [['description', 'x'.repeat(4001)]]));
+    expect(tooLong.statusCode).toBe(400);
+    expect((tooLong.json() as { description: string }[]).map((error) => error.description)).toEqual([
+      'description must be 4000 characters or fewer',
+    ]);
+    expect(await casesOf(client.id)).toHaveLength(1);
+  });
+
   it('keeps a request to the member named by jurisdiction_id, naming the council that serves the place', async () => {
     const client = await issueTestKey(db(), 'Dales app');
     expect(

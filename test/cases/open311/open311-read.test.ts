@@ -123,7 +123,7 @@ describe('services', () => {
       description: 'A bin that was out on time but was not emptied.',
       metadata: 'true',
       type: 'realtime',
-      keywords: 'bin, rubbish, refuse, recycling, collection, missed',
+      keywords: 'bin,rubbish,refuse,recycling,collection,missed',
       group: 'Bins and recycling',
     });
     // Dog fouling asks no extra questions, so a client need not fetch its definition.
@@ -140,7 +140,7 @@ describe('services', () => {
       description: 'A hole or sunken surface in a road, cycle lane or pavement.',
       metadata: true,
       type: 'realtime',
-      keywords: 'hole, road, surface, crater, pavement, cycle',
+      keywords: 'hole,road,surface,crater,pavement,cycle',
       group: 'Roads and pavements',
     });
   });
@@ -161,6 +161,25 @@ describe('services', () => {
     // Derby is a unitary: both tiers.
     expect(await codesFor('E06000015')).toEqual(expect.arrayContaining(['pothole', 'missed-bin']));
     expect(await codesFor('derbyshire')).toEqual(await codesFor(''));
+  });
+
+  it('marks the services not shown publicly with the keyword "private", as FixMyStreet splits the list', async () => {
+    const { body } = await xml(`${base}/services.xml`);
+    // FixMyStreet (perllib/Open311.pm's users) splits keywords on "," and does not trim.
+    const keywordsOf = (code: string) =>
+      String(body.services.service.find((service: Xml) => service.service_code === code).keywords).split(',');
+    for (const code of ['council-tax-enquiry', 'benefits-enquiry', 'noise'])
+      expect(keywordsOf(code)).toContain('private');
+    for (const code of ['missed-bin', 'pothole', 'fly-tipping']) expect(keywordsOf(code)).not.toContain('private');
+    expect(keywordsOf('council-tax-enquiry')).toEqual([
+      'council',
+      'tax',
+      'bill',
+      'band',
+      'discount',
+      'payment',
+      'private',
+    ]);
   });
 
   it('answers an unknown jurisdiction_id with 404 in the spec’s error shape', async () => {

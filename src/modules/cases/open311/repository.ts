@@ -160,6 +160,7 @@ export function createOpen311Repository(db: Kysely<Database>) {
           'request_types.group_name',
           'request_types.description',
           'request_types.keywords',
+          'request_types.public_on_map',
         ])
         .where('request_types.active', '=', true)
         .where('request_types.organisation_id', 'in', organisationIds)

@@ -96,7 +96,8 @@ export const newRequestSchema = z
     long: coordinate('long', 180),
     address_string: text('address_string', 500),
     address_id: text('address_id', 200),
-    description: text('description', 10_000),
+    // GeoReport v2: "A full description of the request or report being submitted", at most 4,000 characters.
+    description: text('description', 4_000),
     email: single(
       'email',
       z.preprocess(

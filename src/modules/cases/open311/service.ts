@@ -88,6 +88,9 @@ interface Jurisdiction {
   only: Member | null;
 }
 
+/** The keyword by which FixMyStreet knows a service whose reports it must not show publicly. */
+const PRIVATE_KEYWORD = 'private';
+
 /** How long a process trusts its copy of the members' names and web domains (an administrator may edit them). */
 const MEMBER_DETAILS_MAX_AGE_MS = 60_000;
 
@@ -490,6 +493,9 @@ export function createOpen311Service(deps: Open311ServiceDependencies) {
         const kind = kinds.get(type.service_code) ?? { first: type, metadata: false, keywords: new Set<string>() };
         kind.metadata ||= type.questions.length > 0;
         for (const word of type.keywords.split(/\s+/).filter(Boolean)) kind.keywords.add(word);
+        // FixMyStreet keeps reports of a service whose keywords include "private" off its public site:
+        // one member's copy that is not shown publicly makes the whole service private.
+        if (!type.public_on_map) kind.keywords.add(PRIVATE_KEYWORD);
         kinds.set(type.service_code, kind);
       }
       return [...kinds.values()]
@@ -502,7 +508,8 @@ export function createOpen311Service(deps: Open311ServiceDependencies) {
           description: first.description,
           metadata,
           type: 'realtime',
-          keywords: [...keywords].join(', '),
+          // FixMyStreet splits the list on "," and does not trim, so no space follows the commas.
+          keywords: [...keywords].join(','),
           group: first.group_name,
         }));
     },
