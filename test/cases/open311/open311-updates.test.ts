@@ -151,6 +151,42 @@ describe('POST servicerequestupdates from a back office', () => {
     expect(await caseOf(duplicate)).toMatchObject({ status: 'closed', closure_reason: 'duplicate' });
   });
 
+  it('records an update FixMyStreet sends again with the same update_id once, answering as the first time', async () => {
+    const reference = await newRequest();
+    const send = (updatedAt: string) =>
+      post('servicerequestupdates.xml', [
+        ['api_key', fixMyStreet.key],
+        ['service_request_id', reference],
+        ['update_id', '9001'],
+        ['status', 'OPEN'],
+        ['description', 'The resident adds: the lid is broken too'],
+        ['updated_datetime', updatedAt],
+        ['first_name', 'Bob'],
+        ['last_name', 'Mould'],
+      ]);
+    const first = await send('2026-11-26T10:00:00Z');
+    expect(first.statusCode).toBe(201);
+    // FixMyStreet did not hear back, and sends the same comment again a minute later.
+    const again = await send('2026-11-26T10:01:00Z');
+    expect(again.statusCode).toBe(201);
+    expect(parseXml(again.body).service_request_updates.request_update).toEqual(
+      parseXml(first.body).service_request_updates.request_update,
+    );
+    const messages = await db()
+      .selectFrom('case_events')
+      .select('body')
+      .where('case_id', '=', (await caseOf(reference)).id)
+      .where('kind', '=', 'public_update')
+      .execute();
+    expect(messages).toEqual([{ body: 'The resident adds: the lid is broken too' }]);
+    // Another update_id is another update.
+    const other = await update(fixMyStreet.key, reference, 'OPEN', 'And the wheel');
+    expect(other.statusCode).toBe(201);
+    expect(parseXml(other.body).service_request_updates.request_update[0].update_id).not.toBe(
+      parseXml(first.body).service_request_updates.request_update[0].update_id,
+    );
+  });
+
   it('lets the client that sent a request update it, and no one else’s', async () => {
     const own = await newRequest();
     expect((await update(fixMyStreet.key, own, 'OPEN', 'The resident adds: it is the blue bin')).statusCode).toBe(201);

@@ -50,6 +50,18 @@ function idempotencyKeyOf(request: FastifyRequest): string | undefined {
   return key;
 }
 
+/**
+ * An update that a client sends again with its own update_id (FixMyStreet does, when it did not hear
+ * back) is recorded once: without an Idempotency-Key the update_id is the key, and what else the resend
+ * carries (a later updated_datetime, say) does not make it another update.
+ */
+function updateIdempotency(body: Record<string, unknown>): Idempotency | undefined {
+  const updateId = typeof body.update_id === 'string' ? body.update_id.trim() : '';
+  if (!updateId || updateId.length > 200) return undefined;
+  const key = `update_id:${updateId}`;
+  return { key, hash: createHash('sha256').update(key).digest('hex') };
+}
+
 /** What was posted, less the api_key (the client is known by it already), as a SHA-256. */
 function fingerprint(request: FastifyRequest, body: Record<string, unknown>): string {
   const without = (values: Record<string, unknown>) =>
@@ -117,7 +129,11 @@ export function registerOpen311Api(app: FastifyInstance, service: Open311Service
           client = await service.clientFor(apiKeyOf(request, body), true);
           await service.checkRate(client as ApiClient);
           key = idempotencyKeyOf(request);
-          const idempotency: Idempotency | undefined = key ? { key, hash: fingerprint(request, body) } : undefined;
+          const idempotency: Idempotency | undefined = key
+            ? { key, hash: fingerprint(request, body) }
+            : endpoint === 'servicerequestupdates'
+              ? updateIdempotency(body)
+              : undefined;
           const origin = { endpoint, ipAddress: request.ip };
           const response =
             endpoint === 'requests'
