@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { organisationId } from '../../support/accounts.js';
+import { createStaff, organisationId } from '../../support/accounts.js';
 import { useTestApp } from '../../support/app.js';
-import { issueTestKey, missedBin, parseXml, postForm, type FormEntries } from '../../support/open311.js';
+import { casesServices } from '../../support/cases.js';
+import { issueTestKey, missedBin, parseXml, postForm, type FormEntries, type Xml } from '../../support/open311.js';
 
 const context = useTestApp();
 const base = '/open311/v2';
@@ -185,6 +186,44 @@ describe('POST servicerequestupdates from a back office', () => {
     expect(parseXml(other.body).service_request_updates.request_update[0].update_id).not.toBe(
       parseXml(first.body).service_request_updates.request_update[0].update_id,
     );
+  });
+
+  it('keeps a request FixMyStreet sent for one council in that jurisdiction after it is transferred', async () => {
+    const jurisdiction: FormEntries = [['jurisdiction_id', 'derbyshiredales.gov.uk']];
+    const reference = await newRequest(jurisdiction);
+    const dales = await organisationId(db(), 'E07000035');
+    const officer = await createStaff(db(), { organisationId: dales, roles: ['service_officer'] });
+    const services = await casesServices(db(), () => new Date());
+    await services.workflow.transfer(
+      {
+        kind: 'staff',
+        staffId: officer.id,
+        name: 'Officer',
+        email: officer.email,
+        organisationId: dales,
+        organisationName: 'Derbyshire Dales District Council',
+        roles: ['service_officer'],
+      },
+      (await caseOf(reference)).id,
+      { toOrganisationId: await organisationId(db(), 'E07000032'), reason: 'The bins there are Amber Valley’s' },
+    );
+
+    // FixMyStreet, set up for Derbyshire Dales, still reads the request and its updates…
+    const query = `api_key=${fixMyStreet.key}&jurisdiction_id=derbyshiredales.gov.uk`;
+    const request = await context.app.inject(`${base}/requests/${reference}.xml?${query}`);
+    expect(request.statusCode).toBe(200);
+    expect(parseXml(request.body).service_requests.request.map((found: Xml) => found.service_request_id)).toEqual([
+      reference,
+    ]);
+    const updates = await context.app.inject(`${base}/servicerequestupdates.xml?${query}`);
+    expect(updates.statusCode).toBe(200);
+    const ours = parseXml(updates.body).service_request_updates.request_update.filter(
+      (found: Xml) => found.service_request_id === reference,
+    );
+    expect(ours.length).toBeGreaterThan(0);
+    // …and its resident's comments still reach the case.
+    const comment = await update(fixMyStreet.key, reference, 'OPEN', 'Still not collected', jurisdiction);
+    expect(comment.statusCode).toBe(201);
   });
 
   it('lets the client that sent a request update it, and no one else’s', async () => {

@@ -38,6 +38,21 @@ export interface RememberedResponse {
   response_body: string;
 }
 
+/**
+ * The requests of the jurisdiction asked about: those its councils have now, and those this client
+ * sent there, wherever they have been transferred since (a client set up for one council keeps
+ * following what it sent).
+ */
+function inJurisdiction(
+  eb: ExpressionBuilder<Database, 'cases'>,
+  filter: { organisationIds: number[]; viewer: Open311Viewer },
+) {
+  const theirs = eb('cases.organisation_id', 'in', filter.organisationIds);
+  return filter.viewer.clientId === null
+    ? theirs
+    : eb.or([theirs, eb('cases.created_by_api_client_id', '=', filter.viewer.clientId)]);
+}
+
 /** The kinds of timeline entry an Open311 client hears about as an update. */
 const updateKinds = ['status_changed', 'public_update', 'transferred', 'reopened'] as const;
 
@@ -228,7 +243,7 @@ export function createOpen311Repository(db: Kysely<Database>) {
             .limit(1)
             .as('status_notes'),
         )
-        .where('cases.organisation_id', 'in', filter.organisationIds)
+        .where((eb) => inJurisdiction(eb, filter))
         .where((eb) => visibleTo(eb, filter.viewer));
       if (filter.references)
         query = query.where('cases.reference', 'in', filter.references.length > 0 ? filter.references : ['']);
@@ -271,7 +286,7 @@ export function createOpen311Repository(db: Kysely<Database>) {
           .where('case_events.kind', 'in', updateKinds)
           .where('case_events.occurred_at', '>=', filter.from)
           .where('case_events.occurred_at', '<=', filter.to)
-          .where('cases.organisation_id', 'in', filter.organisationIds)
+          .where((eb) => inJurisdiction(eb, filter))
           .where((eb) => visibleTo(eb, filter.viewer))
           .orderBy('case_events.occurred_at')
           .orderBy('case_events.id')

@@ -444,9 +444,10 @@ export function createOpen311Service(deps: Open311ServiceDependencies) {
     const scope = await jurisdiction(input.jurisdiction_id);
     const record = await deps.caseRepository.findByReference(input.service_request_id.toUpperCase());
     // A request the client may not even see is not found; one it may see but not change is 403 (in apply).
+    // In the jurisdiction: its councils' now, or sent there by this client and transferred since.
     const visible =
       record &&
-      organisationIds(scope).includes(record.organisation_id) &&
+      (organisationIds(scope).includes(record.organisation_id) || record.created_by_api_client_id === client.id) &&
       (record.is_public || clientMayUpdate(client, record));
     if (!record || !visible)
       throw new Open311Error(404, `There is no request ${input.service_request_id} that we can show you`);
