@@ -133,11 +133,10 @@ describe('POST servicerequestupdates from a back office', () => {
       (await update(dalesBackOffice.key, reference, 'NOT_COUNCILS_RESPONSIBILITY', 'A private collection')).statusCode,
     ).toBe(201);
     expect(await caseOf(reference)).toMatchObject({ status: 'closed', closure_reason: 'not_our_responsibility' });
+    // A back office's open status on a closed case is a message, not a refusal that FixMyStreet would retry for ever.
     const reopen = await update(dalesBackOffice.key, reference, 'OPEN', 'Open it again');
-    expect(reopen.statusCode).toBe(409);
-    expect(parseXml(reopen.body).errors.error).toEqual([
-      { code: '409', description: 'The request is closed: it cannot be reopened by an update' },
-    ]);
+    expect(reopen.statusCode).toBe(201);
+    expect(await caseOf(reference)).toMatchObject({ status: 'closed', closure_reason: 'not_our_responsibility' });
     const nothing = await update(dalesBackOffice.key, reference, 'DUPLICATE');
     expect(nothing.statusCode).toBe(409);
     expect(parseXml(nothing.body).errors.error[0].description).toBe(
@@ -224,6 +223,51 @@ describe('POST servicerequestupdates from a back office', () => {
     // …and its resident's comments still reach the case.
     const comment = await update(fixMyStreet.key, reference, 'OPEN', 'Still not collected', jurisdiction);
     expect(comment.statusCode).toBe(201);
+  });
+
+  it('reopens a closed request for the resident whose client sent it, within 28 days, and keeps their words after', async () => {
+    const reference = await newRequest();
+    await update(dalesBackOffice.key, reference, 'NO_FURTHER_ACTION', 'Nothing more we can do');
+    expect((await caseOf(reference)).status).toBe('closed');
+
+    // FixMyStreet sends its resident's "this is not fixed" as REOPEN: within 28 days the case goes back to work.
+    const reopened = await update(fixMyStreet.key, reference, 'REOPEN', 'It has not been collected at all');
+    expect(reopened.statusCode).toBe(201);
+    const open = await caseOf(reference);
+    expect(open).toMatchObject({ status: 'open', closure_reason: null, closed_at: null });
+    const last = await db()
+      .selectFrom('case_events')
+      .select(['kind', 'body', 'from_status', 'to_status', 'channel'])
+      .where('case_id', '=', open.id)
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(last).toEqual({
+      kind: 'reopened',
+      body: 'It has not been collected at all',
+      from_status: 'closed',
+      to_status: 'open',
+      channel: 'open311',
+    });
+
+    // Closed 40 days ago: too late to reopen, but the resident's words are kept, and the answer is not a refusal.
+    await update(dalesBackOffice.key, reference, 'NO_FURTHER_ACTION', 'Closed again');
+    await db()
+      .updateTable('cases')
+      .set({ closed_at: new Date(Date.now() - 40 * 86_400_000) })
+      .where('id', '=', open.id)
+      .execute();
+    const late = await update(fixMyStreet.key, reference, 'OPEN', 'Still there');
+    expect(late.statusCode).toBe(201);
+    expect((await caseOf(reference)).status).toBe('closed');
+    const message = await db()
+      .selectFrom('case_events')
+      .select(['kind', 'body'])
+      .where('case_id', '=', open.id)
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(message).toEqual({ kind: 'public_update', body: 'Still there' });
+    // With no words at all it is still taken, and says what was asked.
+    expect((await update(fixMyStreet.key, reference, 'REOPEN')).statusCode).toBe(201);
   });
 
   it('lets the client that sent a request update it, and no one else’s', async () => {

@@ -260,6 +260,12 @@ export function createCaseService(deps: CaseServiceDependencies) {
         .sort((a, b) => a.metres - b.metres);
     },
 
+    /** A reopened case's new due date: its type's target again, from now. Read before the reopening's transaction. */
+    async dueOnReopening(record: Pick<CaseRecord, 'request_type_id'>, now: Date): Promise<string> {
+      const type = await catalogue.findType(record.request_type_id);
+      return dueOn(now, type?.slaWorkingDays ?? 10);
+    },
+
     /** Whether a resident may still reopen it: resolved or closed less than 28 days ago. */
     canReopen(record: { status: CaseStatus; resolved_at: Date | null; closed_at: Date | null }): boolean {
       const ended = record.resolved_at ?? record.closed_at;

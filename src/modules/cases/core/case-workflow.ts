@@ -312,8 +312,7 @@ export function createCaseWorkflow({ db, repository, cases, catalogue, clock, pu
     async reopen(record: CaseRecord, reason: string, actor: Actor) {
       if (!cases.canReopen(record)) throw new InvalidChangeError('This request can no longer be reopened');
       const now = clock();
-      const type = await catalogue.findType(record.request_type_id);
-      const due = addWorkingDays(dayInEngland(now), type?.slaWorkingDays ?? 10, await catalogue.bankHolidays());
+      const due = await cases.dueOnReopening(record, now);
       await db.transaction().execute(async (trx) => {
         await repository.lock(trx, record.id);
         // Checked again under the lock: of two reopens at once, the second finds it open already.

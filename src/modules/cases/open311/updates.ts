@@ -35,21 +35,26 @@ export const backOfficeStatusNames = Object.keys(backOfficeStatuses) as BackOffi
 
 const openRank: Partial<Record<CaseStatus, number>> = { open: 0, acknowledged: 1, in_progress: 2 };
 
+/** Whether the status asks for the case to be worked on (OPEN, REOPEN, IN_PROGRESS…), not finished. */
+export function asksForWork(sent: BackOfficeStatus): boolean {
+  const wanted: CaseStatus = backOfficeStatuses[sent].status;
+  return wanted !== 'closed' && wanted !== 'resolved';
+}
+
 /**
  * The status the case moves to, or null when it stays as it is and the update is only a message.
- * Every move is one that case-workflow.ts allows staff; a closed case is reopened by its resident,
- * never by a back office.
+ * Every move is one that case-workflow.ts allows staff. A closed case is reopened only for its
+ * resident, as on /track (`mayReopen`: the client that sent it, within 28 days); otherwise an open
+ * status on a closed case is the resident's message, never a refusal (FixMyStreet retries a refused
+ * update for ever).
  */
 export function statusAfter(
   current: CaseStatus,
   sent: BackOfficeStatus,
+  { mayReopen }: { mayReopen: boolean } = { mayReopen: false },
 ): { status: CaseStatus; closureReason?: ClosureReason } | null {
   const wanted: { status: CaseStatus; closureReason?: ClosureReason } = backOfficeStatuses[sent];
-  if (current === 'closed') {
-    // Finished either way: a closing or fixing status on a closed case is a message only.
-    if (wanted.status === 'closed' || wanted.status === 'resolved') return null;
-    throw new InvalidChangeError('The request is closed: it cannot be reopened by an update');
-  }
+  if (current === 'closed') return asksForWork(sent) && mayReopen ? { status: 'open' } : null;
   if (wanted.status === 'closed') return wanted;
   if (wanted.status === 'resolved') return current === 'resolved' ? null : wanted;
   // An open status: a resolved case goes back to work; an open one only moves forward.
@@ -125,19 +130,53 @@ export function createApiClientWorkflow({
           'This API key may not update this request: it neither sent it nor is the back office of the council that has it',
         );
       const now = clock();
+      // The client that sent the request speaks for its resident, who may reopen it as on /track.
+      const forResident = client.organisationId === null && existing.created_by_api_client_id === client.id;
+      const reopenedDue =
+        forResident && existing.status === 'closed' ? await cases.dueOnReopening(existing, now) : null;
       return db.transaction().execute(async (trx) => {
         await repository.lock(trx, caseId);
         const record = await repository.findById(caseId, trx);
         if (!record) throw new NotFoundError();
-        const next = statusAfter(record.status, update.status);
-        const message = update.description.trim();
+        const next = statusAfter(record.status, update.status, {
+          mayReopen: reopenedDue !== null && cases.canReopen(record),
+        });
+        const reopening = record.status === 'closed' && next !== null;
+        // An open status on a closed case with no words is still the resident's message: say what they asked.
+        const message =
+          update.description.trim() ||
+          (record.status === 'closed' && asksForWork(update.status)
+            ? 'Asked for the request to be looked at again'
+            : '');
         if (!next && !message)
           throw new InvalidChangeError(
             `The request is already ${record.status.replace('_', ' ')}: send a description to add an update`,
           );
 
         let updateId: number;
-        if (next) {
+        if (reopening) {
+          await repository.update(trx, caseId, {
+            status: 'open',
+            closure_reason: null,
+            duplicate_of_case_id: null,
+            resolved_at: null,
+            closed_at: null,
+            due_on: reopenedDue ?? record.due_on,
+            updated_at: now,
+          });
+          updateId = await open311.insertEvent(trx, {
+            case_id: caseId,
+            occurred_at: now,
+            kind: 'reopened',
+            is_public: true,
+            body: message,
+            from_status: record.status,
+            to_status: 'open',
+            staff_id: null,
+            organisation_id: null,
+            channel: 'open311',
+          });
+        } else if (next) {
           await repository.update(trx, caseId, {
             status: next.status,
             closure_reason: next.status === 'closed' ? (next.closureReason ?? 'no_further_action') : null,
@@ -195,7 +234,7 @@ export function createApiClientWorkflow({
           trx,
           {
             actor: apiClientActor(client),
-            action: next ? 'update' : 'public-update',
+            action: reopening ? 'reopen' : next ? 'update' : 'public-update',
             recordType: 'case',
             recordId: caseId,
             detail,
