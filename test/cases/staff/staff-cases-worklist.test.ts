@@ -152,6 +152,14 @@ describe('the worklist', () => {
     expect(none.body).toContain('No cases match these filters.');
   });
 
+  it('offers to download one case as "this case", and many as "these N cases"', async () => {
+    const one = await officer.client.get(`/staff/cases?applied=yes&q=${known.bins[7].reference}`);
+    expect(one.body).toContain('Download this case as a CSV file');
+    expect(one.body).not.toContain('Download these 1');
+    const many = await officer.client.get('/staff/cases?applied=yes&q=sk130hg');
+    expect(many.body).toContain('Download these 15 cases as a CSV file');
+  });
+
   it('says what is wrong with filters made by hand, with a 400', async () => {
     const badStatus = await officer.client.get('/staff/cases?applied=yes&status=lost');
     expect(badStatus.statusCode).toBe(400);
