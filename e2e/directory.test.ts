@@ -263,7 +263,11 @@ describeInBrowser('Finding who provides a service', () => {
 
       await field.fill('ZZ9 9ZZ');
       await goesTo(page, `${slug}?postcode=ZZ9+9ZZ`, () => submit.click());
-      await expectPostcodeError(page, 'We cannot find ZZ9 9ZZ. Check the postcode is right', 'ZZ9 9ZZ');
+      await expectPostcodeError(
+        page,
+        'ZZ9 9ZZ is not in our list of postcodes. Check it is right; if it is, try a postcode nearby',
+        'ZZ9 9ZZ',
+      );
       await expectAccessible(page, 'service page, unknown postcode (error)');
       await expectErrorSummaryMovesFocus(page);
 

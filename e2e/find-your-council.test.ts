@@ -187,7 +187,11 @@ describeInBrowser('Finding your council', () => {
       await expectErrorSummaryMovesFocus(page);
 
       await findCouncilsFor(page, 'ZZ9 9ZZ');
-      await expectPostcodeError(page, 'We cannot find ZZ9 9ZZ. Check the postcode is right', 'ZZ9 9ZZ');
+      await expectPostcodeError(
+        page,
+        'ZZ9 9ZZ is not in our list of postcodes. Check it is right; if it is, try a postcode nearby',
+        'ZZ9 9ZZ',
+      );
       await expectAccessible(page, 'find your council, unknown postcode (error)');
       await expectErrorSummaryMovesFocus(page);
 

@@ -122,7 +122,7 @@ describe('service page', () => {
   it.each([
     ['', 400, 'Enter a postcode'],
     ['hello', 400, 'Enter a real postcode, like DE4 3AG'],
-    ['ZZ9+9ZZ', 404, 'We cannot find ZZ9 9ZZ'],
+    ['ZZ9+9ZZ', 404, 'ZZ9 9ZZ is not in our list of postcodes'],
   ])('shows the error summary and the message beside the field for %j', async (postcode, status, message) => {
     const result = await page(`/services/educating-your-child-at-home?postcode=${postcode}`);
     expect(result.status).toBe(status);

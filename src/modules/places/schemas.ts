@@ -77,7 +77,11 @@ export const postcodePlaceSchema = z
 export type PlaceBody = z.infer<typeof placeSchema>;
 export type PostcodePlaceBody = z.infer<typeof postcodePlaceSchema>;
 
-/** Said beside the postcode field when a well-formed postcode is not in our list. */
-export function unknownPostcodeMessage(postcode: string): string {
-  return `We cannot find ${postcode}. Check the postcode is right`;
+/**
+ * Said beside the postcode field when a well-formed postcode is not in our list. The list is the
+ * partnership's own area, from 2017, so a real postcode may be missing: say so, rather than that the
+ * postcode is wrong, and say what else to do (`otherwise`).
+ */
+export function unknownPostcodeMessage(postcode: string, otherwise = 'try a postcode nearby'): string {
+  return `${postcode} is not in our list of postcodes. Check it is right; if it is, ${otherwise}`;
 }

@@ -152,7 +152,9 @@ describe('where: the place and the council that serves it', () => {
     expect(malformed.body).toContain('By the church</textarea>');
     const unknown = await client.post('/report/where', { postcode: 'DE99 9ZZ', locationDescription: 'By the church' });
     expect(unknown.statusCode).toBe(400);
-    expect(unknown.body).toContain('We cannot find DE99 9ZZ');
+    expect(unknown.body).toContain(
+      'DE99 9ZZ is not in our list of postcodes. Check it is right; if it is, mark the place on the map instead',
+    );
   });
 
   it('holds the map’s hidden latitude and longitude fields inside the location picker element', async () => {

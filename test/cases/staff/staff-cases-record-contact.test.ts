@@ -190,7 +190,10 @@ describe('routing, as the resident’s own journey routes', () => {
     expect(malformed.body).toMatch(/value="phone" checked/);
     const unknown = await agent.client.get(detailsFor('phone', 'pothole', 'DE4 9ZZ'));
     expect(errorSummary(unknown.body)).toEqual([
-      { href: '#postcode', text: 'We cannot find the postcode DE4 9ZZ. Check it and enter it again' },
+      {
+        href: '#postcode',
+        text: 'DE4 9ZZ is not in our list of postcodes. Check it is right; if it is, enter a postcode nearby',
+      },
     ]);
     const noSuchKind = await agent.client.get(detailsFor('phone', 'dragon-sighting', 'DE4 3AG'));
     expect(errorSummary(noSuchKind.body)).toEqual([{ href: '#kind', text: 'Select the kind of request' }]);

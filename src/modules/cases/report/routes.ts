@@ -223,7 +223,7 @@ export function registerReportRoutes(app: FastifyInstance, deps: ReportRouteDepe
       case 'malformed':
         return { error: 'Enter a real postcode, like DE4 3AG' };
       case 'unknown':
-        return { error: unknownPostcodeMessage(lookup.postcode) };
+        return { error: unknownPostcodeMessage(lookup.postcode, 'mark the place on the map instead') };
       case 'outside-england':
         return { error: `${lookup.postcode} is not in England. We can only find places in England` };
     }

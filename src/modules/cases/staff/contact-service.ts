@@ -2,6 +2,7 @@ import type { Actor, StaffActor } from '../../../shared/actor.js';
 import { hasCapability } from '../../identity/policy.js';
 import { ForbiddenError } from '../../../shared/errors.js';
 import type { Place, PlacesService } from '../../places/service.js';
+import { unknownPostcodeMessage } from '../../places/schemas.js';
 import type { RawAnswers } from '../core/answers.js';
 import { worksWithCases } from '../core/case-policy.js';
 import type { CaseService, SubmitResult } from '../core/case-service.js';
@@ -44,7 +45,7 @@ export function createStaffContactService({ cases, catalogue, places }: StaffCon
       return {
         outcome: 'problem',
         field: 'postcode',
-        message: `We cannot find the postcode ${lookup.postcode}. Check it and enter it again`,
+        message: unknownPostcodeMessage(lookup.postcode, 'enter a postcode nearby'),
       };
     if (lookup.outcome === 'outside-england')
       return {
