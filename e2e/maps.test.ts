@@ -330,7 +330,7 @@ describeInBrowser('Derbyshire Maps', () => {
       );
       expect(await page.locator('table tbody tr').count()).toBe(1);
       expect(await textOf(page.locator('table tbody tr'))).toBe(
-        `${fixture.shown.binDerby} Missed bin collection Acknowledged Derby City Council 2 November 2026`,
+        `${fixture.shown.binDerby} Missed bin collection Acknowledged Derby City Council Derby City Council 2 November 2026`,
       );
       expect(problems.cspViolations).toEqual([]);
       expect(problems.failedAssets).toEqual([]);

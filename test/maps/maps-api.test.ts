@@ -145,8 +145,9 @@ describe('the maps API', () => {
         reference: fixture.shown.potholeMatlock,
         serviceCode: 'pothole',
         typeName: 'Pothole',
+        council: 'Derbyshire County Council',
         status: 'open',
-        statusText: 'Open',
+        statusText: 'Received',
         createdOn: '2026-11-02',
         trackUrl: `/track/${fixture.shown.potholeMatlock}`,
       });

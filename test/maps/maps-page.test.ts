@@ -83,16 +83,17 @@ describe('the /map page', () => {
     expect(listed((await client.get('/map?page=first')).body)).toEqual(listed((await client.get('/map')).body));
   });
 
-  it('says for each request its type, status, place and day, and links to follow it', async () => {
+  it('says for each request its type, status as residents read it, place, who deals with it and day, and links to follow it', async () => {
     const html = (await client.get('/map?page=2')).body;
+    // A pothole in Derbyshire Dales is the county's: the list says so, not only where it is.
     expect(rowOf(html, fixture.shown.potholeMatlock)).toBe(
-      `${fixture.shown.potholeMatlock} Pothole Open Derbyshire Dales District Council 2 November 2026`,
+      `${fixture.shown.potholeMatlock} Pothole Received Derbyshire Dales District Council Derbyshire County Council 2 November 2026`,
     );
     expect(rowOf(html, fixture.shown.binDerby)).toBe(
-      `${fixture.shown.binDerby} Missed bin collection Acknowledged Derby City Council 2 November 2026`,
+      `${fixture.shown.binDerby} Missed bin collection Acknowledged Derby City Council Derby City Council 2 November 2026`,
     );
     expect(rowOf(html, fixture.shown.flyTippingSwadlincote)).toBe(
-      `${fixture.shown.flyTippingSwadlincote} Fly-tipping In progress South Derbyshire District Council 2 November 2026`,
+      `${fixture.shown.flyTippingSwadlincote} Fly-tipping In progress South Derbyshire District Council South Derbyshire District Council 2 November 2026`,
     );
     expect(html).toContain(
       `<a class="govuk-link" href="/track/${fixture.shown.binDerby}">${fixture.shown.binDerby}</a>`,

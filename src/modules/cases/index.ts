@@ -17,7 +17,7 @@ import { registerStaffCases } from './staff/index.js';
 import { createTrackingProof, registerTrack } from './track/index.js';
 
 export type { CatalogueService } from './catalogue/service.js';
-export { staffStatusNames, staffStatusTags } from './core/status.js';
+export { publicStatusNames, publicStatusTags } from './core/status.js';
 export {
   roundCoordinate,
   type PublicRequest,

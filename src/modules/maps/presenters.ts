@@ -1,13 +1,13 @@
 import { dayInEngland } from '../../shared/dates.js';
 import type { AreaGeometry } from '../places/geometry.js';
 import { mapsPaths } from './paths.js';
-import { roundCoordinate, staffStatusNames, type PublicRequest } from '../cases/index.js';
+import { publicStatusNames, roundCoordinate, type PublicRequest } from '../cases/index.js';
 import type { CouncilArea } from '../places/index.js';
 import type { OpenStatus } from './schemas.js';
 
-/** The map names the open statuses as staff do ("Open", not "Received"), and as it always has. */
+/** The map is a public page: it names the statuses as residents read them on /track ("Received", not "Open"). */
 export function statusLabel(status: string): string {
-  return staffStatusNames[status as OpenStatus] ?? status;
+  return publicStatusNames[status as OpenStatus] ?? status;
 }
 
 export function boundaryFeature(boundary: CouncilArea, geometry: AreaGeometry) {
@@ -28,6 +28,8 @@ export function requestFeature(row: PublicRequest) {
       reference: row.reference,
       serviceCode: row.service_code,
       typeName: row.type_name,
+      // Who deals with it: a pothole in a district is the county's.
+      council: row.organisation_name,
       // The repository is asked only for the open statuses (MapsService.filtersFor).
       status: row.status as OpenStatus,
       statusText: statusLabel(row.status),

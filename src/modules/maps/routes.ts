@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { formErrorsFrom, fieldError } from '../../web/form-errors.js';
 import { mapsPaths } from './paths.js';
-import { staffStatusTags } from '../cases/index.js';
+import { publicStatusTags } from '../cases/index.js';
 import { paginationLinks } from '../../shared/pagination.js';
 import { withQuery } from '../../shared/paths.js';
 import { mapPageQuerySchema } from './schemas.js';
@@ -22,7 +22,7 @@ export function registerMapsRoutes(app: FastifyInstance, maps: MapsService): voi
     const context = {
       ...(await maps.filterOptions()),
       values,
-      statusTags: staffStatusTags,
+      statusTags: publicStatusTags,
       paths: mapsPaths,
       filtered: values.service_code !== '' || values.status.length > 0,
     };

@@ -2,7 +2,7 @@ import type { Config } from '../../config.js';
 import type { CatalogueService, PublicRequestFilters, PublicRequests } from '../cases/index.js';
 import type { CouncilArea } from '../places/index.js';
 import { areaContains, boundingBox, type BoundingBox } from '../places/geometry.js';
-import { staffStatusNames } from '../cases/index.js';
+import { publicStatusNames } from '../cases/index.js';
 import { boundaryFeature, requestFeature } from './presenters.js';
 import { openStatuses, type OpenStatus } from './schemas.js';
 import { simplifyGeometry } from './simplify.js';
@@ -87,7 +87,7 @@ export function createMapsService({
         kinds: kinds
           .map((kind) => ({ serviceCode: kind.serviceCode, name: kind.name }))
           .sort((a, b) => a.name.localeCompare(b.name)),
-        statuses: openStatuses.map((status) => ({ value: status, text: staffStatusNames[status] })),
+        statuses: openStatuses.map((status) => ({ value: status, text: publicStatusNames[status] })),
       };
     },
 

@@ -18,6 +18,8 @@ export interface PublicRequest {
   reference: string;
   service_code: string;
   type_name: string;
+  /** The council that has it. */
+  organisation_name: string;
   status: CaseStatus;
   created_at: Date;
   latitude: number;
@@ -33,6 +35,7 @@ export function createPublicRequests(db: Kysely<Database>) {
     let query = db
       .selectFrom('cases')
       .innerJoin('request_types', 'request_types.id', 'cases.request_type_id')
+      .innerJoin('organisations', 'organisations.id', 'cases.organisation_id')
       .where('cases.is_public', '=', true)
       .where('cases.organisation_id', 'in', filters.organisationIds)
       .where('cases.status', 'in', filters.statuses);
@@ -72,6 +75,7 @@ export function createPublicRequests(db: Kysely<Database>) {
           'cases.reference',
           'request_types.service_code',
           'request_types.name as type_name',
+          'organisations.name as organisation_name',
           'cases.status',
           'cases.created_at',
           'cases.latitude',
