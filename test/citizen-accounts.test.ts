@@ -58,6 +58,26 @@ describe('citizen accounts', () => {
     expect(verified.headers.location).toBe('/report/about-you');
   });
 
+  it('says a confirmation link used already has been used, not that it expired', async () => {
+    const client = new TestClient(context.app);
+    await client.post('/account/register', {
+      name: 'Twice Clicked',
+      email: 'twice@example.com',
+      password,
+      confirmPassword: password,
+    });
+    const email = await latestEmailTo(context.database.db, 'twice@example.com');
+    const link = linkIn(email!.body_text, '/account/verify?token=');
+    expect((await client.get(link)).statusCode).toBe(303);
+    const again = await new TestClient(context.app).get(link);
+    expect(again.statusCode).toBe(410);
+    expect(again.body).toContain('This link has already been used');
+    expect(again.body).toContain('Your email address is confirmed');
+    expect(again.body).not.toContain('This link has expired');
+    // A link that was never good is still the expired page, which asks for a new one.
+    expect((await client.get('/account/verify?token=not-a-real-token')).body).toContain('This link has expired');
+  });
+
   it('never sends anyone to another site after confirming', async () => {
     const client = new TestClient(context.app);
     await client.post('/account/register', {

@@ -107,6 +107,17 @@ export async function redeemAccountToken(
   return owner;
 }
 
+/** Whether a token that no longer works was used (rather than never good, ended or expired): to say so. */
+export async function wasAccountTokenUsed(db: Db, purpose: Purpose, token: string): Promise<boolean> {
+  const found = await db
+    .selectFrom('account_tokens')
+    .select('used_at')
+    .where('token_hash', '=', hashToken(token))
+    .where('purpose', '=', purpose)
+    .executeTakeFirst();
+  return found !== undefined && found.used_at !== null;
+}
+
 /** Whether a token would still work, without using it (to show the form it opens). */
 export async function isAccountTokenUsable(db: Db, purpose: Purpose, token: string, now: Date): Promise<boolean> {
   const row = await db

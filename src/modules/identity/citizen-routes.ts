@@ -57,9 +57,12 @@ export function registerCitizenRoutes(
   );
 
   app.get<{ Querystring: { token?: string; next?: string } }>(paths.verify, async (request, reply) => {
-    const citizenId = await citizens.verifyEmail(singleValue(request.query.token) ?? '');
-    if (citizenId === undefined) return reply.code(410).render(`${views}/verification-expired.njk`, section);
-    await reply.startSession({ kind: 'citizen', citizenId });
+    const verification = await citizens.verifyEmail(singleValue(request.query.token) ?? '');
+    if (verification.outcome !== 'confirmed') {
+      const page = verification.outcome === 'used' ? 'verification-used' : 'verification-expired';
+      return reply.code(410).render(`${views}/${page}.njk`, section);
+    }
+    await reply.startSession({ kind: 'citizen', citizenId: verification.citizenId });
     return reply.redirect(safeReturnPath(request.query.next, `${paths.home}?verified`), 303);
   });
 

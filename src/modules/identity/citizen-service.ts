@@ -3,7 +3,7 @@ import type { Database } from '../../db/schema.js';
 import { recordAudit } from '../audit/service.js';
 import { queueEmail } from '../notify/outbox.js';
 import type { Actor } from '../../shared/actor.js';
-import { isAccountTokenUsable, issueAccountToken, redeemAccountToken } from './account-tokens.js';
+import { isAccountTokenUsable, issueAccountToken, redeemAccountToken, wasAccountTokenUsed } from './account-tokens.js';
 import type { CitizenRepository } from './citizen-repository.js';
 import { ForbiddenError } from '../../shared/errors.js';
 import { hashPassword, verifyPassword } from './secrets.js';
@@ -107,15 +107,22 @@ export function createCitizenService({
         });
     },
 
-    /** Confirms the email from the link; the account can then sign in. Returns the citizen, to sign them in. */
-    async verifyEmail(token: string): Promise<number | undefined> {
+    /**
+     * Confirms the email from the link; the account can then sign in. Gives the citizen, to sign them
+     * in; or says the link was used already (a second click: the email is confirmed), or is no good.
+     */
+    async verifyEmail(
+      token: string,
+    ): Promise<{ outcome: 'confirmed'; citizenId: number } | { outcome: 'used' | 'expired' }> {
       const now = clock();
-      return db.transaction().execute(async (trx) => {
+      const citizenId = await db.transaction().execute(async (trx) => {
         const owner = await redeemAccountToken(trx, 'email_verification', token, now);
         if (!owner || !('citizenId' in owner)) return undefined;
         await repository.update(trx, owner.citizenId, { email_verified_at: now });
         return owner.citizenId;
       });
+      if (citizenId !== undefined) return { outcome: 'confirmed', citizenId };
+      return { outcome: (await wasAccountTokenUsed(db, 'email_verification', token)) ? 'used' : 'expired' };
     },
 
     /**
