@@ -218,31 +218,30 @@ export function registerOpen311Api(app: FastifyInstance, service: Open311Service
         );
       });
 
-      scope.get<FileParams>(`${version}/requests/:file`, async (request, reply) => {
-        const { name, format } = fileOf(request);
-        const query = parseQuery(oneRequestQuerySchema, request.query);
-        const client = await service.clientFor(query.api_key, false);
-        const found = await service.request(name, query.jurisdiction_id, client);
-        await service.recordRead(
-          client,
-          { recordType: 'open311_request', recordId: name, filters: query, shown: found.length },
-          request.ip,
-        );
-        return sendOpen311(reply, format, 'service_requests', found);
-      });
-
-      scope.get<FileParams>(`${version}/tokens/:file`, async (request, reply) => {
-        const { name, format } = fileOf(request);
-        const query = parseQuery(oneRequestQuerySchema, request.query);
-        const client = await service.clientFor(query.api_key, false);
-        const found = await service.token(name, query.jurisdiction_id, client);
-        await service.recordRead(
-          client,
-          { recordType: 'open311_request', recordId: name, filters: query, shown: found.length },
-          request.ip,
-        );
-        return sendOpen311(reply, format, 'service_requests', found);
-      });
+      // One request, by its id or by the token a client was given before it had one: both answer as requests.
+      type Lookup = (
+        name: string,
+        jurisdictionId: string | undefined,
+        client: ApiClient | undefined,
+      ) => Promise<unknown[]>;
+      const lookups: Record<string, Lookup> = {
+        requests: (id, jurisdictionId, client) => service.request(id, jurisdictionId, client),
+        tokens: (token, jurisdictionId, client) => service.token(token, jurisdictionId, client),
+      };
+      for (const [collection, find] of Object.entries(lookups)) {
+        scope.get<FileParams>(`${version}/${collection}/:file`, async (request, reply) => {
+          const { name, format } = fileOf(request);
+          const query = parseQuery(oneRequestQuerySchema, request.query);
+          const client = await service.clientFor(query.api_key, false);
+          const found = await find(name, query.jurisdiction_id, client);
+          await service.recordRead(
+            client,
+            { recordType: 'open311_request', recordId: name, filters: query, shown: found.length },
+            request.ip,
+          );
+          return sendOpen311(reply, format, 'service_requests', found);
+        });
+      }
     },
     { prefix },
   );

@@ -158,9 +158,10 @@ export function createOpen311Service(deps: Open311ServiceDependencies) {
 
   // Every call names its jurisdiction, so the members' names and domains are held for a while; a
   // change of members (which the partnership's port shows at once) loads them again.
-  let memberIds = '';
+  // The partnership's port answers the same array until the members change.
+  let memberIds: number[] = [];
   const memberDetails = refreshing(async () => {
-    const organisations = await repository.organisations(memberIds.split(',').filter(Boolean).map(Number));
+    const organisations = await repository.organisations(memberIds);
     return organisations.map((organisation) => ({
       id: organisation.id,
       name: organisation.name,
@@ -170,7 +171,7 @@ export function createOpen311Service(deps: Open311ServiceDependencies) {
   }, MEMBER_DETAILS_MAX_AGE_MS);
 
   async function members(): Promise<Member[]> {
-    const ids = (await deps.memberOrganisationIds()).join(',');
+    const ids = await deps.memberOrganisationIds();
     if (ids !== memberIds) {
       memberIds = ids;
       memberDetails.invalidate();
