@@ -319,6 +319,24 @@ function nonSuccess(result: LoadResult): string {
 const rows: ResultRow[] = [];
 const round1 = (value: number) => Math.round(value * 10) / 10;
 
+/** A row of goal 7: a peak RSS against its limit, beside bare Fastify's peak under load. */
+function memoryRow(path: string, peak: number, barePeak: number, limitMb: number, goal: string) {
+  return {
+    goal_id: 7,
+    path,
+    value: round1(peak / MB),
+    unit: 'MB',
+    baseline: round1(barePeak / MB),
+    baseline_name: 'bare Fastify under load',
+    ratio: Number((peak / Math.max(1, barePeak)).toFixed(2)),
+    ratio_as: 'times' as const,
+    goal,
+    met: peak < limitMb * MB,
+    p50: null,
+    p99: null,
+  };
+}
+
 function detailOf(summary: Summary, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     runs_req_per_s: summary.runs.map((run) => round1(run.requestsPerSecond)),
@@ -780,18 +798,7 @@ async function postgresPhase(): Promise<void> {
   const pgPeak = app.windowPeak('load');
   bare.peakRss = Math.max(bare.peakRss, constant.server.windowPeak('load'));
   rows.push({
-    goal_id: 7,
-    path: 'memory: RSS of the app under load (PostgreSQL)',
-    value: round1(pgPeak / MB),
-    unit: 'MB',
-    baseline: round1(bare.peakRss / MB),
-    baseline_name: 'bare Fastify under load',
-    ratio: Number((pgPeak / Math.max(1, bare.peakRss)).toFixed(2)),
-    ratio_as: 'times',
-    goal: '< 250 MB under load',
-    met: pgPeak < 250 * MB,
-    p50: null,
-    p99: null,
+    ...memoryRow('memory: RSS of the app under load (PostgreSQL)', pgPeak, bare.peakRss, 250, '< 250 MB under load'),
     detail: {
       after_start_mb: round1(pgAfterStartRss / MB),
       peak_mb: round1(pgPeak / MB),
@@ -892,18 +899,13 @@ async function embeddedPhase(): Promise<void> {
   const bareStart = median(bare.startMs);
 
   rows.push({
-    goal_id: 7,
-    path: 'memory: RSS of the app, embedded, first start included',
-    value: round1(peak / MB),
-    unit: 'MB',
-    baseline: round1(bare.peakRss / MB),
-    baseline_name: 'bare Fastify under load',
-    ratio: Number((peak / Math.max(1, bare.peakRss)).toFixed(2)),
-    ratio_as: 'times',
-    goal: '< 400 MB, first start included',
-    met: peak < 400 * MB,
-    p50: null,
-    p99: null,
+    ...memoryRow(
+      'memory: RSS of the app, embedded, first start included',
+      peak,
+      bare.peakRss,
+      400,
+      '< 400 MB, first start included',
+    ),
     detail: {
       first_start_peak_mb: round1(firstStartPeak / MB),
       after_start_mb: round1(afterStartRss / MB),
