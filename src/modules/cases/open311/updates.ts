@@ -132,8 +132,10 @@ export function createApiClientWorkflow({
       const now = clock();
       // The client that sent the request speaks for its resident, who may reopen it as on /track.
       const forResident = client.organisationId === null && existing.created_by_api_client_id === client.id;
-      const reopenedDue =
-        forResident && existing.status === 'closed' ? await cases.dueOnReopening(existing, now) : null;
+      // Its new due date is read before the transaction, and only when it may reopen (checked again under the lock).
+      const mayReopen =
+        forResident && existing.status === 'closed' && asksForWork(update.status) && cases.canReopen(existing);
+      const reopenedDue = mayReopen ? await cases.dueOnReopening(existing, now) : null;
       return db.transaction().execute(async (trx) => {
         await repository.lock(trx, caseId);
         const record = await repository.findById(caseId, trx);
