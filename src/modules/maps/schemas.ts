@@ -124,8 +124,11 @@ export const requestCollectionSchema = featureCollection(
     reference: z.string().meta({ examples: ['DBY-2026-000123'] }),
     serviceCode: z.string().meta({ examples: ['pothole'] }),
     typeName: z.string().meta({ examples: ['Pothole'] }),
+    council: z
+      .string()
+      .meta({ description: 'The council that deals with it', examples: ['Derbyshire County Council'] }),
     status: z.enum(openStatuses),
-    statusText: z.string().meta({ examples: ['In progress'] }),
+    statusText: z.string().meta({ description: 'The status as residents read it', examples: ['Received'] }),
     createdOn: z.iso.date().meta({ description: 'The day it was reported, in England' }),
     trackUrl: z.string().meta({
       description: 'Its public tracking page: status and public updates',
