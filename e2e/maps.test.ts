@@ -155,6 +155,22 @@ describeInBrowser('Derbyshire Maps', () => {
     return { points, groups };
   }
 
+  /** WCAG 2.2 target size (2.5.8): every marker at least 24 pixels square, and none over another. */
+  async function expectMarkersApart(page: Page): Promise<void> {
+    const boxes = await page
+      .locator('.shirehall-map__point, .shirehall-map__cluster')
+      .evaluateAll((markers) => markers.map((marker) => marker.getBoundingClientRect().toJSON() as DOMRect));
+    expect(boxes.length, 'no markers to measure').toBeGreaterThan(0);
+    for (const [i, box] of boxes.entries()) {
+      expect(Math.min(box.width, box.height), 'a marker is smaller than 24 pixels').toBeGreaterThanOrEqual(24);
+      for (const other of boxes.slice(i + 1)) {
+        const overlap =
+          box.left < other.right && other.left < box.right && box.top < other.bottom && other.top < box.bottom;
+        expect(overlap, `markers at ${box.left},${box.top} and ${other.left},${other.top} overlap`).toBe(false);
+      }
+    }
+  }
+
   it(
     'draws the council boundaries and the requests, grouped, with nothing blocked by the CSP',
     async () => {
@@ -183,6 +199,7 @@ describeInBrowser('Derbyshire Maps', () => {
 
       expect([...origins], 'everything comes from the site itself').toEqual([baseUrl]);
       await expectAccessible(page, 'map page with its map');
+      await expectMarkersApart(page);
       await saveScreenshot(page, 'maps-page');
       expectCleanLoad(problems);
     },
@@ -229,6 +246,7 @@ describeInBrowser('Derbyshire Maps', () => {
       await biggest.focus();
       await page.keyboard.press('Enter');
       await expect.poll(async () => Number(await container.getAttribute('data-zoom'))).toBeGreaterThan(startZoom);
+      await expectMarkersApart(page);
 
       // Groups that cannot be split by zooming (the potholes share a postcode) list their requests.
       for (let step = 0; step < 12 && (await page.locator('.leaflet-popup').count()) === 0; step++) {

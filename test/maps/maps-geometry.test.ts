@@ -126,6 +126,24 @@ describe('grouping points on a grid', () => {
     expect(clusterByGrid(points, toPixel, 5)).toHaveLength(100);
   });
 
+  it('merges groups of neighbouring cells drawn closer than the markers are wide, so none overlap', () => {
+    // Either side of a cell's edge at x = 60: a pixel apart, in two cells.
+    const points = [
+      { id: 'a', latitude: 0.5, longitude: 0.59 },
+      { id: 'b', latitude: 0.5, longitude: 0.61 },
+      { id: 'c', latitude: 0.5, longitude: 1.5 },
+    ];
+    expect(clusterByGrid(points, toPixel, 60)).toHaveLength(3);
+    const groups = clusterByGrid(points, toPixel, 60, 50);
+    expect(groups.map((group) => group.points.map((point) => point.id))).toEqual([['a', 'b'], ['c']]);
+    for (const [i, first] of groups.entries()) {
+      for (const second of groups.slice(i + 1)) {
+        const [p, q] = [toPixel(first), toPixel(second)];
+        expect(Math.hypot(p.x - q.x, p.y - q.y)).toBeGreaterThanOrEqual(50);
+      }
+    }
+  });
+
   it('gives nothing for nothing', () => {
     expect(clusterByGrid([], toPixel)).toEqual([]);
   });

@@ -3,4 +3,5 @@ export declare function clusterByGrid<P extends { latitude: number; longitude: n
   points: P[],
   toPixel: (point: P) => { x: number; y: number },
   cellSize?: number,
+  minDistance?: number,
 ): { latitude: number; longitude: number; points: P[] }[];
