@@ -410,7 +410,14 @@ export interface RequestTypeQuestionsTable {
   position: Generated<number>;
   /** Its answers are special-category data (health, say): shared only when an agreement says so. */
   special_category: Generated<boolean>;
+  /** What to say when a required question is left out; empty: a general message. */
+  error_message: Generated<string>;
+  /** For a date: only today or before ('past'), today or after ('future'); null: any date. */
+  dates: QuestionDates | null;
 }
+
+export const questionDates = ['past', 'future'] as const;
+export type QuestionDates = (typeof questionDates)[number];
 
 export interface CaseReferenceCountersTable {
   prefix: string;

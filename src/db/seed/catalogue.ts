@@ -1,5 +1,5 @@
 import type { Transaction } from 'kysely';
-import type { Database, QuestionDatatype, RequestTier } from '../schema.js';
+import type { Database, QuestionDatatype, QuestionDates, RequestTier } from '../schema.js';
 
 export interface CatalogueFile {
   teams: Record<string, string>;
@@ -24,6 +24,10 @@ export interface CatalogueFile {
       required: boolean;
       options?: [string, string][];
       specialCategory?: boolean;
+      /** What to say when a required question is left out: "Select where the pothole is". */
+      error?: string;
+      /** A date question's range: "past" for something that should already have happened. */
+      dates?: QuestionDates;
     }[];
   }[];
 }
@@ -102,6 +106,8 @@ export async function loadCatalogue(
             options: JSON.stringify((question.options ?? []).map(([key, name]) => ({ key, name }))),
             position,
             special_category: question.specialCategory ?? false,
+            error_message: question.error ?? '',
+            dates: question.dates ?? null,
           })
           .execute();
       }

@@ -17,7 +17,7 @@ let services: Awaited<ReturnType<typeof casesServices>>;
 const questionsOf = (typeId: number) =>
   db
     .selectFrom('request_type_questions')
-    .select(['id', 'code', 'label', 'hint', 'datatype', 'required', 'options', 'position'])
+    .select(['id', 'code', 'label', 'hint', 'datatype', 'required', 'options', 'position', 'error_message', 'dates'])
     .where('request_type_id', '=', typeId)
     .orderBy('position')
     .execute();
@@ -40,6 +40,7 @@ const hazardForm = (changes: Record<string, string> = {}) => ({
   datatype: 'singlevaluelist',
   options: 'yes: Yes, someone could be hurt\r\nno: No',
   required: 'yes',
+  errorMessage: 'Select yes if anyone is in danger',
   ...changes,
 });
 
@@ -87,6 +88,8 @@ describe('adding a question', () => {
       datatype: 'singlevaluelist',
       required: true,
       position: 2,
+      error_message: 'Select yes if anyone is in danger',
+      dates: null,
       options: [
         { key: 'yes', name: 'Yes, someone could be hurt' },
         { key: 'no', name: 'No' },
@@ -105,7 +108,46 @@ describe('adding a question', () => {
       contact: { name: 'Ada', email: 'ada@example.com', phone: null },
       citizenId: null,
     });
-    expect(result).toEqual({ outcome: 'invalid-answers', errors: { hazard: 'Select is anyone in danger' } });
+    expect(result).toEqual({ outcome: 'invalid-answers', errors: { hazard: 'Select yes if anyone is in danger' } });
+  });
+
+  it('keeps a date question to the dates the manager chose, and a range only for dates', async () => {
+    const onList = await manager.post(`${base()}/new`, hazardForm({ code: 'hazard_range', dates: 'past' }));
+    expect(onList.statusCode).toBe(400);
+    expect(onList.body).toContain('Only date questions have a range of dates');
+    expect((await questionsOf(potholeId)).map((question) => question.code)).not.toContain('hazard_range');
+
+    const noticed = await manager.post(
+      `${base()}/new`,
+      hazardForm({
+        code: 'noticed_on',
+        label: 'When did you first see it?',
+        datatype: 'datetime',
+        options: '',
+        required: 'no',
+        dates: 'past',
+      }),
+    );
+    expect(noticed.statusCode).toBe(303);
+    expect((await questionsOf(potholeId)).find((question) => question.code === 'noticed_on')).toMatchObject({
+      dates: 'past',
+    });
+    const result = await services.cases.submit(anonymous, {
+      serviceCode: 'pothole',
+      place: await services.place('DE4 3AG'),
+      locationDescription: 'By the church',
+      description: 'Deep hole',
+      answers: { where_on_road: 'carriageway', hazard: 'no', noticed_on: '2099-01-01' },
+      channel: 'web',
+      contact: { name: 'Ada', email: 'ada@example.com', phone: null },
+      citizenId: null,
+    });
+    expect(result).toEqual({
+      outcome: 'invalid-answers',
+      errors: { noticed_on: 'The date must be today or in the past' },
+    });
+    // The later tests count pothole's questions as they were.
+    await db.deleteFrom('request_type_questions').where('code', '=', 'noticed_on').execute();
   });
 
   it('shows every mistake beside its field, keeps what was typed, and saves nothing', async () => {

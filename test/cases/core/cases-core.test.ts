@@ -85,7 +85,7 @@ describe('routing a request', () => {
     const result = await report('pothole', 'DE4 3AG', { answers: { where_on_road: 'sky' } });
     expect(result).toEqual({
       outcome: 'invalid-answers',
-      errors: { where_on_road: 'Select where is it from the list' },
+      errors: { where_on_road: 'Select one of the options' },
     });
     expect(await database.db.selectFrom('cases').select('id').execute()).toHaveLength(before.length);
   });

@@ -219,7 +219,7 @@ describe('POST requests refused', () => {
       'attribute[bin_type]: Select which bins were missed',
     ]);
     expect(await refusal(missedBin(client.key, [['attribute[bin_type]', 'wheelbarrow']]))).toEqual([
-      'attribute[bin_type]: Select which bins were missed from the list',
+      'attribute[bin_type]: Select only the options given',
     ]);
     expect(await refusal(missedBin(client.key, [['email', 'not an email']]))).toEqual([
       'email: Enter an email address in the correct format, like name@example.com',

@@ -326,7 +326,7 @@ describe('questions: the kind’s own questions and the description', () => {
     const links = [...response.body.matchAll(/<a href="(#[^"]+)">([^<]+)<\/a>/g)].map((match) => [match[1], match[2]]);
     expect(links).toEqual([
       ['#answer-bin_type', 'Select which bins were missed'],
-      ['#answer-collection_day-day', 'When should it have been collected must be a real date'],
+      ['#answer-collection_day-day', 'The date must be a real date'],
       ['#description', 'Describe the problem'],
     ]);
     expect(response.body).toContain('id="answer-bin_type-error"');
@@ -337,7 +337,7 @@ describe('questions: the kind’s own questions and the description', () => {
       'answer-collection_day-day': '3',
       description: 'x'.repeat(2001),
     });
-    expect(partial.body).toContain('When should it have been collected must include a month and a year');
+    expect(partial.body).toContain('The date must include a month and a year');
     expect(partial.body).toContain('The description must be 2000 characters or fewer');
     expect(partial.body).toMatch(/value="general" checked/);
     expect(partial.body).toMatch(/value="food" checked/);
@@ -348,9 +348,33 @@ describe('questions: the kind’s own questions and the description', () => {
       'answer-depth_cm': 'deep',
       description: 'Hole',
     });
-    expect(wrongNumber.body).toContain('Select where is it from the list');
-    expect(wrongNumber.body).toContain('Roughly how deep is it, in centimetres must be a number');
+    expect(wrongNumber.body).toContain('Select one of the options');
+    expect(wrongNumber.body).toContain('Your answer must be a number, like 5');
     expect(wrongNumber.body).toContain('value="deep"');
+    const unanswered = await pothole.client.post('/report/questions', { description: 'Hole' });
+    expect(unanswered.body).toContain('Select where the pothole is');
+  });
+
+  it('refuses a missed collection dated in the future: it should already have happened', async () => {
+    const { client } = await journey({ serviceCode: 'missed-bin', postcode: 'DE4 3AG' });
+    const response = await client.post('/report/questions', {
+      'answer-bin_type': 'general',
+      'answer-collection_day-day': '1',
+      'answer-collection_day-month': '1',
+      'answer-collection_day-year': '2099',
+      description: 'Not collected',
+    });
+    expect(response.statusCode).toBe(400);
+    const links = [...response.body.matchAll(/<a href="(#[^"]+)">([^<]+)<\/a>/g)].map((match) => [match[1], match[2]]);
+    expect(links).toEqual([['#answer-collection_day-day', 'The date must be today or in the past']]);
+    const past = await client.post('/report/questions', {
+      'answer-bin_type': 'general',
+      'answer-collection_day-day': '2',
+      'answer-collection_day-month': '11',
+      'answer-collection_day-year': '2026',
+      description: 'Not collected',
+    });
+    expect(past.statusCode).toBe(303);
   });
 });
 

@@ -216,8 +216,8 @@ describe('routing, as the resident’s own journey routes', () => {
     expect(response.statusCode).toBe(400);
     expect(errorSummary(response.body)).toEqual([
       { href: '#locationDescription', text: 'Describe where exactly, like outside number 12' },
-      { href: '#q_where_on_road', text: 'Select where is it' },
-      { href: '#q_depth_cm', text: 'Roughly how deep is it, in centimetres must be a number' },
+      { href: '#q_where_on_road', text: 'Select where the pothole is' },
+      { href: '#q_depth_cm', text: 'Your answer must be a number, like 5' },
       { href: '#description', text: 'Enter what the request is about' },
       { href: '#contactEmail', text: 'Enter an email address in the correct format, like name@example.com' },
       { href: '#contactPhone', text: 'Enter a telephone number, like 01632 960 001 or 07700 900 982' },

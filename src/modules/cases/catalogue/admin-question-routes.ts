@@ -26,6 +26,8 @@ function questionValues(question: Question): Record<string, unknown> {
     required: question.required ? 'yes' : 'no',
     options: optionsText(question.options),
     specialCategory: question.specialCategory ? 'yes' : undefined,
+    errorMessage: question.errorMessage,
+    dates: question.dates ?? 'any',
   };
 }
 
@@ -61,7 +63,10 @@ export function registerCatalogueQuestionRoutes(scope: FastifyInstance, admin: C
 
   scope.get<{ Params: { id: string } }>(paths.newQuestion.pattern, async (request, reply) => {
     const context = await newFormContext(request.actor, parseIdParam(request.params));
-    return reply.render(`${catalogueViews}/question-form.njk`, { ...context, values: { required: 'no' } });
+    return reply.render(`${catalogueViews}/question-form.njk`, {
+      ...context,
+      values: { required: 'no', dates: 'any' },
+    });
   });
 
   scope.post<{ Params: { id: string }; Body: Record<string, unknown> }>(

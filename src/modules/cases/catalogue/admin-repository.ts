@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Database, QuestionDatatype, RequestTier } from '../../../db/schema.js';
+import type { Database, QuestionDatatype, QuestionDates, RequestTier } from '../../../db/schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -52,11 +52,17 @@ export interface QuestionChanges {
   required: boolean;
   options: { key: string; name: string }[];
   specialCategory: boolean;
+  errorMessage: string;
+  dates: QuestionDates | null;
 }
 
 /** A question's changes as the table names them: special_category for specialCategory. */
-function withColumnNames<T extends Partial<QuestionChanges>>({ specialCategory, ...rest }: T) {
-  return { ...rest, ...(specialCategory === undefined ? {} : { special_category: specialCategory }) };
+function withColumnNames<T extends Partial<QuestionChanges>>({ specialCategory, errorMessage, ...rest }: T) {
+  return {
+    ...rest,
+    ...(specialCategory === undefined ? {} : { special_category: specialCategory }),
+    ...(errorMessage === undefined ? {} : { error_message: errorMessage }),
+  };
 }
 
 /** SQL for the catalogue's administration: request types, their questions, teams and who is in them. */

@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { questionDatatypes, type QuestionDatatype, type RequestTier } from '../../../db/schema.js';
+import {
+  questionDatatypes,
+  questionDates,
+  type QuestionDatatype,
+  type QuestionDates,
+  type RequestTier,
+} from '../../../db/schema.js';
 import { NotFoundError } from '../../../shared/errors.js';
 import { visibleName } from '../../../shared/names.js';
 
@@ -189,6 +195,12 @@ const questionShape = {
       z.literal('yes', { error: 'Select whether the answers are special-category data, or leave it' }).optional(),
     )
     .transform((value) => value === 'yes'),
+  errorMessage: optionalText(200, 'The message must be 200 characters or fewer'),
+  // Empty or "any": a date question takes any real date.
+  dates: z
+    .enum(['any', ...questionDates], { error: 'Select which dates make sense' })
+    .optional()
+    .transform((value) => (value === undefined || value === 'any' ? null : value)),
 };
 
 /** What is wrong with the options for this datatype, if anything: lists need at least two, other answers none. */
@@ -204,8 +216,14 @@ function optionsProblem(form: { datatype?: unknown; options?: unknown }): string
 }
 
 /** Adds the options check to a question form, run even when other fields are wrong so every mistake shows at once. */
-function withOptions<T extends z.ZodType<{ datatype: QuestionDatatype; options: string }>>(schema: T) {
+function withOptions<T extends z.ZodType<{ datatype: QuestionDatatype; options: string; dates: QuestionDates | null }>>(
+  schema: T,
+) {
   return schema
+    .refine((form) => form.dates === null || form.datatype === 'datetime', {
+      path: ['dates'],
+      error: 'Only date questions have a range of dates: choose any date, or a date as the kind of answer',
+    })
     .refine((form) => optionsProblem(form) === null, {
       path: ['options'],
       when: () => true,

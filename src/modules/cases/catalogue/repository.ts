@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database, QuestionDatatype, RequestTier } from '../../../db/schema.js';
+import type { Database, QuestionDatatype, QuestionDates, RequestTier } from '../../../db/schema.js';
 
 export interface Question {
   id: number;
@@ -11,6 +11,10 @@ export interface Question {
   options: { key: string; name: string }[];
   /** Its answers are special-category data: shown to another body only when an agreement shares them. */
   specialCategory?: boolean;
+  /** What to say when it is required and left out; empty: a general message. */
+  errorMessage: string;
+  /** For a date: only today or before, only today or after, or (null) any date. */
+  dates: QuestionDates | null;
 }
 
 export interface RequestType {
@@ -95,6 +99,8 @@ export function createCatalogueRepository(db: Kysely<Database>) {
           'required',
           'options',
           'special_category as specialCategory',
+          'error_message as errorMessage',
+          'dates',
         ])
         .where('request_type_id', '=', requestTypeId)
         .orderBy('position')

@@ -127,10 +127,10 @@ export function createCaseService(deps: CaseServiceDependencies) {
       if (staff && hasCapability(staff, 'cases.recordForClient') && !request.consent)
         return { outcome: 'consent-required' };
 
-      const check = checkAnswers(await catalogue.questions(requestType.id), request.answers);
+      const now = clock();
+      const check = checkAnswers(await catalogue.questions(requestType.id), request.answers, dayInEngland(now));
       if (!check.valid) return { outcome: 'invalid-answers', errors: check.errors };
 
-      const now = clock();
       const due = await dueOn(now, requestType.slaWorkingDays);
       const year = Number(dayInEngland(now).slice(0, 4));
       // Taken in a statement of its own, like a sequence: the counter's row is locked for that

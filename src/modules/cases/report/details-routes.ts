@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { dayInEngland } from '../../../shared/dates.js';
 import { formErrorsFrom, type FormErrors } from '../../../web/form-errors.js';
 import { identityPaths } from '../../identity/paths.js';
 import { checkAnswers } from '../core/answers.js';
@@ -15,6 +16,7 @@ type FormBody = { Body: Record<string, string | string[] | undefined> };
 
 export interface ReportDetailRouteDependencies {
   catalogue: CatalogueService;
+  clock: () => Date;
 }
 
 /** The middle of the journey: the kind's own questions and the description, then who is reporting. */
@@ -23,7 +25,7 @@ export function registerReportDetailRoutes(
   deps: ReportDetailRouteDependencies,
   drafts: ReportDrafts,
 ): void {
-  const { catalogue } = deps;
+  const { catalogue, clock } = deps;
   const back = (change: boolean, path: string) => (change ? stepPaths.check : path);
 
   app.get<ChangeQuery>(casePaths.reportStep.questions, async (request, reply) => {
@@ -48,7 +50,7 @@ export function registerReportDetailRoutes(
     const change = isChanging(request.body.change);
     const questions = await catalogue.questions(draft.routed!.requestTypeId);
     const read = readAnswers(questions, request.body);
-    const checked = checkAnswers(questions, read.answers);
+    const checked = checkAnswers(questions, read.answers, dayInEngland(clock()));
     const description = descriptionSchema.safeParse(request.body);
 
     // Every message, in the order of the fields on the page: the questions, then the description.

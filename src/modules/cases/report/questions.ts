@@ -18,12 +18,12 @@ export function shortLabel(question: Question): string {
 
 /** A GOV.UK date input's three boxes as YYYY-MM-DD, or why they are not a date. */
 function dateFrom(question: Question, fields: FormFields): { value?: string; error?: string } {
-  const label = shortLabel(question);
-  // This journey's own wording: "must include a day and a month", and a short year is not a real date.
+  // "The date": the message sits under the question, whose words would not fit a sentence
+  // ("When should it have been collected must include a month"). A short year is not a real date.
   const wording = {
-    missing: (parts: DatePart[]) => `${label} must include a ${parts.join(' and a ')}`,
-    notReal: `${label} must be a real date`,
-    yearDigits: `${label} must be a real date`,
+    missing: (parts: DatePart[]) => `The date must include a ${parts.join(' and a ')}`,
+    notReal: 'The date must be a real date',
+    yearDigits: 'The date must be a real date',
   };
   const result = parseDateInput(readDateInput(fields, fieldName(question.code)), wording);
   if ('error' in result) return { error: result.error };

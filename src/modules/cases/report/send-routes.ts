@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { dayInEngland } from '../../../shared/dates.js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FormErrors } from '../../../web/form-errors.js';
 import { formatDay } from '../../../shared/dates.js';
@@ -23,6 +24,7 @@ export interface ReportSendRouteDependencies {
   catalogue: CatalogueService;
   cases: CaseService;
   repository: CaseRepository;
+  clock: () => Date;
   /** Sending asks for a sign-in code by email: limited like sign-in attempts. */
   signInAttemptsPerMinute: number;
 }
@@ -34,7 +36,7 @@ export function registerReportSendRoutes(
   drafts: ReportDrafts,
   proof: TrackingProof,
 ): void {
-  const { catalogue, cases, repository } = deps;
+  const { catalogue, cases, repository, clock } = deps;
 
   /** The "check your answers" summary, each row with a link back to the step that asked it. */
   async function summaryOf(draft: ReportDraft, actor: Actor) {
@@ -48,7 +50,7 @@ export function registerReportSendRoutes(
     });
     const kind = await catalogue.findKind(draft.serviceCode!);
     const questions = await catalogue.questions(draft.routed!.requestTypeId);
-    const checked = checkAnswers(questions, draft.questions!.answers);
+    const checked = checkAnswers(questions, draft.questions!.answers, dayInEngland(clock()));
     const answers = checked.valid ? checked.answers : {};
     const where = draft.where!;
     const place = draft.place!.postcode ? `Postcode ${draft.place!.postcode}` : 'The place you marked on the map';

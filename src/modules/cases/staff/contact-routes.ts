@@ -148,7 +148,7 @@ export function registerStaffContactRoutes(
 
       const details = contactDetailsSchema.safeParse(body);
       const answers = answersFrom(body);
-      const answersCheck = checkAnswers(routing.questions, answers);
+      const answersCheck = checkAnswers(routing.questions, answers, dayInEngland(clock()));
       const consent = contacts.needsConsent(request.actor) ? parseConsent(body, dayInEngland(clock())) : null;
       const answerErrors = answersCheck.valid
         ? null
