@@ -22,6 +22,7 @@ import { registerMaps } from './modules/maps/index.js';
 import { registerNotify } from './modules/notify/index.js';
 import { createPartnershipModule } from './modules/partnership/index.js';
 import { createPlacesModule } from './modules/places/index.js';
+import { createPeopleModule } from './modules/people/index.js';
 import { sourceFolder } from './shared/project-root.js';
 import { registerErrorPages } from './web/error-pages.js';
 import { createNavigation } from './web/navigation.js';
@@ -102,6 +103,7 @@ export async function buildApp({ config, db, clock = () => new Date() }: AppDepe
   const { staffHome } = identity;
 
   const places = await createPlacesModule({ db, memberOrganisationIds });
+  const people = createPeopleModule({ db, clock });
   const cases = createCasesModule({
     db,
     config,
@@ -109,6 +111,7 @@ export async function buildApp({ config, db, clock = () => new Date() }: AppDepe
     places: places.service,
     agreements: partnership.agreements,
     citizenEmail: identity.citizenEmail,
+    people,
     partnershipName: partnership.name,
     referencePrefix: partnership.referencePrefix,
     memberOrganisationIds,
@@ -119,6 +122,7 @@ export async function buildApp({ config, db, clock = () => new Date() }: AppDepe
   registerNotify(app, { db, clock, sending: config.smtpUrl !== undefined, staffHome });
   partnership.register(app, { staffHome });
   await registerDirectory(app, { db, places: places.service, navigation });
+  people.register(app, { staffHome });
   cases.register(app, { staffHome, navigation });
   registerMaps(app, {
     publicRequests: cases.publicRequests,

@@ -22,6 +22,8 @@ interface Fixture {
   staffId: number;
   agreementId: number;
   caseId: number;
+  /** The customer view's record of the person who reported the case. */
+  personId: number;
 }
 
 interface PageRule {
@@ -43,6 +45,7 @@ const caseRoles: StaffRole[] = [
   'partner_adviser',
 ];
 const actingRoles: StaffRole[] = ['service_officer', 'service_manager', 'organisation_admin'];
+const mergingRoles: StaffRole[] = ['contact_centre_agent', 'service_manager', 'organisation_admin'];
 
 const pages: PageRule[] = [
   { name: 'staff home', method: 'GET', path: () => '/staff', allowed: () => true },
@@ -135,6 +138,26 @@ const pages: PageRule[] = [
     from: (f) => `/staff/cases/${f.caseId}`,
     allowed: (role, scope) => actingRoles.includes(role) && scope === 'own',
   },
+  { name: 'find a person', method: 'GET', path: () => '/staff/people', allowed: (role) => caseRoles.includes(role) },
+  {
+    name: 'a person',
+    method: 'GET',
+    path: (f) => `/staff/people/${f.personId}`,
+    // Seen through a case of theirs the viewer may open; the matrix's agreements open none by id.
+    allowed: (role, scope) => caseRoles.includes(role) && scope === 'own',
+  },
+  {
+    name: 'change a person’s details',
+    method: 'GET',
+    path: (f) => `/staff/people/${f.personId}/edit`,
+    allowed: (role, scope) => caseRoles.includes(role) && scope === 'own',
+  },
+  {
+    name: 'merge a person’s records',
+    method: 'GET',
+    path: (f) => `/staff/people/${f.personId}/merge`,
+    allowed: (role, scope) => mergingRoles.includes(role) && scope === 'own',
+  },
 ];
 
 const ACTOR = 'E07000032'; // Amber Valley: the actors' organisation
@@ -194,13 +217,13 @@ async function prepare(): Promise<Record<Scope, Fixture>> {
       description: 'Matrix test case',
       answers: {},
       channel: 'web',
-      contact: { name: null, email: null, phone: null },
+      contact: { name: `Matrix ${scope}`, email: `matrix.${scopes.indexOf(scope)}@example.com`, phone: null },
       citizenId: null,
     });
     if (report.outcome !== 'created') throw new Error(`No case for ${scope}: ${report.outcome}`);
     const owner = await db
       .selectFrom('cases')
-      .select('organisation_id')
+      .select(['organisation_id', 'person_id'])
       .where('id', '=', report.caseId)
       .executeTakeFirstOrThrow();
     if (owner.organisation_id !== organisations[scope])
@@ -210,6 +233,7 @@ async function prepare(): Promise<Record<Scope, Fixture>> {
       staffId: staff.id,
       agreementId: agreements[scope],
       caseId: report.caseId,
+      personId: owner.person_id!,
     };
   }
   for (const role of staffRoles) {

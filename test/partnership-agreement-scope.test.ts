@@ -8,20 +8,13 @@ import type { Database } from '../src/db/schema.js';
 import { organisationId, signedInStaff } from './support/accounts.js';
 import { useTestApp } from './support/app.js';
 import type { TestClient } from './support/http.js';
+import { errorSummary } from './support/error-summary.js';
 
 const context = useTestApp();
 let db: Kysely<Database>;
 let admin: TestClient;
 let county: number;
 let derby: number;
-
-function errorSummary(html: string): { text: string; href: string }[] {
-  const summary = /<div class="govuk-error-summary"[\s\S]*?<\/ul>/.exec(html)?.[0] ?? '';
-  return [...summary.matchAll(/<a href="([^"]+)">([^<]+)<\/a>/g)].map((match) => ({
-    href: match[1],
-    text: match[2].trim(),
-  }));
-}
 
 const validForm = (): Record<string, string | string[]> => ({
   title: 'Contact centre enquiries, county and Derby',

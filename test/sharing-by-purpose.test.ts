@@ -22,6 +22,7 @@ import {
   staffActor,
   type CasesServices,
 } from './cases/staff/staff-cases-fixtures.js';
+import { errorSummary } from './support/error-summary.js';
 
 const context = useTestApp();
 let db: Kysely<Database>;
@@ -34,14 +35,6 @@ let contactCentreAgreement: number;
 let adviceAgreement: number;
 
 const casePage = (id: number) => `/staff/cases/${id}`;
-
-function errorSummary(html: string): { text: string; href: string }[] {
-  const summary = /<div class="govuk-error-summary"[\s\S]*?<\/ul>/.exec(html)?.[0] ?? '';
-  return [...summary.matchAll(/<a href="([^"]+)">([^<]+)<\/a>/g)].map((match) => ({
-    href: match[1],
-    text: match[2].trim(),
-  }));
-}
 
 const auditOf = (caseId: number, staffId: number) =>
   db

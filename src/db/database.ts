@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { lockDataFolder, serverAdvice, type FolderUser } from './folder-lock.js';
@@ -108,10 +109,13 @@ export function openDatabaseFor(
 // holds one partnership's data, which these fit many times over.
 const pgliteSettings = ['shared_buffers=16MB', 'maintenance_work_mem=16MB', 'work_mem=4MB', 'temp_buffers=4MB'];
 
-/** A PGlite database: in a folder, in memory, or in memory from a dump (as tests start). */
+/**
+ * A PGlite database: in a folder, in memory, or in memory from a dump (as tests start). With pg_trgm,
+ * which the customer view's name search uses (migration 0025), as PostgreSQL has it in contrib.
+ */
 export function createPglite(options: { dataDir?: string; loadDataDir?: Blob } = {}): Promise<PGlite> {
   const startParams = [...PGlite.defaultStartParams, ...pgliteSettings.flatMap((setting) => ['-c', setting])];
-  return PGlite.create({ ...options, parsers: pgliteParsers, startParams });
+  return PGlite.create({ ...options, parsers: pgliteParsers, startParams, extensions: { pg_trgm } });
 }
 
 /** Kysely over PGlite; `afterClose` runs once the database is closed (the folder's lock is released). */

@@ -16,6 +16,7 @@ import * as auditInsertOnlyGrants from './migrations/0019-audit-insert-only-gran
 import * as sharingByPurpose from './migrations/0020-sharing-by-purpose.js';
 import * as staffDirectory from './migrations/0021-staff-directory.js';
 import * as questionMessages from './migrations/0024-question-messages.js';
+import * as people from './migrations/0025-people.js';
 
 /** Every migration, in order. Listed here rather than read from a folder so bundlers and tsx agree. */
 export const migrations: Record<string, Migration> = {
@@ -36,6 +37,7 @@ export const migrations: Record<string, Migration> = {
   '0020-sharing-by-purpose': sharingByPurpose,
   '0021-staff-directory': staffDirectory,
   '0024-question-messages': questionMessages,
+  '0025-people': people,
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations run before the typed schema exists

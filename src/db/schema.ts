@@ -44,6 +44,7 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   open311_post_counts: Open311PostCountsTable;
   report_drafts: ReportDraftsTable;
+  people: PeopleTable;
 }
 
 export type OrganisationType =
@@ -449,6 +450,8 @@ export interface CasesTable {
   longitude: number;
   postcode: string | null;
   location_description: Generated<string>;
+  /** The person in the customer view (migration 0025); null for an anonymous report. */
+  person_id: number | null;
   citizen_id: number | null;
   contact_name: string | null;
   contact_email: string | null;
@@ -566,4 +569,27 @@ export interface Open311PostCountsTable {
   /** The start of the clock minute counted. */
   minute: Date;
   posts: number;
+}
+
+export const preferredChannels = ['email', 'phone', 'letter', 'text_message', 'face_to_face'] as const;
+export type PreferredChannel = (typeof preferredChannels)[number];
+
+/** The customer view's person: one record across every partner's cases (migration 0025). */
+export interface PeopleTable {
+  id: Generated<number>;
+  name: Generated<string>;
+  email: string | null;
+  phone: string | null;
+  /** The phone number's digits in national form, for exact search. */
+  phone_digits: string | null;
+  address: Generated<string>;
+  postcode: string | null;
+  preferred_channel: PreferredChannel | null;
+  /** Accessibility or language needs, in the person's words. */
+  needs: Generated<string>;
+  citizen_id: number | null;
+  /** Set when this record was merged into another: the one it became. */
+  merged_into_person_id: number | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
 }

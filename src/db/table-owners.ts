@@ -1,7 +1,8 @@
 import type { Database } from './schema.js';
 
 /** The folders of src/modules that own tables. */
-export type TableOwner = 'partnership' | 'directory' | 'places' | 'identity' | 'cases' | 'notify' | 'audit' | 'db';
+export type TableOwner =
+  'partnership' | 'directory' | 'places' | 'identity' | 'people' | 'cases' | 'notify' | 'audit' | 'db';
 
 /**
  * Every table (and view) and the one module that reads and writes it; typed against the schema, so
@@ -31,6 +32,7 @@ export const tableOwners: Record<keyof Database, TableOwner> = {
   account_tokens: 'identity',
   sign_in_failures: 'identity',
   organisation_identity_providers: 'identity',
+  people: 'people',
   teams: 'cases',
   staff_teams: 'cases',
   bank_holidays: 'cases',

@@ -9,6 +9,7 @@ import { buildBoundaryIndex } from '../../src/modules/places/boundary-index.js';
 import { createPlacesService, type Place } from '../../src/modules/places/service.js';
 import { createPartnershipRepository } from '../../src/modules/partnership/repository.js';
 import { createActiveAgreementFinder } from '../../src/modules/partnership/sharing.js';
+import { createPeopleModule } from '../../src/modules/people/index.js';
 
 /** The cases services wired as the app wires them, on a test database, with a clock the test moves. */
 export async function casesServices(db: Kysely<Database>, clock: () => Date) {
@@ -31,6 +32,7 @@ export async function casesServices(db: Kysely<Database>, clock: () => Date) {
     catalogue,
     agreements: createActiveAgreementFinder(db),
     citizenEmail: createCitizenRepository(db).emailOf,
+    people: createPeopleModule({ db, clock }),
     publicUrl: 'http://shirehall.test',
     referencePrefix: 'DBY',
   });

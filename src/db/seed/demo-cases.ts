@@ -117,6 +117,19 @@ export async function seedDemoCases(
     .execute();
   const sample = Array.from({ length: 600 }, () => rng.pick(postcodes));
   const counters = new Map<number, number>();
+  // The customer view's people: one per email address, as the cases module links real requests.
+  const people = new Map<string, number>();
+  const personFor = async (name: string, email: string, postcode: string | null, at: Date) => {
+    const known = people.get(email);
+    if (known !== undefined) return known;
+    const person = await trx
+      .insertInto('people')
+      .values({ name, email, postcode, created_at: at, updated_at: at })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    people.set(email, person.id);
+    return person.id;
+  };
 
   let created = 0;
   const wanted = input.count ?? 300;
@@ -163,6 +176,8 @@ export async function seedDemoCases(
         ? new Date(createdAt.getTime() + Math.min(ageDays, 1 + Math.floor(rng.next() * 10)) * 86_400_000)
         : null;
 
+    const email = `${name.toLowerCase().replace(/\W+/g, '.')}@example.com`;
+    const personId = await personFor(name, email, place.postcode, createdAt);
     const { id } = await trx
       .insertInto('cases')
       .values({
@@ -180,7 +195,8 @@ export async function seedDemoCases(
         postcode: place.postcode,
         location_description: '',
         contact_name: name,
-        contact_email: `${name.toLowerCase().replace(/\W+/g, '.')}@example.com`,
+        contact_email: email,
+        person_id: personId,
         contact_phone: null,
         is_public: type.public_on_map,
         due_on: due,

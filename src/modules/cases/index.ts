@@ -4,6 +4,7 @@ import type { Config } from '../../config.js';
 import type { Database } from '../../db/schema.js';
 import type { Navigation } from '../../web/navigation.js';
 import type { CitizenEmail } from '../identity/index.js';
+import type { PeoplePort } from '../people/index.js';
 import type { ActiveAgreementFinder } from '../identity/policy.js';
 import type { StaffHome } from '../identity/staff-home-routes.js';
 import type { PlacesService } from '../places/service.js';
@@ -14,6 +15,7 @@ import { createOpen311 } from './open311/index.js';
 import { casePaths } from './paths.js';
 import { registerReport } from './report/index.js';
 import { registerStaffCases } from './staff/index.js';
+import { createPersonCases } from './staff/person-cases.js';
 import { createTrackingProof, registerTrack } from './track/index.js';
 
 export type { CatalogueService } from './catalogue/service.js';
@@ -32,6 +34,8 @@ export interface CasesDependencies {
   places: PlacesService;
   agreements: ActiveAgreementFinder;
   citizenEmail: CitizenEmail;
+  /** The customer view: each case is linked to its person, and the person's page lists their cases. */
+  people: PeoplePort;
   /** The partnership's name, as Open311 clients are told it. */
   partnershipName: string;
   referencePrefix: string;
@@ -54,6 +58,7 @@ export function createCasesModule(deps: CasesDependencies) {
     catalogue: catalogue.service,
     agreements,
     citizenEmail: deps.citizenEmail,
+    people: deps.people,
     publicUrl: config.publicUrl,
     referencePrefix: deps.referencePrefix,
   });
@@ -82,6 +87,7 @@ export function createCasesModule(deps: CasesDependencies) {
       navigation.forResidents({ href: casePaths.report, text: 'Report a problem', section: 'report' });
       registerTrack(app, caseParts);
       registerStaffCases(app, { ...caseParts, places, agreements, memberOrganisationIds });
+      deps.people.records.add(createPersonCases({ repository: core.repository, cases: core.cases, clock }));
       open311.register(app);
       catalogue.register(app);
       staffHome.add(

@@ -42,6 +42,8 @@ export type Capability =
   | 'cases.manage'
   | 'cases.answerCallers'
   | 'cases.recordForClient'
+  | 'people.find'
+  | 'people.merge'
   | 'apiKeys.manage';
 
 /** Which roles hold each capability. Whose records it reaches is decided by the functions below. */
@@ -67,6 +69,16 @@ const capabilityRoles: Record<Capability, StaffRole[]> = {
   'cases.answerCallers': ['contact_centre_agent'],
   // A partner agency's adviser records a request for a client only with the client's consent, and follows it for them.
   'cases.recordForClient': ['partner_adviser'],
+  // The customer view: find a person and see their history across partners (only the records each
+  // may see, case by case); correct their details. Merging two records is for the front office and managers.
+  'people.find': [
+    'contact_centre_agent',
+    'service_officer',
+    'service_manager',
+    'organisation_admin',
+    'partner_adviser',
+  ],
+  'people.merge': ['contact_centre_agent', 'service_manager', 'organisation_admin'],
   // Keys for Open311 clients (FixMyStreet, a council's back office): they post and read for every member.
   'apiKeys.manage': ['partnership_admin'],
 };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { staffRoles } from '../../db/schema.js';
 import { NotFoundError } from '../../shared/errors.js';
 import { visibleName } from '../../shared/names.js';
+import { isUkPhoneNumber } from '../../shared/phone.js';
 
 export const emailField = z
   .string({ error: 'Enter your email address' })
@@ -91,7 +92,7 @@ const phoneField = z
   .trim()
   .max(20, 'Enter a telephone number, like 01632 960 001 or 07700 900 982')
   .refine(
-    (value) => value === '' || /^(\+44\s?|0)[\d\s()-]{9,15}$/.test(value),
+    (value) => value === '' || isUkPhoneNumber(value),
     'Enter a telephone number, like 01632 960 001 or 07700 900 982',
   )
   .transform((value) => (value === '' ? null : value))

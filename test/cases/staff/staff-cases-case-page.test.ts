@@ -14,6 +14,7 @@ import {
   staffActor,
   type CasesServices,
 } from './staff-cases-fixtures.js';
+import { errorSummary } from '../../support/error-summary.js';
 
 const context = useTestApp();
 let db: Kysely<Database>;
@@ -28,14 +29,6 @@ const casePage = (id: number) => `/staff/cases/${id}`;
 const action = (id: number, name: string) => `/staff/cases/${id}/${name}`;
 
 /** The text of the GOV.UK error summary's links, and where they point. */
-function errorSummary(html: string): { text: string; href: string }[] {
-  const summary = /<div class="govuk-error-summary"[\s\S]*?<\/ul>/.exec(html)?.[0] ?? '';
-  return [...summary.matchAll(/<a href="([^"]+)">([^<]+)<\/a>/g)].map((match) => ({
-    href: match[1],
-    text: match[2].trim(),
-  }));
-}
-
 async function eventsOf(caseId: number) {
   return db
     .selectFrom('case_events')

@@ -14,6 +14,7 @@ import {
   staffActor,
   type CasesServices,
 } from './staff-cases-fixtures.js';
+import { errorSummary } from '../../support/error-summary.js';
 
 const context = useTestApp();
 let db: Kysely<Database>;
@@ -26,14 +27,6 @@ const start = '/staff/record-a-contact';
 const details = '/staff/record-a-contact/details';
 const detailsFor = (channel: string, kind: string, postcode: string) =>
   `${details}?${new URLSearchParams({ channel, kind, postcode })}`;
-
-function errorSummary(html: string): { text: string; href: string }[] {
-  const summary = /<div class="govuk-error-summary"[\s\S]*?<\/ul>/.exec(html)?.[0] ?? '';
-  return [...summary.matchAll(/<a href="([^"]+)">([^<]+)<\/a>/g)].map((match) => ({
-    href: match[1],
-    text: match[2].trim(),
-  }));
-}
 
 const casesCount = async () =>
   Number(

@@ -18,6 +18,7 @@ import {
   staffActor,
   type CasesServices,
 } from './staff-cases-fixtures.js';
+import { errorSummary } from '../../support/error-summary.js';
 
 const context = useTestApp();
 let db: Kysely<Database>;
@@ -32,14 +33,6 @@ const known = {
   closed: { id: 0, reference: '' },
   resolved: { id: 0, reference: '' },
 };
-
-function errorSummary(html: string): { text: string; href: string }[] {
-  const summary = /<div class="govuk-error-summary"[\s\S]*?<\/ul>/.exec(html)?.[0] ?? '';
-  return [...summary.matchAll(/<a href="([^"]+)">([^<]+)<\/a>/g)].map((match) => ({
-    href: match[1],
-    text: match[2].trim(),
-  }));
-}
 
 const count = (html: string) =>
   Number(/<h2 class="govuk-heading-m" id="cases">([\d,]+) cases?<\/h2>/.exec(html)?.[1].replace(',', '') ?? NaN);

@@ -36,6 +36,7 @@ const caseColumns = [
   'cases.postcode',
   'cases.location_description',
   'cases.citizen_id',
+  'cases.person_id',
   'cases.contact_name',
   'cases.contact_email',
   'cases.contact_phone',
@@ -114,6 +115,30 @@ export function createCaseRepository(db: Kysely<Database>) {
 
     findById: (id: number, executor: Db = db) => withNames(executor).where('cases.id', '=', id).executeTakeFirst(),
     findByReference: (reference: string) => withNames(db).where('cases.reference', '=', reference).executeTakeFirst(),
+
+    /** The cases of these people (the customer view), with what deciding access to each needs. */
+    ofPeople: (personIds: number[]) =>
+      personIds.length === 0
+        ? Promise.resolve([])
+        : db
+            .selectFrom('cases')
+            .innerJoin('request_types', 'request_types.id', 'cases.request_type_id')
+            .innerJoin('organisations', 'organisations.id', 'cases.organisation_id')
+            .select([
+              'cases.id',
+              'cases.reference',
+              'cases.status',
+              'cases.created_at',
+              'cases.organisation_id',
+              'cases.recorded_by_organisation_id',
+              'request_types.lgsl',
+              'request_types.name as type_name',
+              'organisations.name as organisation_name',
+            ])
+            .select((eb) => eb.fn.coalesce('cases.person_id', eb.lit(0)).as('person_id'))
+            .where('cases.person_id', 'in', personIds)
+            .orderBy('cases.created_at', 'desc')
+            .execute(),
 
     /** Locks the case row for the rest of the transaction, so two changes never interleave. */
     async lock(trx: Transaction<Database>, id: number): Promise<void> {

@@ -2,6 +2,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { CaseStatus, Channel, Database } from '../../../db/schema.js';
 import { recordAudit } from '../../audit/service.js';
 import type { CitizenEmail } from '../../identity/index.js';
+import type { PeoplePort } from '../../people/index.js';
 import type { Actor, StaffActor } from '../../../shared/actor.js';
 import { type ActiveAgreementFinder, hasCapability } from '../../identity/policy.js';
 import { ForbiddenError, NotFoundError } from '../../../shared/errors.js';
@@ -76,6 +77,8 @@ export interface CaseServiceDependencies {
   agreements: ActiveAgreementFinder;
   /** identity's port: the email of a citizen who followed their request by account. */
   citizenEmail: CitizenEmail;
+  /** The customer view's port: the person each new case belongs to. */
+  people: Pick<PeoplePort, 'linkFor'>;
   clock: () => Date;
   publicUrl: string;
   referencePrefix: string;
@@ -84,7 +87,7 @@ export interface CaseServiceDependencies {
 export type CaseView = CaseRecord & { access: CaseAccess; sharing: CaseSharing };
 
 export function createCaseService(deps: CaseServiceDependencies) {
-  const { db, repository, catalogue, agreements, citizenEmail, clock, publicUrl, referencePrefix } = deps;
+  const { db, repository, catalogue, agreements, citizenEmail, people, clock, publicUrl, referencePrefix } = deps;
   const trackUrl = (reference: string) => `${publicUrl}${casePaths.track}?reference=${encodeURIComponent(reference)}`;
 
   async function dueOn(from: Date, workingDays: number): Promise<string> {
@@ -139,6 +142,11 @@ export function createCaseService(deps: CaseServiceDependencies) {
       const number = await repository.nextReferenceNumber(db, referencePrefix, year);
       const created = await db.transaction().execute(async (trx) => {
         const reference = `${referencePrefix}-${year}-${String(number).padStart(6, '0')}`;
+        const personId = await people.linkFor(trx, {
+          citizenId: request.citizenId,
+          ...request.contact,
+          postcode: request.place.postcode ?? null,
+        });
         const caseId = await repository.insert(trx, {
           reference,
           request_type_id: requestType.id,
@@ -153,6 +161,7 @@ export function createCaseService(deps: CaseServiceDependencies) {
           postcode: request.place.postcode ?? null,
           location_description: request.locationDescription,
           citizen_id: request.citizenId,
+          person_id: personId,
           contact_name: request.contact.name,
           contact_email: request.contact.email,
           contact_phone: request.contact.phone,

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../db/schema.js';
 import type { CitizenEmail } from '../../identity/index.js';
+import type { PeoplePort } from '../../people/index.js';
 import type { ActiveAgreementFinder } from '../../identity/policy.js';
 import type { CatalogueService } from '../catalogue/service.js';
 import { createCaseRepository } from './case-repository.js';
@@ -13,6 +14,7 @@ export interface CaseCoreDependencies {
   catalogue: CatalogueService;
   agreements: ActiveAgreementFinder;
   citizenEmail: CitizenEmail;
+  people: Pick<PeoplePort, 'linkFor'>;
   publicUrl: string;
   referencePrefix: string;
 }

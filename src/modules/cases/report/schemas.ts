@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { emailField } from '../../identity/schemas.js';
 import { visibleName } from '../../../shared/names.js';
+import { isUkPhoneNumber } from '../../../shared/phone.js';
 
 export const DESCRIPTION_LIMIT = 2000;
 export const LOCATION_DESCRIPTION_LIMIT = 500;
@@ -53,7 +54,7 @@ const phoneField = z
   .trim()
   .max(20, 'Enter a telephone number, like 01632 960 001 or 07700 900 982')
   .refine(
-    (value) => value === '' || /^(\+44\s?|0)[\d\s()-]{9,15}$/.test(value),
+    (value) => value === '' || isUkPhoneNumber(value),
     'Enter a telephone number, like 01632 960 001 or 07700 900 982',
   )
   .optional()

@@ -4,6 +4,8 @@ import { closureReasons } from '../../../db/schema.js';
 import { fieldError, formErrorsFrom, type FormErrors } from '../../../web/form-errors.js';
 import type { Actor } from '../../../shared/actor.js';
 import { staffOnly } from '../../identity/guards.js';
+import { hasCapability } from '../../identity/policy.js';
+import { peoplePaths } from '../../people/index.js';
 import { ForbiddenError } from '../../../shared/errors.js';
 import { parseIdParam } from '../../identity/schemas.js';
 import { InvalidChangeError } from '../core/case-workflow.js';
@@ -70,6 +72,11 @@ export function registerStaffCaseRoutes(app: FastifyInstance, staffCases: StaffC
         contactNoteChannels,
         eventTitle,
         paths,
+        // The customer view of the person: every case of theirs this member of staff may see.
+        personHref:
+          page.record.person_id && hasCapability(request.actor, 'people.find')
+            ? peoplePaths.person({ id: page.record.person_id })
+            : undefined,
         currentSection: 'staff',
         backLink: paths.worklist,
       });

@@ -6,6 +6,7 @@ import { requiredText } from './case-page-schemas.js';
 import { recordingChannels } from './presenters.js';
 import { visibleName } from '../../../shared/names.js';
 import { consentLastsUntil } from '../core/consent-terms.js';
+import { isUkPhoneNumber } from '../../../shared/phone.js';
 
 const single = (value: unknown) => (Array.isArray(value) ? value[0] : value);
 
@@ -39,7 +40,7 @@ const phoneField = z.preprocess(
     .trim()
     .max(20, 'Enter a telephone number, like 01632 960 001 or 07700 900 982')
     .refine(
-      (value) => value === '' || /^(\+44\s?|0)[\d\s()-]{9,15}$/.test(value),
+      (value) => value === '' || isUkPhoneNumber(value),
       'Enter a telephone number, like 01632 960 001 or 07700 900 982',
     )
     .transform((value) => value || null),
