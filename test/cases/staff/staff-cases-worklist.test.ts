@@ -98,6 +98,54 @@ describe('the worklist', () => {
     expect(response.body).toContain('href="/staff/cases?applied=yes&amp;status=open&amp;type=missed-bin&amp;page=2"');
   });
 
+  it('sorts by the column the person chooses, either way, keeping the filters; the headers say how', async () => {
+    const unfinished = [...known.bins, ...known.graffiti].map((item) => item.reference).sort();
+    const byReference = await officer.client.get('/staff/cases?sort=reference');
+    expect(referencesIn(byReference.body)).toEqual(unfinished.slice(0, 25));
+    expect(byReference.body).toContain('Oldest reference first.');
+    expect(byReference.body).toMatch(
+      /aria-sort="ascending"><a class="govuk-link" href="\/staff\/cases\?sort=reference&amp;order=descending#cases">Reference/,
+    );
+    expect(byReference.body).toMatch(
+      /aria-sort="none"><a class="govuk-link" href="\/staff\/cases\?sort=due&amp;order=ascending#cases">Due/,
+    );
+
+    const backwards = await officer.client.get('/staff/cases?sort=reference&order=descending');
+    expect(referencesIn(backwards.body)).toEqual([...unfinished].reverse().slice(0, 25));
+
+    // Graffiti before Missed bin; within a kind, soonest due first.
+    const byKind = await officer.client.get('/staff/cases?applied=yes&status=open&sort=kind&type=missed-bin');
+    expect(referencesIn(byKind.body)).toEqual(known.bins.map((bin) => bin.reference).slice(0, 25));
+    const kinds = await officer.client.get('/staff/cases?sort=kind');
+    expect(referencesIn(kinds.body).slice(0, 2)).toEqual(known.graffiti.map((item) => item.reference));
+    // The sort is kept on the page links, and the filters on the sort links.
+    expect(kinds.body).toContain('href="/staff/cases?sort=kind&amp;page=2"');
+    expect(byKind.body).toContain(
+      'href="/staff/cases?applied=yes&amp;status=open&amp;type=missed-bin&amp;sort=kind&amp;order=descending#cases"',
+    );
+
+    // A sort no one offered is the usual order, not an error.
+    const made = await officer.client.get('/staff/cases?sort=password&order=sideways');
+    expect(made.statusCode).toBe(200);
+    expect(referencesIn(made.body)).toEqual(referencesIn((await officer.client.get('/staff/cases')).body));
+  });
+
+  it('says how long each case has left, and flags what is overdue, due today or at risk', async () => {
+    const page = await officer.client.get('/staff/cases');
+    // The bins are due one a day from 5 days ago: 5 overdue, 1 due today, 2 due in the next 2 days.
+    expect(page.body.match(/govuk-tag--red">Overdue</g)).toHaveLength(5);
+    expect(page.body.match(/govuk-tag--orange">Due today</g)).toHaveLength(1);
+    expect(page.body.match(/govuk-tag--yellow">At risk</g)).toHaveLength(2);
+    expect(page.body).toContain('Overdue by 5 days');
+    expect(page.body).toContain('Overdue by 1 day<');
+    expect(page.body).toContain('1 day left');
+    expect(page.body).toContain('3 days left');
+    // On a narrow screen the table scrolls in its own region, which takes keyboard focus.
+    expect(page.body).toContain(
+      '<div class="shirehall-table-scroll" role="region" aria-label="Cases, soonest due first" tabindex="0">',
+    );
+  });
+
   it('filters by status: the ticked ones, or every status when none is ticked', async () => {
     const closed = await officer.client.get('/staff/cases?applied=yes&status=closed');
     expect(referencesIn(closed.body)).toEqual([known.closed.reference]);

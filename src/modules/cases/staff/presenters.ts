@@ -35,6 +35,30 @@ export function isOverdue(record: { status: CaseStatus; due_on: string }, today:
   return record.status !== 'resolved' && record.status !== 'closed' && record.due_on < today;
 }
 
+/** Unfinished work due within this many days (after today) is at risk of missing its target. */
+export const AT_RISK_DAYS = 2;
+
+const DAY_MS = 86_400_000;
+const daysBetween = (from: string, to: string) => Math.round((Date.parse(to) - Date.parse(from)) / DAY_MS);
+const days = (count: number) => `${count} day${count === 1 ? '' : 's'}`;
+
+export type TimingFlag = 'overdue' | 'due-today' | 'at-risk';
+
+/**
+ * How an unfinished case stands against its due date, in words for the worklist ("2 days left",
+ * "Overdue by 3 days") and with a flag for what needs doing first. Nothing for finished work.
+ */
+export function caseTiming(
+  record: { status: CaseStatus; due_on: string },
+  today: string,
+): { text: string; flag: TimingFlag | null } | null {
+  if (record.status === 'resolved' || record.status === 'closed') return null;
+  const left = daysBetween(today, record.due_on);
+  if (left < 0) return { text: `Overdue by ${days(-left)}`, flag: 'overdue' };
+  if (left === 0) return { text: 'Due today', flag: 'due-today' };
+  return { text: `${days(left)} left`, flag: left <= AT_RISK_DAYS ? 'at-risk' : null };
+}
+
 export interface TimelineEvent {
   kind: CaseEventKind;
   is_public: boolean;

@@ -1,5 +1,16 @@
 /** The worklist form's fields, as they are carried onto page links, the CSV link and the manager view's links. */
-export const worklistFields = ['applied', 'whose', 'status', 'type', 'team', 'assignee', 'overdue', 'q'] as const;
+export const worklistFields = [
+  'applied',
+  'whose',
+  'status',
+  'type',
+  'team',
+  'assignee',
+  'overdue',
+  'q',
+  'sort',
+  'order',
+] as const;
 
 export type WorklistValues = Partial<Record<(typeof worklistFields)[number], string | string[]>>;
 

@@ -1,6 +1,6 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../../../db/schema.js';
-import { unfinishedStatuses, type WorklistFilters } from './worklist-schemas.js';
+import { unfinishedStatuses, type WorklistFilters, type WorklistSortColumn } from './worklist-schemas.js';
 import { recordedCaseStillConsented } from '../core/case-sharing-repository.js';
 
 /** A worklist query: the filters, for whose organisation and which member of staff, on which day. */
@@ -55,6 +55,14 @@ export function createWorklistRepository(db: Kysely<Database>) {
     return query;
   }
 
+  /** What each sortable column sorts by: statuses in the order work moves through them, not A to Z. */
+  const sortKeys: Record<WorklistSortColumn, RawBuilder<unknown>> = {
+    due: sql.ref('cases.due_on'),
+    reference: sql.ref('cases.reference'),
+    kind: sql.ref('request_types.name'),
+    status: sql`array_position(array['open', 'acknowledged', 'in_progress', 'resolved', 'closed']::text[], cases.status::text)`,
+  };
+
   /** The selection with what a row of the list shows. */
   function listed(selection: WorklistSelection) {
     return selected(selection)
@@ -100,9 +108,17 @@ export function createWorklistRepository(db: Kysely<Database>) {
       return Number(row.count);
     },
 
-    /** One page, by due date (soonest first), then oldest first for cases due the same day. */
-    page: (selection: WorklistSelection, offset: number, limit: number) =>
-      listed(selection).orderBy('cases.due_on').orderBy('cases.id').offset(offset).limit(limit).execute(),
+    /**
+     * One page, in the order chosen (soonest due first unless another column was), then by due date
+     * and age, so that rows that tie keep one order from page to page.
+     */
+    page: (selection: WorklistSelection, offset: number, limit: number) => {
+      const { by, descending } = selection.filters.sort;
+      const direction = descending ? 'desc' : 'asc';
+      let query = listed(selection).orderBy(sortKeys[by], direction);
+      if (by !== 'due') query = query.orderBy('cases.due_on');
+      return query.orderBy('cases.id').offset(offset).limit(limit).execute();
+    },
 
     /** The cases after one (by due date, then id) in the same order: an export's next batch, as fast at the millionth row as at the first. */
     after: (selection: WorklistSelection, last: { due_on: string; id: number } | null, limit: number) => {

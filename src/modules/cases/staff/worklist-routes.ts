@@ -7,13 +7,48 @@ import { casePaths } from '../paths.js';
 import { staffStatusNames, staffStatusTags } from '../core/status.js';
 import type { StaffCaseRepository } from './case-page-repository.js';
 import { worklistValues, type WorklistValues } from './worklist-presenters.js';
-import { findCaseSchema, parseWorklistQuery, unfinishedStatuses } from './worklist-schemas.js';
+import {
+  findCaseSchema,
+  parseWorklistQuery,
+  unfinishedStatuses,
+  worklistSortColumns,
+  type WorklistSort,
+  type WorklistSortColumn,
+} from './worklist-schemas.js';
 import type { WorklistService } from './worklist-service.js';
 import { dayInEngland } from '../../../shared/dates.js';
 import { paginationLinks } from '../../../shared/pagination.js';
 import { withQuery } from '../../../shared/paths.js';
 
 const views = 'cases/views/staff';
+
+const sortColumnNames: Record<WorklistSortColumn, string> = {
+  reference: 'Reference',
+  kind: 'Kind of request',
+  status: 'Status',
+  due: 'Due',
+};
+
+/**
+ * Each sortable column's header: a link that sorts by it (again: the other way round), keeping the
+ * filters (and starting at page 1), with aria-sort on the column the list is sorted by. Links, so it works without JavaScript.
+ */
+function sortHeaders(values: WorklistValues, sort: WorklistSort) {
+  return Object.fromEntries(
+    worklistSortColumns.map((column) => {
+      const current = sort.by === column;
+      const order = current && !sort.descending ? 'descending' : 'ascending';
+      return [
+        column,
+        {
+          text: sortColumnNames[column],
+          href: `${withQuery(paths.worklist, { ...values, sort: column, order })}#cases`,
+          ariaSort: current ? (sort.descending ? 'descending' : 'ascending') : 'none',
+        },
+      ];
+    }),
+  );
+}
 const paths = casePaths.staff;
 
 type QueryRequest = FastifyRequest<{ Querystring: Record<string, unknown> }>;
@@ -87,6 +122,7 @@ export function registerWorklistRoutes(
           'Pages of cases',
         ),
         csvHref: withQuery(paths.export, query.values),
+        sortHeaders: sortHeaders(query.values, filters.sort),
       });
     });
 

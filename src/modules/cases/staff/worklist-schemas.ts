@@ -7,6 +7,14 @@ import { pageNumberField } from '../../../shared/pagination.js';
 export type Whose = 'ours' | 'recorded';
 export type AssigneeFilter = 'anyone' | 'me' | 'unassigned';
 
+/** The columns a worklist can be sorted by; soonest due first until someone chooses another. */
+export const worklistSortColumns = ['reference', 'kind', 'status', 'due'] as const;
+export type WorklistSortColumn = (typeof worklistSortColumns)[number];
+export interface WorklistSort {
+  by: WorklistSortColumn;
+  descending: boolean;
+}
+
 export interface WorklistFilters {
   whose: Whose;
   /** Empty means every status. */
@@ -16,6 +24,7 @@ export interface WorklistFilters {
   assignee: AssigneeFilter;
   overdueOnly: boolean;
   search?: string;
+  sort: WorklistSort;
 }
 
 /** The work still to do: what a worklist shows before anyone changes the filters. */
@@ -67,6 +76,8 @@ const worklistQuerySchema = z.object({
       .optional()
       .transform((value) => value || undefined),
   ),
+  sort: z.preprocess(blankToUndefined, z.enum(worklistSortColumns).optional().catch(undefined)),
+  order: z.preprocess(blankToUndefined, z.enum(['ascending', 'descending']).optional().catch(undefined)),
   page: pageNumberField(1_000_000),
 });
 
@@ -89,7 +100,7 @@ export function parseWorklistQuery(query: unknown, defaultWhose: Whose): Worklis
         overdue: 'overdue',
       }),
     };
-  const { applied, whose, status, type, team, assignee, overdue, q, page } = parsed.data;
+  const { applied, whose, status, type, team, assignee, overdue, q, sort, order, page } = parsed.data;
   return {
     ok: true,
     page,
@@ -101,6 +112,7 @@ export function parseWorklistQuery(query: unknown, defaultWhose: Whose): Worklis
       assignee: assignee ?? 'anyone',
       overdueOnly: overdue === 'yes',
       search: q,
+      sort: { by: sort ?? 'due', descending: order === 'descending' },
     },
   };
 }

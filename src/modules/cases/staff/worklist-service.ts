@@ -11,7 +11,7 @@ import { worksWithCases } from '../core/case-policy.js';
 import type { CaseRepository } from '../core/case-repository.js';
 import type { CaseService } from '../core/case-service.js';
 import type { CatalogueService } from '../catalogue/service.js';
-import { channelNames, closureReasonNames, isOverdue } from './presenters.js';
+import { caseTiming, channelNames, closureReasonNames, isOverdue } from './presenters.js';
 import { staffStatusNames } from '../core/status.js';
 import { dayInEngland } from '../../../shared/dates.js';
 import { countPages } from '../../../shared/pagination.js';
@@ -151,7 +151,7 @@ export function createWorklistService({
         clock(),
       );
       return {
-        rows: rows.map((row) => ({ ...row, overdue: isOverdue(row, selection.today) })),
+        rows: rows.map((row) => ({ ...row, timing: caseTiming(row, selection.today) })),
         total,
         moreThanCounted,
         page,
