@@ -51,6 +51,8 @@ export const casePaths = {
     overview: '/staff/cases/overview',
     // The staff side's forms: finding a case by reference, each action on a case, recording a contact.
     find: '/staff/cases/find',
+    // One change to the cases ticked on the worklist.
+    bulk: '/staff/cases/bulk',
     caseAction: caseActionRoutes(),
     recordContactDetails: '/staff/record-a-contact/details',
     recordContactDone: route('/staff/record-a-contact/recorded/:id'),

@@ -7,6 +7,7 @@ import type { CatalogueService } from '../catalogue/service.js';
 import type { CaseRepository } from '../core/case-repository.js';
 import type { CaseService } from '../core/case-service.js';
 import type { CaseWorkflow } from '../core/case-workflow.js';
+import { createBulkActions } from './bulk-service.js';
 import { createStaffCaseRepository } from './case-page-repository.js';
 import { registerStaffCaseRoutes } from './case-page-routes.js';
 import { createStaffCaseService } from './case-page-service.js';
@@ -42,7 +43,8 @@ export function registerStaffCases(app: FastifyInstance, deps: StaffCasesDepende
     catalogue,
     clock,
   });
-  registerWorklistRoutes(app, { worklist, staffCases });
+  const bulk = createBulkActions({ workflow: deps.workflow, caseRepository, staffCases });
+  registerWorklistRoutes(app, { worklist, staffCases, bulk });
   registerStaffCaseRoutes(app, createStaffCaseService({ ...deps, caseRepository, staffCases, worklistRepository }));
   registerStaffContactRoutes(app, createStaffContactService(deps), clock);
   registerCaseSharingRoutes(app, cases, clock);

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { caseStatuses } from '../../../db/schema.js';
-import { fieldError, formErrorsFrom } from '../../../web/form-errors.js';
+import { fieldError, formErrorsFrom, type FormErrors } from '../../../web/form-errors.js';
 import type { StaffActor } from '../../../shared/actor.js';
 import { staffOnly } from '../../identity/guards.js';
 import { casePaths } from '../paths.js';
@@ -16,6 +16,9 @@ import {
   type WorklistSortColumn,
 } from './worklist-schemas.js';
 import type { WorklistService } from './worklist-service.js';
+import type { BulkActions } from './bulk-service.js';
+import { bulkSchema } from './bulk-schemas.js';
+import { hasCapability, requireCapability } from '../../identity/policy.js';
 import { dayInEngland } from '../../../shared/dates.js';
 import { paginationLinks } from '../../../shared/pagination.js';
 import { withQuery } from '../../../shared/paths.js';
@@ -28,6 +31,17 @@ const sortColumnNames: Record<WorklistSortColumn, string> = {
   status: 'Status',
   due: 'Due',
 };
+
+/** The summary of a form that is on another page (the worklist): its messages, with no links to fields not here. */
+function messagesOnly(errors: FormErrors): FormErrors {
+  return { summary: errors.summary.map(({ text }) => ({ text, href: '' })), fields: {} };
+}
+
+/** A query string's fields, a repeated one (the statuses) as a list. */
+function queryFields(query: string): Record<string, string | string[]> {
+  const params = new URLSearchParams(query);
+  return Object.fromEntries([...new Set(params.keys())].map((key) => [key, params.getAll(key)]));
+}
 
 /**
  * Each sortable column's header: a link that sorts by it (again: the other way round), keeping the
@@ -56,12 +70,13 @@ type QueryRequest = FastifyRequest<{ Querystring: Record<string, unknown> }>;
 export interface WorklistRouteDependencies {
   worklist: WorklistService;
   staffCases: StaffCaseRepository;
+  bulk: BulkActions;
 }
 
 /** The worklist, its CSV export, finding any case by reference, and the manager view. */
 export function registerWorklistRoutes(
   app: FastifyInstance,
-  { worklist, staffCases }: WorklistRouteDependencies,
+  { worklist, staffCases, bulk }: WorklistRouteDependencies,
 ): void {
   app.register(async (scope) => {
     scope.addHook('preHandler', staffOnly);
@@ -123,6 +138,40 @@ export function registerWorklistRoutes(
         ),
         csvHref: withQuery(paths.export, query.values),
         sortHeaders: sortHeaders(query.values, filters.sort),
+        // Staff who act on their organisation's cases may change many at once.
+        bulk:
+          filters.whose === 'ours' && hasCapability(request.actor, 'cases.act')
+            ? {
+                assignees: await bulk.assignees(request.actor),
+                back: withQuery('', query.values).replace(/^\?/, ''),
+              }
+            : null,
+      });
+    });
+
+    scope.post(paths.bulk, async (request: FastifyRequest<{ Body: Record<string, unknown> }>, reply) => {
+      const body = request.body ?? {};
+      // Back to the worklist as it was: its filters, read again as filters, never an address from the form.
+      const back = withQuery(paths.worklist, worklistValues(queryFields(String([body.back].flat()[0] ?? ''))));
+      const form = bulkSchema.safeParse(body);
+      if (!form.success) {
+        requireCapability(request.actor, 'cases.act'); // staff who may not change cases get a 403, not a form
+        return reply
+          .code(400)
+          .render(`${views}/bulk-result.njk`, {
+            errors: messagesOnly(formErrorsFrom(form.error)),
+            back,
+            paths,
+            currentSection: 'staff',
+          });
+      }
+      const outcome = await bulk.apply(request.actor, form.data.caseIds, form.data.action);
+      return reply.render(`${views}/bulk-result.njk`, {
+        outcome,
+        back,
+        paths,
+        currentSection: 'staff',
+        backLink: back,
       });
     });
 
