@@ -138,6 +138,12 @@ const pages: PageRule[] = [
     from: (f) => `/staff/cases/${f.caseId}`,
     allowed: (role, scope) => actingRoles.includes(role) && scope === 'own',
   },
+  {
+    name: 'save worklist filters',
+    method: 'GET',
+    path: () => '/staff/cases/saved-filters?type=pothole',
+    allowed: (role) => caseRoles.includes(role),
+  },
   { name: 'find a person', method: 'GET', path: () => '/staff/people', allowed: (role) => caseRoles.includes(role) },
   {
     name: 'a person',

@@ -17,6 +17,7 @@ import * as sharingByPurpose from './migrations/0020-sharing-by-purpose.js';
 import * as staffDirectory from './migrations/0021-staff-directory.js';
 import * as questionMessages from './migrations/0024-question-messages.js';
 import * as people from './migrations/0025-people.js';
+import * as savedWorklists from './migrations/0026-saved-worklists.js';
 
 /** Every migration, in order. Listed here rather than read from a folder so bundlers and tsx agree. */
 export const migrations: Record<string, Migration> = {
@@ -38,6 +39,7 @@ export const migrations: Record<string, Migration> = {
   '0021-staff-directory': staffDirectory,
   '0024-question-messages': questionMessages,
   '0025-people': people,
+  '0026-saved-worklists': savedWorklists,
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations run before the typed schema exists

@@ -45,6 +45,7 @@ export interface Database {
   open311_post_counts: Open311PostCountsTable;
   report_drafts: ReportDraftsTable;
   people: PeopleTable;
+  saved_worklist_filters: SavedWorklistFiltersTable;
 }
 
 export type OrganisationType =
@@ -592,4 +593,13 @@ export interface PeopleTable {
   merged_into_person_id: number | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
+}
+
+/** A member of staff's named worklist filters: the worklist's query string (migration 0026). */
+export interface SavedWorklistFiltersTable {
+  id: Generated<number>;
+  staff_id: number;
+  name: string;
+  query: string;
+  created_at: Generated<Date>;
 }

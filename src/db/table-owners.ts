@@ -48,6 +48,7 @@ export const tableOwners: Record<keyof Database, TableOwner> = {
   idempotency_keys: 'cases',
   open311_post_counts: 'cases',
   report_drafts: 'cases',
+  saved_worklist_filters: 'cases',
   email_outbox: 'notify',
   audit_log: 'audit',
   audit_seals: 'audit',

@@ -53,6 +53,9 @@ export const casePaths = {
     find: '/staff/cases/find',
     // One change to the cases ticked on the worklist.
     bulk: '/staff/cases/bulk',
+    // Named worklist filters: save the current ones, remove one.
+    saveFilters: '/staff/cases/saved-filters',
+    removeSavedFilters: route('/staff/cases/saved-filters/:id/remove'),
     caseAction: caseActionRoutes(),
     recordContactDetails: '/staff/record-a-contact/details',
     recordContactDone: route('/staff/record-a-contact/recorded/:id'),

@@ -186,6 +186,29 @@ export function createWorklistRepository(db: Kysely<Database>) {
         .limit(limit)
         .execute(),
 
+    /** A member of staff's saved filters, by name. */
+    savedFilters: (staffId: number) =>
+      db
+        .selectFrom('saved_worklist_filters')
+        .select(['id', 'name', 'query'])
+        .where('staff_id', '=', staffId)
+        .orderBy('name')
+        .execute(),
+
+    /** Saves filters under a name; the same name again replaces what it held. */
+    async saveFilters(staffId: number, name: string, query: string): Promise<void> {
+      await db
+        .insertInto('saved_worklist_filters')
+        .values({ staff_id: staffId, name, query })
+        .onConflict((oc) => oc.columns(['staff_id', 'name']).doUpdateSet({ query }))
+        .execute();
+    },
+
+    /** Removes one of this member of staff's saved filters; nobody else's. */
+    async removeSavedFilters(staffId: number, id: number): Promise<void> {
+      await db.deleteFrom('saved_worklist_filters').where('id', '=', id).where('staff_id', '=', staffId).execute();
+    },
+
     /** An organisation's teams, for the filters and for assigning a case. */
     teamsOf: (organisationId: number) =>
       db

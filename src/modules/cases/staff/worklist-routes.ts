@@ -9,13 +9,15 @@ import type { StaffCaseRepository } from './case-page-repository.js';
 import { worklistValues, type WorklistValues } from './worklist-presenters.js';
 import {
   findCaseSchema,
+  saveFiltersSchema,
   parseWorklistQuery,
   unfinishedStatuses,
   worklistSortColumns,
   type WorklistSort,
   type WorklistSortColumn,
 } from './worklist-schemas.js';
-import type { WorklistService } from './worklist-service.js';
+import { SAVED_FILTERS_LIMIT, type WorklistService } from './worklist-service.js';
+import { parseIdParam } from '../../identity/schemas.js';
 import type { BulkActions } from './bulk-service.js';
 import { bulkSchema } from './bulk-schemas.js';
 import { hasCapability, requireCapability } from '../../identity/policy.js';
@@ -138,6 +140,12 @@ export function registerWorklistRoutes(
         ),
         csvHref: withQuery(paths.export, query.values),
         sortHeaders: sortHeaders(query.values, filters.sort),
+        savedFilters: (await worklist.savedFilters(request.actor)).map((saved) => ({
+          ...saved,
+          href: saved.query ? `${paths.worklist}?${saved.query}` : paths.worklist,
+        })),
+        savedNotice: typeof request.query.saved === 'string' ? request.query.saved.slice(0, 60) : null,
+        saveFiltersHref: withQuery(paths.saveFilters, query.values),
         // Staff who act on their organisation's cases may change many at once.
         bulk:
           filters.whose === 'ours' && hasCapability(request.actor, 'cases.act')
@@ -149,6 +157,52 @@ export function registerWorklistRoutes(
       });
     });
 
+    /** The worklist's filters as a query string, read as the worklist reads them: nothing else is kept. */
+    const filtersQuery = (query: string) => withQuery('', worklistValues(queryFields(query))).replace(/^\?/, '');
+
+    scope.get(paths.saveFilters, async (request: QueryRequest, reply) => {
+      await worklist.savedFilters(request.actor); // staff who do not work with cases get a 403, not a form
+      const query = withQuery('', worklistValues(request.query)).replace(/^\?/, '');
+      return reply.render(`${views}/save-filters.njk`, {
+        values: { query },
+        paths,
+        currentSection: 'staff',
+        backLink: withQuery(paths.worklist, worklistValues(request.query)),
+      });
+    });
+
+    scope.post(paths.saveFilters, async (request: FastifyRequest<{ Body: Record<string, unknown> }>, reply) => {
+      const form = saveFiltersSchema.safeParse(request.body ?? {});
+      const query = filtersQuery(String([request.body?.query].flat()[0] ?? ''));
+      const backLink = query ? `${paths.worklist}?${query}` : paths.worklist;
+      const again = (errors: FormErrors) =>
+        reply.code(400).render(`${views}/save-filters.njk`, {
+          values: { ...request.body, query },
+          errors,
+          paths,
+          currentSection: 'staff',
+          backLink,
+        });
+      if (!form.success) {
+        await worklist.savedFilters(request.actor);
+        return again(formErrorsFrom(form.error));
+      }
+      const outcome = await worklist.saveFilters(request.actor, form.data.name, query);
+      if (outcome === 'too-many')
+        return again(
+          fieldError('name', `You have ${SAVED_FILTERS_LIMIT} saved filters: remove one on the worklist first`),
+        );
+      return reply.redirect(
+        withQuery(paths.worklist, worklistValues(queryFields(query)), { saved: form.data.name }),
+        303,
+      );
+    });
+
+    scope.post(paths.removeSavedFilters.pattern, async (request: FastifyRequest<{ Params: { id: string } }>, reply) => {
+      await worklist.removeSavedFilters(request.actor, parseIdParam(request.params));
+      return reply.redirect(paths.worklist, 303);
+    });
+
     scope.post(paths.bulk, async (request: FastifyRequest<{ Body: Record<string, unknown> }>, reply) => {
       const body = request.body ?? {};
       // Back to the worklist as it was: its filters, read again as filters, never an address from the form.
@@ -156,14 +210,12 @@ export function registerWorklistRoutes(
       const form = bulkSchema.safeParse(body);
       if (!form.success) {
         requireCapability(request.actor, 'cases.act'); // staff who may not change cases get a 403, not a form
-        return reply
-          .code(400)
-          .render(`${views}/bulk-result.njk`, {
-            errors: messagesOnly(formErrorsFrom(form.error)),
-            back,
-            paths,
-            currentSection: 'staff',
-          });
+        return reply.code(400).render(`${views}/bulk-result.njk`, {
+          errors: messagesOnly(formErrorsFrom(form.error)),
+          back,
+          paths,
+          currentSection: 'staff',
+        });
       }
       const outcome = await bulk.apply(request.actor, form.data.caseIds, form.data.action);
       return reply.render(`${views}/bulk-result.njk`, {

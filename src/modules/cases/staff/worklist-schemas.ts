@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { caseStatuses, type CaseStatus } from '../../../db/schema.js';
 import { formErrorsFrom, type FormErrors } from '../../../web/form-errors.js';
 import { pageNumberField } from '../../../shared/pagination.js';
+import { visibleName } from '../../../shared/names.js';
 
 /** Whose cases a worklist shows: the organisation's own queue, or those it recorded for other partners. */
 export type Whose = 'ours' | 'recorded';
@@ -116,6 +117,22 @@ export function parseWorklistQuery(query: unknown, defaultWhose: Whose): Worklis
     },
   };
 }
+
+/** A name for the worklist's filters, and the filters (the worklist's query string) it names. */
+export const saveFiltersSchema = z.object({
+  name: visibleName(
+    z.preprocess(
+      single,
+      z
+        .string({ error: 'Enter a name for these filters' })
+        .trim()
+        .min(1, 'Enter a name for these filters')
+        .max(60, 'The name must be 60 characters or fewer'),
+    ),
+    'The name',
+  ),
+  query: z.preprocess(single, z.string().max(2000).optional().catch(undefined)),
+});
 
 /** The "find a case by its reference" box: references are written upper case, like DBY-2026-000123. */
 export const findCaseSchema = z.object({

@@ -23,6 +23,8 @@ export const CASES_PER_PAGE = 25;
 export const CASES_COUNTED = 1_000;
 export const OLDEST_OVERDUE_SHOWN = 10;
 const EXPORT_BATCH = 500;
+/** Saved filters a member of staff may keep: enough for every team and kind they work, few enough to scan. */
+export const SAVED_FILTERS_LIMIT = 20;
 
 export interface WorklistServiceDependencies {
   db: Kysely<Database>;
@@ -93,6 +95,26 @@ export function createWorklistService({
       } catch {
         return false;
       }
+    },
+
+    /** The filters this member of staff saved, each with its worklist address. */
+    async savedFilters(actor: Actor) {
+      const staff = requireCaseWorker(actor);
+      return repository.savedFilters(staff.staffId);
+    },
+
+    /** Saves the worklist's filters (its query string, already read as filters) under a name. */
+    async saveFilters(actor: Actor, name: string, query: string): Promise<'saved' | 'too-many'> {
+      const staff = requireCaseWorker(actor);
+      const saved = await repository.savedFilters(staff.staffId);
+      if (!saved.some((filter) => filter.name === name) && saved.length >= SAVED_FILTERS_LIMIT) return 'too-many';
+      await repository.saveFilters(staff.staffId, name, query);
+      return 'saved';
+    },
+
+    async removeSavedFilters(actor: Actor, id: number): Promise<void> {
+      const staff = requireCaseWorker(actor);
+      await repository.removeSavedFilters(staff.staffId, id);
     },
 
     /** A partner agency owns no cases: its list is what its advisers recorded for clients. */
