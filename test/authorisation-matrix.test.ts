@@ -115,7 +115,7 @@ const pages: PageRule[] = [
     name: 'open and overdue work',
     method: 'GET',
     path: () => '/staff/cases/overview',
-    allowed: (role) => role === 'service_manager' || role === 'organisation_admin',
+    allowed: (role) => ['service_manager', 'organisation_admin', 'analyst'].includes(role),
   },
   {
     name: 'record a contact',

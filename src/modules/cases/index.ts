@@ -106,6 +106,13 @@ export function createCasesModule(deps: CasesDependencies) {
           capability: 'cases.work',
         },
         {
+          href: casePaths.staff.overview,
+          text: 'Open work and targets met',
+          description:
+            'Open and overdue cases per team and kind of request, and how many were finished by their due date, with the trend.',
+          capability: 'cases.figures',
+        },
+        {
           href: casePaths.staff.recordContact,
           text: 'Record a contact',
           description: 'Record a request from phone, face to face, email, an outreach visit or a partner agency.',

@@ -40,6 +40,7 @@ export type Capability =
   | 'cases.work'
   | 'cases.act'
   | 'cases.manage'
+  | 'cases.figures'
   | 'cases.answerCallers'
   | 'cases.recordForClient'
   | 'people.find'
@@ -65,6 +66,8 @@ const capabilityRoles: Record<Capability, StaffRole[]> = {
   'cases.act': ['service_officer', 'service_manager', 'organisation_admin'],
   // The organisation's load and overdue work, per team.
   'cases.manage': ['service_manager', 'organisation_admin'],
+  // The same load and targets as figures, without any case: analysts see these and no one's record.
+  'cases.figures': ['service_manager', 'organisation_admin', 'analyst'],
   // The partnership's front office: records contacts for every member council.
   'cases.answerCallers': ['contact_centre_agent'],
   // A partner agency's adviser records a request for a client only with the client's consent, and follows it for them.

@@ -521,17 +521,82 @@ describe('the manager view', () => {
     expect(referencesIn(followed.body)).toEqual([oldest.reference, old.reference]);
   });
 
-  it('is for service managers and organisation administrators only', async () => {
+  it('gives the share of cases finished on time in the last 28 days, per team and kind, against the 28 before', async () => {
+    const southDerbyshire = await organisationId(db, 'E07000039');
+    const finished = async (
+      kind: string,
+      daysAgo: number,
+      onTime: boolean,
+      status: 'resolved' | 'closed' = 'resolved',
+    ) => {
+      const item = await report(services, kind, 'DE11 0AA');
+      const at = new Date(Date.now() - daysAgo * 86_400_000);
+      await db
+        .updateTable('cases')
+        .set({
+          status,
+          closure_reason: status === 'closed' ? 'no_further_action' : null,
+          resolved_at: status === 'resolved' ? at : null,
+          closed_at: status === 'closed' ? at : null,
+          due_on: dayFromToday(onTime ? 1 - daysAgo : -daysAgo - 1),
+        })
+        .where('id', '=', item.id)
+        .execute();
+    };
+    // Recent: bins 3 of 4 on time, graffiti 1 of 2. Before: bins 1 of 2, graffiti 2 of 2.
+    await finished('missed-bin', 2, true);
+    await finished('missed-bin', 5, true);
+    await finished('missed-bin', 10, true, 'closed');
+    await finished('missed-bin', 20, false);
+    await finished('graffiti', 3, true);
+    await finished('graffiti', 4, false);
+    await finished('missed-bin', 35, true);
+    await finished('missed-bin', 40, false);
+    await finished('graffiti', 30, true);
+    await finished('graffiti', 50, true);
+    // Long ago: counted in neither.
+    await finished('graffiti', 80, false);
+
+    const manager = await signedInStaff(context.app, db, {
+      organisationId: southDerbyshire,
+      roles: ['service_manager'],
+    });
+    const html = (await manager.client.get('/staff/cases/overview')).body;
+    const rows = (tableId: string) => {
+      const table = new RegExp(`<table class="govuk-table" id="${tableId}">[\\s\\S]*?</table>`).exec(html)?.[0] ?? '';
+      return [...table.matchAll(/<tr class="govuk-table__row">([\s\S]*?)<\/tr>/g)]
+        .slice(1)
+        .map((row) => [...row[1].matchAll(/<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g)].map((cell) => cell[1].trim()));
+    };
+    expect(rows('targets-by-type')).toEqual([
+      ['Graffiti', '2', '50%', 'Down from 100%'],
+      ['Missed bin collection', '4', '75%', 'Up from 50%'],
+    ]);
+    expect(rows('targets-by-team')).toEqual([
+      ['Street scene', '2', '50%', 'Down from 100%'],
+      ['Waste and recycling', '4', '75%', 'Up from 50%'],
+    ]);
+    // 4 of 6 recently, against 3 of 4 before.
+    expect(html).toMatch(/id="targets-overall">67%<\/span> on time, of 6 finished: down from 75%/);
+  });
+
+  it('is for service managers and organisation administrators; analysts get the figures and no case', async () => {
     const bolsover = await organisationId(db, 'E07000033');
     for (const [role, status] of [
       ['organisation_admin', 200],
       ['service_officer', 403],
       ['contact_centre_agent', 403],
-      ['analyst', 403],
+      ['analyst', 200],
     ] as const) {
       const member = await signedInStaff(context.app, db, { organisationId: bolsover, roles: [role] });
       expect((await member.client.get('/staff/cases/overview')).statusCode, role).toBe(status);
     }
+    const analyst = await signedInStaff(context.app, db, { organisationId: bolsover, roles: ['analyst'] });
+    const figures = (await analyst.client.get('/staff/cases/overview')).body;
+    expect(figures).toMatch(/id="total-open">\d+</);
+    expect(figures).not.toContain('href="/staff/cases');
+    expect(figures).not.toContain('Longest overdue');
+    expect((await analyst.client.get('/staff')).body).toContain('Open work and targets met');
   });
 });
 

@@ -162,6 +162,40 @@ export function createWorklistRepository(db: Kysely<Database>) {
         .orderBy('request_types.name')
         .execute(),
 
+    /**
+     * Targets met, per team or per kind: of the cases finished (resolved, or closed unresolved) since
+     * `from`, how many were finished on or before their due date (the day in England), counted
+     * separately before and after `split`, so that a page can show the recent figure and its trend.
+     */
+    targetsMet: (organisationId: number, by: 'team' | 'type', from: Date, split: Date) => {
+      const finishedAt = sql<Date>`coalesce(cases.resolved_at, cases.closed_at)`;
+      const onTime = sql`(${finishedAt} at time zone 'Europe/London')::date <= cases.due_on`;
+      const counts = [
+        sql<string | number>`count(*) filter (where ${finishedAt} >= ${split})`.as('recent'),
+        sql<string | number>`count(*) filter (where ${finishedAt} >= ${split} and ${onTime})`.as('recentMet'),
+        sql<string | number>`count(*) filter (where ${finishedAt} < ${split})`.as('earlier'),
+        sql<string | number>`count(*) filter (where ${finishedAt} < ${split} and ${onTime})`.as('earlierMet'),
+      ];
+      const base = db
+        .selectFrom('cases')
+        .where('cases.organisation_id', '=', organisationId)
+        .where('cases.status', 'in', ['resolved', 'closed'])
+        .where(finishedAt, '>=', from);
+      return by === 'team'
+        ? base
+            .leftJoin('teams', 'teams.id', 'cases.team_id')
+            .groupBy(['cases.team_id', 'teams.name'])
+            .select([sql<string>`coalesce(teams.name, 'No team')`.as('name'), ...counts])
+            .orderBy('name')
+            .execute()
+        : base
+            .innerJoin('request_types', 'request_types.id', 'cases.request_type_id')
+            .groupBy(['request_types.service_code', 'request_types.name'])
+            .select(['request_types.name as name', ...counts])
+            .orderBy('name')
+            .execute();
+    },
+
     /** The longest-overdue unfinished cases of an organisation, oldest due date first. */
     oldestOverdue: (organisationId: number, today: string, limit: number) =>
       db

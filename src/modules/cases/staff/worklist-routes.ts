@@ -289,7 +289,8 @@ export function registerWorklistRoutes(
         },
         paths,
         currentSection: 'staff',
-        backLink: paths.worklist,
+        // Analysts have no worklist: back to the staff home.
+        backLink: overview.manages ? paths.worklist : '/staff',
       });
     });
   });

@@ -229,15 +229,26 @@ export function createWorklistService({
       }
     },
 
-    /** Open and overdue work per team and per kind, and the longest-overdue cases: for a manager. */
+    /**
+     * Open and overdue work per team and per kind, and targets met: for a manager, with the
+     * longest-overdue cases; for an analyst, the figures alone.
+     */
     async overview(actor: Actor) {
-      const manager = requireManager(actor);
+      const viewer = requireCapability(actor, 'cases.figures');
+      const manages = hasCapability(viewer, 'cases.manage');
       const day = today();
-      const [teams, types, oldest] = await Promise.all([
-        repository.loadByTeam(manager.organisationId, day),
-        repository.loadByType(manager.organisationId, day),
-        repository.oldestOverdue(manager.organisationId, day, OLDEST_OVERDUE_SHOWN),
+      const now = clock();
+      const split = new Date(now.getTime() - TARGET_WINDOW_DAYS * DAY_MS);
+      const from = new Date(now.getTime() - 2 * TARGET_WINDOW_DAYS * DAY_MS);
+      const [teams, types, oldest, teamTargets, typeTargets] = await Promise.all([
+        repository.loadByTeam(viewer.organisationId, day),
+        repository.loadByType(viewer.organisationId, day),
+        manages ? repository.oldestOverdue(viewer.organisationId, day, OLDEST_OVERDUE_SHOWN) : Promise.resolve([]),
+        repository.targetsMet(viewer.organisationId, 'team', from, split),
+        repository.targetsMet(viewer.organisationId, 'type', from, split),
       ]);
+      const total = (key: Exclude<keyof TargetCounts, 'name'>) =>
+        teamTargets.reduce((sum, row) => sum + Number(row[key]), 0);
       const counted = <T extends { open: string | number; overdue: string | number }>(rows: T[]) =>
         rows.map((row) => ({ ...row, open: Number(row.open), overdue: Number(row.overdue) }));
       const byTeam = counted(teams);
@@ -246,6 +257,19 @@ export function createWorklistService({
         byTeam,
         byType,
         oldestOverdue: oldest,
+        manages,
+        targets: {
+          windowDays: TARGET_WINDOW_DAYS,
+          byTeam: teamTargets.map(targetFigures),
+          byType: typeTargets.map(targetFigures),
+          overall: targetFigures({
+            name: 'All',
+            recent: total('recent'),
+            recentMet: total('recentMet'),
+            earlier: total('earlier'),
+            earlierMet: total('earlierMet'),
+          }),
+        },
         totals: {
           open: byTeam.reduce((sum, row) => sum + row.open, 0),
           overdue: byTeam.reduce((sum, row) => sum + row.overdue, 0),
@@ -254,6 +278,29 @@ export function createWorklistService({
       };
     },
   };
+}
+
+/** Targets met are counted over this many days, and compared with the same length of time before. */
+export const TARGET_WINDOW_DAYS = 28;
+const DAY_MS = 86_400_000;
+
+type TargetCounts = {
+  name: string;
+  recent: string | number;
+  recentMet: string | number;
+  earlier: string | number;
+  earlierMet: string | number;
+};
+
+const percent = (part: number, whole: number) => (whole === 0 ? null : Math.round((part / whole) * 100));
+
+/** A row of targets met: the recent share, and whether it rose or fell against the period before. */
+function targetFigures(row: TargetCounts) {
+  const finished = Number(row.recent);
+  const met = percent(Number(row.recentMet), finished);
+  const before = percent(Number(row.earlierMet), Number(row.earlier));
+  const trend = met === null || before === null ? null : met > before ? 'up' : met < before ? 'down' : 'same';
+  return { name: row.name, finished, met, before, trend };
 }
 
 function csvRow(row: WorklistRow, today: string) {
