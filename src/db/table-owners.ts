@@ -46,6 +46,8 @@ export const tableOwners: Record<keyof Database, TableOwner> = {
   idempotency_keys: 'cases',
   open311_post_counts: 'cases',
   report_drafts: 'cases',
+  message_templates: 'cases',
+  case_letters: 'cases',
   email_outbox: 'notify',
   audit_log: 'audit',
   audit_seals: 'audit',

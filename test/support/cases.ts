@@ -31,6 +31,7 @@ export async function casesServices(db: Kysely<Database>, clock: () => Date) {
     catalogue,
     agreements: createActiveAgreementFinder(db),
     citizenEmail: createCitizenRepository(db).emailOf,
+    places,
     publicUrl: 'http://shirehall.test',
     referencePrefix: 'DBY',
   });

@@ -54,6 +54,7 @@ export function createCasesModule(deps: CasesDependencies) {
     catalogue: catalogue.service,
     agreements,
     citizenEmail: deps.citizenEmail,
+    places,
     publicUrl: config.publicUrl,
     referencePrefix: deps.referencePrefix,
   });

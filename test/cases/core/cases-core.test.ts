@@ -218,6 +218,7 @@ describe('working a case', () => {
     await services.workflow.transfer(dales, result.caseId, {
       toOrganisationId: amberValley,
       reason: 'The property is in Amber Valley',
+      confirmOutsideArea: true,
     });
 
     const moved = (await services.repository.findById(result.caseId))!;

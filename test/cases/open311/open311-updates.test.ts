@@ -204,7 +204,12 @@ describe('POST servicerequestupdates from a back office', () => {
         roles: ['service_officer'],
       },
       (await caseOf(reference)).id,
-      { toOrganisationId: await organisationId(db(), 'E07000032'), reason: 'The bins there are Amber Valley’s' },
+      {
+        toOrganisationId: await organisationId(db(), 'E07000032'),
+        reason: 'The bins there are Amber Valley’s',
+        // The request's pin is in the Dales: Amber Valley takes it on the officer's word.
+        confirmOutsideArea: true,
+      },
     );
 
     // FixMyStreet, set up for Derbyshire Dales, still reads the request and its updates…

@@ -377,7 +377,7 @@ describe('transferring to another partner', () => {
 
     const response = await officer.client.post(
       action(id, 'transfer'),
-      { transferTo: String(amberValley), transferReason: 'The property is in Amber Valley' },
+      { transferTo: String(amberValley), transferReason: 'The property is in Amber Valley', confirmOutsideArea: 'yes' },
       casePage(id),
     );
     expect(response.statusCode).toBe(303);

@@ -48,6 +48,8 @@ const caseColumns = [
   'cases.updated_at',
   'cases.resolved_at',
   'cases.closed_at',
+  'cases.resident_due_on',
+  'cases.transferred_at',
 ] as const;
 
 export function createCaseRepository(db: Kysely<Database>) {
@@ -103,6 +105,8 @@ export function createCaseRepository(db: Kysely<Database>) {
         team_id: number | null;
         assignee_staff_id: number | null;
         due_on: string;
+        resident_due_on: string | null;
+        transferred_at: Date | null;
         is_public: boolean;
         resolved_at: Date | null;
         closed_at: Date | null;

@@ -13,6 +13,7 @@ import type { CatalogueService } from '../catalogue/service.js';
 import { casePaths } from '../paths.js';
 import { dayInEngland } from '../../../shared/dates.js';
 import { addWorkingDays } from './working-days.js';
+import { providerFor, type PlacesService } from '../../places/service.js';
 
 /** Where each status may go next. A closed case is reopened, not edited. */
 const transitions: Record<CaseStatus, CaseStatus[]> = {
@@ -28,12 +29,24 @@ export class InvalidChangeError extends Error {
   readonly code = 'INVALID_CHANGE';
 }
 
+/** A change that may go ahead only once the member of staff confirms it, in the named field (a checkbox). */
+export class NeedsConfirmationError extends InvalidChangeError {
+  constructor(
+    message: string,
+    readonly confirmationField: string,
+  ) {
+    super(message);
+  }
+}
+
 export interface WorkflowDependencies {
   db: Kysely<Database>;
   repository: CaseRepository;
   cases: CaseService;
   catalogue: CatalogueService;
   agreements: ActiveAgreementFinder;
+  /** places' port: which councils serve the case's point, to check a transfer's receiving body. */
+  places: Pick<PlacesService, 'findByPoint'>;
   clock: () => Date;
   publicUrl: string;
 }
@@ -50,7 +63,7 @@ function sameOwners(a: CaseOwnership, b: CaseOwnership): boolean {
 }
 
 /** Everything staff and residents do to a case after it is made, each change with its timeline entry. */
-export function createCaseWorkflow({ db, repository, cases, catalogue, clock, publicUrl }: WorkflowDependencies) {
+export function createCaseWorkflow({ db, repository, cases, catalogue, places, clock, publicUrl }: WorkflowDependencies) {
   /**
    * Loads the case, checks the actor may act on it, and runs the change in one locked transaction.
    * The check reads agreements and consents, which cannot be read inside the transaction on the
@@ -240,15 +253,28 @@ export function createCaseWorkflow({ db, repository, cases, catalogue, clock, pu
     },
 
     /**
-     * Hands the case to the right partner with a reason. It keeps its reference and its history; the
-     * receiving organisation gets it in its queue (to the team of its request type) and an email.
+     * Hands the case to the right partner with a reason. It keeps its reference, its history and its
+     * status; the receiving organisation gets it in its queue (to the team of its request type) and an
+     * email. Its own target runs from the transfer (`due_on`); the day the resident was first given
+     * stays in `resident_due_on`, for the tracking page and for insight. A body whose area does not
+     * include the case's place for that service gets it only when the officer confirms, and the
+     * confirmation is noted on the timeline and in the audit log.
      */
-    async transfer(actor: Actor, caseId: number, input: { toOrganisationId: number; reason: string }) {
+    async transfer(
+      actor: Actor,
+      caseId: number,
+      input: { toOrganisationId: number; reason: string; confirmOutsideArea?: boolean },
+    ) {
       // Looked up before the transaction: inside it, only the transaction may use the database.
       const current = await repository.findById(caseId);
       if (!current) throw new NotFoundError();
       const target = await catalogue.findTypeByCode(input.toOrganisationId, current.service_code);
       const holidays = await catalogue.bankHolidays();
+      const located = await places.findByPoint(current.latitude, current.longitude);
+      const servesPlace =
+        target !== undefined &&
+        located.outcome === 'found' &&
+        providerFor(located.place, target.tier).id === input.toOrganisationId;
       return change(actor, caseId, 'act', async (trx, record, staff, now) => {
         if (input.toOrganisationId === record.organisation_id)
           throw new InvalidChangeError('Choose another organisation');
@@ -256,14 +282,22 @@ export function createCaseWorkflow({ db, repository, cases, catalogue, clock, pu
           throw new InvalidChangeError('Reopen the case before transferring it');
         if (!target || !target.active)
           throw new InvalidChangeError('That organisation does not take this kind of request');
+        const doesNotServe = `does not deal with ${record.type_name.toLowerCase()} requests at this place`;
+        if (!servesPlace && !input.confirmOutsideArea)
+          throw new NeedsConfirmationError(
+            `${target.organisationName} ${doesNotServe}: its area does not include where the case is. Check, then confirm to transfer it anyway`,
+            'confirmOutsideArea',
+          );
         const due = addWorkingDays(dayInEngland(now), target.slaWorkingDays, holidays);
         await repository.update(trx, caseId, {
           organisation_id: input.toOrganisationId,
           request_type_id: target.id,
           team_id: target.teamId,
           assignee_staff_id: null,
-          status: 'open',
           due_on: due,
+          // The first promise survives any number of transfers.
+          resident_due_on: record.resident_due_on ?? record.due_on,
+          transferred_at: now,
           updated_at: now,
         });
         await repository.addEvent(trx, {
@@ -275,11 +309,22 @@ export function createCaseWorkflow({ db, repository, cases, catalogue, clock, pu
           from_organisation_id: record.organisation_id,
           to_organisation_id: input.toOrganisationId,
           from_status: record.status,
-          to_status: 'open',
+          to_status: record.status,
           staff_id: staff.staffId,
           organisation_id: staff.organisationId,
           channel: 'web',
         });
+        if (!servesPlace)
+          await repository.addEvent(trx, {
+            case_id: caseId,
+            occurred_at: now,
+            kind: 'internal_note',
+            is_public: false,
+            body: `Transferred to ${target.organisationName}, which ${doesNotServe}: the officer confirmed it.`,
+            staff_id: staff.staffId,
+            organisation_id: staff.organisationId,
+            channel: 'web',
+          });
         const team = await trx.selectFrom('teams').select('email').where('id', '=', target.teamId).executeTakeFirst();
         if (team?.email) {
           await queueEmail(
@@ -300,7 +345,12 @@ export function createCaseWorkflow({ db, repository, cases, catalogue, clock, pu
             action: 'transfer',
             recordType: 'case',
             recordId: caseId,
-            detail: { from: record.organisation_id, to: input.toOrganisationId, reason: input.reason },
+            detail: {
+              from: record.organisation_id,
+              to: input.toOrganisationId,
+              reason: input.reason,
+              ...(servesPlace ? {} : { outsideAreaConfirmed: true }),
+            },
           },
           now,
         );
@@ -325,7 +375,9 @@ export function createCaseWorkflow({ db, repository, cases, catalogue, clock, pu
           duplicate_of_case_id: null,
           resolved_at: null,
           closed_at: null,
+          // A new promise to the resident, from the owner's own target: the two are the same again.
           due_on: due,
+          resident_due_on: null,
           updated_at: now,
         });
         await repository.addEvent(trx, {

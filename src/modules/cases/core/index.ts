@@ -3,6 +3,7 @@ import type { Database } from '../../../db/schema.js';
 import type { CitizenEmail } from '../../identity/index.js';
 import type { ActiveAgreementFinder } from '../../identity/policy.js';
 import type { CatalogueService } from '../catalogue/service.js';
+import type { PlacesService } from '../../places/service.js';
 import { createCaseRepository } from './case-repository.js';
 import { createCaseService } from './case-service.js';
 import { createCaseWorkflow } from './case-workflow.js';
@@ -13,6 +14,8 @@ export interface CaseCoreDependencies {
   catalogue: CatalogueService;
   agreements: ActiveAgreementFinder;
   citizenEmail: CitizenEmail;
+  /** places' port: which councils serve a point (a transfer's check). */
+  places: Pick<PlacesService, 'findByPoint'>;
   publicUrl: string;
   referencePrefix: string;
 }

@@ -6,7 +6,7 @@ import type { Actor } from '../../../shared/actor.js';
 import { staffOnly } from '../../identity/guards.js';
 import { ForbiddenError } from '../../../shared/errors.js';
 import { parseIdParam } from '../../identity/schemas.js';
-import { InvalidChangeError } from '../core/case-workflow.js';
+import { InvalidChangeError, NeedsConfirmationError } from '../core/case-workflow.js';
 import { casePaths, type StaffCaseAction } from '../paths.js';
 import {
   assignSchema,
@@ -50,7 +50,13 @@ export function registerStaffCaseRoutes(app: FastifyInstance, staffCases: StaffC
       request: CaseRequest,
       reply: FastifyReply,
       status: number,
-      extra: { errors?: FormErrors; values?: Record<string, unknown>; needsAct?: boolean } = {},
+      extra: {
+        errors?: FormErrors;
+        values?: Record<string, unknown>;
+        needsAct?: boolean;
+        /** The checkbox a warning asks to be ticked before the change goes ahead. */
+        confirmationField?: string;
+      } = {},
     ) {
       const caseId = parseIdParam(request.params);
       const page = await staffCases.page(request.actor, caseId);
@@ -62,6 +68,7 @@ export function registerStaffCaseRoutes(app: FastifyInstance, staffCases: StaffC
         notice: status === 200 && typeof done === 'string' ? done : undefined,
         errors: extra.errors,
         values: extra.values ?? {},
+        confirmationField: extra.confirmationField,
         statusNames: staffStatusNames,
         statusTagClasses: staffStatusTags,
         channelNames,
@@ -96,6 +103,7 @@ export function registerStaffCaseRoutes(app: FastifyInstance, staffCases: StaffC
               errors: fieldError(action.problemField, error.message),
               values,
               needsAct: action.needsAct,
+              confirmationField: error instanceof NeedsConfirmationError ? error.confirmationField : undefined,
             });
           if (error instanceof FieldProblem)
             return renderCase(request, reply, 400, {
@@ -158,7 +166,8 @@ export function registerStaffCaseRoutes(app: FastifyInstance, staffCases: StaffC
       schema: transferSchema,
       needsAct: true,
       problemField: 'transferTo',
-      run: (actor, caseId, form) => staffCases.transfer(actor, caseId, form.transferTo, form.transferReason),
+      run: (actor, caseId, form) =>
+        staffCases.transfer(actor, caseId, form.transferTo, form.transferReason, form.confirmOutsideArea),
       // The sender may no longer see the case: the worklist says where it went.
       redirectTo: (caseId) => `${paths.worklist}?transferred=${caseId}`,
     });

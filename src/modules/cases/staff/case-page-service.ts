@@ -149,8 +149,8 @@ export function createStaffCaseService(deps: StaffCaseServiceDependencies) {
 
     assign: (actor: Actor, caseId: number, teamId: number | null, assigneeStaffId: number | null) =>
       workflow.assign(actor, caseId, { teamId, assigneeStaffId }),
-    transfer: (actor: Actor, caseId: number, toOrganisationId: number, reason: string) =>
-      workflow.transfer(actor, caseId, { toOrganisationId, reason }),
+    transfer: (actor: Actor, caseId: number, toOrganisationId: number, reason: string, confirmOutsideArea: boolean) =>
+      workflow.transfer(actor, caseId, { toOrganisationId, reason, confirmOutsideArea }),
   };
 }
 
