@@ -114,8 +114,8 @@ describe('POST servicerequestupdates from a back office', () => {
       .execute();
     expect(emails.map((email) => email.subject)).toEqual([
       `We have your report: Missed bin collection (${reference})`,
-      `Update on your report ${reference}`,
-      `Update on your report ${reference}`,
+      `We are looking at your report ${reference}`,
+      `Work has started on your report ${reference}`,
       `Update on your report ${reference}`,
       `Your report ${reference} has been resolved`,
     ]);

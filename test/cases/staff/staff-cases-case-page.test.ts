@@ -238,7 +238,13 @@ describe('changing the status', () => {
     const subjects = (
       await db.selectFrom('email_outbox').select('subject').where('to_address', '=', 'status@example.com').execute()
     ).map((row) => row.subject);
-    expect(subjects).toContain(`Update on your report ${reference}`);
+    expect(subjects).toContain(`Work has started on your report ${reference}`);
+    const started = await db
+      .selectFrom('email_outbox')
+      .select('body_text')
+      .where('subject', '=', `Work has started on your report ${reference}`)
+      .executeTakeFirstOrThrow();
+    expect(started.body_text).toContain('On the list for today');
   });
 
   it('needs a reason to close, and the reference of the case a duplicate repeats', async () => {

@@ -6,11 +6,10 @@ import type { Actor, StaffActor } from '../../../shared/actor.js';
 import { type ActiveAgreementFinder, hasCapability } from '../../identity/policy.js';
 import { ForbiddenError, NotFoundError } from '../../../shared/errors.js';
 import { hashToken, newToken } from '../../identity/secrets.js';
-import { queueEmail } from '../../notify/outbox.js';
 import type { Place } from '../../places/service.js';
 import { checkAnswers, type RawAnswers } from './answers.js';
 import { worksWithCases, type CaseAccess } from './case-policy.js';
-import { caseEmails } from './case-emails.js';
+import { createCaseMessages } from './case-messages.js';
 import type { CaseRecord, CaseRepository } from './case-repository.js';
 import type { CatalogueService, Routing } from '../catalogue/service.js';
 import { boxAround, metresBetween } from './distance.js';
@@ -100,11 +99,14 @@ export function createCaseService(deps: CaseServiceDependencies) {
     return citizenEmail(caseRecord.citizen_id, executor);
   }
 
+  const messages = createCaseMessages({ db, repository, contactEmailOf, trackUrl, publicUrl });
   const sharing = createCaseSharing({ db, agreements, repository, contactEmailOf: (record) => contactEmailOf(record) });
 
   return {
     trackUrl,
     contactEmailOf,
+    /** A message at every step: to the resident (email or letter) and to the staff working the case. */
+    messages,
     /** Who may see another body's case, and what of it (case-sharing.ts). */
     sharing,
 
@@ -191,9 +193,8 @@ export function createCaseService(deps: CaseServiceDependencies) {
             })
             .execute();
         }
-        const record = await repository.findById(caseId, trx);
-        const email = record ? await contactEmailOf(record, trx) : null;
-        if (record && email) await queueEmail(trx, caseEmails.received(email, record, trackUrl(reference)));
+        await messages.tellResident(trx, caseId, 'received');
+        await messages.tellStaff(trx, caseId, 'staff-new', {}, { team: true, assignee: false });
         const auditActor = request.apiClientId
           ? { kind: 'api_client' as const, id: request.apiClientId, label: 'Open311 client' }
           : actor;

@@ -4,10 +4,9 @@ import { recordAudit } from '../../audit/service.js';
 import type { Actor, StaffActor } from '../../../shared/actor.js';
 import { type ActiveAgreementFinder } from '../../identity/policy.js';
 import { ForbiddenError, NotFoundError } from '../../../shared/errors.js';
-import { queueEmail } from '../../notify/outbox.js';
 import { caseAccess, type CaseOwnership } from './case-policy.js';
-import { caseEmails } from './case-emails.js';
 import type { CaseRecord, CaseRepository } from './case-repository.js';
+import { newsWith } from './case-messages.js';
 import type { CaseService } from './case-service.js';
 import type { CatalogueService } from '../catalogue/service.js';
 import { casePaths } from '../paths.js';
@@ -63,7 +62,18 @@ function sameOwners(a: CaseOwnership, b: CaseOwnership): boolean {
 }
 
 /** Everything staff and residents do to a case after it is made, each change with its timeline entry. */
-export function createCaseWorkflow({ db, repository, cases, catalogue, places, clock, publicUrl }: WorkflowDependencies) {
+
+export function createCaseWorkflow({
+  db,
+  repository,
+  cases,
+  catalogue,
+  places,
+  clock,
+  publicUrl,
+}: WorkflowDependencies) {
+  const { messages } = cases;
+
   /**
    * Loads the case, checks the actor may act on it, and runs the change in one locked transaction.
    * The check reads agreements and consents, which cannot be read inside the transaction on the
@@ -95,15 +105,6 @@ export function createCaseWorkflow({ db, repository, cases, catalogue, places, c
       // Owners that change again and again are not a case anyone should be changing blind.
       if (attempt === 3) throw new ForbiddenError();
     }
-  }
-
-  async function notifyResident(
-    trx: Transaction<Database>,
-    record: CaseRecord,
-    build: (email: string, trackUrl: string) => Promise<Parameters<typeof queueEmail>[1]>,
-  ) {
-    const email = await cases.contactEmailOf(record, trx);
-    if (email) await queueEmail(trx, await build(email, cases.trackUrl(record.reference)));
   }
 
   return {
@@ -146,22 +147,11 @@ export function createCaseWorkflow({ db, repository, cases, catalogue, places, c
           organisation_id: staff.organisationId,
           channel: input.channel ?? 'web',
         });
-        if (input.status === 'resolved') {
-          const token = await cases.issueSurveyToken(trx, caseId);
-          await notifyResident(trx, record, async (email, trackUrl) =>
-            caseEmails.resolved(
-              email,
-              record,
-              input.message,
-              trackUrl,
-              `${publicUrl}${casePaths.satisfaction}?token=${token}`,
-            ),
-          );
-        } else if (input.message) {
-          await notifyResident(trx, record, async (email, trackUrl) =>
-            caseEmails.updated(email, record, input.message, trackUrl),
-          );
-        }
+        const surveyUrl =
+          input.status === 'resolved'
+            ? `${publicUrl}${casePaths.satisfaction}?token=${await cases.issueSurveyToken(trx, caseId)}`
+            : undefined;
+        await messages.tellOfStatus(trx, caseId, input, surveyUrl);
         await recordAudit(
           trx,
           {
@@ -197,10 +187,7 @@ export function createCaseWorkflow({ db, repository, cases, catalogue, places, c
           channel: input.channel ?? 'web',
         });
         await repository.update(trx, caseId, { updated_at: now });
-        if (input.isPublic)
-          await notifyResident(trx, record, async (email, trackUrl) =>
-            caseEmails.updated(email, record, input.body, trackUrl),
-          );
+        if (input.isPublic) await messages.tellResident(trx, caseId, 'updated', { message: input.body }, input.body);
         await recordAudit(
           trx,
           { actor: staff, action: input.isPublic ? 'public-update' : 'note', recordType: 'case', recordId: caseId },
@@ -244,6 +231,13 @@ export function createCaseWorkflow({ db, repository, cases, catalogue, places, c
           organisation_id: staff.organisationId,
           channel: 'web',
         });
+        // The person given the work is told, unless they gave it to themselves.
+        if (
+          input.assigneeStaffId !== null &&
+          input.assigneeStaffId !== record.assignee_staff_id &&
+          input.assigneeStaffId !== staff.staffId
+        )
+          await messages.tellStaff(trx, caseId, 'staff-assigned', {}, { team: false, assignee: true });
         await recordAudit(
           trx,
           { actor: staff, action: 'assign', recordType: 'case', recordId: caseId, detail: input },
@@ -325,19 +319,15 @@ export function createCaseWorkflow({ db, repository, cases, catalogue, places, c
             organisation_id: staff.organisationId,
             channel: 'web',
           });
-        const team = await trx.selectFrom('teams').select('email').where('id', '=', target.teamId).executeTakeFirst();
-        if (team?.email) {
-          await queueEmail(
-            trx,
-            caseEmails.transferredIn(
-              team.email,
-              record,
-              staff.organisationName,
-              input.reason,
-              `${publicUrl}${casePaths.staff.case({ id: caseId })}`,
-            ),
-          );
-        }
+        const told = { from_organisation: record.organisation_name, reason: input.reason };
+        await messages.tellResident(
+          trx,
+          caseId,
+          'transferred',
+          told,
+          newsWith(`It is now with ${target.organisationName}, who will deal with it.`, input.reason),
+        );
+        await messages.tellStaff(trx, caseId, 'staff-transferred', told, { team: true, assignee: false });
         await recordAudit(
           trx,
           {
@@ -391,6 +381,8 @@ export function createCaseWorkflow({ db, repository, cases, catalogue, places, c
           organisation_id: null,
           channel: 'web',
         });
+        await messages.tellResident(trx, record.id, 'reopened', { reason }, newsWith('It has been reopened.', reason));
+        await messages.tellStaff(trx, record.id, 'staff-reopened', { reason });
         await recordAudit(trx, { actor, action: 'reopen', recordType: 'case', recordId: record.id }, now);
       });
     },
