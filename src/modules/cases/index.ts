@@ -94,6 +94,13 @@ export function createCasesModule(deps: CasesDependencies) {
           capability: 'catalogue.manage',
         },
         {
+          href: casePaths.staff.messages,
+          text: 'Messages',
+          description:
+            'The words of every email and letter your cases send residents and staff, from report to closure.',
+          capability: 'messages.manage',
+        },
+        {
           href: casePaths.staff.worklist,
           text: 'Cases',
           description:

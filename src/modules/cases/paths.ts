@@ -71,6 +71,11 @@ export const casePaths = {
       addMember: route('/staff/teams/:id/members'),
       removeMember: route('/staff/teams/:id/members/remove'),
     },
+    // The wording of each message an organisation's cases send, and a letter kept for a resident with no email.
+    messages: '/staff/messages',
+    message: route('/staff/messages/:kind'),
+    resetMessage: route('/staff/messages/:kind/reset'),
+    letter: route('/staff/cases/:id/letters/:letterId'),
     apiKeys: '/staff/api-keys',
     // Open311 API keys: issue one (shown once), revoke one.
     newApiKey: '/staff/api-keys/new',

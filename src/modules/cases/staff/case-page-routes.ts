@@ -84,6 +84,21 @@ export function registerStaffCaseRoutes(app: FastifyInstance, staffCases: StaffC
 
     scope.get(paths.case.pattern, (request: CaseRequest, reply) => renderCase(request, reply, 200));
 
+    scope.get(
+      paths.letter.pattern,
+      async (request: FastifyRequest<{ Params: { id: string; letterId: string } }>, reply) => {
+        const caseId = parseIdParam(request.params);
+        const letterId = parseIdParam({ id: request.params.letterId });
+        const { record, letter } = await staffCases.letter(request.actor, caseId, letterId);
+        return reply.render(`${views}/letter.njk`, {
+          record,
+          letter,
+          currentSection: 'staff',
+          backLink: paths.case({ id: caseId }),
+        });
+      },
+    );
+
     function registerAction<S extends z.ZodType>(action: ActionDefinition<S>) {
       scope.post(paths.caseAction[action.name].pattern, async (request: CaseRequest, reply) => {
         const caseId = parseIdParam(request.params);
