@@ -34,6 +34,8 @@ export const casePaths = {
     confirmation: '/report/confirmation',
   },
   track: '/track',
+  // Following without an email address: the reference and the telephone number given.
+  trackByPhone: '/track/phone',
   // A request's own tracking page: public (status and public updates) or, once proven, the resident's.
   trackCase: route('/track/:reference'),
   reopen: route('/track/:reference/reopen'),

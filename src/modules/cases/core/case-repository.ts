@@ -119,6 +119,14 @@ export function createCaseRepository(db: Kysely<Database>) {
     findById: (id: number, executor: Db = db) => withNames(executor).where('cases.id', '=', id).executeTakeFirst(),
     findByReference: (reference: string) => withNames(db).where('cases.reference', '=', reference).executeTakeFirst(),
 
+    /** The cases closed as duplicates of this one: their residents follow it. */
+    followersOf: (caseId: number) =>
+      withNames(db)
+        .where('cases.duplicate_of_case_id', '=', caseId)
+        .where('cases.status', '=', 'closed')
+        .orderBy('cases.id')
+        .execute(),
+
     /** Locks the case row for the rest of the transaction, so two changes never interleave. */
     async lock(trx: Transaction<Database>, id: number): Promise<void> {
       await trx.selectFrom('cases').select('id').where('id', '=', id).forUpdate().execute();

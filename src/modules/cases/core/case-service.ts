@@ -10,6 +10,7 @@ import type { Place } from '../../places/service.js';
 import { checkAnswers, type RawAnswers } from './answers.js';
 import { worksWithCases, type CaseAccess } from './case-policy.js';
 import { createCaseMessages } from './case-messages.js';
+import { normaliseUkPhone } from './phone.js';
 import type { CaseRecord, CaseRepository } from './case-repository.js';
 import type { CatalogueService, Routing } from '../catalogue/service.js';
 import { boxAround, metresBetween } from './distance.js';
@@ -97,6 +98,18 @@ export function createCaseService(deps: CaseServiceDependencies) {
     if (caseRecord.contact_email) return caseRecord.contact_email;
     if (caseRecord.citizen_id === null) return null;
     return citizenEmail(caseRecord.citizen_id, executor);
+  }
+
+  /** The case of this reference if `matches` holds for it or for one of the reports that follow it. */
+  async function findFollowed(
+    reference: string,
+    matches: (candidate: CaseRecord) => Promise<boolean>,
+  ): Promise<CaseRecord | undefined> {
+    const record = await repository.findByReference(reference.trim().toUpperCase());
+    if (!record) return undefined;
+    for (const candidate of [record, ...(await repository.followersOf(record.id))])
+      if (await matches(candidate)) return record;
+    return undefined;
   }
 
   const messages = createCaseMessages({ db, repository, contactEmailOf, trackUrl, publicUrl });
@@ -239,12 +252,26 @@ export function createCaseService(deps: CaseServiceDependencies) {
       return repository.events(caseRecord.id, !includeInternal);
     },
 
-    /** For /track: the case, if the reference and the email given match it. */
+    /** /track's address, to tell someone who follows by reference and email or phone number. */
+    trackPageUrl: `${publicUrl}${casePaths.track}`,
+
+    /**
+     * For /track: the case, if the reference and the email given match it, or match a report closed as
+     * a duplicate of it (whose resident follows it).
+     */
     async findForTracking(reference: string, email: string): Promise<CaseRecord | undefined> {
-      const record = await repository.findByReference(reference.trim().toUpperCase());
-      if (!record) return undefined;
-      const contactEmail = await contactEmailOf(record);
-      return contactEmail && contactEmail.toLowerCase() === email.trim().toLowerCase() ? record : undefined;
+      const given = email.trim().toLowerCase();
+      return findFollowed(reference, async (candidate) => (await contactEmailOf(candidate))?.toLowerCase() === given);
+    },
+
+    /** For /track without an email address: the same, by the telephone number given, however it is written. */
+    async findForTrackingByPhone(reference: string, phone: string): Promise<CaseRecord | undefined> {
+      const given = normaliseUkPhone(phone);
+      if (!given) return undefined;
+      return findFollowed(
+        reference,
+        async (candidate) => candidate.contact_phone !== null && normaliseUkPhone(candidate.contact_phone) === given,
+      );
     },
 
     async listForCitizen(actor: Actor) {

@@ -14,13 +14,14 @@ import { linesHtml } from '../report/presenters.js';
 import { publicStatusNames, publicStatusTags } from '../core/status.js';
 import { timelineEntries, trackingSummary } from './presenters.js';
 import type { TrackingProof } from './proof.js';
-import { REOPEN_REASON_LIMIT, reopenSchema, trackSchema } from './schemas.js';
+import { REOPEN_REASON_LIMIT, reopenSchema, trackByPhoneSchema, trackSchema } from './schemas.js';
 import { consentOnTrackingPage } from './consent.js';
 
 const view = (name: string) => `cases/views/track/${name}.njk`;
 
 /** One message whichever was wrong, so the form cannot be used to learn which references or emails exist. */
 export const notFoundMessage = 'We cannot find a request with that reference and email address';
+export const phoneNotFoundMessage = 'We cannot find a request with that reference and phone number';
 
 /** Who may see a request's full tracking page and reopen it: the signed-in resident who made it, or whoever proved the reference and email. */
 export function mayFollow(
@@ -64,6 +65,23 @@ export function registerTrackRoutes(app: FastifyInstance, deps: TrackRouteDepend
       const errors: FormErrors = { summary: [{ text: notFoundMessage, href: '#reference' }], fields: {} };
       return reply.code(400).render(view('find'), { values, errors, notFound: notFoundMessage });
     }
+    proof.grant(reply, record.id);
+    return reply.redirect(casePaths.trackCase({ reference: record.reference }), 303);
+  });
+
+  // For someone who gave a telephone number and no email address (recorded by phone, or by an adviser).
+  app.post<{ Body: Record<string, string> }>(casePaths.trackByPhone, limited, async (request, reply) => {
+    const phoneValues = { reference: request.body.reference, phone: request.body.phone };
+    const page = (errors: FormErrors, phoneNotFound?: string) =>
+      reply.code(400).render(view('find'), { values: {}, phoneValues, errors, phoneErrors: errors, phoneNotFound });
+    const form = trackByPhoneSchema.safeParse(request.body);
+    if (!form.success) return page(formErrorsFrom(form.error, { reference: 'phoneReference' }));
+    const record = await cases.findForTrackingByPhone(form.data.reference, form.data.phone);
+    if (!record)
+      return page(
+        { summary: [{ text: phoneNotFoundMessage, href: '#phoneReference' }], fields: {} },
+        phoneNotFoundMessage,
+      );
     proof.grant(reply, record.id);
     return reply.redirect(casePaths.trackCase({ reference: record.reference }), 303);
   });
