@@ -37,13 +37,17 @@ describe('following a request by reference and phone number', () => {
   it('opens the request’s own page for its phone number, written as people write it', async () => {
     const { reference } = await phoneCase();
     const resident = new TestClient(context.app);
-    const form = await resident.get('/track');
+    const start = await resident.get(`/track?reference=${reference}`);
+    expect(text(start.body)).toContain('No email address?');
+    expect(start.body).toContain(`href="/track/phone?reference=${reference}"`);
+    const form = await resident.get(`/track/phone?reference=${reference}`);
+    expect(form.statusCode).toBe(200);
     expect(form.body).toContain('action="/track/phone"');
-    expect(text(form.body)).toContain('No email address?');
+    expect(form.body).toContain(`value="${reference}"`);
 
     for (const phone of ['+44 1629 580000', '(01629) 580 000', '0044-1629-580000']) {
       const client = new TestClient(context.app);
-      const found = await client.post('/track/phone', { reference: reference.toLowerCase(), phone }, '/track');
+      const found = await client.post('/track/phone', { reference: reference.toLowerCase(), phone }, '/track/phone');
       expect(found.statusCode).toBe(303);
       expect(found.headers.location).toBe(`/track/${reference}`);
       const page = await client.get(found.headers.location!);
@@ -55,11 +59,11 @@ describe('following a request by reference and phone number', () => {
   it('gives one answer for a wrong reference and a wrong number, so neither is revealed', async () => {
     const { reference } = await phoneCase();
     const client = new TestClient(context.app);
-    const wrongPhone = await client.post('/track/phone', { reference, phone: '01629 999999' }, '/track');
+    const wrongPhone = await client.post('/track/phone', { reference, phone: '01629 999999' }, '/track/phone');
     const wrongReference = await client.post(
       '/track/phone',
       { reference: 'DBY-2026-999999', phone: '01629 580000' },
-      '/track',
+      '/track/phone',
     );
     for (const response of [wrongPhone, wrongReference]) {
       expect(response.statusCode).toBe(400);
@@ -75,7 +79,11 @@ describe('following a request by reference and phone number', () => {
 
     const anonymousCase = await report(services, 'missed-bin', 'DE4 3AG', { email: null });
     await db.updateTable('cases').set({ contact_phone: null }).where('id', '=', anonymousCase.id).execute();
-    const noPhone = await client.post('/track/phone', { reference: anonymousCase.reference, phone: '' }, '/track');
+    const noPhone = await client.post(
+      '/track/phone',
+      { reference: anonymousCase.reference, phone: '' },
+      '/track/phone',
+    );
     expect(noPhone.statusCode).toBe(400);
     expect(text(noPhone.body)).toContain('Enter the phone number you gave us');
   });
@@ -98,7 +106,7 @@ describe('following a request by reference and phone number', () => {
     const phoneFound = await byPhone.post(
       '/track/phone',
       { reference: original.reference, phone: '07700900456' },
-      '/track',
+      '/track/phone',
     );
     expect(phoneFound.headers.location).toBe(`/track/${original.reference}`);
     const byEmail = new TestClient(context.app);
@@ -187,7 +195,7 @@ describe('the phone form is rate limited', () => {
     const statuses: number[] = [];
     for (let attempt = 0; attempt < 4; attempt++)
       statuses.push(
-        (await client.post('/track/phone', { reference: 'DBY-2026-000001', phone: '01629 111111' }, '/track'))
+        (await client.post('/track/phone', { reference: 'DBY-2026-000001', phone: '01629 111111' }, '/track/phone'))
           .statusCode,
       );
     expect(statuses).toEqual([400, 400, 400, 429]);

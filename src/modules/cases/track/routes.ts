@@ -48,9 +48,17 @@ export function registerTrackRoutes(app: FastifyInstance, deps: TrackRouteDepend
   const limited = { config: { rateLimit: { max: signInAttemptsPerMinute, timeWindow: '1 minute' } } };
   const provenCaseId = (request: FastifyRequest) => proof.provenCaseId(request);
 
+  /** The reference typed so far, carried to the other form: a hand-made address may send anything. */
+  const typedReference = (value: unknown) => (typeof value === 'string' ? value.slice(0, 40) : '');
+  const phoneHref = (reference: unknown) =>
+    typedReference(reference)
+      ? `${casePaths.trackByPhone}?reference=${encodeURIComponent(typedReference(reference))}`
+      : casePaths.trackByPhone;
+
   app.get<{ Querystring: { reference?: string } }>(casePaths.track, async (request, reply) =>
     reply.render(view('find'), {
-      values: { reference: request.query.reference?.slice(0, 40) ?? '' },
+      values: { reference: typedReference(request.query.reference) },
+      phoneHref: phoneHref(request.query.reference),
       yourRequests: request.actor.kind === 'citizen',
     }),
   );
@@ -58,30 +66,40 @@ export function registerTrackRoutes(app: FastifyInstance, deps: TrackRouteDepend
   app.post<{ Body: Record<string, string> }>(casePaths.track, limited, async (request, reply) => {
     const values = { reference: request.body.reference, email: request.body.email };
     const form = trackSchema.safeParse(request.body);
-    if (!form.success) return reply.code(400).render(view('find'), { values, errors: formErrorsFrom(form.error) });
+    if (!form.success)
+      return reply
+        .code(400)
+        .render(view('find'), { values, phoneHref: phoneHref(values.reference), errors: formErrorsFrom(form.error) });
     const record = await cases.findForTracking(form.data.reference, form.data.email);
     if (!record) {
       // Shown once, above both fields: which of the two was wrong is not said.
       const errors: FormErrors = { summary: [{ text: notFoundMessage, href: '#reference' }], fields: {} };
-      return reply.code(400).render(view('find'), { values, errors, notFound: notFoundMessage });
+      return reply
+        .code(400)
+        .render(view('find'), { values, phoneHref: phoneHref(values.reference), errors, notFound: notFoundMessage });
     }
     proof.grant(reply, record.id);
     return reply.redirect(casePaths.trackCase({ reference: record.reference }), 303);
   });
 
   // For someone who gave a telephone number and no email address (recorded by phone, or by an adviser).
+  app.get<{ Querystring: { reference?: string } }>(casePaths.trackByPhone, async (request, reply) =>
+    reply.render(view('find-by-phone'), {
+      phoneValues: { reference: typedReference(request.query.reference) },
+      backLink: casePaths.track,
+    }),
+  );
+
   app.post<{ Body: Record<string, string> }>(casePaths.trackByPhone, limited, async (request, reply) => {
     const phoneValues = { reference: request.body.reference, phone: request.body.phone };
     const page = (errors: FormErrors, phoneNotFound?: string) =>
-      reply.code(400).render(view('find'), { values: {}, phoneValues, errors, phoneErrors: errors, phoneNotFound });
+      reply.code(400).render(view('find-by-phone'), { phoneValues, errors, phoneNotFound, backLink: casePaths.track });
     const form = trackByPhoneSchema.safeParse(request.body);
-    if (!form.success) return page(formErrorsFrom(form.error, { reference: 'phoneReference' }));
+    if (!form.success) return page(formErrorsFrom(form.error));
     const record = await cases.findForTrackingByPhone(form.data.reference, form.data.phone);
+    // Shown once, above both fields: which of the two was wrong is not said.
     if (!record)
-      return page(
-        { summary: [{ text: phoneNotFoundMessage, href: '#phoneReference' }], fields: {} },
-        phoneNotFoundMessage,
-      );
+      return page({ summary: [{ text: phoneNotFoundMessage, href: '#reference' }], fields: {} }, phoneNotFoundMessage);
     proof.grant(reply, record.id);
     return reply.redirect(casePaths.trackCase({ reference: record.reference }), 303);
   });
