@@ -253,6 +253,19 @@ describe('POST servicerequestupdates from a back office', () => {
       to_status: 'open',
       channel: 'open311',
     });
+    // The resident is told of the closure and of the reopening, as on the staff pages.
+    const told = await db()
+      .selectFrom('email_outbox')
+      .select(['subject', 'body_text'])
+      .where('subject', 'like', `%${reference}%`)
+      .orderBy('id')
+      .execute();
+    expect(told.map((email) => email.subject).slice(-2)).toEqual([
+      `Your report ${reference} has been closed`,
+      `Your report ${reference} has been reopened`,
+    ]);
+    expect(told.at(-2)?.body_text).toContain('Why: No further action needed.');
+    expect(told.at(-1)?.body_text).toContain('The reason: It has not been collected at all');
 
     // Closed 40 days ago: too late to reopen, but the resident's words are kept, and the answer is not a refusal.
     await update(dalesBackOffice.key, reference, 'NO_FURTHER_ACTION', 'Closed again');
