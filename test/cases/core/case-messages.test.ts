@@ -171,6 +171,20 @@ describe('a message at every step', () => {
     expect(news.body).toContain(`Follow it at http://shirehall.test/track?reference=${original.reference}`);
   });
 
+  it('says why a case was closed as not the council’s responsibility', async () => {
+    const { caseId, reference } = await report({ name: 'Nora Notours', email: 'notours@example.com', phone: null });
+    await services.workflow.changeStatus(await staffOf(dales), caseId, {
+      status: 'closed',
+      closureReason: 'not_our_responsibility',
+      message: 'The bin store belongs to the housing association',
+    });
+    const closed = (await emailsTo('notours@example.com')).at(-1)!;
+    expect(closed.subject).toBe(`Your report ${reference} has been closed`);
+    expect(closed.body).toContain(
+      'Why: Not the council’s responsibility.\n\nThe bin store belongs to the housing association',
+    );
+  });
+
   it('keeps a letter, not an email, for a resident who gave a telephone number and no email address', async () => {
     const { caseId, reference } = await report({ name: 'Pat Phone', email: null, phone: '07700 900123' });
     await services.workflow.addUpdate(await staffOf(dales), caseId, { body: 'Crew sent', isPublic: true });

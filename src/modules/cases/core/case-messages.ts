@@ -51,27 +51,28 @@ export function createCaseMessages({ db, repository, contactEmailOf, trackUrl, p
     };
   }
 
+  /** One resident's message about a case: their own, or (following) the one their duplicate repeats. */
   async function toResident(
     trx: Transaction<Database>,
-    record: CaseRecord,
+    recipient: CaseRecord,
     kind: ResidentMessageKind,
     values: Record<string, string>,
-    wordingOf: CaseRecord = record,
+    about: CaseRecord = recipient,
   ): Promise<void> {
-    const wording = await templates.wordingOf(trx, wordingOf.organisation_id, kind);
+    const wording = await templates.wordingOf(trx, about.organisation_id, kind);
     const text = renderMessage(wording, {
-      ...commonValues(wordingOf),
+      ...commonValues(about),
       // The day the resident was given stays theirs, whoever now deals with the case.
-      due_date: formatDay(record.resident_due_on ?? record.due_on),
-      name: record.contact_name ?? 'resident',
+      due_date: formatDay(about.resident_due_on ?? about.due_on),
+      name: recipient.contact_name ?? 'resident',
       ...values,
     });
-    const email = await contactEmailOf(record, trx);
+    const email = await contactEmailOf(recipient, trx);
     if (email) await queueEmail(trx, { to: email, ...text });
-    else if (record.contact_name || record.contact_phone)
+    else if (recipient.contact_name || recipient.contact_phone)
       await trx
         .insertInto('case_letters')
-        .values({ case_id: record.id, kind, ...text })
+        .values({ case_id: recipient.id, kind, ...text })
         .execute();
   }
 
