@@ -108,6 +108,18 @@ const pages: PageRule[] = [
     path: () => '/staff/teams',
     allowed: (role) => ['partnership_admin', 'organisation_admin', 'service_manager'].includes(role),
   },
+  {
+    name: 'messages',
+    method: 'GET',
+    path: (f) => `/staff/messages?organisation=${f.organisationId}`,
+    allowed: manages,
+  },
+  {
+    name: 'a message’s wording',
+    method: 'GET',
+    path: (f) => `/staff/messages/transferred?organisation=${f.organisationId}`,
+    allowed: manages,
+  },
   { name: 'Open311 API keys', method: 'GET', path: () => '/staff/api-keys', allowed: admin },
   { name: 'case worklist', method: 'GET', path: () => '/staff/cases', allowed: (role) => caseRoles.includes(role) },
   { name: 'case export', method: 'GET', path: () => '/staff/cases.csv', allowed: (role) => caseRoles.includes(role) },

@@ -58,8 +58,19 @@ describe('the demo partnership of the embedded default', () => {
       cases.filter((row) => row.due_on < today && !['resolved', 'closed'].includes(row.status)).length,
     ).toBeGreaterThan(0);
     expect(new Set(cases.map((row) => row.reference)).size).toBe(cases.length);
-    const transfers = await db.selectFrom('case_events').select('id').where('kind', '=', 'transferred').execute();
+    const transfers = await db.selectFrom('case_events').select('case_id').where('kind', '=', 'transferred').execute();
     expect(transfers.length).toBeGreaterThan(0);
+    // Each transferred case says when its owner received it, for insight's second clock.
+    const received = await db
+      .selectFrom('cases')
+      .select('transferred_at')
+      .where(
+        'id',
+        'in',
+        transfers.map((transfer) => transfer.case_id),
+      )
+      .execute();
+    expect(received.every((row) => row.transferred_at instanceof Date)).toBe(true);
   });
 
   it('keeps no password in the clear', async () => {

@@ -46,6 +46,8 @@ export interface Database {
   report_drafts: ReportDraftsTable;
   people: PeopleTable;
   saved_worklist_filters: SavedWorklistFiltersTable;
+  message_templates: MessageTemplatesTable;
+  case_letters: CaseLettersTable;
 }
 
 export type OrganisationType =
@@ -467,6 +469,30 @@ export interface CasesTable {
   updated_at: Generated<Date>;
   resolved_at: Date | null;
   closed_at: Date | null;
+  /** 'YYYY-MM-DD': the day the resident was promised, when a transfer gave the owner a target of its own (`due_on`). Null: the same as due_on. */
+  resident_due_on: Generated<string | null>;
+  /** When the current owner received the case by transfer; null if it never moved. */
+  transferred_at: Generated<Date | null>;
+}
+
+/** An organisation's own wording of one kind of message (migration 0022); a kind with no row uses the default. */
+export interface MessageTemplatesTable {
+  organisation_id: number;
+  kind: string;
+  subject: string;
+  body: string;
+  updated_at: Generated<Date>;
+  updated_by_staff_id: number | null;
+}
+
+/** A message for a resident with no email address, ready to print and post (migration 0022). */
+export interface CaseLettersTable {
+  id: Generated<number>;
+  case_id: number;
+  kind: string;
+  subject: string;
+  body: string;
+  created_at: Generated<Date>;
 }
 
 export type CaseEventKind =

@@ -49,6 +49,8 @@ export const tableOwners: Record<keyof Database, TableOwner> = {
   open311_post_counts: 'cases',
   report_drafts: 'cases',
   saved_worklist_filters: 'cases',
+  message_templates: 'cases',
+  case_letters: 'cases',
   email_outbox: 'notify',
   audit_log: 'audit',
   audit_seals: 'audit',

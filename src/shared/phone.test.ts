@@ -1,16 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { phoneDigits } from './phone.js';
+import { normaliseUkPhone } from './phone.js';
 
-describe('phoneDigits', () => {
-  it('gives one form of a number however it was typed', () => {
-    for (const typed of ['07700 900982', '+44 7700 900982', '+44 (0)7700 900982', '0044 7700 900 982', '07700-900-982'])
-      expect(phoneDigits(typed), typed).toBe('07700900982');
-    expect(phoneDigits('01632 960001')).toBe('01632960001');
+describe('normaliseUkPhone', () => {
+  it('reads a number however people write it', () => {
+    for (const written of [
+      '01629 580000',
+      '(01629) 580 000',
+      '+44 1629 580000',
+      '+44 (0)1629 580000',
+      '0044-1629-580.000',
+    ])
+      expect(normaliseUkPhone(written)).toBe('01629580000');
+    expect(normaliseUkPhone('07700 900 982')).toBe('07700900982');
   });
 
-  it('gives nothing for no digits', () => {
-    expect(phoneDigits('')).toBeNull();
-    expect(phoneDigits(null)).toBeNull();
-    expect(phoneDigits('none')).toBeNull();
+  it('refuses what is not a UK number', () => {
+    for (const written of ['', '12345', '+33 1 23 45 67 89', '01629 58000O', '016295800001234'])
+      expect(normaliseUkPhone(written)).toBeNull();
   });
 });

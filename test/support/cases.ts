@@ -33,6 +33,7 @@ export async function casesServices(db: Kysely<Database>, clock: () => Date) {
     agreements: createActiveAgreementFinder(db),
     citizenEmail: createCitizenRepository(db).emailOf,
     people: createPeopleModule({ db, clock }),
+    places,
     publicUrl: 'http://shirehall.test',
     referencePrefix: 'DBY',
   });

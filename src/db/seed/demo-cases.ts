@@ -268,6 +268,12 @@ export async function seedDemoCases(
             channel: 'web',
           })
           .execute();
+        // When its owner received it, as a transfer made in the staff pages records (migration 0022).
+        await trx
+          .updateTable('cases')
+          .set({ transferred_at: new Date(createdAt.getTime() + 3_600_000) })
+          .where('id', '=', event.case_id)
+          .execute();
       }
     }
     created += 1;

@@ -59,6 +59,7 @@ export function createCasesModule(deps: CasesDependencies) {
     agreements,
     citizenEmail: deps.citizenEmail,
     people: deps.people,
+    places,
     publicUrl: config.publicUrl,
     referencePrefix: deps.referencePrefix,
   });
@@ -97,6 +98,13 @@ export function createCasesModule(deps: CasesDependencies) {
           description:
             'What residents may report to each council, its questions and target, and the teams that receive it.',
           capability: 'catalogue.manage',
+        },
+        {
+          href: casePaths.staff.messages,
+          text: 'Messages',
+          description:
+            'The words of every email and letter your cases send residents and staff, from report to closure.',
+          capability: 'messages.manage',
         },
         {
           href: casePaths.staff.worklist,

@@ -34,6 +34,8 @@ export const casePaths = {
     confirmation: '/report/confirmation',
   },
   track: '/track',
+  // Following without an email address: the reference and the telephone number given.
+  trackByPhone: '/track/phone',
   // A request's own tracking page: public (status and public updates) or, once proven, the resident's.
   trackCase: route('/track/:reference'),
   reopen: route('/track/:reference/reopen'),
@@ -76,6 +78,11 @@ export const casePaths = {
       addMember: route('/staff/teams/:id/members'),
       removeMember: route('/staff/teams/:id/members/remove'),
     },
+    // The wording of each message an organisation's cases send, and a letter kept for a resident with no email.
+    messages: '/staff/messages',
+    message: route('/staff/messages/:kind'),
+    resetMessage: route('/staff/messages/:kind/reset'),
+    letter: route('/staff/cases/:id/letters/:letterId'),
     apiKeys: '/staff/api-keys',
     // Open311 API keys: issue one (shown once), revoke one.
     newApiKey: '/staff/api-keys/new',

@@ -37,6 +37,7 @@ export type Capability =
   | 'audit.view'
   | 'outbox.view'
   | 'catalogue.manage'
+  | 'messages.manage'
   | 'cases.work'
   | 'cases.act'
   | 'cases.manage'
@@ -59,6 +60,8 @@ const capabilityRoles: Record<Capability, StaffRole[]> = {
   'outbox.view': ['partnership_admin'],
   // Request types, their questions and teams: partnership administrators for any member, the others for their own.
   'catalogue.manage': ['partnership_admin', 'organisation_admin', 'service_manager'],
+  // The wording of the messages an organisation's cases send: its administrators, partnership administrators for any member.
+  'messages.manage': ['partnership_admin', 'organisation_admin'],
   // Individual cases (personal data): analysts see only figures, recruiters none. Which cases is
   // decided by the cases module's policy, by organisation and agreement.
   'cases.work': ['contact_centre_agent', 'service_officer', 'service_manager', 'organisation_admin', 'partner_adviser'],

@@ -1,5 +1,5 @@
 import { normalisePostcode } from '../places/postcode.js';
-import { phoneDigits } from '../../shared/phone.js';
+import { normaliseUkPhone } from '../../shared/phone.js';
 
 export type PersonSearchKind = 'email' | 'reference' | 'postcode' | 'phone' | 'name';
 
@@ -15,7 +15,7 @@ export function readPersonQuery(typed: string): PersonQuery {
   if (referencePattern.test(text)) return { kind: 'reference', value: text.toUpperCase() };
   const postcode = normalisePostcode(text);
   if (postcode) return { kind: 'postcode', value: postcode };
-  const digits = phoneDigits(text);
-  if (/^[+\d\s().-]+$/.test(text) && digits && digits.length >= 6) return { kind: 'phone', value: digits };
+  const phone = normaliseUkPhone(text);
+  if (phone) return { kind: 'phone', value: phone };
   return { kind: 'name', value: text };
 }

@@ -3,7 +3,7 @@ import type { Database } from '../../db/schema.js';
 import { recordAudit } from '../audit/service.js';
 import type { Actor, StaffActor } from '../../shared/actor.js';
 import { ForbiddenError, NotFoundError } from '../../shared/errors.js';
-import { phoneDigits } from '../../shared/phone.js';
+import { normaliseUkPhone } from '../../shared/phone.js';
 import { requireCapability } from '../identity/policy.js';
 import type { PersonDetails, PersonRepository, PersonRow, PersonSearch } from './person-repository.js';
 import type { PersonRecord, PersonRecordSources } from './person-records.js';
@@ -158,7 +158,12 @@ export function createPersonService({ db, repository, sources, clock }: PersonSe
       });
       const now = clock();
       await db.transaction().execute(async (trx) => {
-        await repository.update(trx, id, { ...details, phoneDigits: phoneDigits(details.phone) }, now);
+        await repository.update(
+          trx,
+          id,
+          { ...details, phoneDigits: details.phone ? normaliseUkPhone(details.phone) : null },
+          now,
+        );
         // Which details changed, not what they say: the values are the person's own.
         await recordAudit(
           trx,
@@ -246,7 +251,7 @@ export function createPersonService({ db, repository, sources, clock }: PersonSe
         name: contact.name?.trim() ?? '',
         email: contact.email?.trim().toLowerCase() || null,
         phone: contact.phone?.trim() || null,
-        phoneDigits: phoneDigits(contact.phone),
+        phoneDigits: contact.phone ? normaliseUkPhone(contact.phone) : null,
         postcode: contact.postcode,
         citizenId: contact.citizenId,
       };

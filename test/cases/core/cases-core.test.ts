@@ -200,7 +200,7 @@ describe('working a case', () => {
       .execute();
     expect(emails.map((email) => email.subject)).toEqual([
       `We have your report: Missed bin collection (${result.reference})`,
-      `Update on your report ${result.reference}`,
+      `Work has started on your report ${result.reference}`,
       `Your report ${result.reference} has been resolved`,
     ]);
   });
@@ -218,6 +218,7 @@ describe('working a case', () => {
     await services.workflow.transfer(dales, result.caseId, {
       toOrganisationId: amberValley,
       reason: 'The property is in Amber Valley',
+      confirmOutsideArea: true,
     });
 
     const moved = (await services.repository.findById(result.caseId))!;

@@ -114,8 +114,8 @@ describe('POST servicerequestupdates from a back office', () => {
       .execute();
     expect(emails.map((email) => email.subject)).toEqual([
       `We have your report: Missed bin collection (${reference})`,
-      `Update on your report ${reference}`,
-      `Update on your report ${reference}`,
+      `We are looking at your report ${reference}`,
+      `Work has started on your report ${reference}`,
       `Update on your report ${reference}`,
       `Your report ${reference} has been resolved`,
     ]);
@@ -204,7 +204,12 @@ describe('POST servicerequestupdates from a back office', () => {
         roles: ['service_officer'],
       },
       (await caseOf(reference)).id,
-      { toOrganisationId: await organisationId(db(), 'E07000032'), reason: 'The bins there are Amber Valley’s' },
+      {
+        toOrganisationId: await organisationId(db(), 'E07000032'),
+        reason: 'The bins there are Amber Valley’s',
+        // The request's pin is in the Dales: Amber Valley takes it on the officer's word.
+        confirmOutsideArea: true,
+      },
     );
 
     // FixMyStreet, set up for Derbyshire Dales, still reads the request and its updates…
@@ -248,6 +253,19 @@ describe('POST servicerequestupdates from a back office', () => {
       to_status: 'open',
       channel: 'open311',
     });
+    // The resident is told of the closure and of the reopening, as on the staff pages.
+    const told = await db()
+      .selectFrom('email_outbox')
+      .select(['subject', 'body_text'])
+      .where('subject', 'like', `%${reference}%`)
+      .orderBy('id')
+      .execute();
+    expect(told.map((email) => email.subject).slice(-2)).toEqual([
+      `Your report ${reference} has been closed`,
+      `Your report ${reference} has been reopened`,
+    ]);
+    expect(told.at(-2)?.body_text).toContain('Why: No further action needed.');
+    expect(told.at(-1)?.body_text).toContain('The reason: It has not been collected at all');
 
     // Closed 40 days ago: too late to reopen, but the resident's words are kept, and the answer is not a refusal.
     await update(dalesBackOffice.key, reference, 'NO_FURTHER_ACTION', 'Closed again');

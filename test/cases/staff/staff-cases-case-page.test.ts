@@ -231,7 +231,13 @@ describe('changing the status', () => {
     const subjects = (
       await db.selectFrom('email_outbox').select('subject').where('to_address', '=', 'status@example.com').execute()
     ).map((row) => row.subject);
-    expect(subjects).toContain(`Update on your report ${reference}`);
+    expect(subjects).toContain(`Work has started on your report ${reference}`);
+    const started = await db
+      .selectFrom('email_outbox')
+      .select('body_text')
+      .where('subject', '=', `Work has started on your report ${reference}`)
+      .executeTakeFirstOrThrow();
+    expect(started.body_text).toContain('On the list for today');
   });
 
   it('needs a reason to close, and the reference of the case a duplicate repeats', async () => {
@@ -370,7 +376,7 @@ describe('transferring to another partner', () => {
 
     const response = await officer.client.post(
       action(id, 'transfer'),
-      { transferTo: String(amberValley), transferReason: 'The property is in Amber Valley' },
+      { transferTo: String(amberValley), transferReason: 'The property is in Amber Valley', confirmOutsideArea: 'yes' },
       casePage(id),
     );
     expect(response.statusCode).toBe(303);

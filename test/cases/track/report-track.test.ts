@@ -98,6 +98,7 @@ describe('/track: following a request with its reference and email', () => {
     await services.workflow.transfer(dales, caseId, {
       toOrganisationId: await organisationId(database.db, 'E07000032'),
       reason: 'The road is in Amber Valley',
+      confirmOutsideArea: true,
     });
 
     const client = new TestClient(app);

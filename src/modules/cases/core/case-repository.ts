@@ -49,6 +49,8 @@ const caseColumns = [
   'cases.updated_at',
   'cases.resolved_at',
   'cases.closed_at',
+  'cases.resident_due_on',
+  'cases.transferred_at',
 ] as const;
 
 export function createCaseRepository(db: Kysely<Database>) {
@@ -104,6 +106,8 @@ export function createCaseRepository(db: Kysely<Database>) {
         team_id: number | null;
         assignee_staff_id: number | null;
         due_on: string;
+        resident_due_on: string | null;
+        transferred_at: Date | null;
         is_public: boolean;
         resolved_at: Date | null;
         closed_at: Date | null;
@@ -139,6 +143,13 @@ export function createCaseRepository(db: Kysely<Database>) {
             .where('cases.person_id', 'in', personIds)
             .orderBy('cases.created_at', 'desc')
             .execute(),
+    /** The cases closed as duplicates of this one: their residents follow it. */
+    followersOf: (caseId: number) =>
+      withNames(db)
+        .where('cases.duplicate_of_case_id', '=', caseId)
+        .where('cases.status', '=', 'closed')
+        .orderBy('cases.id')
+        .execute(),
 
     /** Locks the case row for the rest of the transaction, so two changes never interleave. */
     async lock(trx: Transaction<Database>, id: number): Promise<void> {

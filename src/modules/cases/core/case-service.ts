@@ -7,11 +7,11 @@ import type { Actor, StaffActor } from '../../../shared/actor.js';
 import { type ActiveAgreementFinder, hasCapability } from '../../identity/policy.js';
 import { ForbiddenError, NotFoundError } from '../../../shared/errors.js';
 import { hashToken, newToken } from '../../identity/secrets.js';
-import { queueEmail } from '../../notify/outbox.js';
 import type { Place } from '../../places/service.js';
 import { checkAnswers, type RawAnswers } from './answers.js';
 import { worksWithCases, type CaseAccess } from './case-policy.js';
-import { caseEmails } from './case-emails.js';
+import { createCaseMessages } from './case-messages.js';
+import { normaliseUkPhone } from '../../../shared/phone.js';
 import type { CaseRecord, CaseRepository } from './case-repository.js';
 import type { CatalogueService, Routing } from '../catalogue/service.js';
 import { boxAround, metresBetween } from './distance.js';
@@ -103,11 +103,26 @@ export function createCaseService(deps: CaseServiceDependencies) {
     return citizenEmail(caseRecord.citizen_id, executor);
   }
 
+  /** The case of this reference if `matches` holds for it or for one of the reports that follow it. */
+  async function findFollowed(
+    reference: string,
+    matches: (candidate: CaseRecord) => Promise<boolean>,
+  ): Promise<CaseRecord | undefined> {
+    const record = await repository.findByReference(reference.trim().toUpperCase());
+    if (!record) return undefined;
+    for (const candidate of [record, ...(await repository.followersOf(record.id))])
+      if (await matches(candidate)) return record;
+    return undefined;
+  }
+
+  const messages = createCaseMessages({ db, repository, contactEmailOf, trackUrl, publicUrl });
   const sharing = createCaseSharing({ db, agreements, repository, contactEmailOf: (record) => contactEmailOf(record) });
 
   return {
     trackUrl,
     contactEmailOf,
+    /** A message at every step: to the resident (email or letter) and to the staff working the case. */
+    messages,
     /** Who may see another body's case, and what of it (case-sharing.ts). */
     sharing,
 
@@ -200,9 +215,8 @@ export function createCaseService(deps: CaseServiceDependencies) {
             })
             .execute();
         }
-        const record = await repository.findById(caseId, trx);
-        const email = record ? await contactEmailOf(record, trx) : null;
-        if (record && email) await queueEmail(trx, caseEmails.received(email, record, trackUrl(reference)));
+        await messages.tellResident(trx, caseId, 'received');
+        await messages.tellStaff(trx, caseId, 'staff-new', {}, { team: true, assignee: false });
         const auditActor = request.apiClientId
           ? { kind: 'api_client' as const, id: request.apiClientId, label: 'Open311 client' }
           : actor;
@@ -247,12 +261,26 @@ export function createCaseService(deps: CaseServiceDependencies) {
       return repository.events(caseRecord.id, !includeInternal);
     },
 
-    /** For /track: the case, if the reference and the email given match it. */
+    /** /track's address, to tell someone who follows by reference and email or phone number. */
+    trackPageUrl: `${publicUrl}${casePaths.track}`,
+
+    /**
+     * For /track: the case, if the reference and the email given match it, or match a report closed as
+     * a duplicate of it (whose resident follows it).
+     */
     async findForTracking(reference: string, email: string): Promise<CaseRecord | undefined> {
-      const record = await repository.findByReference(reference.trim().toUpperCase());
-      if (!record) return undefined;
-      const contactEmail = await contactEmailOf(record);
-      return contactEmail && contactEmail.toLowerCase() === email.trim().toLowerCase() ? record : undefined;
+      const given = email.trim().toLowerCase();
+      return findFollowed(reference, async (candidate) => (await contactEmailOf(candidate))?.toLowerCase() === given);
+    },
+
+    /** For /track without an email address: the same, by the telephone number given, however it is written. */
+    async findForTrackingByPhone(reference: string, phone: string): Promise<CaseRecord | undefined> {
+      const given = normaliseUkPhone(phone);
+      if (!given) return undefined;
+      return findFollowed(
+        reference,
+        async (candidate) => candidate.contact_phone !== null && normaliseUkPhone(candidate.contact_phone) === given,
+      );
     },
 
     async listForCitizen(actor: Actor) {

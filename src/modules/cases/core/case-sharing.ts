@@ -257,6 +257,10 @@ export function createCaseSharing({ db, agreements, repository, contactEmailOf }
    * What "record a contact" confirms to whoever just recorded the case, when no agreement lets them
    * see it: where it went and when it is due, nothing of the person.
    */
+  /** What the client follows a request with: their email address, their phone number, or neither. */
+  const followWith = (record: CaseRecord) =>
+    record.contact_email ? 'email' : record.contact_phone ? 'phone' : record.citizen_id !== null ? 'account' : null;
+
   async function confirmationFor(actor: Actor, caseId: number) {
     const record = await repository.findById(caseId);
     if (!record || actor.kind !== 'staff' || record.created_by_staff_id !== actor.staffId) return undefined;
@@ -270,6 +274,8 @@ export function createCaseSharing({ db, agreements, repository, contactEmailOf }
       channel,
       due_on,
       contact_email: null,
+      // How the client follows it, for the recorder who just typed their details (never the details themselves).
+      follow_with: followWith(record),
       mayView: false,
     };
   }
@@ -277,7 +283,17 @@ export function createCaseSharing({ db, agreements, repository, contactEmailOf }
   /** A case's reference alone: what a page may name of a case its reader can no longer see. */
   const referenceOf = async (caseId: number) => (await repository.findById(caseId))?.reference;
 
-  return { accessTo, auditDetail, redact, verifyCaller, consentOf, withdrawConsent, confirmationFor, referenceOf };
+  return {
+    accessTo,
+    auditDetail,
+    redact,
+    verifyCaller,
+    consentOf,
+    withdrawConsent,
+    confirmationFor,
+    followWith,
+    referenceOf,
+  };
 }
 
 export type CaseSharingRules = ReturnType<typeof createCaseSharing>;

@@ -4,15 +4,15 @@ import { recordAudit } from '../../audit/service.js';
 import type { Actor, StaffActor } from '../../../shared/actor.js';
 import { type ActiveAgreementFinder } from '../../identity/policy.js';
 import { ForbiddenError, NotFoundError } from '../../../shared/errors.js';
-import { queueEmail } from '../../notify/outbox.js';
 import { caseAccess, type CaseOwnership } from './case-policy.js';
-import { caseEmails } from './case-emails.js';
 import type { CaseRecord, CaseRepository } from './case-repository.js';
+import { newsWith } from './case-messages.js';
 import type { CaseService } from './case-service.js';
 import type { CatalogueService } from '../catalogue/service.js';
 import { casePaths } from '../paths.js';
 import { dayInEngland } from '../../../shared/dates.js';
 import { addWorkingDays } from './working-days.js';
+import { providerFor, type PlacesService } from '../../places/service.js';
 
 /** Where each status may go next. A closed case is reopened, not edited. */
 const transitions: Record<CaseStatus, CaseStatus[]> = {
@@ -28,12 +28,24 @@ export class InvalidChangeError extends Error {
   readonly code = 'INVALID_CHANGE';
 }
 
+/** A change that may go ahead only once the member of staff confirms it, in the named field (a checkbox). */
+export class NeedsConfirmationError extends InvalidChangeError {
+  constructor(
+    message: string,
+    readonly confirmationField: string,
+  ) {
+    super(message);
+  }
+}
+
 export interface WorkflowDependencies {
   db: Kysely<Database>;
   repository: CaseRepository;
   cases: CaseService;
   catalogue: CatalogueService;
   agreements: ActiveAgreementFinder;
+  /** places' port: which councils serve the case's point, to check a transfer's receiving body. */
+  places: Pick<PlacesService, 'findByPoint'>;
   clock: () => Date;
   publicUrl: string;
 }
@@ -50,7 +62,18 @@ function sameOwners(a: CaseOwnership, b: CaseOwnership): boolean {
 }
 
 /** Everything staff and residents do to a case after it is made, each change with its timeline entry. */
-export function createCaseWorkflow({ db, repository, cases, catalogue, clock, publicUrl }: WorkflowDependencies) {
+
+export function createCaseWorkflow({
+  db,
+  repository,
+  cases,
+  catalogue,
+  places,
+  clock,
+  publicUrl,
+}: WorkflowDependencies) {
+  const { messages } = cases;
+
   /**
    * Loads the case, checks the actor may act on it, and runs the change in one locked transaction.
    * The check reads agreements and consents, which cannot be read inside the transaction on the
@@ -82,15 +105,6 @@ export function createCaseWorkflow({ db, repository, cases, catalogue, clock, pu
       // Owners that change again and again are not a case anyone should be changing blind.
       if (attempt === 3) throw new ForbiddenError();
     }
-  }
-
-  async function notifyResident(
-    trx: Transaction<Database>,
-    record: CaseRecord,
-    build: (email: string, trackUrl: string) => Promise<Parameters<typeof queueEmail>[1]>,
-  ) {
-    const email = await cases.contactEmailOf(record, trx);
-    if (email) await queueEmail(trx, await build(email, cases.trackUrl(record.reference)));
   }
 
   return {
@@ -133,22 +147,11 @@ export function createCaseWorkflow({ db, repository, cases, catalogue, clock, pu
           organisation_id: staff.organisationId,
           channel: input.channel ?? 'web',
         });
-        if (input.status === 'resolved') {
-          const token = await cases.issueSurveyToken(trx, caseId);
-          await notifyResident(trx, record, async (email, trackUrl) =>
-            caseEmails.resolved(
-              email,
-              record,
-              input.message,
-              trackUrl,
-              `${publicUrl}${casePaths.satisfaction}?token=${token}`,
-            ),
-          );
-        } else if (input.message) {
-          await notifyResident(trx, record, async (email, trackUrl) =>
-            caseEmails.updated(email, record, input.message, trackUrl),
-          );
-        }
+        const surveyUrl =
+          input.status === 'resolved'
+            ? `${publicUrl}${casePaths.satisfaction}?token=${await cases.issueSurveyToken(trx, caseId)}`
+            : undefined;
+        await messages.tellOfStatus(trx, caseId, input, surveyUrl);
         await recordAudit(
           trx,
           {
@@ -184,10 +187,7 @@ export function createCaseWorkflow({ db, repository, cases, catalogue, clock, pu
           channel: input.channel ?? 'web',
         });
         await repository.update(trx, caseId, { updated_at: now });
-        if (input.isPublic)
-          await notifyResident(trx, record, async (email, trackUrl) =>
-            caseEmails.updated(email, record, input.body, trackUrl),
-          );
+        if (input.isPublic) await messages.tellResident(trx, caseId, 'updated', { message: input.body }, input.body);
         await recordAudit(
           trx,
           { actor: staff, action: input.isPublic ? 'public-update' : 'note', recordType: 'case', recordId: caseId },
@@ -231,6 +231,13 @@ export function createCaseWorkflow({ db, repository, cases, catalogue, clock, pu
           organisation_id: staff.organisationId,
           channel: 'web',
         });
+        // The person given the work is told, unless they gave it to themselves.
+        if (
+          input.assigneeStaffId !== null &&
+          input.assigneeStaffId !== record.assignee_staff_id &&
+          input.assigneeStaffId !== staff.staffId
+        )
+          await messages.tellStaff(trx, caseId, 'staff-assigned', {}, { team: false, assignee: true });
         await recordAudit(
           trx,
           { actor: staff, action: 'assign', recordType: 'case', recordId: caseId, detail: input },
@@ -240,15 +247,28 @@ export function createCaseWorkflow({ db, repository, cases, catalogue, clock, pu
     },
 
     /**
-     * Hands the case to the right partner with a reason. It keeps its reference and its history; the
-     * receiving organisation gets it in its queue (to the team of its request type) and an email.
+     * Hands the case to the right partner with a reason. It keeps its reference, its history and its
+     * status; the receiving organisation gets it in its queue (to the team of its request type) and an
+     * email. Its own target runs from the transfer (`due_on`); the day the resident was first given
+     * stays in `resident_due_on`, for the tracking page and for insight. A body whose area does not
+     * include the case's place for that service gets it only when the officer confirms, and the
+     * confirmation is noted on the timeline and in the audit log.
      */
-    async transfer(actor: Actor, caseId: number, input: { toOrganisationId: number; reason: string }) {
+    async transfer(
+      actor: Actor,
+      caseId: number,
+      input: { toOrganisationId: number; reason: string; confirmOutsideArea?: boolean },
+    ) {
       // Looked up before the transaction: inside it, only the transaction may use the database.
       const current = await repository.findById(caseId);
       if (!current) throw new NotFoundError();
       const target = await catalogue.findTypeByCode(input.toOrganisationId, current.service_code);
       const holidays = await catalogue.bankHolidays();
+      const located = await places.findByPoint(current.latitude, current.longitude);
+      const servesPlace =
+        target !== undefined &&
+        located.outcome === 'found' &&
+        providerFor(located.place, target.tier).id === input.toOrganisationId;
       return change(actor, caseId, 'act', async (trx, record, staff, now) => {
         if (input.toOrganisationId === record.organisation_id)
           throw new InvalidChangeError('Choose another organisation');
@@ -256,14 +276,22 @@ export function createCaseWorkflow({ db, repository, cases, catalogue, clock, pu
           throw new InvalidChangeError('Reopen the case before transferring it');
         if (!target || !target.active)
           throw new InvalidChangeError('That organisation does not take this kind of request');
+        const doesNotServe = `does not deal with ${record.type_name.toLowerCase()} requests at this place`;
+        if (!servesPlace && !input.confirmOutsideArea)
+          throw new NeedsConfirmationError(
+            `${target.organisationName} ${doesNotServe}: its area does not include where the case is. Check, then confirm to transfer it anyway`,
+            'confirmOutsideArea',
+          );
         const due = addWorkingDays(dayInEngland(now), target.slaWorkingDays, holidays);
         await repository.update(trx, caseId, {
           organisation_id: input.toOrganisationId,
           request_type_id: target.id,
           team_id: target.teamId,
           assignee_staff_id: null,
-          status: 'open',
           due_on: due,
+          // The first promise survives any number of transfers.
+          resident_due_on: record.resident_due_on ?? record.due_on,
+          transferred_at: now,
           updated_at: now,
         });
         await repository.addEvent(trx, {
@@ -275,24 +303,31 @@ export function createCaseWorkflow({ db, repository, cases, catalogue, clock, pu
           from_organisation_id: record.organisation_id,
           to_organisation_id: input.toOrganisationId,
           from_status: record.status,
-          to_status: 'open',
+          to_status: record.status,
           staff_id: staff.staffId,
           organisation_id: staff.organisationId,
           channel: 'web',
         });
-        const team = await trx.selectFrom('teams').select('email').where('id', '=', target.teamId).executeTakeFirst();
-        if (team?.email) {
-          await queueEmail(
-            trx,
-            caseEmails.transferredIn(
-              team.email,
-              record,
-              staff.organisationName,
-              input.reason,
-              `${publicUrl}${casePaths.staff.case({ id: caseId })}`,
-            ),
-          );
-        }
+        if (!servesPlace)
+          await repository.addEvent(trx, {
+            case_id: caseId,
+            occurred_at: now,
+            kind: 'internal_note',
+            is_public: false,
+            body: `Transferred to ${target.organisationName}, which ${doesNotServe}: the officer confirmed it.`,
+            staff_id: staff.staffId,
+            organisation_id: staff.organisationId,
+            channel: 'web',
+          });
+        const told = { from_organisation: record.organisation_name, reason: input.reason };
+        await messages.tellResident(
+          trx,
+          caseId,
+          'transferred',
+          told,
+          newsWith(`It is now with ${target.organisationName}, who will deal with it.`, input.reason),
+        );
+        await messages.tellStaff(trx, caseId, 'staff-transferred', told, { team: true, assignee: false });
         await recordAudit(
           trx,
           {
@@ -300,7 +335,12 @@ export function createCaseWorkflow({ db, repository, cases, catalogue, clock, pu
             action: 'transfer',
             recordType: 'case',
             recordId: caseId,
-            detail: { from: record.organisation_id, to: input.toOrganisationId, reason: input.reason },
+            detail: {
+              from: record.organisation_id,
+              to: input.toOrganisationId,
+              reason: input.reason,
+              ...(servesPlace ? {} : { outsideAreaConfirmed: true }),
+            },
           },
           now,
         );
@@ -325,7 +365,9 @@ export function createCaseWorkflow({ db, repository, cases, catalogue, clock, pu
           duplicate_of_case_id: null,
           resolved_at: null,
           closed_at: null,
+          // A new promise to the resident, from the owner's own target: the two are the same again.
           due_on: due,
+          resident_due_on: null,
           updated_at: now,
         });
         await repository.addEvent(trx, {
@@ -339,6 +381,8 @@ export function createCaseWorkflow({ db, repository, cases, catalogue, clock, pu
           organisation_id: null,
           channel: 'web',
         });
+        await messages.tellResident(trx, record.id, 'reopened', { reason }, newsWith('It has been reopened.', reason));
+        await messages.tellStaff(trx, record.id, 'staff-reopened', { reason });
         await recordAudit(trx, { actor, action: 'reopen', recordType: 'case', recordId: record.id }, now);
       });
     },

@@ -4,6 +4,7 @@ import type { CitizenEmail } from '../../identity/index.js';
 import type { PeoplePort } from '../../people/index.js';
 import type { ActiveAgreementFinder } from '../../identity/policy.js';
 import type { CatalogueService } from '../catalogue/service.js';
+import type { PlacesService } from '../../places/service.js';
 import { createCaseRepository } from './case-repository.js';
 import { createCaseService } from './case-service.js';
 import { createCaseWorkflow } from './case-workflow.js';
@@ -15,6 +16,8 @@ export interface CaseCoreDependencies {
   agreements: ActiveAgreementFinder;
   citizenEmail: CitizenEmail;
   people: Pick<PeoplePort, 'linkFor'>;
+  /** places' port: which councils serve a point (a transfer's check). */
+  places: Pick<PlacesService, 'findByPoint'>;
   publicUrl: string;
   referencePrefix: string;
 }

@@ -2,8 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { CaseStatus, ClosureReason, Database } from '../../../db/schema.js';
 import { recordAudit } from '../../audit/service.js';
 import { ForbiddenError, NotFoundError } from '../../../shared/errors.js';
-import { queueEmail } from '../../notify/outbox.js';
-import { caseEmails } from '../core/case-emails.js';
+import { newsWith } from '../core/case-messages.js';
 import type { CaseRecord, CaseRepository } from '../core/case-repository.js';
 import type { CaseService } from '../core/case-service.js';
 import { InvalidChangeError } from '../core/case-workflow.js';
@@ -102,14 +101,7 @@ export function createApiClientWorkflow({
   clock,
   publicUrl,
 }: ApiClientWorkflowDependencies) {
-  async function notifyResident(
-    trx: Transaction<Database>,
-    record: CaseRecord,
-    build: (email: string, trackUrl: string) => Parameters<typeof queueEmail>[1],
-  ) {
-    const email = await cases.contactEmailOf(record, trx);
-    if (email) await queueEmail(trx, build(email, cases.trackUrl(record.reference)));
-  }
+  const { messages } = cases;
 
   return {
     /**
@@ -178,6 +170,14 @@ export function createApiClientWorkflow({
             organisation_id: null,
             channel: 'open311',
           });
+          await messages.tellResident(
+            trx,
+            caseId,
+            'reopened',
+            { reason: message },
+            newsWith('It has been reopened.', message),
+          );
+          await messages.tellStaff(trx, caseId, 'staff-reopened', { reason: message });
         } else if (next) {
           await repository.update(trx, caseId, {
             status: next.status,
@@ -199,22 +199,11 @@ export function createApiClientWorkflow({
             organisation_id: client.organisationId,
             channel: 'open311',
           });
-          if (next.status === 'resolved') {
-            const token = await cases.issueSurveyToken(trx, caseId);
-            await notifyResident(trx, record, (email, trackUrl) =>
-              caseEmails.resolved(
-                email,
-                record,
-                message,
-                trackUrl,
-                `${publicUrl}${casePaths.satisfaction}?token=${token}`,
-              ),
-            );
-          } else if (message) {
-            await notifyResident(trx, record, (email, trackUrl) =>
-              caseEmails.updated(email, record, message, trackUrl),
-            );
-          }
+          const surveyUrl =
+            next.status === 'resolved'
+              ? `${publicUrl}${casePaths.satisfaction}?token=${await cases.issueSurveyToken(trx, caseId)}`
+              : undefined;
+          await messages.tellOfStatus(trx, caseId, { ...next, message }, surveyUrl);
         } else {
           updateId = await open311.insertEvent(trx, {
             case_id: caseId,
@@ -227,7 +216,7 @@ export function createApiClientWorkflow({
             channel: 'open311',
           });
           await repository.update(trx, caseId, { updated_at: now });
-          await notifyResident(trx, record, (email, trackUrl) => caseEmails.updated(email, record, message, trackUrl));
+          await messages.tellResident(trx, caseId, 'updated', { message }, message);
         }
         const detail = next
           ? { status: { from: record.status, to: next.status }, sent: update.status }

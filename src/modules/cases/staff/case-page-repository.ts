@@ -4,6 +4,24 @@ import type { Database, StaffRole } from '../../../db/schema.js';
 /** SQL for the staff case page and its forms. No rules: the services decide who asks. */
 export function createStaffCaseRepository(db: Kysely<Database>) {
   return {
+    /** The letters kept for a resident with no email address, newest first. */
+    lettersOf: (caseId: number) =>
+      db
+        .selectFrom('case_letters')
+        .select(['id', 'kind', 'subject', 'created_at'])
+        .where('case_id', '=', caseId)
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .execute(),
+
+    letter: (caseId: number, letterId: number) =>
+      db
+        .selectFrom('case_letters')
+        .selectAll()
+        .where('case_id', '=', caseId)
+        .where('id', '=', letterId)
+        .executeTakeFirst(),
+
     /** Active staff of an organisation with any of these roles: who a case may be assigned to. */
     async staffWithRoles(organisationId: number, roles: StaffRole[]) {
       const rows = await db

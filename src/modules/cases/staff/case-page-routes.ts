@@ -8,7 +8,7 @@ import { hasCapability } from '../../identity/policy.js';
 import { peoplePaths } from '../../people/index.js';
 import { ForbiddenError } from '../../../shared/errors.js';
 import { parseIdParam } from '../../identity/schemas.js';
-import { InvalidChangeError } from '../core/case-workflow.js';
+import { InvalidChangeError, NeedsConfirmationError } from '../core/case-workflow.js';
 import { casePaths, type StaffCaseAction } from '../paths.js';
 import {
   assignSchema,
@@ -52,7 +52,13 @@ export function registerStaffCaseRoutes(app: FastifyInstance, staffCases: StaffC
       request: CaseRequest,
       reply: FastifyReply,
       status: number,
-      extra: { errors?: FormErrors; values?: Record<string, unknown>; needsAct?: boolean } = {},
+      extra: {
+        errors?: FormErrors;
+        values?: Record<string, unknown>;
+        needsAct?: boolean;
+        /** The checkbox a warning asks to be ticked before the change goes ahead. */
+        confirmationField?: string;
+      } = {},
     ) {
       const caseId = parseIdParam(request.params);
       const page = await staffCases.page(request.actor, caseId);
@@ -64,6 +70,7 @@ export function registerStaffCaseRoutes(app: FastifyInstance, staffCases: StaffC
         notice: status === 200 && typeof done === 'string' ? done : undefined,
         errors: extra.errors,
         values: extra.values ?? {},
+        confirmationField: extra.confirmationField,
         statusNames: staffStatusNames,
         statusTagClasses: staffStatusTags,
         channelNames,
@@ -84,6 +91,21 @@ export function registerStaffCaseRoutes(app: FastifyInstance, staffCases: StaffC
 
     scope.get(paths.case.pattern, (request: CaseRequest, reply) => renderCase(request, reply, 200));
 
+    scope.get(
+      paths.letter.pattern,
+      async (request: FastifyRequest<{ Params: { id: string; letterId: string } }>, reply) => {
+        const caseId = parseIdParam(request.params);
+        const letterId = parseIdParam({ id: request.params.letterId });
+        const { record, letter } = await staffCases.letter(request.actor, caseId, letterId);
+        return reply.render(`${views}/letter.njk`, {
+          record,
+          letter,
+          currentSection: 'staff',
+          backLink: paths.case({ id: caseId }),
+        });
+      },
+    );
+
     function registerAction<S extends z.ZodType>(action: ActionDefinition<S>) {
       scope.post(paths.caseAction[action.name].pattern, async (request: CaseRequest, reply) => {
         const caseId = parseIdParam(request.params);
@@ -103,6 +125,7 @@ export function registerStaffCaseRoutes(app: FastifyInstance, staffCases: StaffC
               errors: fieldError(action.problemField, error.message),
               values,
               needsAct: action.needsAct,
+              confirmationField: error instanceof NeedsConfirmationError ? error.confirmationField : undefined,
             });
           if (error instanceof FieldProblem)
             return renderCase(request, reply, 400, {
@@ -165,7 +188,8 @@ export function registerStaffCaseRoutes(app: FastifyInstance, staffCases: StaffC
       schema: transferSchema,
       needsAct: true,
       problemField: 'transferTo',
-      run: (actor, caseId, form) => staffCases.transfer(actor, caseId, form.transferTo, form.transferReason),
+      run: (actor, caseId, form) =>
+        staffCases.transfer(actor, caseId, form.transferTo, form.transferReason, form.confirmOutsideArea),
       // The sender may no longer see the case: the worklist says where it went.
       redirectTo: (caseId) => `${paths.worklist}?transferred=${caseId}`,
     });

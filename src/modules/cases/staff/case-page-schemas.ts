@@ -81,4 +81,6 @@ export const assignSchema = z.object({
 export const transferSchema = z.object({
   transferTo: recordChoice('Select the organisation to transfer the case to'),
   transferReason: requiredText('Enter why you are transferring the case', 'The reason', 1000),
+  /** Ticked after the warning that the receiving body does not serve the place. */
+  confirmOutsideArea: z.preprocess(single, z.literal('yes').optional()).transform((value) => value === 'yes'),
 });

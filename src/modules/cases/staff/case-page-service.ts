@@ -2,6 +2,9 @@ import type { Channel, ClosureReason, CaseStatus } from '../../../db/schema.js';
 import type { Actor, StaffActor } from '../../../shared/actor.js';
 import { type ActiveAgreementFinder, rolesHolding } from '../../identity/policy.js';
 import { ForbiddenError, NotFoundError } from '../../../shared/errors.js';
+import { recordAudit } from '../../audit/service.js';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../../db/schema.js';
 import { describeAnswers, type Answers } from '../core/answers.js';
 import { caseAccess } from '../core/case-policy.js';
 import type { CaseRepository } from '../core/case-repository.js';
@@ -29,6 +32,7 @@ export class FieldProblem extends Error {
 }
 
 export interface StaffCaseServiceDependencies {
+  db: Kysely<Database>;
   cases: CaseService;
   workflow: CaseWorkflow;
   catalogue: CatalogueService;
@@ -109,9 +113,25 @@ export function createStaffCaseService(deps: StaffCaseServiceDependencies) {
         sharedUnder: record.sharing.agreement,
         mayWithdrawConsent: shown.mayWithdrawConsent,
         duplicateOfReference: duplicateOf?.reference ?? null,
+        // Letters hold the resident's name and their words: for those who see contact details.
+        letters: shown.shares.contact ? await staffCases.lettersOf(record.id) : [],
         timeline: shown.events,
         actions,
       };
+    },
+
+    /** A letter kept for a resident with no email address, to print: for staff who may see the case's contact details. */
+    async letter(actor: Actor, caseId: number, letterId: number) {
+      const record = await cases.getForStaff(actor, caseId);
+      if (!record.sharing.categories.includes('contact_details')) throw new ForbiddenError();
+      const letter = await staffCases.letter(caseId, letterId);
+      if (!letter) throw new NotFoundError();
+      await recordAudit(
+        deps.db,
+        { actor, action: 'read', recordType: 'case_letter', recordId: letterId, detail: { caseId } },
+        clock(),
+      );
+      return { record, letter };
     },
 
     addPublicUpdate: (actor: Actor, caseId: number, body: string) =>
@@ -149,8 +169,8 @@ export function createStaffCaseService(deps: StaffCaseServiceDependencies) {
 
     assign: (actor: Actor, caseId: number, teamId: number | null, assigneeStaffId: number | null) =>
       workflow.assign(actor, caseId, { teamId, assigneeStaffId }),
-    transfer: (actor: Actor, caseId: number, toOrganisationId: number, reason: string) =>
-      workflow.transfer(actor, caseId, { toOrganisationId, reason }),
+    transfer: (actor: Actor, caseId: number, toOrganisationId: number, reason: string, confirmOutsideArea: boolean) =>
+      workflow.transfer(actor, caseId, { toOrganisationId, reason, confirmOutsideArea }),
   };
 }
 

@@ -113,13 +113,19 @@ export function createStaffContactService({ cases, catalogue, places }: StaffCon
      * when no agreement lets them follow it (an adviser and a council with none), only where it went.
      */
     async recorded(actor: Actor, caseId: number) {
+      // Exactly how the client follows it: the page says so, for the agent to read out or the adviser to write down.
+      const howToFollow = {
+        trackPageUrl: cases.trackPageUrl,
+        followsForClient: hasCapability(actor, 'cases.recordForClient'),
+      };
       try {
-        return { ...(await cases.getForStaff(actor, caseId)), mayView: true };
+        const record = await cases.getForStaff(actor, caseId);
+        return { ...record, follow_with: cases.sharing.followWith(record), mayView: true, ...howToFollow };
       } catch (error) {
         const confirmation =
           error instanceof ForbiddenError ? await cases.sharing.confirmationFor(actor, caseId) : undefined;
         if (!confirmation) throw error;
-        return confirmation;
+        return { ...confirmation, ...howToFollow };
       }
     },
   };

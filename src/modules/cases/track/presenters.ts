@@ -69,7 +69,8 @@ export function trackingSummary(record: CaseRecord) {
     closure: record.closure_reason ? closureNames[record.closure_reason] : undefined,
     reportedAt: record.created_at,
     organisationName: record.organisation_name,
-    dueOn: ended ? undefined : record.due_on,
+    // The day the resident was given, even after a transfer gave the new owner a target of its own.
+    dueOn: ended ? undefined : (record.resident_due_on ?? record.due_on),
     endedAt: record.resolved_at ?? record.closed_at ?? undefined,
   };
 }

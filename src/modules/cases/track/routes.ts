@@ -14,13 +14,14 @@ import { linesHtml } from '../report/presenters.js';
 import { publicStatusNames, publicStatusTags } from '../core/status.js';
 import { timelineEntries, trackingSummary } from './presenters.js';
 import type { TrackingProof } from './proof.js';
-import { REOPEN_REASON_LIMIT, reopenSchema, trackSchema } from './schemas.js';
+import { REOPEN_REASON_LIMIT, reopenSchema, trackByPhoneSchema, trackSchema } from './schemas.js';
 import { consentOnTrackingPage } from './consent.js';
 
 const view = (name: string) => `cases/views/track/${name}.njk`;
 
 /** One message whichever was wrong, so the form cannot be used to learn which references or emails exist. */
 export const notFoundMessage = 'We cannot find a request with that reference and email address';
+export const phoneNotFoundMessage = 'We cannot find a request with that reference and phone number';
 
 /** Who may see a request's full tracking page and reopen it: the signed-in resident who made it, or whoever proved the reference and email. */
 export function mayFollow(
@@ -47,9 +48,17 @@ export function registerTrackRoutes(app: FastifyInstance, deps: TrackRouteDepend
   const limited = { config: { rateLimit: { max: signInAttemptsPerMinute, timeWindow: '1 minute' } } };
   const provenCaseId = (request: FastifyRequest) => proof.provenCaseId(request);
 
+  /** The reference typed so far, carried to the other form: a hand-made address may send anything. */
+  const typedReference = (value: unknown) => (typeof value === 'string' ? value.slice(0, 40) : '');
+  const phoneHref = (reference: unknown) =>
+    typedReference(reference)
+      ? `${casePaths.trackByPhone}?reference=${encodeURIComponent(typedReference(reference))}`
+      : casePaths.trackByPhone;
+
   app.get<{ Querystring: { reference?: string } }>(casePaths.track, async (request, reply) =>
     reply.render(view('find'), {
-      values: { reference: request.query.reference?.slice(0, 40) ?? '' },
+      values: { reference: typedReference(request.query.reference) },
+      phoneHref: phoneHref(request.query.reference),
       yourRequests: request.actor.kind === 'citizen',
     }),
   );
@@ -57,13 +66,40 @@ export function registerTrackRoutes(app: FastifyInstance, deps: TrackRouteDepend
   app.post<{ Body: Record<string, string> }>(casePaths.track, limited, async (request, reply) => {
     const values = { reference: request.body.reference, email: request.body.email };
     const form = trackSchema.safeParse(request.body);
-    if (!form.success) return reply.code(400).render(view('find'), { values, errors: formErrorsFrom(form.error) });
+    if (!form.success)
+      return reply
+        .code(400)
+        .render(view('find'), { values, phoneHref: phoneHref(values.reference), errors: formErrorsFrom(form.error) });
     const record = await cases.findForTracking(form.data.reference, form.data.email);
     if (!record) {
       // Shown once, above both fields: which of the two was wrong is not said.
       const errors: FormErrors = { summary: [{ text: notFoundMessage, href: '#reference' }], fields: {} };
-      return reply.code(400).render(view('find'), { values, errors, notFound: notFoundMessage });
+      return reply
+        .code(400)
+        .render(view('find'), { values, phoneHref: phoneHref(values.reference), errors, notFound: notFoundMessage });
     }
+    proof.grant(reply, record.id);
+    return reply.redirect(casePaths.trackCase({ reference: record.reference }), 303);
+  });
+
+  // For someone who gave a telephone number and no email address (recorded by phone, or by an adviser).
+  app.get<{ Querystring: { reference?: string } }>(casePaths.trackByPhone, async (request, reply) =>
+    reply.render(view('find-by-phone'), {
+      phoneValues: { reference: typedReference(request.query.reference) },
+      backLink: casePaths.track,
+    }),
+  );
+
+  app.post<{ Body: Record<string, string> }>(casePaths.trackByPhone, limited, async (request, reply) => {
+    const phoneValues = { reference: request.body.reference, phone: request.body.phone };
+    const page = (errors: FormErrors, phoneNotFound?: string) =>
+      reply.code(400).render(view('find-by-phone'), { phoneValues, errors, phoneNotFound, backLink: casePaths.track });
+    const form = trackByPhoneSchema.safeParse(request.body);
+    if (!form.success) return page(formErrorsFrom(form.error));
+    const record = await cases.findForTrackingByPhone(form.data.reference, form.data.phone);
+    // Shown once, above both fields: which of the two was wrong is not said.
+    if (!record)
+      return page({ summary: [{ text: phoneNotFoundMessage, href: '#reference' }], fields: {} }, phoneNotFoundMessage);
     proof.grant(reply, record.id);
     return reply.redirect(casePaths.trackCase({ reference: record.reference }), 303);
   });

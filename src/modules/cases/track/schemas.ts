@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { emailField } from '../../identity/schemas.js';
+import { normaliseUkPhone } from '../../../shared/phone.js';
 
 export const REOPEN_REASON_LIMIT = 1000;
 
@@ -13,6 +14,16 @@ const referenceField = z
   .refine((value) => /^[A-Z]{2,10}-\d{4}-\d{1,9}$/.test(value), 'Enter a reference like DBY-2026-000123');
 
 export const trackSchema = z.object({ reference: referenceField, email: emailField });
+
+/** A UK number as people write it; whether it is the case's is checked after, with the reference. */
+const phoneField = z
+  .string({ error: 'Enter the phone number you gave us' })
+  .trim()
+  .min(1, 'Enter the phone number you gave us')
+  .max(30, 'Enter a phone number, like 01632 960 001 or 07700 900 982')
+  .refine((value) => normaliseUkPhone(value) !== null, 'Enter a phone number, like 01632 960 001 or 07700 900 982');
+
+export const trackByPhoneSchema = z.object({ reference: referenceField, phone: phoneField });
 
 export const reopenSchema = z.object({
   reason: z
