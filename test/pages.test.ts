@@ -81,6 +81,14 @@ describe('A to Z', () => {
     expect(html).toContain('No services match your search');
   });
 
+  it('reads a word that names a property of every JavaScript object as a word', async () => {
+    for (const word of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      const { status, html } = await page(`/services?q=${word}`);
+      expect(status, word).toBe(200);
+      expect(html).toContain('No services match your search');
+    }
+  });
+
   it('shows an error beside the search box for an over-long search', async () => {
     const { status, html } = await page(`/services?q=${'a'.repeat(101)}`);
     expect(status).toBe(400);

@@ -23,7 +23,10 @@ export type Synonyms = Record<string, string[]>;
 
 function matchesSearch(service: Service, words: string[], synonyms: Synonyms): boolean {
   const text = `${service.title} ${service.description}`.toLowerCase();
-  return words.every((word) => [word, ...(synonyms[word] ?? [])].some((term) => text.includes(term)));
+  // Own properties only: a search for "constructor" is a word, not the object's constructor.
+  return words.every((word) =>
+    [word, ...(Object.hasOwn(synonyms, word) ? synonyms[word] : [])].some((term) => text.includes(term)),
+  );
 }
 
 /** Services grouped by the first letter of their title, in the order given. Shared: never changed once made. */
