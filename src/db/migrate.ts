@@ -15,6 +15,7 @@ import * as auditAnchors from './migrations/0018-audit-anchors.js';
 import * as auditInsertOnlyGrants from './migrations/0019-audit-insert-only-grants.js';
 import * as sharingByPurpose from './migrations/0020-sharing-by-purpose.js';
 import * as staffDirectory from './migrations/0021-staff-directory.js';
+import * as casePhotosAndFollowers from './migrations/0023-case-photos-and-followers.js';
 
 /** Every migration, in order. Listed here rather than read from a folder so bundlers and tsx agree. */
 export const migrations: Record<string, Migration> = {
@@ -34,6 +35,7 @@ export const migrations: Record<string, Migration> = {
   '0019-audit-insert-only-grants': auditInsertOnlyGrants,
   '0020-sharing-by-purpose': sharingByPurpose,
   '0021-staff-directory': staffDirectory,
+  '0023-case-photos-and-followers': casePhotosAndFollowers,
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations run before the typed schema exists

@@ -44,6 +44,10 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   open311_post_counts: Open311PostCountsTable;
   report_drafts: ReportDraftsTable;
+  photo_files: PhotoFilesTable;
+  case_photos: CasePhotosTable;
+  case_media_links: CaseMediaLinksTable;
+  case_followers: CaseFollowersTable;
 }
 
 export type OrganisationType =
@@ -559,4 +563,51 @@ export interface Open311PostCountsTable {
   /** The start of the clock minute counted. */
   minute: Date;
   posts: number;
+}
+
+/** The photo store's bytes, by key (migration 0023): behind PhotoStore, so S3 can hold them instead. */
+export interface PhotoFilesTable {
+  storage_key: string;
+  bytes: Uint8Array;
+}
+
+export type PhotoFormat = 'jpeg' | 'png' | 'heif';
+
+/** A photo on a case, or on a report draft until it is sent. Resized and stripped of EXIF before it is stored. */
+export interface CasePhotosTable {
+  id: Generated<number>;
+  case_id: number | null;
+  report_draft_id: number | null;
+  case_event_id: number | null;
+  /** Never shown to the public, whatever the case: a photo that came with an internal note. */
+  is_private: Generated<boolean>;
+  image_key: string;
+  thumbnail_key: string;
+  width: number;
+  height: number;
+  image_bytes: number;
+  thumbnail_bytes: number;
+  /** What was uploaded; what is stored is always JPEG. */
+  original_format: PhotoFormat;
+  uploaded_by_staff_id: number | null;
+  created_at: Generated<Date>;
+}
+
+/** An Open311 client's media_url: a link, recorded and shown, never fetched. */
+export interface CaseMediaLinksTable {
+  id: Generated<number>;
+  case_id: number;
+  url: string;
+  created_at: Generated<Date>;
+}
+
+/** Someone told of a case's public updates who did not report it: by account, or by a confirmed email. */
+export interface CaseFollowersTable {
+  id: Generated<number>;
+  case_id: number;
+  email: string | null;
+  citizen_id: number | null;
+  token_hash: string | null;
+  confirmed_at: Date | null;
+  created_at: Generated<Date>;
 }
