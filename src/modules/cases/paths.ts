@@ -41,6 +41,9 @@ export const casePaths = {
   satisfaction: '/satisfaction',
   satisfactionThanks: '/satisfaction/thank-you',
   map: '/map',
+  // A photo of a case, and its thumbnail, served only to whoever may see it (photos/routes.ts).
+  photo: route('/photos/:id'),
+  photoThumbnail: route('/photos/:id/thumbnail'),
   staff: {
     worklist: '/staff/cases',
     export: '/staff/cases.csv',

@@ -1,9 +1,11 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { formErrorsFrom, type FormErrors } from '../../../web/form-errors.js';
 import { identityPaths } from '../../identity/paths.js';
 import { checkAnswers } from '../core/answers.js';
 import type { CatalogueService } from '../catalogue/service.js';
 import { casePaths } from '../paths.js';
+import { PHOTO_FIELD } from '../photos/limits.js';
+import type { CasePhotos } from '../photos/service.js';
 import { nextPath, stepPaths, type AboutYou, type ReportDraft } from './draft.js';
 import type { ReportDrafts } from './drafts.js';
 import { fieldId, questionFields, readAnswers } from './questions.js';
@@ -15,6 +17,9 @@ type FormBody = { Body: Record<string, string | string[] | undefined> };
 
 export interface ReportDetailRouteDependencies {
   catalogue: CatalogueService;
+  photos: CasePhotos;
+  /** The questions page takes photos: each post may carry megabytes to decode. */
+  photoUploadsPerMinute: number;
 }
 
 /** The middle of the journey: the kind's own questions and the description, then who is reporting. */
@@ -23,7 +28,14 @@ export function registerReportDetailRoutes(
   deps: ReportDetailRouteDependencies,
   drafts: ReportDrafts,
 ): void {
-  const { catalogue } = deps;
+  const { catalogue, photos } = deps;
+  const takesPhotos = {
+    config: { takesUploads: true, rateLimit: { max: deps.photoUploadsPerMinute, timeWindow: '1 minute' } },
+  };
+  const draftId = async (request: FastifyRequest) => {
+    const state = await drafts.load(request);
+    return state.state === 'editing' ? state.id : undefined;
+  };
   const back = (change: boolean, path: string) => (change ? stepPaths.check : path);
 
   app.get<ChangeQuery>(casePaths.reportStep.questions, async (request, reply) => {
@@ -32,7 +44,9 @@ export function registerReportDetailRoutes(
     const change = isChanging(request.query.change);
     const questions = await catalogue.questions(draft.routed!.requestTypeId);
     const fields = draft.questions?.fields ?? {};
+    const id = await draftId(request);
     return reply.render(reportView('questions'), {
+      photoCount: id === undefined ? 0 : await photos.countForDraft(id),
       typeName: draft.routed!.typeName,
       questions: questionFields(questions, fields),
       description: draft.questions?.description ?? '',
@@ -42,9 +56,11 @@ export function registerReportDetailRoutes(
     });
   });
 
-  app.post<FormBody>(casePaths.reportStep.questions, async (request, reply) => {
+  app.post<FormBody>(casePaths.reportStep.questions, takesPhotos, async (request, reply) => {
     const draft = await drafts.current(request);
     if (resumeIfSkipped('questions', draft, request, reply)) return reply;
+    const id = await draftId(request);
+    const photoCount = id === undefined ? 0 : await photos.countForDraft(id);
     const change = isChanging(request.body.change);
     const questions = await catalogue.questions(draft.routed!.requestTypeId);
     const read = readAnswers(questions, request.body);
@@ -63,8 +79,17 @@ export function registerReportDetailRoutes(
       errors.summary.push(...described.summary);
       Object.assign(errors.fields, described.fields);
     }
-    if (errors.summary.length > 0 || !description.success) {
+    // Photos last, as on the page; checked (and decoded) only once everything else is right, as a
+    // resident must select them again after any error: a browser never keeps a chosen file.
+    const checkedPhotos =
+      errors.summary.length > 0 || !description.success ? undefined : await photos.check(request.uploads, photoCount);
+    if (checkedPhotos && 'error' in checkedPhotos) {
+      errors.summary.push({ text: checkedPhotos.error, href: `#${PHOTO_FIELD}` });
+      errors.fields[PHOTO_FIELD] = { text: checkedPhotos.error };
+    }
+    if (errors.summary.length > 0 || !description.success || !checkedPhotos || 'error' in checkedPhotos) {
       return reply.code(400).render(reportView('questions'), {
+        photoCount,
         typeName: draft.routed!.typeName,
         questions: questionFields(questions, read.fields, questionErrors),
         description: String(request.body.description ?? ''),
@@ -78,7 +103,11 @@ export function registerReportDetailRoutes(
       ...draft,
       questions: { fields: read.fields, answers: read.answers, description: description.data.description },
     };
-    await drafts.save(request, reply, updated);
+    // The answers and the photos in one transaction: a failure saves neither.
+    const saved = await drafts.saveWith(request, updated, async (trx, reportDraftId) => {
+      await photos.attach(trx, { reportDraftId }, checkedPhotos.photos);
+    });
+    if (!saved) return reply.redirect(casePaths.report, 303);
     return reply.redirect(nextPath('questions', updated, request.actor, change), 303);
   });
 

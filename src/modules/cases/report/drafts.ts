@@ -72,6 +72,26 @@ export function createReportDrafts(repository: ReportDraftRepository, clock: () 
     },
 
     /**
+     * Saves the answers of a draft being edited and, in the same transaction, what came with them
+     * (the photos of the questions page), so that neither is saved without the other. False when
+     * the draft is no longer being edited (sent meanwhile, or expired): nothing is saved.
+     */
+    async saveWith(
+      request: FastifyRequest,
+      draft: ReportDraft,
+      alongside: (trx: Transaction<Database>, draftId: number) => Promise<void>,
+    ): Promise<boolean> {
+      const now = clock();
+      const found = await load(request);
+      if (found.state !== 'editing') return false;
+      return repository.inTransaction(async (trx) => {
+        const saved = await repository.update(found.id, draft, now, new Date(now.getTime() + DRAFT_LIFETIME_MS), trx);
+        if (saved) await alongside(trx, found.id);
+        return saved;
+      });
+    },
+
+    /**
      * Sends the draft exactly once. The first post claims it and calls `send`, which makes the case
      * and marks the draft sent in the case's own transaction (`markSent`); a second post of the same
      * draft (a double click, a reload, a second tab) gets the case the first one made. A claim older

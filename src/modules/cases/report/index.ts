@@ -5,6 +5,7 @@ import type { PlacesService } from '../../places/service.js';
 import type { CatalogueService } from '../catalogue/service.js';
 import type { CaseRepository } from '../core/case-repository.js';
 import type { CaseService } from '../core/case-service.js';
+import type { CasePhotos } from '../photos/service.js';
 import type { TrackingProof } from '../track/proof.js';
 import { registerReportDetailRoutes } from './details-routes.js';
 import { createReportDraftRepository } from './draft-repository.js';
@@ -21,6 +22,8 @@ export interface ReportDependencies {
   places: PlacesService;
   cases: CaseService;
   repository: CaseRepository;
+  photos: CasePhotos;
+  photoUploadsPerMinute: number;
   /** Sending a report proves to this browser that the resident may follow it. */
   proof: TrackingProof;
 }
