@@ -56,7 +56,9 @@ describe('photos on a resident’s report', () => {
     const client = await atQuestions();
     const page = await client.get('/report/questions');
     expect(page.body).toContain('enctype="multipart/form-data"');
-    expect(page.body).toMatch(/<input class="govuk-file-upload[^"]*" id="photos" name="photos" type="file"[^>]* multiple/);
+    expect(page.body).toMatch(
+      /<input class="govuk-file-upload[^"]*" id="photos" name="photos" type="file"[^>]* multiple/,
+    );
     expect(page.body).toContain('accept="image/jpeg,image/png,image/heic,image/heif,.jpg,.jpeg,.png,.heic,.heif"');
   });
 
@@ -111,7 +113,9 @@ describe('photos on a resident’s report', () => {
     expect(posted.statusCode).toBe(400);
     expect(posted.body).toContain('govuk-error-summary');
     expect(posted.body).toContain('href="#photos">‘holiday.jpg’ must be a JPG, PNG or HEIC photo</a>');
-    expect(posted.body).toMatch(/id="photos-error"[^>]*>\s*<span class="govuk-visually-hidden">Error:<\/span> ‘holiday.jpg’ must be a JPG, PNG or HEIC photo/);
+    expect(posted.body).toMatch(
+      /id="photos-error"[^>]*>\s*<span class="govuk-visually-hidden">Error:<\/span> ‘holiday.jpg’ must be a JPG, PNG or HEIC photo/,
+    );
     expect(posted.body).toContain('A hole, and my photo');
     expect(await photoRows()).toEqual(before);
     // The answers were not saved either: the journey is still at the questions.
@@ -165,9 +169,11 @@ describe('photos on a resident’s report', () => {
 
   it('throws away a file sent to a form that takes none', async () => {
     const client = await atQuestions();
-    const posted = await client.postMultipart('/report/where', { postcode: 'DE4 3AG', locationDescription: 'By the bench' }, [
-      { filename: 'a.jpg', bytes: await jpegBytes(200, 150) },
-    ]);
+    const posted = await client.postMultipart(
+      '/report/where',
+      { postcode: 'DE4 3AG', locationDescription: 'By the bench' },
+      [{ filename: 'a.jpg', bytes: await jpegBytes(200, 150) }],
+    );
     expect(posted.statusCode).toBe(303);
     expect(await photoRows()).toHaveLength(2);
   });
@@ -179,8 +185,15 @@ describe('who may see a photo', () => {
     await database.db.updateTable('cases').set({ is_public: false }).where('id', '=', photo.case_id!).execute();
     expect((await new TestClient(app).get(`/photos/${photo.id}`)).statusCode).toBe(404);
 
-    const record = await database.db.selectFrom('cases').selectAll().where('id', '=', photo.case_id!).executeTakeFirstOrThrow();
-    const owner = await signedInStaff(app, database.db, { organisationId: record.organisation_id, roles: ['service_officer'] });
+    const record = await database.db
+      .selectFrom('cases')
+      .selectAll()
+      .where('id', '=', photo.case_id!)
+      .executeTakeFirstOrThrow();
+    const owner = await signedInStaff(app, database.db, {
+      organisationId: record.organisation_id,
+      roles: ['service_officer'],
+    });
     const seen = await owner.client.get(`/photos/${photo.id}/thumbnail`);
     expect(seen.statusCode).toBe(200);
     expect(seen.headers['cache-control']).toBe('private, no-store');

@@ -164,12 +164,22 @@ export function createCaseWorkflow({ db, repository, cases, catalogue, clock, pu
     },
 
     /** A public update is on the resident's timeline and emailed to them; a note is for staff alone. */
-    async addUpdate(actor: Actor, caseId: number, input: { body: string; isPublic: boolean; channel?: Channel }) {
+    async addUpdate(
+      actor: Actor,
+      caseId: number,
+      input: {
+        body: string;
+        isPublic: boolean;
+        channel?: Channel;
+        /** What came with the update (its photos), saved in its transaction with the entry's id. */
+        alongside?: (trx: Transaction<Database>, eventId: number) => Promise<void>;
+      },
+    ) {
       // Staff who may only read a case (an agent of another partner answering a call) may note the
       // contact they had; public updates and internal notes are the owning organisation's.
       const isContactRecord = !input.isPublic && input.channel !== undefined && input.channel !== 'web';
       await change(actor, caseId, isContactRecord ? 'read' : 'act', async (trx, record, staff, now) => {
-        await repository.addEvent(trx, {
+        const eventId = await repository.addEvent(trx, {
           case_id: caseId,
           occurred_at: now,
           kind: input.isPublic
@@ -183,6 +193,7 @@ export function createCaseWorkflow({ db, repository, cases, catalogue, clock, pu
           organisation_id: staff.organisationId,
           channel: input.channel ?? 'web',
         });
+        await input.alongside?.(trx, eventId);
         await repository.update(trx, caseId, { updated_at: now });
         if (input.isPublic)
           await notifyResident(trx, record, async (email, trackUrl) =>
