@@ -23,6 +23,16 @@ declare module 'fastify' {
   }
 }
 
+/** The APIs take forms and JSON, as before multipart was parsed at all: a photo goes to them as a media_url. */
+class MultipartNotTaken extends Error {
+  readonly statusCode = 415;
+  readonly code = 'FST_ERR_CTP_INVALID_MEDIA_TYPE';
+  constructor() {
+    super('multipart/form-data is not taken here: send application/x-www-form-urlencoded or JSON');
+    this.name = 'MultipartNotTaken';
+  }
+}
+
 export interface UploadLimits {
   /** Bytes one file may have. */
   fileBytes: number;
@@ -52,7 +62,8 @@ export async function registerUploads(app: FastifyInstance, limits: UploadLimits
   app.addHook('preValidation', async (request) => {
     if (!request.isMultipart()) return;
     const { url, method } = request.routeOptions;
-    if (!url || !isFormRoute({ url, method })) return;
+    if (!url) return;
+    if (!isFormRoute({ url, method })) throw new MultipartNotTaken();
     const takesUploads = request.routeOptions.config.takesUploads === true;
     const body: Record<string, string | string[]> = Object.create(null);
     const uploads: Upload[] = [];

@@ -75,6 +75,7 @@ export function createCasesModule(deps: CasesDependencies) {
     places,
     cases: core.cases,
     caseRepository: core.repository,
+    photos,
     memberOrganisationIds,
   });
 

@@ -37,6 +37,21 @@ export function createPhotoRepository(db: Kysely<Database>) {
       return new Map(rows.map((row) => [row.case_id!, Number(row.photo_id)]));
     },
 
+    /** The same, for timeline entries: the first photo anyone may see of each update given. */
+    async firstPublicOfEvents(eventIds: number[]): Promise<Map<number, number>> {
+      if (eventIds.length === 0) return new Map();
+      const rows = await db
+        .selectFrom('case_photos')
+        .innerJoin('cases', 'cases.id', 'case_photos.case_id')
+        .select(['case_photos.case_event_id', (eb) => eb.fn.min('case_photos.id').as('photo_id')])
+        .where('case_photos.case_event_id', 'in', eventIds)
+        .where('case_photos.is_private', '=', false)
+        .where('cases.is_public', '=', true)
+        .groupBy('case_photos.case_event_id')
+        .execute();
+      return new Map(rows.map((row) => [row.case_event_id!, Number(row.photo_id)]));
+    },
+
     countForDraft: async (draftId: number) =>
       Number(
         (

@@ -118,6 +118,7 @@ export function createCasePhotos(deps: CasePhotosDependencies) {
     moveDraftPhotos: repository.moveDraftPhotos,
     countForDraft: repository.countForDraft,
     firstPublicOf: repository.firstPublicOf,
+    firstPublicOfEvents: repository.firstPublicOfEvents,
     addMediaLink: repository.addMediaLink,
     firstMediaLinkOf: repository.firstMediaLinkOf,
 
