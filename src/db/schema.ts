@@ -607,7 +607,10 @@ export interface CaseFollowersTable {
   case_id: number;
   email: string | null;
   citizen_id: number | null;
+  /** The hash of the emailed confirmation link's token; the link works until the follow is confirmed. */
   token_hash: string | null;
   confirmed_at: Date | null;
+  /** The key of the "stop following" link in every email: it ends this follow and does nothing else. */
+  stop_key: string;
   created_at: Generated<Date>;
 }

@@ -11,7 +11,9 @@ import { sql, type Kysely } from 'kysely';
  *   stripped of EXIF (location) by the time they reach the database.
  * - `case_media_links` are the `media_url`s Open311 clients send: recorded as links, never fetched.
  * - `case_followers` are people told of a case's public updates without being its reporter: by
- *   account, or by an email address confirmed by an emailed link (only its hash is kept).
+ *   account, or by an email address confirmed by an emailed link (only its hash is kept). Every
+ *   email to a follower carries a "stop following" link whose key is kept as it is (so that each
+ *   email can carry it): it can do nothing but end that one follow.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
@@ -57,6 +59,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       citizen_id integer references citizens (id) on delete cascade,
       token_hash text unique,
       confirmed_at timestamptz,
+      stop_key text not null unique,
       created_at timestamptz not null default now(),
       check (email is not null or citizen_id is not null)
     )`.execute(db);

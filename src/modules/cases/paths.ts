@@ -33,6 +33,10 @@ export const casePaths = {
     check: '/report/check',
     confirmation: '/report/confirmation',
   },
+  // Following a nearby request instead of reporting it again: the choice, then the emailed links.
+  followNearby: '/report/nearby/follow',
+  followConfirm: '/report/follow/confirm',
+  followStop: '/report/follow/stop',
   track: '/track',
   // A request's own tracking page: public (status and public updates) or, once proven, the resident's.
   trackCase: route('/track/:reference'),

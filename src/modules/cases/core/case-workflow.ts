@@ -8,6 +8,7 @@ import { queueEmail } from '../../notify/outbox.js';
 import { caseAccess, type CaseOwnership } from './case-policy.js';
 import { caseEmails } from './case-emails.js';
 import type { CaseRecord, CaseRepository } from './case-repository.js';
+import type { CaseFollowers } from './case-followers.js';
 import type { CaseService } from './case-service.js';
 import type { CatalogueService } from '../catalogue/service.js';
 import { casePaths } from '../paths.js';
@@ -36,6 +37,8 @@ export interface WorkflowDependencies {
   agreements: ActiveAgreementFinder;
   clock: () => Date;
   publicUrl: string;
+  /** People following the case who did not report it: told of its public news too. */
+  followers?: CaseFollowers;
 }
 
 const ownersChanged = Symbol('the case changed hands between the check and the lock');
@@ -50,7 +53,15 @@ function sameOwners(a: CaseOwnership, b: CaseOwnership): boolean {
 }
 
 /** Everything staff and residents do to a case after it is made, each change with its timeline entry. */
-export function createCaseWorkflow({ db, repository, cases, catalogue, clock, publicUrl }: WorkflowDependencies) {
+export function createCaseWorkflow({
+  db,
+  repository,
+  cases,
+  catalogue,
+  clock,
+  publicUrl,
+  followers,
+}: WorkflowDependencies) {
   /**
    * Loads the case, checks the actor may act on it, and runs the change in one locked transaction.
    * The check reads agreements and consents, which cannot be read inside the transaction on the
@@ -91,6 +102,18 @@ export function createCaseWorkflow({ db, repository, cases, catalogue, clock, pu
   ) {
     const email = await cases.contactEmailOf(record, trx);
     if (email) await queueEmail(trx, await build(email, cases.trackUrl(record.reference)));
+    return email;
+  }
+
+  /** The resident, then whoever follows the case (only the public words, none of the resident's). */
+  async function notifyResidentAndFollowers(
+    trx: Transaction<Database>,
+    record: CaseRecord,
+    publicWords: string,
+    build: Parameters<typeof notifyResident>[2],
+  ) {
+    const email = await notifyResident(trx, record, build);
+    await followers?.tell(trx, record, publicWords, email);
   }
 
   return {
@@ -135,7 +158,8 @@ export function createCaseWorkflow({ db, repository, cases, catalogue, clock, pu
         });
         if (input.status === 'resolved') {
           const token = await cases.issueSurveyToken(trx, caseId);
-          await notifyResident(trx, record, async (email, trackUrl) =>
+          const resolvedWords = `It has been resolved.${input.message ? ` ${input.message}` : ''}`;
+          await notifyResidentAndFollowers(trx, record, resolvedWords, async (email, trackUrl) =>
             caseEmails.resolved(
               email,
               record,
@@ -145,7 +169,7 @@ export function createCaseWorkflow({ db, repository, cases, catalogue, clock, pu
             ),
           );
         } else if (input.message) {
-          await notifyResident(trx, record, async (email, trackUrl) =>
+          await notifyResidentAndFollowers(trx, record, input.message, async (email, trackUrl) =>
             caseEmails.updated(email, record, input.message, trackUrl),
           );
         }
@@ -196,7 +220,7 @@ export function createCaseWorkflow({ db, repository, cases, catalogue, clock, pu
         await input.alongside?.(trx, eventId);
         await repository.update(trx, caseId, { updated_at: now });
         if (input.isPublic)
-          await notifyResident(trx, record, async (email, trackUrl) =>
+          await notifyResidentAndFollowers(trx, record, input.body, async (email, trackUrl) =>
             caseEmails.updated(email, record, input.body, trackUrl),
           );
         await recordAudit(

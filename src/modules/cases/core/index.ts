@@ -3,6 +3,7 @@ import type { Database } from '../../../db/schema.js';
 import type { CitizenEmail } from '../../identity/index.js';
 import type { ActiveAgreementFinder } from '../../identity/policy.js';
 import type { CatalogueService } from '../catalogue/service.js';
+import { createCaseFollowers } from './case-followers.js';
 import { createCaseRepository } from './case-repository.js';
 import { createCaseService } from './case-service.js';
 import { createCaseWorkflow } from './case-workflow.js';
@@ -21,8 +22,9 @@ export interface CaseCoreDependencies {
 export function createCaseCore(deps: CaseCoreDependencies) {
   const repository = createCaseRepository(deps.db);
   const cases = createCaseService({ ...deps, repository });
-  const workflow = createCaseWorkflow({ ...deps, repository, cases });
-  return { repository, cases, workflow };
+  const followers = createCaseFollowers({ ...deps, repository });
+  const workflow = createCaseWorkflow({ ...deps, repository, cases, followers });
+  return { repository, cases, workflow, followers };
 }
 
 export type CaseCore = ReturnType<typeof createCaseCore>;

@@ -7,7 +7,9 @@ import type { CaseRepository } from '../core/case-repository.js';
 import type { CaseService } from '../core/case-service.js';
 import type { CasePhotos } from '../photos/service.js';
 import type { TrackingProof } from '../track/proof.js';
+import type { CaseFollowers } from '../core/case-followers.js';
 import { registerReportDetailRoutes } from './details-routes.js';
+import { registerFollowRoutes } from './follow-routes.js';
 import { createReportDraftRepository } from './draft-repository.js';
 import { createReportDrafts } from './drafts.js';
 import { registerReportRoutes } from './routes.js';
@@ -24,6 +26,7 @@ export interface ReportDependencies {
   repository: CaseRepository;
   photos: CasePhotos;
   photoUploadsPerMinute: number;
+  followers: CaseFollowers;
   /** Sending a report proves to this browser that the resident may follow it. */
   proof: TrackingProof;
 }
@@ -34,4 +37,5 @@ export function registerReport(app: FastifyInstance, deps: ReportDependencies): 
   registerReportRoutes(app, deps, drafts);
   registerReportDetailRoutes(app, deps, drafts);
   registerReportSendRoutes(app, deps, drafts, deps.proof);
+  registerFollowRoutes(app, deps);
 }
