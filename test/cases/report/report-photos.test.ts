@@ -145,6 +145,18 @@ describe('photos on a resident’s report', () => {
     expect(text(posted)).toContain('Select up to 5 photos');
   });
 
+  it('refuses a post of far more files than any form takes as a whole, with 400 and nothing saved', async () => {
+    const client = await atQuestions();
+    const photo = await jpegBytes(100, 80);
+    const posted = await client.postMultipart(
+      '/report/questions',
+      potholeAnswers,
+      Array.from({ length: 9 }, (_, index) => ({ filename: `p${index}.jpg`, bytes: photo })),
+    );
+    expect(posted.statusCode).toBe(400);
+    expect(await photoRows()).toHaveLength(2);
+  });
+
   it('checks the CSRF token of a multipart form like any other: missing or forged, refused and nothing saved', async () => {
     const client = await atQuestions();
     const photo = [{ filename: 'a.jpg', bytes: await jpegBytes(200, 150) }];
