@@ -150,3 +150,25 @@ describe('media_url of an update', () => {
     ).toBe(true);
   });
 });
+
+describe('a media_url on the case page', () => {
+  it('is shown to the owning council’s staff as a link to the client’s own site', async () => {
+    const { signedInStaff, organisationId } = await import('../../support/accounts.js');
+    const client = await issueTestKey(db(), 'Link client');
+    const link = 'https://fixmystreet.invalid/photo/2.full.jpeg';
+    const response = await postForm(context.app, `${base}/requests.json`, missedBin(client.key, [['media_url', link]]));
+    const reference = response.json()[0].service_request_id as string;
+    const record = await db()
+      .selectFrom('cases')
+      .select('id')
+      .where('reference', '=', reference)
+      .executeTakeFirstOrThrow();
+    const officer = await signedInStaff(context.app, db(), {
+      organisationId: await organisationId(db(), 'E07000035'),
+      roles: ['service_officer'],
+    });
+    const page = await officer.client.get(`/staff/cases/${record.id}`);
+    expect(page.statusCode, page.body.match(/<h1[^>]*>[^<]*/)?.[0]).toBe(200);
+    expect(page.body).toContain(`<a class="govuk-link" href="${link}" rel="noreferrer noopener" target="_blank">`);
+  });
+});

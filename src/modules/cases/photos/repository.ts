@@ -74,6 +74,9 @@ export function createPhotoRepository(db: Kysely<Database>) {
     addMediaLink: (executor: Executor, caseId: number, url: string) =>
       executor.insertInto('case_media_links').values({ case_id: caseId, url }).execute(),
 
+    mediaLinksOf: (caseId: number) =>
+      db.selectFrom('case_media_links').select(['id', 'url']).where('case_id', '=', caseId).orderBy('id').execute(),
+
     /** The first link a client sent for each case. */
     async firstMediaLinkOf(caseIds: number[]): Promise<Map<number, string>> {
       if (caseIds.length === 0) return new Map();

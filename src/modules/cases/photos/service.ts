@@ -121,6 +121,8 @@ export function createCasePhotos(deps: CasePhotosDependencies) {
     firstPublicOfEvents: repository.firstPublicOfEvents,
     addMediaLink: repository.addMediaLink,
     firstMediaLinkOf: repository.firstMediaLinkOf,
+    /** The links an Open311 client sent instead of photos: shown to staff as links, never fetched by us. */
+    mediaLinksOf: async (caseId: number) => (await repository.mediaLinksOf(caseId)).map((row) => row.url),
 
     /** A case's photos as a page lists them: staff pages pass `publicOnly: false`, having read the case. */
     async forCase(caseId: number, publicOnly: boolean) {

@@ -95,6 +95,7 @@ export function createStaffCaseService(deps: StaffCaseServiceDependencies) {
         events: visibleTimeline(events, ofOwningOrganisation),
         consent,
       });
+      const seesDescription = record.sharing.categories.includes('location_description');
       const duplicateOf = record.duplicate_of_case_id
         ? await caseRepository.findById(record.duplicate_of_case_id)
         : undefined;
@@ -125,9 +126,8 @@ export function createStaffCaseService(deps: StaffCaseServiceDependencies) {
         duplicateOfReference: duplicateOf?.reference ?? null,
         timeline: shown.events,
         // Photos go with the description: a viewer whose agreement does not share it sees none.
-        photos: record.sharing.categories.includes('location_description')
-          ? await photos.forCase(record.id, false)
-          : [],
+        photos: seesDescription ? await photos.forCase(record.id, false) : [],
+        mediaLinks: seesDescription ? await photos.mediaLinksOf(record.id) : [],
         actions,
       };
     },
