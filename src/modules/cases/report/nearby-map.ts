@@ -41,5 +41,30 @@ export function nearbyMap(centre: Point, requests: Point[], radiusMetres: number
           : `${index + 1} is ${Math.round(metres / 10) * 10} metres ${direction} of the place you gave`,
     };
   });
+  spreadOverlapping([{ x: SIZE / 2, y: SIZE / 2 }, ...markers]);
   return { size: SIZE, centre: SIZE / 2, radius: Math.round(radiusMetres * scale), radiusMetres, markers };
 }
+
+/** How close two markers may be drawn before the later one is moved aside, in pixels: a marker's width. */
+const MARKER_GAP = 22;
+
+/**
+ * Requests reported at the same spot (or at the place given, the first point, which stays) would be
+ * drawn one on top of another, hiding all but the last number: each one too close to an earlier one
+ * is moved out around where it is, a sixth of a turn at a time, until its number can be read.
+ */
+function spreadOverlapping(points: { x: number; y: number }[]): void {
+  for (let index = 1; index < points.length; index++) {
+    const point = points[index];
+    const where = { x: point.x, y: point.y };
+    for (let step = 0; step < 24 && points.slice(0, index).some((other) => near(other, point)); step++) {
+      const angle = (step * Math.PI) / 3;
+      const ring = MARKER_GAP * (1 + Math.floor(step / 6));
+      point.x = Math.round(where.x + ring * Math.sin(angle));
+      point.y = Math.round(where.y - ring * Math.cos(angle));
+    }
+  }
+}
+
+const near = (a: { x: number; y: number }, b: { x: number; y: number }) =>
+  Math.hypot(a.x - b.x, a.y - b.y) < MARKER_GAP;
