@@ -48,6 +48,9 @@ export const casePaths = {
   // A photo of a case, and its thumbnail, served only to whoever may see it (photos/routes.ts).
   photo: route('/photos/:id'),
   photoThumbnail: route('/photos/:id/thumbnail'),
+  // A photo on a report not yet sent: seen and removed only by the browser making the report.
+  reportPhotoThumbnail: route('/report/photos/:id/thumbnail'),
+  removeReportPhoto: route('/report/photos/:id/remove'),
   staff: {
     worklist: '/staff/cases',
     export: '/staff/cases.csv',

@@ -191,6 +191,83 @@ describe('photos on a resident’s report', () => {
   });
 });
 
+describe('the photos on a draft', () => {
+  it('are shown back to the browser that added them, which may remove one, and to nobody else', async () => {
+    const client = await atQuestions();
+    await client.postMultipart('/report/questions', potholeAnswers, [
+      { filename: 'one.jpg', bytes: await jpegBytes(300, 200) },
+      { filename: 'two.jpg', bytes: await jpegBytes(300, 200) },
+    ]);
+    const draft = await database.db
+      .selectFrom('report_drafts')
+      .select('id')
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    const [first, second] = await database.db
+      .selectFrom('case_photos')
+      .selectAll()
+      .where('report_draft_id', '=', draft.id)
+      .orderBy('id')
+      .execute();
+    const page = await client.get('/report/questions');
+    expect(page.body).toContain(`<img src="/report/photos/${first.id}/thumbnail"`);
+    expect(text(page)).toContain('You have added 2 photos');
+    expect((await client.get(`/report/photos/${first.id}/thumbnail`)).headers['content-type']).toBe('image/jpeg');
+    // Another browser, and the public address of a sent case's photo, see nothing of a draft's.
+    expect((await new TestClient(app).get(`/report/photos/${first.id}/thumbnail`)).statusCode).toBe(404);
+    expect((await new TestClient(app).get(`/photos/${first.id}`)).statusCode).toBe(404);
+    expect((await new TestClient(app).post(`/report/photos/${first.id}/remove`, {}, '/report')).statusCode).toBe(404);
+
+    const removed = await client.post(`/report/photos/${first.id}/remove`, {}, '/report/questions');
+    expect(removed.statusCode).toBe(303);
+    expect(removed.headers.location).toBe('/report/questions');
+    const left = await database.db
+      .selectFrom('case_photos')
+      .select('id')
+      .where('report_draft_id', '=', draft.id)
+      .execute();
+    expect(left).toEqual([{ id: second.id }]);
+    const files = await database.db
+      .selectFrom('photo_files')
+      .select('storage_key')
+      .where('storage_key', 'in', [first.image_key, first.thumbnail_key])
+      .execute();
+    expect(files).toEqual([]);
+  });
+});
+
+describe('an expired draft', () => {
+  it('takes its photos with it, bytes and all, when the next draft is made', async () => {
+    const client = await atQuestions();
+    await client.postMultipart('/report/questions', potholeAnswers, [
+      { filename: 'left.jpg', bytes: await jpegBytes(300, 200) },
+    ]);
+    const draft = await database.db
+      .selectFrom('report_drafts')
+      .select('id')
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    const [photo] = await database.db
+      .selectFrom('case_photos')
+      .selectAll()
+      .where('report_draft_id', '=', draft.id)
+      .execute();
+    await database.db
+      .updateTable('report_drafts')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where('id', '=', draft.id)
+      .execute();
+    await new TestClient(app).post('/report', { serviceCode: 'pothole' });
+    expect(await database.db.selectFrom('case_photos').select('id').where('id', '=', photo.id).execute()).toEqual([]);
+    const files = await database.db
+      .selectFrom('photo_files')
+      .select('storage_key')
+      .where('storage_key', 'in', [photo.image_key, photo.thumbnail_key])
+      .execute();
+    expect(files).toEqual([]);
+  });
+});
+
 describe('who may see a photo', () => {
   it('shows a photo of a case that is not public only to staff who may read the case, and records their read', async () => {
     const [photo] = await photoRows();
@@ -225,10 +302,9 @@ describe('who may see a photo', () => {
   });
 
   it('never shows a private photo to the public, even of a public case; and nothing of a draft', async () => {
-    const [first, , third] = await photoRows();
+    const [first] = await photoRows();
     await database.db.updateTable('case_photos').set({ is_private: true }).where('id', '=', first.id).execute();
     expect((await new TestClient(app).get(`/photos/${first.id}`)).statusCode).toBe(404);
-    expect(third).toBeUndefined();
     expect((await new TestClient(app).get('/photos/999999')).statusCode).toBe(404);
     expect((await new TestClient(app).get('/photos/not-a-number')).statusCode).toBe(404);
   });

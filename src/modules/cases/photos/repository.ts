@@ -52,6 +52,29 @@ export function createPhotoRepository(db: Kysely<Database>) {
       return new Map(rows.map((row) => [row.case_event_id!, Number(row.photo_id)]));
     },
 
+    forDraft: (draftId: number) =>
+      db.selectFrom('case_photos').select(['id']).where('report_draft_id', '=', draftId).orderBy('id').execute(),
+
+    findOnDraft: (photoId: number, draftId: number) =>
+      db
+        .selectFrom('case_photos')
+        .select(['id', 'image_key', 'thumbnail_key'])
+        .where('id', '=', photoId)
+        .where('report_draft_id', '=', draftId)
+        .executeTakeFirst(),
+
+    remove: (executor: Executor, photoId: number) =>
+      executor.deleteFrom('case_photos').where('id', '=', photoId).execute(),
+
+    /** The photos of drafts that have expired: their rows go with the draft, their bytes must go first. */
+    onExpiredDrafts: (executor: Executor, now: Date) =>
+      executor
+        .selectFrom('case_photos')
+        .innerJoin('report_drafts', 'report_drafts.id', 'case_photos.report_draft_id')
+        .select(['case_photos.id', 'case_photos.image_key', 'case_photos.thumbnail_key'])
+        .where('report_drafts.expires_at', '<=', now)
+        .execute(),
+
     countForDraft: async (draftId: number) =>
       Number(
         (

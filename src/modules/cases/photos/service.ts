@@ -138,6 +138,47 @@ export function createCasePhotos(deps: CasePhotosDependencies) {
       }));
     },
 
+    /** A draft's photos, for the browser that is making it: only ever through the draft's own cookie. */
+    async forDraft(draftId: number) {
+      return (await repository.forDraft(draftId)).map((row) => ({
+        id: row.id,
+        thumbnailHref: casePaths.reportPhotoThumbnail({ id: row.id }),
+        removeHref: casePaths.removeReportPhoto({ id: row.id }),
+      }));
+    },
+
+    async draftThumbnail(draftId: number, photoId: number): Promise<Buffer> {
+      const photo = await repository.findOnDraft(photoId, draftId);
+      const bytes = photo && (await store.get(photo.thumbnail_key));
+      if (!bytes) throw new NotFoundError();
+      return bytes;
+    },
+
+    /** Takes a photo off a draft, bytes and all: a resident who picked the wrong one leaves nothing of it behind. */
+    async removeFromDraft(draftId: number, photoId: number): Promise<void> {
+      const photo = await repository.findOnDraft(photoId, draftId);
+      if (!photo) throw new NotFoundError();
+      await db.transaction().execute(async (trx) => {
+        await repository.remove(trx, photo.id);
+        await store.delete(trx, photo.image_key);
+        await store.delete(trx, photo.thumbnail_key);
+      });
+    },
+
+    /**
+     * Deletes the photos of expired drafts, bytes first, before the drafts themselves are deleted:
+     * a report never sent keeps nothing of the resident's photos beyond the draft's four hours.
+     */
+    async forgetExpiredDrafts(now: Date): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        for (const photo of await repository.onExpiredDrafts(trx, now)) {
+          await store.delete(trx, photo.image_key);
+          await store.delete(trx, photo.thumbnail_key);
+          await repository.remove(trx, photo.id);
+        }
+      });
+    },
+
     /** The absolute address of a photo, for Open311's media_url. */
     absoluteUrl: (photoId: number) => `${publicUrl}${casePaths.photo({ id: photoId })}`,
 

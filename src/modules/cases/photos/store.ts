@@ -17,6 +17,7 @@ export interface PhotoStore {
   newKey(): string;
   put(executor: Executor, key: string, bytes: Buffer): Promise<void>;
   get(key: string): Promise<Buffer | undefined>;
+  delete(executor: Executor, key: string): Promise<void>;
 }
 
 export function createDatabasePhotoStore(db: Kysely<Database>): PhotoStore {
@@ -29,6 +30,9 @@ export function createDatabasePhotoStore(db: Kysely<Database>): PhotoStore {
       const row = await db.selectFrom('photo_files').select('bytes').where('storage_key', '=', key).executeTakeFirst();
       // pg answers a Buffer, PGlite a Uint8Array.
       return row ? Buffer.from(row.bytes.buffer, row.bytes.byteOffset, row.bytes.byteLength) : undefined;
+    },
+    async delete(executor, key) {
+      await executor.deleteFrom('photo_files').where('storage_key', '=', key).execute();
     },
   };
 }

@@ -3,6 +3,8 @@ import { formErrorsFrom, type FormErrors } from '../../../web/form-errors.js';
 import { identityPaths } from '../../identity/paths.js';
 import { checkAnswers } from '../core/answers.js';
 import type { CatalogueService } from '../catalogue/service.js';
+import { NotFoundError } from '../../../shared/errors.js';
+import { parseIdParam } from '../../identity/schemas.js';
 import { casePaths } from '../paths.js';
 import { PHOTO_FIELD } from '../photos/limits.js';
 import type { CasePhotos } from '../photos/service.js';
@@ -45,8 +47,10 @@ export function registerReportDetailRoutes(
     const questions = await catalogue.questions(draft.routed!.requestTypeId);
     const fields = draft.questions?.fields ?? {};
     const id = await draftId(request);
+    const added = id === undefined ? [] : await photos.forDraft(id);
     return reply.render(reportView('questions'), {
-      photoCount: id === undefined ? 0 : await photos.countForDraft(id),
+      photoCount: added.length,
+      addedPhotos: added,
       typeName: draft.routed!.typeName,
       questions: questionFields(questions, fields),
       description: draft.questions?.description ?? '',
@@ -90,6 +94,7 @@ export function registerReportDetailRoutes(
     if (errors.summary.length > 0 || !description.success || !checkedPhotos || 'error' in checkedPhotos) {
       return reply.code(400).render(reportView('questions'), {
         photoCount,
+        addedPhotos: id === undefined ? [] : await photos.forDraft(id),
         typeName: draft.routed!.typeName,
         questions: questionFields(questions, read.fields, questionErrors),
         description: String(request.body.description ?? ''),
@@ -110,6 +115,24 @@ export function registerReportDetailRoutes(
     if (!saved) return reply.redirect(casePaths.report, 303);
     return reply.redirect(nextPath('questions', updated, request.actor, change), 303);
   });
+
+  app.get<{ Params: { id: string } }>(casePaths.reportPhotoThumbnail.pattern, async (request, reply) => {
+    const id = await draftId(request);
+    if (id === undefined) throw new NotFoundError();
+    const bytes = await photos.draftThumbnail(id, parseIdParam(request.params));
+    return reply.type('image/jpeg').header('cache-control', 'private, no-store').send(bytes);
+  });
+
+  app.post<{ Params: { id: string }; Body: Record<string, unknown> }>(
+    casePaths.removeReportPhoto.pattern,
+    async (request, reply) => {
+      const id = await draftId(request);
+      if (id === undefined) throw new NotFoundError();
+      await photos.removeFromDraft(id, parseIdParam(request.params));
+      const change = isChanging(request.body.change);
+      return reply.redirect(`${casePaths.reportStep.questions}${change ? '?change=yes' : ''}`, 303);
+    },
+  );
 
   const aboutContext = (draft: ReportDraft, change: boolean) => {
     const returnTo = `${casePaths.reportStep.aboutYou}${change ? '?change=yes' : ''}`;

@@ -33,7 +33,9 @@ export interface ReportDependencies {
 
 /** /report: the resident's journey from "what" and "where" to a case, saved as a draft at each step. */
 export function registerReport(app: FastifyInstance, deps: ReportDependencies): void {
-  const drafts = createReportDrafts(createReportDraftRepository(deps.db), deps.clock, deps.secureCookies);
+  const drafts = createReportDrafts(createReportDraftRepository(deps.db), deps.clock, deps.secureCookies, (now) =>
+    deps.photos.forgetExpiredDrafts(now),
+  );
   registerReportRoutes(app, deps, drafts);
   registerReportDetailRoutes(app, deps, drafts);
   registerReportSendRoutes(app, deps, drafts, deps.proof);
