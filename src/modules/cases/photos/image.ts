@@ -1,6 +1,10 @@
 import sharp from 'sharp';
 import type { PhotoFormat } from '../../../db/schema.js';
 
+// libvips keeps recent operations, decoded pixels included, in a cache of its own: residents'
+// photos are not kept in memory after their request, and a burst of uploads does not grow it.
+sharp.cache(false);
+
 /** The long edge of a stored photo: enough to see a pothole's edges, a fraction of a phone camera's 4,000 px. */
 export const PHOTO_LONG_EDGE = 2048;
 /** The long edge of a thumbnail, as lists and the duplicates page show it. */
