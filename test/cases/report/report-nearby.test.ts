@@ -202,3 +202,16 @@ describe('nearby reports a resident can judge', () => {
     expect(await organisationId(database.db, 'E10000007')).toBeGreaterThan(0);
   });
 });
+
+describe('a followed request that stops being public', () => {
+  it('tells its followers nothing more', async () => {
+    const before = await latestEmailTo(database.db, 'cy.citizen@example.com');
+    await database.db.updateTable('cases').set({ is_public: false }).where('id', '=', existing.id).execute();
+    const officer = await staffActor(database.db, (await services.repository.findById(existing.id))!.organisation_id, [
+      'service_officer',
+    ]);
+    await services.workflow.addUpdate(officer, existing.id, { body: 'Moved to the private list', isPublic: true });
+    expect((await latestEmailTo(database.db, 'cy.citizen@example.com'))?.id).toBe(before?.id);
+    expect((await latestEmailTo(database.db, 'prue@example.com'))?.body_text).toContain('Moved to the private list');
+  });
+});

@@ -92,6 +92,8 @@ export function createCaseFollowers(deps: CaseFollowersDependencies) {
      * reporter, who is told in their own words, is not told twice.
      */
     async tell(trx: Transaction<Database>, record: CaseRecord, message: string, reporterEmail: string | null) {
+      // Followed as a public request: once it is not (moved to a type not shown), they hear no more of it.
+      if (!record.is_public) return;
       const publicPage = `${publicUrl}${casePaths.trackCase({ reference: record.reference })}`;
       const told = new Set([reporterEmail?.toLowerCase()]);
       for (const follower of await followers.confirmed(trx, record.id)) {
