@@ -2,6 +2,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../../src/app.js';
+import { hashPassword } from '../../../src/modules/identity/secrets.js';
 import { testConfig } from '../../support/app.js';
 import { organisationId, signedInStaff } from '../../support/accounts.js';
 import { createTestDatabase, type TestDatabase } from '../../support/database.js';
@@ -299,6 +300,39 @@ describe('who may see a photo', () => {
     });
     expect((await stranger.client.get(`/photos/${photo.id}`)).statusCode).toBe(404);
     await database.db.updateTable('cases').set({ is_public: true }).where('id', '=', photo.case_id!).execute();
+  });
+
+  it('shows the resident who reported it, signed in, their own photo of a case that is not public', async () => {
+    const [photo] = await photoRows();
+    const email = 'rita.reporter@example.com';
+    const citizen = await database.db
+      .insertInto('citizens')
+      .values({
+        email,
+        name: 'Rita Reporter',
+        phone: null,
+        password_hash: await hashPassword('three random words'),
+        email_verified_at: new Date(),
+        oidc_issuer: null,
+        oidc_subject: null,
+        locked_until: null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await database.db
+      .updateTable('cases')
+      .set({ is_public: false, citizen_id: citizen.id })
+      .where('id', '=', photo.case_id!)
+      .execute();
+    const reporter = new TestClient(app);
+    expect((await reporter.post('/account/sign-in', { email, password: 'three random words' })).statusCode).toBe(303);
+    expect((await reporter.get(`/photos/${photo.id}`)).statusCode).toBe(200);
+    expect((await new TestClient(app).get(`/photos/${photo.id}`)).statusCode).toBe(404);
+    await database.db
+      .updateTable('cases')
+      .set({ is_public: true, citizen_id: null })
+      .where('id', '=', photo.case_id!)
+      .execute();
   });
 
   it('never shows a private photo to the public, even of a public case; and nothing of a draft', async () => {
