@@ -12,6 +12,8 @@ import {
   type PageProblems,
 } from './support/checks.js';
 import { expectErrorSummaryMovesFocus, focused, goesTo, heading, mainText, textOf } from './support/pages.js';
+import { jpegWithLocation, textPretendingToBeJpeg } from '../test/support/images.js';
+import { latestEmailTo, linkIn } from '../test/support/outbox.js';
 
 const partnership = 'Derbyshire Partnership';
 
@@ -101,8 +103,10 @@ describeInBrowser('Reporting a problem and following it', () => {
     await goesTo(page, '/report/nearby', () => page.getByRole('button', { name: 'Continue' }).click());
 
     expect(await heading(page)).toBe('Has someone already reported it?');
-    const follow = page.getByRole('link', { name: `Follow this one instead (${existing})` });
-    expect(await follow.getAttribute('href')).toBe(`/track/${existing}`);
+    expect(await page.getByRole('button', { name: `Follow this one instead (${existing})` }).count()).toBe(1);
+    const view = page.getByRole('link', { name: `View its updates (${existing})` });
+    expect(await view.getAttribute('href')).toBe(`/track/${existing}`);
+    expect(await mainText(page)).toContain('Out for a week');
     expect(await mainText(page)).not.toContain('Nell');
     await expectAccessible(page, `nearby (${mode})`);
     await goesTo(page, '/report/questions', () => page.getByRole('button', { name: 'Report a new one' }).click());
@@ -124,6 +128,27 @@ describeInBrowser('Reporting a problem and following it', () => {
     await page
       .getByRole('textbox', { name: 'Describe the problem' })
       .fill('It flickers all night and keeps the street awake.');
+    // A file named as a photo that is not one: refused beside the field, the answers kept.
+    await page.getByLabel('Add photos').setInputFiles({
+      name: 'lamp.jpg',
+      mimeType: 'image/jpeg',
+      buffer: textPretendingToBeJpeg,
+    });
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.waitForURL('**/report/questions');
+    await expectErrors(
+      page,
+      [['#photos', '‘lamp.jpg’ must be a JPG, PNG or HEIC photo']],
+      `questions, not a photo (${mode})`,
+    );
+    expect(await page.getByRole('textbox', { name: 'Describe the problem' }).inputValue()).toBe(
+      'It flickers all night and keeps the street awake.',
+    );
+    await page.getByLabel('Add photos').setInputFiles({
+      name: 'lamp.jpg',
+      mimeType: 'image/jpeg',
+      buffer: await jpegWithLocation(1600, 1200),
+    });
     await goesTo(page, '/report/about-you', () => page.getByRole('button', { name: 'Continue' }).click());
 
     expect(await heading(page)).toBe('Your details');
@@ -157,6 +182,7 @@ describeInBrowser('Reporting a problem and following it', () => {
       'It flickers all night',
       'Lena Lamplight',
       'lena@example.com',
+      'Photos 1 photo',
     ]) {
       expect(summary).toContain(expected);
     }
@@ -241,6 +267,40 @@ describeInBrowser('Reporting a problem and following it', () => {
       expectCleanLoad(problems);
     },
     journeyTimeout * 2,
+  );
+
+  it(
+    'follows a nearby request instead of reporting it again, by a confirmed email, without JavaScript',
+    async () => {
+      const page = await shirehall.newPage({ javaScriptEnabled: false });
+      const problems = await watchForProblems(page);
+      await page.goto('/report');
+      await page.getByRole('radio', { name: 'Street light fault' }).check();
+      await goesTo(page, '/report/where', () => page.getByRole('button', { name: 'Continue' }).click());
+      await page.getByRole('textbox', { name: 'Postcode' }).fill('DE4 3AG');
+      await page.getByRole('textbox', { name: 'Where exactly is it?' }).fill('By the bus shelter');
+      await goesTo(page, '/report/nearby', () => page.getByRole('button', { name: 'Continue' }).click());
+      expect(await page.getByRole('img', { name: 'Map of the requests near the place you gave' }).count()).toBe(1);
+      await expectAccessible(page, 'nearby, with its map (JavaScript off)');
+      await saveScreenshot(page, 'report-nearby-no-js');
+      await page.getByRole('button', { name: `Follow this one instead (${existing})` }).click();
+      await page.waitForURL('**/report/nearby/follow');
+      expect(await heading(page)).toBe('What is your email address?');
+      await expectAccessible(page, 'follow, asking for an email address');
+      await page.getByRole('textbox', { name: 'What is your email address?' }).fill('fay@example.com');
+      await page.getByRole('button', { name: `Follow ${existing}` }).click();
+      await page.waitForURL('**/report/nearby/follow');
+      expect(await heading(page)).toBe('Check your email');
+      await expectAccessible(page, 'follow, check your email');
+
+      const email = await latestEmailTo(shirehall.database.db, 'fay@example.com');
+      await page.goto(linkIn(email!.body_text, '/report/follow/confirm'));
+      expect(await heading(page)).toBe(`You are following ${existing}`);
+      expect(await mainText(page)).toContain('We will email fay@example.com when it is updated');
+      await expectAccessible(page, 'follow, confirmed');
+      expectCleanLoad(problems);
+    },
+    journeyTimeout,
   );
 
   it(

@@ -14,7 +14,7 @@ import type { Config } from './config.js';
 import type { Database } from './db/schema.js';
 import { registerOpenApi } from './api/openapi.js';
 import { registerAudit } from './modules/audit/index.js';
-import { createCasesModule } from './modules/cases/index.js';
+import { createCasesModule, photoUploadLimits } from './modules/cases/index.js';
 import { registerDirectory } from './modules/directory/index.js';
 import { registerHealth } from './modules/health/index.js';
 import { createIdentityModule } from './modules/identity/index.js';
@@ -31,6 +31,7 @@ import { redactSecrets } from './web/redact.js';
 import { OneLinePerRequest } from './web/request-log.js';
 import { registerRendering } from './web/rendering.js';
 import { registerSecurityHeaders } from './web/security-headers.js';
+import { registerUploads } from './web/uploads.js';
 import { createViewEnvironment, govukFrontendRoot } from './web/views.js';
 
 export interface AppDependencies {
@@ -171,6 +172,8 @@ async function registerSecurity(app: FastifyInstance, config: Config): Promise<v
   app.addHook('onRoute', (route) => {
     if (isFormRoute(route)) route.preHandler = [app.csrfProtection, ...[route.preHandler ?? []].flat()];
   });
+  // Multipart forms (those with photos) are parsed before the CSRF check and the input checks, like any other form.
+  await registerUploads(app, photoUploadLimits);
   registerInputChecks(app);
 }
 

@@ -37,6 +37,7 @@ const environmentSchema = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   // Sign-in, password reset and registration posts one address may make in a minute.
   SIGN_IN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+  PHOTO_UPLOADS_PER_MINUTE: z.coerce.number().int().min(1).default(30),
   // Requests (POSTs) one Open311 client, by its API key, may send in a minute.
   OPEN311_POSTS_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   // The reverse proxies in front of the app, whose X-Forwarded-For is believed: how many hops
@@ -98,6 +99,8 @@ export type Config = {
   auditAnchorIntervalMs: number;
   rateLimitPerMinute: number;
   signInAttemptsPerMinute: number;
+  /** Posts of the forms that take photos one address may make in a minute: each may carry megabytes to decode. */
+  photoUploadsPerMinute: number;
   open311PostsPerMinute: number;
   /** Fastify's trustProxy: false (the default), a hop count, or the proxies' addresses and ranges. */
   trustProxy: false | number | string[];
@@ -145,6 +148,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     auditAnchorIntervalMs: Math.round(env.AUDIT_ANCHOR_INTERVAL_HOURS * 3_600_000),
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     signInAttemptsPerMinute: env.SIGN_IN_ATTEMPTS_PER_MINUTE,
+    photoUploadsPerMinute: env.PHOTO_UPLOADS_PER_MINUTE,
     open311PostsPerMinute: env.OPEN311_POSTS_PER_MINUTE,
     trustProxy: env.TRUST_PROXY,
     logLevel: env.LOG_LEVEL,

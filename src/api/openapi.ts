@@ -16,11 +16,12 @@ const frame = {
     title: 'Shirehall API',
     version: '1.0.0',
     description:
-      'Which council serves a place, and which council provides a service there. A postcode is answered from the postcode table; a point by the council boundaries of England. Reporting and following requests is not part of this API: it is Open311 GeoReport v2, in XML and JSON, at /open311/v2/ (start at /open311/v2/discovery.xml; see docs/open311.md).',
+      "Which council serves a place, and which council provides a service there. A postcode is answered from the postcode table; a point by the council boundaries of England. Reporting and following requests is not part of this API: it is Open311 GeoReport v2, in XML and JSON, at /open311/v2/ (start at /open311/v2/discovery.xml; see docs/open311.md). A request's photos are not uploaded through either: Open311 takes a `media_url` (an http or https link, recorded and never fetched) and answers `media_url` with the absolute address of the first photo anyone may see (`/photos/{id}`, an image/jpeg without EXIF).",
     license: { name: 'MIT', identifier: 'MIT' },
   },
   externalDocs: {
-    description: 'Open311 GeoReport v2 at /open311/v2/, for reporting and following requests',
+    description:
+      'Open311 GeoReport v2 at /open311/v2/, for reporting and following requests, with media_url for photos',
     url: '/open311/v2/discovery.json',
   },
   servers: [{ url: '/' }],

@@ -16,6 +16,7 @@ import * as auditInsertOnlyGrants from './migrations/0019-audit-insert-only-gran
 import * as sharingByPurpose from './migrations/0020-sharing-by-purpose.js';
 import * as staffDirectory from './migrations/0021-staff-directory.js';
 import * as messagesAndTransfers from './migrations/0022-messages-and-transfers.js';
+import * as casePhotosAndFollowers from './migrations/0023-case-photos-and-followers.js';
 import * as questionMessages from './migrations/0024-question-messages.js';
 import * as people from './migrations/0025-people.js';
 import * as savedWorklists from './migrations/0026-saved-worklists.js';
@@ -39,6 +40,7 @@ export const migrations: Record<string, Migration> = {
   '0020-sharing-by-purpose': sharingByPurpose,
   '0021-staff-directory': staffDirectory,
   '0022-messages-and-transfers': messagesAndTransfers,
+  '0023-case-photos-and-followers': casePhotosAndFollowers,
   '0024-question-messages': questionMessages,
   '0025-people': people,
   '0026-saved-worklists': savedWorklists,

@@ -48,6 +48,10 @@ export interface Database {
   saved_worklist_filters: SavedWorklistFiltersTable;
   message_templates: MessageTemplatesTable;
   case_letters: CaseLettersTable;
+  photo_files: PhotoFilesTable;
+  case_photos: CasePhotosTable;
+  case_media_links: CaseMediaLinksTable;
+  case_followers: CaseFollowersTable;
 }
 
 export type OrganisationType =
@@ -627,5 +631,55 @@ export interface SavedWorklistFiltersTable {
   staff_id: number;
   name: string;
   query: string;
+  created_at: Generated<Date>;
+}
+
+/** The photo store's bytes, by key (migration 0023): behind PhotoStore, so S3 can hold them instead. */
+export interface PhotoFilesTable {
+  storage_key: string;
+  bytes: Uint8Array;
+}
+
+export type PhotoFormat = 'jpeg' | 'png' | 'heif';
+
+/** A photo on a case, or on a report draft until it is sent. Resized and stripped of EXIF before it is stored. */
+export interface CasePhotosTable {
+  id: Generated<number>;
+  case_id: number | null;
+  report_draft_id: number | null;
+  case_event_id: number | null;
+  /** Never shown to the public, whatever the case: a photo that came with an internal note. */
+  is_private: Generated<boolean>;
+  image_key: string;
+  thumbnail_key: string;
+  width: number;
+  height: number;
+  image_bytes: number;
+  thumbnail_bytes: number;
+  /** What was uploaded; what is stored is always JPEG. */
+  original_format: PhotoFormat;
+  uploaded_by_staff_id: number | null;
+  created_at: Generated<Date>;
+}
+
+/** An Open311 client's media_url: a link, recorded and shown, never fetched. */
+export interface CaseMediaLinksTable {
+  id: Generated<number>;
+  case_id: number;
+  url: string;
+  created_at: Generated<Date>;
+}
+
+/** Someone told of a case's public updates who did not report it: by account, or by a confirmed email. */
+export interface CaseFollowersTable {
+  id: Generated<number>;
+  case_id: number;
+  email: string | null;
+  citizen_id: number | null;
+  /** The hash of the emailed confirmation link's token; the link works until the follow is confirmed. */
+  token_hash: string | null;
+  confirmed_at: Date | null;
+  /** The key of the "stop following" link in every email: it ends this follow and does nothing else. */
+  stop_key: string;
   created_at: Generated<Date>;
 }

@@ -14,6 +14,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
   return {
     ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }),
     signInAttemptsPerMinute: 1000,
+    photoUploadsPerMinute: 1000,
     rateLimitPerMinute: 100_000,
     ...overrides,
   };

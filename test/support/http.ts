@@ -52,6 +52,45 @@ export class TestClient {
     return response;
   }
 
+  /**
+   * Posts a form with files as multipart/form-data, as a browser posts a form with a file input,
+   * the CSRF token in its hidden field (`token: null` leaves it out). Each file's content type is
+   * the browser's guess from the name, which the server must not believe.
+   */
+  async postMultipart(
+    url: string,
+    form: Record<string, string | string[]>,
+    files: { field?: string; filename: string; bytes: Buffer; contentType?: string }[],
+    options: { from?: string; token?: string | null } = {},
+  ): Promise<LightMyRequestResponse> {
+    const token = options.token === undefined ? await this.csrfToken(options.from ?? url) : options.token;
+    const boundary = `----shirehall${Math.random().toString(16).slice(2)}`;
+    const chunks: Buffer[] = [];
+    const field = (name: string, value: string) =>
+      chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
+    if (token !== null) field('_csrf', token);
+    for (const [name, value] of Object.entries(form)) for (const item of [value].flat()) field(name, item);
+    for (const file of files) {
+      chunks.push(
+        Buffer.from(
+          `--${boundary}\r\nContent-Disposition: form-data; name="${file.field ?? 'photos'}"; filename="${file.filename}"\r\n` +
+            `Content-Type: ${file.contentType ?? 'image/jpeg'}\r\n\r\n`,
+        ),
+        file.bytes,
+        Buffer.from('\r\n'),
+      );
+    }
+    chunks.push(Buffer.from(`--${boundary}--\r\n`));
+    const response = await this.app.inject({
+      method: 'POST',
+      url,
+      payload: Buffer.concat(chunks),
+      headers: { cookie: this.cookieHeader, 'content-type': `multipart/form-data; boundary=${boundary}` },
+    });
+    this.remember(response);
+    return response;
+  }
+
   /** Any request at all, with this client's cookies: for the fuzz suite's hostile inputs. */
   async send(options: InjectOptions & { headers?: Record<string, string> }): Promise<LightMyRequestResponse> {
     const response = await this.app.inject({ ...options, headers: { ...options.headers, cookie: this.cookieHeader } });

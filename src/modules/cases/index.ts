@@ -12,6 +12,7 @@ import { createCatalogue } from './catalogue/index.js';
 import { createCaseCore } from './core/index.js';
 import { createPublicRequests } from './core/public-requests.js';
 import { createOpen311 } from './open311/index.js';
+import { createPhotos, registerPhotoRoutes } from './photos/index.js';
 import { casePaths } from './paths.js';
 import { registerReport } from './report/index.js';
 import { registerStaffCases } from './staff/index.js';
@@ -19,6 +20,7 @@ import { createPersonCases } from './staff/person-cases.js';
 import { createTrackingProof, registerTrack } from './track/index.js';
 
 export type { CatalogueService } from './catalogue/service.js';
+export { photoUploadLimits } from './photos/limits.js';
 export { publicStatusNames, publicStatusTags } from './core/status.js';
 export {
   roundCoordinate,
@@ -63,6 +65,13 @@ export function createCasesModule(deps: CasesDependencies) {
     publicUrl: config.publicUrl,
     referencePrefix: deps.referencePrefix,
   });
+  const photos = createPhotos({
+    db,
+    clock,
+    cases: core.cases,
+    caseRepository: core.repository,
+    publicUrl: config.publicUrl,
+  });
   const open311 = createOpen311({
     db,
     clock,
@@ -72,6 +81,7 @@ export function createCasesModule(deps: CasesDependencies) {
     places,
     cases: core.cases,
     caseRepository: core.repository,
+    photos,
     memberOrganisationIds,
   });
 
@@ -83,7 +93,17 @@ export function createCasesModule(deps: CasesDependencies) {
       const secureCookies = config.environment === 'production';
       const signInAttemptsPerMinute = config.signInAttemptsPerMinute;
       const proof = createTrackingProof(clock, secureCookies);
-      const caseParts = { db, clock, catalogue: catalogue.service, ...core, signInAttemptsPerMinute, proof };
+      const caseParts = {
+        db,
+        clock,
+        catalogue: catalogue.service,
+        ...core,
+        signInAttemptsPerMinute,
+        proof,
+        photos,
+        photoUploadsPerMinute: config.photoUploadsPerMinute,
+      };
+      registerPhotoRoutes(app, photos);
       registerReport(app, { ...caseParts, places, secureCookies });
       navigation.forResidents({ href: casePaths.report, text: 'Report a problem', section: 'report' });
       registerTrack(app, caseParts);

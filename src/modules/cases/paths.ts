@@ -33,6 +33,10 @@ export const casePaths = {
     check: '/report/check',
     confirmation: '/report/confirmation',
   },
+  // Following a nearby request instead of reporting it again: the choice, then the emailed links.
+  followNearby: '/report/nearby/follow',
+  followConfirm: '/report/follow/confirm',
+  followStop: '/report/follow/stop',
   track: '/track',
   // Following without an email address: the reference and the telephone number given.
   trackByPhone: '/track/phone',
@@ -43,6 +47,12 @@ export const casePaths = {
   satisfaction: '/satisfaction',
   satisfactionThanks: '/satisfaction/thank-you',
   map: '/map',
+  // A photo of a case, and its thumbnail, served only to whoever may see it (photos/routes.ts).
+  photo: route('/photos/:id'),
+  photoThumbnail: route('/photos/:id/thumbnail'),
+  // A photo on a report not yet sent: seen and removed only by the browser making the report.
+  reportPhotoThumbnail: route('/report/photos/:id/thumbnail'),
+  removeReportPhoto: route('/report/photos/:id/remove'),
   staff: {
     worklist: '/staff/cases',
     export: '/staff/cases.csv',

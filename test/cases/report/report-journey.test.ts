@@ -252,7 +252,7 @@ describe('where: the place and the council that serves it', () => {
 });
 
 describe('nearby: offering to follow an open request instead', () => {
-  it('lists open public requests of the same kind within 250 m and links to their public tracking page', async () => {
+  it('lists open public requests of the same kind within 250 m, each to follow or to see on its public tracking page', async () => {
     const place = await services.place('DE45 1AA');
     const existing = await services.cases.submit(anonymous, {
       serviceCode: 'street-light',
@@ -270,7 +270,9 @@ describe('nearby: offering to follow an open request instead', () => {
     expect(where.headers.location).toBe('/report/nearby');
     const page = await client.get('/report/nearby');
     expect(page.statusCode).toBe(200);
-    expect(page.body).toContain(`href="/track/${existing.reference}">Follow this one instead`);
+    expect(page.body).toContain(`href="/track/${existing.reference}">View its updates`);
+    // Following it instead is a form of its own (report-nearby.test.ts follows one).
+    expect(page.body).toContain(`name="reference" value="${existing.reference}"`);
     expect(text(page)).toContain('Less than 10 metres away');
     expect(page.body).toContain('href="/report/questions"');
     expect(page.body).not.toContain('Mrs Private');

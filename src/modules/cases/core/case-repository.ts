@@ -90,8 +90,10 @@ export function createCaseRepository(db: Kysely<Database>) {
       return row.id;
     },
 
-    async addEvent(executor: Db, event: NewCaseEvent): Promise<void> {
-      await executor.insertInto('case_events').values(event).execute();
+    /** Adds a timeline entry; its id, for what came with it (photos). */
+    async addEvent(executor: Db, event: NewCaseEvent): Promise<number> {
+      const row = await executor.insertInto('case_events').values(event).returning('id').executeTakeFirstOrThrow();
+      return row.id;
     },
 
     async update(

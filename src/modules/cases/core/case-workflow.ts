@@ -7,6 +7,7 @@ import { ForbiddenError, NotFoundError } from '../../../shared/errors.js';
 import { caseAccess, type CaseOwnership } from './case-policy.js';
 import type { CaseRecord, CaseRepository } from './case-repository.js';
 import { newsWith } from './case-messages.js';
+import type { CaseFollowers } from './case-followers.js';
 import type { CaseService } from './case-service.js';
 import type { CatalogueService } from '../catalogue/service.js';
 import { casePaths } from '../paths.js';
@@ -48,6 +49,8 @@ export interface WorkflowDependencies {
   places: Pick<PlacesService, 'findByPoint'>;
   clock: () => Date;
   publicUrl: string;
+  /** People following the case who did not report it: told of its public news too. */
+  followers?: CaseFollowers;
 }
 
 const ownersChanged = Symbol('the case changed hands between the check and the lock');
@@ -71,8 +74,15 @@ export function createCaseWorkflow({
   places,
   clock,
   publicUrl,
+  followers,
 }: WorkflowDependencies) {
   const { messages } = cases;
+
+  /** Whoever follows the case (not its resident, who has their own message) is told its public news. */
+  async function tellFollowers(trx: Transaction<Database>, record: CaseRecord, publicWords: string) {
+    if (!followers) return;
+    await followers.tell(trx, record, publicWords, await cases.contactEmailOf(record, trx));
+  }
 
   /**
    * Loads the case, checks the actor may act on it, and runs the change in one locked transaction.
@@ -152,6 +162,9 @@ export function createCaseWorkflow({
             ? `${publicUrl}${casePaths.satisfaction}?token=${await cases.issueSurveyToken(trx, caseId)}`
             : undefined;
         await messages.tellOfStatus(trx, caseId, input, surveyUrl);
+        if (input.status === 'resolved')
+          await tellFollowers(trx, record, `It has been resolved.${input.message ? ` ${input.message}` : ''}`);
+        else if (input.message) await tellFollowers(trx, record, input.message);
         await recordAudit(
           trx,
           {
@@ -167,12 +180,22 @@ export function createCaseWorkflow({
     },
 
     /** A public update is on the resident's timeline and emailed to them; a note is for staff alone. */
-    async addUpdate(actor: Actor, caseId: number, input: { body: string; isPublic: boolean; channel?: Channel }) {
+    async addUpdate(
+      actor: Actor,
+      caseId: number,
+      input: {
+        body: string;
+        isPublic: boolean;
+        channel?: Channel;
+        /** What came with the update (its photos), saved in its transaction with the entry's id. */
+        alongside?: (trx: Transaction<Database>, eventId: number) => Promise<void>;
+      },
+    ) {
       // Staff who may only read a case (an agent of another partner answering a call) may note the
       // contact they had; public updates and internal notes are the owning organisation's.
       const isContactRecord = !input.isPublic && input.channel !== undefined && input.channel !== 'web';
       await change(actor, caseId, isContactRecord ? 'read' : 'act', async (trx, record, staff, now) => {
-        await repository.addEvent(trx, {
+        const eventId = await repository.addEvent(trx, {
           case_id: caseId,
           occurred_at: now,
           kind: input.isPublic
@@ -186,8 +209,12 @@ export function createCaseWorkflow({
           organisation_id: staff.organisationId,
           channel: input.channel ?? 'web',
         });
+        await input.alongside?.(trx, eventId);
         await repository.update(trx, caseId, { updated_at: now });
-        if (input.isPublic) await messages.tellResident(trx, caseId, 'updated', { message: input.body }, input.body);
+        if (input.isPublic) {
+          await messages.tellResident(trx, caseId, 'updated', { message: input.body }, input.body);
+          await tellFollowers(trx, record, input.body);
+        }
         await recordAudit(
           trx,
           { actor: staff, action: input.isPublic ? 'public-update' : 'note', recordType: 'case', recordId: caseId },

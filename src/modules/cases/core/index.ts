@@ -5,6 +5,7 @@ import type { PeoplePort } from '../../people/index.js';
 import type { ActiveAgreementFinder } from '../../identity/policy.js';
 import type { CatalogueService } from '../catalogue/service.js';
 import type { PlacesService } from '../../places/service.js';
+import { createCaseFollowers } from './case-followers.js';
 import { createCaseRepository } from './case-repository.js';
 import { createCaseService } from './case-service.js';
 import { createCaseWorkflow } from './case-workflow.js';
@@ -26,8 +27,9 @@ export interface CaseCoreDependencies {
 export function createCaseCore(deps: CaseCoreDependencies) {
   const repository = createCaseRepository(deps.db);
   const cases = createCaseService({ ...deps, repository });
-  const workflow = createCaseWorkflow({ ...deps, repository, cases });
-  return { repository, cases, workflow };
+  const followers = createCaseFollowers({ ...deps, repository });
+  const workflow = createCaseWorkflow({ ...deps, repository, cases, followers });
+  return { repository, cases, workflow, followers };
 }
 
 export type CaseCore = ReturnType<typeof createCaseCore>;

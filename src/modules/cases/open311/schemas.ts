@@ -88,6 +88,16 @@ const phoneField = text('phone', 30).refine(
   'phone must be a telephone number',
 );
 
+/** An absolute http(s) address: anything else (javascript:, file:, a bare name) is no link to show anyone. */
+const mediaUrl = text('media_url', 2000).refine((value) => {
+  if (value === undefined) return true;
+  try {
+    return ['http:', 'https:'].includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}, 'media_url must be an http or https address');
+
 export const newRequestSchema = z
   .object({
     jurisdiction_id: text('jurisdiction_id', 200),
@@ -110,6 +120,8 @@ export const newRequestSchema = z
     phone: phoneField,
     device_id: text('device_id', 200),
     account_id: text('account_id', 200),
+    // A photo the client keeps itself (FixMyStreet sends its own): recorded as a link, never fetched.
+    media_url: mediaUrl,
   })
   .refine((request) => (request.lat === undefined) === (request.long === undefined), {
     message: 'lat and long must be sent together',

@@ -9,6 +9,7 @@ import type { CaseService, CreatedCase, NewRequest } from '../core/case-service.
 import type { Config } from '../../../config.js';
 import type { CatalogueService } from '../catalogue/service.js';
 import type { CaseRepository } from '../core/case-repository.js';
+import type { CasePhotos } from '../photos/service.js';
 import {
   Open311Error,
   endOfDay,
@@ -106,6 +107,7 @@ export interface Open311ServiceDependencies {
   places: PlacesService;
   cases: CaseService;
   caseRepository: CaseRepository;
+  photos: CasePhotos;
   memberOrganisationIds: () => Promise<number[]>;
   keys: ApiKeyService;
   repository: Open311Repository;
@@ -209,6 +211,14 @@ export function createOpen311Service(deps: Open311ServiceDependencies) {
   ) {
     const viewer = viewerOf(client);
     const rows = await repository.requests({ ...filter, viewer, limit: MAX_RESULTS });
+    const ids = rows.map((row) => row.id);
+    const [photoOf, linkOf] = await Promise.all([deps.photos.firstPublicOf(ids), deps.photos.firstMediaLinkOf(ids)]);
+    /** The first photo anyone may see; else, to the client that sent it or the back office, the link sent with it. */
+    const mediaUrlOf = (caseId: number, detail: boolean) => {
+      const photo = photoOf.get(caseId);
+      if (photo !== undefined) return deps.photos.absoluteUrl(photo);
+      return detail ? (linkOf.get(caseId) ?? null) : null;
+    };
     return rows.map((row) => {
       const detail = mayReadWords(viewer, row);
       return {
@@ -229,7 +239,7 @@ export function createOpen311Service(deps: Open311ServiceDependencies) {
         zipcode: detail ? row.postcode : postcodeDistrict(row.postcode),
         lat: detail ? row.latitude : roundCoordinate(row.latitude),
         long: detail ? row.longitude : roundCoordinate(row.longitude),
-        media_url: null,
+        media_url: mediaUrlOf(row.id, detail),
       };
     });
   }
@@ -412,7 +422,10 @@ export function createOpen311Service(deps: Open311ServiceDependencies) {
     // exists exactly when its saved response does.
     const result = await deps.cases.submit(anonymous, request, {
       routing,
-      withinTransaction: (trx, created) => remember(trx, responseFor(created)),
+      withinTransaction: async (trx, created) => {
+        if (input.media_url) await deps.photos.addMediaLink(trx, created.caseId, input.media_url);
+        await remember(trx, responseFor(created));
+      },
     });
     switch (result.outcome) {
       case 'created':
@@ -629,8 +642,10 @@ export function createOpen311Service(deps: Open311ServiceDependencies) {
         to,
         limit: MAX_RESULTS,
       });
+      const photoOf = await deps.photos.firstPublicOfEvents(rows.map((row) => row.id));
       return rows.map((row) => {
         const status = (row.status_then ?? 'open') as CaseStatus;
+        const photo = photoOf.get(row.id);
         const closedWhy =
           status === 'closed' && row.case_status === 'closed' && row.closure_reason
             ? closureStatuses[row.closure_reason]
@@ -641,7 +656,8 @@ export function createOpen311Service(deps: Open311ServiceDependencies) {
           status: closedWhy ?? updateStatuses[status],
           updated_datetime: w3cDateTime(row.occurred_at),
           description: mayReadWords(viewer, row) ? row.body : null,
-          media_url: null,
+          // The first photo that came with the update, when anyone may see it.
+          media_url: photo === undefined ? null : deps.photos.absoluteUrl(photo),
         };
       });
     },

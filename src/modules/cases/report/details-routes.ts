@@ -1,10 +1,14 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { dayInEngland } from '../../../shared/dates.js';
 import { formErrorsFrom, type FormErrors } from '../../../web/form-errors.js';
 import { identityPaths } from '../../identity/paths.js';
 import { checkAnswers } from '../core/answers.js';
 import type { CatalogueService } from '../catalogue/service.js';
+import { NotFoundError } from '../../../shared/errors.js';
+import { parseIdParam } from '../../identity/schemas.js';
 import { casePaths } from '../paths.js';
+import { PHOTO_FIELD } from '../photos/limits.js';
+import type { CasePhotos } from '../photos/service.js';
 import { nextPath, stepPaths, type AboutYou, type ReportDraft } from './draft.js';
 import type { ReportDrafts } from './drafts.js';
 import { fieldId, questionFields, readAnswers } from './questions.js';
@@ -17,6 +21,9 @@ type FormBody = { Body: Record<string, string | string[] | undefined> };
 export interface ReportDetailRouteDependencies {
   catalogue: CatalogueService;
   clock: () => Date;
+  photos: CasePhotos;
+  /** The questions page takes photos: each post may carry megabytes to decode. */
+  photoUploadsPerMinute: number;
 }
 
 /** The middle of the journey: the kind's own questions and the description, then who is reporting. */
@@ -25,7 +32,14 @@ export function registerReportDetailRoutes(
   deps: ReportDetailRouteDependencies,
   drafts: ReportDrafts,
 ): void {
-  const { catalogue, clock } = deps;
+  const { catalogue, clock, photos } = deps;
+  const takesPhotos = {
+    config: { takesUploads: true, rateLimit: { max: deps.photoUploadsPerMinute, timeWindow: '1 minute' } },
+  };
+  const draftId = async (request: FastifyRequest) => {
+    const state = await drafts.load(request);
+    return state.state === 'editing' ? state.id : undefined;
+  };
   const back = (change: boolean, path: string) => (change ? stepPaths.check : path);
 
   app.get<ChangeQuery>(casePaths.reportStep.questions, async (request, reply) => {
@@ -34,7 +48,11 @@ export function registerReportDetailRoutes(
     const change = isChanging(request.query.change);
     const questions = await catalogue.questions(draft.routed!.requestTypeId);
     const fields = draft.questions?.fields ?? {};
+    const id = await draftId(request);
+    const added = id === undefined ? [] : await photos.forDraft(id);
     return reply.render(reportView('questions'), {
+      photoCount: added.length,
+      addedPhotos: added,
       typeName: draft.routed!.typeName,
       questions: questionFields(questions, fields),
       description: draft.questions?.description ?? '',
@@ -44,9 +62,11 @@ export function registerReportDetailRoutes(
     });
   });
 
-  app.post<FormBody>(casePaths.reportStep.questions, async (request, reply) => {
+  app.post<FormBody>(casePaths.reportStep.questions, takesPhotos, async (request, reply) => {
     const draft = await drafts.current(request);
     if (resumeIfSkipped('questions', draft, request, reply)) return reply;
+    const id = await draftId(request);
+    const photoCount = id === undefined ? 0 : await photos.countForDraft(id);
     const change = isChanging(request.body.change);
     const questions = await catalogue.questions(draft.routed!.requestTypeId);
     const read = readAnswers(questions, request.body);
@@ -65,8 +85,18 @@ export function registerReportDetailRoutes(
       errors.summary.push(...described.summary);
       Object.assign(errors.fields, described.fields);
     }
-    if (errors.summary.length > 0 || !description.success) {
+    // Photos last, as on the page; checked (and decoded) only once everything else is right, as a
+    // resident must select them again after any error: a browser never keeps a chosen file.
+    const checkedPhotos =
+      errors.summary.length > 0 || !description.success ? undefined : await photos.check(request.uploads, photoCount);
+    if (checkedPhotos && 'error' in checkedPhotos) {
+      errors.summary.push({ text: checkedPhotos.error, href: `#${PHOTO_FIELD}` });
+      errors.fields[PHOTO_FIELD] = { text: checkedPhotos.error };
+    }
+    if (errors.summary.length > 0 || !description.success || !checkedPhotos || 'error' in checkedPhotos) {
       return reply.code(400).render(reportView('questions'), {
+        photoCount,
+        addedPhotos: id === undefined ? [] : await photos.forDraft(id),
         typeName: draft.routed!.typeName,
         questions: questionFields(questions, read.fields, questionErrors),
         description: String(request.body.description ?? ''),
@@ -80,9 +110,31 @@ export function registerReportDetailRoutes(
       ...draft,
       questions: { fields: read.fields, answers: read.answers, description: description.data.description },
     };
-    await drafts.save(request, reply, updated);
+    // The answers and the photos in one transaction: a failure saves neither.
+    const saved = await drafts.saveWith(request, updated, async (trx, reportDraftId) => {
+      await photos.attach(trx, { reportDraftId }, checkedPhotos.photos);
+    });
+    if (!saved) return reply.redirect(casePaths.report, 303);
     return reply.redirect(nextPath('questions', updated, request.actor, change), 303);
   });
+
+  app.get<{ Params: { id: string } }>(casePaths.reportPhotoThumbnail.pattern, async (request, reply) => {
+    const id = await draftId(request);
+    if (id === undefined) throw new NotFoundError();
+    const bytes = await photos.draftThumbnail(id, parseIdParam(request.params));
+    return reply.type('image/jpeg').header('cache-control', 'private, no-store').send(bytes);
+  });
+
+  app.post<{ Params: { id: string }; Body: Record<string, unknown> }>(
+    casePaths.removeReportPhoto.pattern,
+    async (request, reply) => {
+      const id = await draftId(request);
+      if (id === undefined) throw new NotFoundError();
+      await photos.removeFromDraft(id, parseIdParam(request.params));
+      const change = isChanging(request.body.change);
+      return reply.redirect(`${casePaths.reportStep.questions}${change ? '?change=yes' : ''}`, 303);
+    },
+  );
 
   const aboutContext = (draft: ReportDraft, change: boolean) => {
     const returnTo = `${casePaths.reportStep.aboutYou}${change ? '?change=yes' : ''}`;

@@ -35,8 +35,14 @@ export function createReportDraftRepository(db: Kysely<Database>) {
     },
 
     /** Saves new answers, unless the draft has been sent meanwhile (then it is no longer changed). */
-    async update(id: number, answers: unknown, now: Date, expiresAt: Date): Promise<boolean> {
-      const result = await db
+    async update(
+      id: number,
+      answers: unknown,
+      now: Date,
+      expiresAt: Date,
+      executor: Kysely<Database> | Transaction<Database> = db,
+    ): Promise<boolean> {
+      const result = await executor
         .updateTable('report_drafts')
         .set({ answers: JSON.stringify(answers), updated_at: now, expires_at: expiresAt })
         .where('id', '=', id)
@@ -45,6 +51,9 @@ export function createReportDraftRepository(db: Kysely<Database>) {
         .executeTakeFirst();
       return result.numUpdatedRows > 0n;
     },
+
+    /** For saving the answers together with what came with them (photos): both or neither. */
+    inTransaction: <T>(work: (trx: Transaction<Database>) => Promise<T>) => db.transaction().execute(work),
 
     deleteExpired: (now: Date) => db.deleteFrom('report_drafts').where('expires_at', '<=', now).execute(),
 

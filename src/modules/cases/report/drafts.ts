@@ -30,7 +30,13 @@ export type DraftState =
  * text answers may be thousands of characters (a cookie holds 4 KB), and app processes share nothing
  * but the database. The browser's cookie holds only a random token; the table holds its hash.
  */
-export function createReportDrafts(repository: ReportDraftRepository, clock: () => Date, secureCookies: boolean) {
+export function createReportDrafts(
+  repository: ReportDraftRepository,
+  clock: () => Date,
+  secureCookies: boolean,
+  /** What else an expiring draft takes with it (its photos' bytes, kept elsewhere), before it is deleted. */
+  beforeDeletingExpired: (now: Date) => Promise<void> = async () => {},
+) {
   function toState(stored: StoredDraft | undefined): DraftState {
     if (!stored) return { state: 'none' };
     if (stored.caseId !== null)
@@ -60,6 +66,7 @@ export function createReportDrafts(repository: ReportDraftRepository, clock: () 
       const expiresAt = new Date(now.getTime() + DRAFT_LIFETIME_MS);
       const found = await load(request);
       if (found.state === 'editing' && (await repository.update(found.id, draft, now, expiresAt))) return;
+      await beforeDeletingExpired(now);
       await repository.deleteExpired(now);
       const { token, hash } = newToken();
       await repository.insert(hash, draft, now, expiresAt);
@@ -68,6 +75,26 @@ export function createReportDrafts(repository: ReportDraftRepository, clock: () 
         httpOnly: true,
         sameSite: 'lax',
         secure: secureCookies,
+      });
+    },
+
+    /**
+     * Saves the answers of a draft being edited and, in the same transaction, what came with them
+     * (the photos of the questions page), so that neither is saved without the other. False when
+     * the draft is no longer being edited (sent meanwhile, or expired): nothing is saved.
+     */
+    async saveWith(
+      request: FastifyRequest,
+      draft: ReportDraft,
+      alongside: (trx: Transaction<Database>, draftId: number) => Promise<void>,
+    ): Promise<boolean> {
+      const now = clock();
+      const found = await load(request);
+      if (found.state !== 'editing') return false;
+      return repository.inTransaction(async (trx) => {
+        const saved = await repository.update(found.id, draft, now, new Date(now.getTime() + DRAFT_LIFETIME_MS), trx);
+        if (saved) await alongside(trx, found.id);
+        return saved;
       });
     },
 

@@ -10,6 +10,9 @@ import { firstIncompleteStep, mayShow, nextPath, stepPaths, type ReportDraft, ty
 import type { ReportDrafts } from './drafts.js';
 import { areaName, distanceText, groupKinds, placeLabel } from './presenters.js';
 import { publicStatusNames } from '../core/status.js';
+import { NEARBY_METRES } from '../core/case-service.js';
+import type { CasePhotos } from '../photos/service.js';
+import { nearbyMap } from './nearby-map.js';
 import { kindSearchSchema, LOCATION_DESCRIPTION_LIMIT, pointSchema, whatSchema, whereSchema } from './schemas.js';
 
 export const reportView = (name: string) => `cases/views/report/${name}.njk`;
@@ -37,11 +40,12 @@ export interface ReportRouteDependencies {
   catalogue: CatalogueService;
   places: PlacesService;
   cases: CaseService;
+  photos: CasePhotos;
 }
 
 /** The first steps: what to report, where, and whether someone has already reported it nearby. */
 export function registerReportRoutes(app: FastifyInstance, deps: ReportRouteDependencies, drafts: ReportDrafts): void {
-  const { catalogue, places, cases } = deps;
+  const { catalogue, places, cases, photos } = deps;
 
   async function renderWhat(
     reply: FastifyReply,
@@ -248,19 +252,30 @@ export function registerReportRoutes(app: FastifyInstance, deps: ReportRouteDepe
     const nearby = await cases.openNearby(draft.serviceCode ?? '', draft.place!);
     if (nearby.length === 0) return reply.redirect(onward, 303);
     const kind = await catalogue.findKind(draft.serviceCode ?? '');
-    // Only what the public tracking page shows: no description, contact or location in a resident's words.
-    const requests = nearby.map((found) => ({
-      reference: found.reference,
-      href: casePaths.trackCase({ reference: found.reference }),
-      typeName: found.type_name,
-      status: publicStatusNames[found.status],
-      reportedOn: found.created_at,
-      distance: distanceText(found.metres),
-      organisationName: found.organisation_name,
-    }));
+    const thumbnails = await photos.firstPublicOf(nearby.map((found) => found.id));
+    // What lets a resident judge whether it is the same problem: what was reported, a photo, how far
+    // from the place they marked and where. Never the reporter's name, contact or words about the spot.
+    const requests = nearby.map((found, index) => {
+      const photo = thumbnails.get(found.id);
+      return {
+        number: index + 1,
+        reference: found.reference,
+        href: casePaths.trackCase({ reference: found.reference }),
+        typeName: found.type_name,
+        description: found.description,
+        thumbnailHref: photo === undefined ? undefined : casePaths.photoThumbnail({ id: photo }),
+        photoHref: photo === undefined ? undefined : casePaths.photo({ id: photo }),
+        status: publicStatusNames[found.status],
+        reportedOn: found.created_at,
+        distance: distanceText(found.metres),
+        organisationName: found.organisation_name,
+      };
+    });
     return reply.render(reportView('nearby'), {
       kind,
       requests,
+      map: nearbyMap(draft.place!, nearby, NEARBY_METRES),
+      followPath: casePaths.followNearby,
       onward,
       backLink: `${casePaths.reportStep.where}${change ? '?change=yes' : ''}`,
     });

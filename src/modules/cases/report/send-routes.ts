@@ -10,6 +10,7 @@ import type { CatalogueService } from '../catalogue/service.js';
 import type { CaseRepository } from '../core/case-repository.js';
 import type { CaseService } from '../core/case-service.js';
 import { casePaths } from '../paths.js';
+import type { CasePhotos } from '../photos/service.js';
 import { firstIncompleteStep, stepPaths, type ReportDraft } from './draft.js';
 import type { ReportDrafts, SentDraft } from './drafts.js';
 import { fieldId, shortLabel } from './questions.js';
@@ -25,6 +26,7 @@ export interface ReportSendRouteDependencies {
   cases: CaseService;
   repository: CaseRepository;
   clock: () => Date;
+  photos: CasePhotos;
   /** Sending asks for a sign-in code by email: limited like sign-in attempts. */
   signInAttemptsPerMinute: number;
 }
@@ -36,10 +38,10 @@ export function registerReportSendRoutes(
   drafts: ReportDrafts,
   proof: TrackingProof,
 ): void {
-  const { catalogue, cases, repository, clock } = deps;
+  const { catalogue, cases, repository, clock, photos } = deps;
 
   /** The "check your answers" summary, each row with a link back to the step that asked it. */
-  async function summaryOf(draft: ReportDraft, actor: Actor) {
+  async function summaryOf(draft: ReportDraft, actor: Actor, draftId: number) {
     const change = (path: string, what: string, fragment = '') => ({
       items: [{ href: `${path}?change=yes${fragment}`, text: 'Change', visuallyHiddenText: what }],
     });
@@ -88,6 +90,14 @@ export function registerReportSendRoutes(
         change(casePaths.reportStep.questions, 'description', '#description'),
       ),
     ];
+    const photoCount = await photos.countForDraft(draftId);
+    rows.push(
+      row(
+        'Photos',
+        { text: photoCount === 0 ? 'None' : `${photoCount} photo${photoCount === 1 ? '' : 's'}` },
+        change(casePaths.reportStep.questions, 'photos', '#photos'),
+      ),
+    );
     const about = draft.about;
     if (actor.kind === 'citizen')
       rows.push(row('Your details', { html: linesHtml([actor.name, actor.email, '(from your account)']) }));
@@ -169,11 +179,12 @@ export function registerReportSendRoutes(
   app.get(casePaths.reportStep.check, async (request, reply) => {
     const state = await drafts.load(request);
     if (state.state === 'sent') return reply.redirect(casePaths.reportStep.confirmation, 303);
-    const draft = state.state === 'editing' ? state.draft : {};
+    if (state.state === 'none') return reply.redirect(stepPaths[firstIncompleteStep({}, request.actor)], 303);
+    const draft = state.draft;
     const missing = firstIncompleteStep(draft, request.actor);
     if (missing !== 'check') return reply.redirect(stepPaths[missing], 303);
     return reply.render(reportView('check'), {
-      rows: await summaryOf(draft, request.actor),
+      rows: await summaryOf(draft, request.actor, state.id),
       backLink: request.actor.kind === 'citizen' ? stepPaths.questions : stepPaths.about,
     });
   });
@@ -196,7 +207,11 @@ export function registerReportSendRoutes(
     };
     const outcome = await drafts.sendOnce(id, submittingAt, async (markSent) => {
       const result = await cases.submit(actor, newRequestFrom(draft, actor), {
-        withinTransaction: (trx, created) => markSent(trx, created.caseId, sent),
+        withinTransaction: async (trx, created) => {
+          // The draft's photos become the case's in the transaction that makes it.
+          await photos.moveDraftPhotos(trx, id, created.caseId);
+          await markSent(trx, created.caseId, sent);
+        },
       });
       if (result.outcome === 'created') return true;
       refused = result;
@@ -204,7 +219,7 @@ export function registerReportSendRoutes(
     });
     if (outcome === 'not-sent' && refused) {
       return reply.code(400).render(reportView('check'), {
-        rows: await summaryOf(draft, actor),
+        rows: await summaryOf(draft, actor, id),
         errors: refusalErrors(refused, draft),
         backLink: stepPaths.about,
       });

@@ -10,6 +10,8 @@ import { ForbiddenError } from '../../../shared/errors.js';
 import { parseIdParam } from '../../identity/schemas.js';
 import { InvalidChangeError, NeedsConfirmationError } from '../core/case-workflow.js';
 import { casePaths, type StaffCaseAction } from '../paths.js';
+import type { ProcessedPhoto } from '../photos/image.js';
+import type { CasePhotos } from '../photos/service.js';
 import {
   assignSchema,
   contactNoteSchema,
@@ -38,13 +40,20 @@ interface ActionDefinition<S extends z.ZodType> {
   needsAct: boolean;
   /** Where a refusal of the change itself (InvalidChangeError) is shown. */
   problemField: string;
-  run: (actor: Actor, caseId: number, form: z.output<S>) => Promise<unknown>;
+  /** The form takes photos (its file input is `<action>-photos`), given to `run` once checked. */
+  takesPhotos?: boolean;
+  run: (actor: Actor, caseId: number, form: z.output<S>, photos: ProcessedPhoto[]) => Promise<unknown>;
   /** Where to go after the change: the case page with a banner, unless said otherwise. */
   redirectTo?: (caseId: number) => string;
 }
 
 /** The case page for staff, and each change made from it, as a small form with Post/Redirect/Get. */
-export function registerStaffCaseRoutes(app: FastifyInstance, staffCases: StaffCaseService): void {
+export function registerStaffCaseRoutes(
+  app: FastifyInstance,
+  staffCases: StaffCaseService,
+  photos: CasePhotos,
+  photoUploadsPerMinute: number,
+): void {
   app.register(async (scope) => {
     scope.addHook('preHandler', staffOnly);
 
@@ -107,7 +116,10 @@ export function registerStaffCaseRoutes(app: FastifyInstance, staffCases: StaffC
     );
 
     function registerAction<S extends z.ZodType>(action: ActionDefinition<S>) {
-      scope.post(paths.caseAction[action.name].pattern, async (request: CaseRequest, reply) => {
+      const options = action.takesPhotos
+        ? { config: { takesUploads: true, rateLimit: { max: photoUploadsPerMinute, timeWindow: '1 minute' } } }
+        : {};
+      scope.post(paths.caseAction[action.name].pattern, options, async (request: CaseRequest, reply) => {
         const caseId = parseIdParam(request.params);
         const form = action.schema.safeParse(request.body ?? {});
         const values = request.body ?? {};
@@ -117,8 +129,15 @@ export function registerStaffCaseRoutes(app: FastifyInstance, staffCases: StaffC
             values,
             needsAct: action.needsAct,
           });
+        const checked = action.takesPhotos ? await photos.check(request.uploads) : { photos: [] };
+        if ('error' in checked)
+          return renderCase(request, reply, 400, {
+            errors: fieldError(`${action.name}-photos`, checked.error),
+            values,
+            needsAct: action.needsAct,
+          });
         try {
-          await action.run(request.actor, caseId, form.data);
+          await action.run(request.actor, caseId, form.data, checked.photos);
         } catch (error) {
           if (error instanceof InvalidChangeError)
             return renderCase(request, reply, 409, {
@@ -147,14 +166,16 @@ export function registerStaffCaseRoutes(app: FastifyInstance, staffCases: StaffC
       schema: publicUpdateSchema,
       needsAct: true,
       problemField: 'update',
-      run: (actor, caseId, form) => staffCases.addPublicUpdate(actor, caseId, form.update),
+      takesPhotos: true,
+      run: (actor, caseId, form, checked) => staffCases.addPublicUpdate(actor, caseId, form.update, checked),
     });
     registerAction({
       name: 'internal-note',
       schema: internalNoteSchema,
       needsAct: true,
       problemField: 'note',
-      run: (actor, caseId, form) => staffCases.addInternalNote(actor, caseId, form.note),
+      takesPhotos: true,
+      run: (actor, caseId, form, checked) => staffCases.addInternalNote(actor, caseId, form.note, checked),
     });
     registerAction({
       name: 'contact',

@@ -11,6 +11,8 @@ import type { CaseRepository } from '../core/case-repository.js';
 import type { CaseService } from '../core/case-service.js';
 import type { CaseWorkflow } from '../core/case-workflow.js';
 import type { CatalogueService } from '../catalogue/service.js';
+import type { ProcessedPhoto } from '../photos/image.js';
+import type { CasePhotos } from '../photos/service.js';
 import type { StaffCaseRepository } from './case-page-repository.js';
 import { isOverdue, visibleTimeline } from './presenters.js';
 import { dayInEngland } from '../../../shared/dates.js';
@@ -42,6 +44,7 @@ export interface StaffCaseServiceDependencies {
   agreements: ActiveAgreementFinder;
   clock: () => Date;
   memberOrganisationIds: () => Promise<number[]>;
+  photos: CasePhotos;
 }
 
 export interface StatusChange {
@@ -56,7 +59,18 @@ export interface StatusChange {
  * what is decided by the core (getForStaff and the workflow); this adds what the page needs.
  */
 export function createStaffCaseService(deps: StaffCaseServiceDependencies) {
-  const { cases, workflow, catalogue, caseRepository, staffCases, worklistRepository, clock } = deps;
+  const { cases, workflow, catalogue, caseRepository, staffCases, worklistRepository, clock, photos } = deps;
+
+  /** Stores an update's photos with its timeline entry: public with a public update, private with a note. */
+  const withPhotos = (actor: Actor, caseId: number, checked: ProcessedPhoto[], isPrivate: boolean) =>
+    checked.length === 0
+      ? undefined
+      : async (trx: Parameters<typeof photos.attach>[0], caseEventId: number) => {
+          await photos.attach(trx, { caseId, caseEventId }, checked, {
+            isPrivate,
+            staffId: (actor as StaffActor).staffId,
+          });
+        };
 
   /**
    * The core lets staff who may only read a case add a note to it (an agent noting a call); here an
@@ -85,6 +99,7 @@ export function createStaffCaseService(deps: StaffCaseServiceDependencies) {
         events: visibleTimeline(events, ofOwningOrganisation),
         consent,
       });
+      const seesDescription = record.sharing.categories.includes('location_description');
       const duplicateOf = record.duplicate_of_case_id
         ? await caseRepository.findById(record.duplicate_of_case_id)
         : undefined;
@@ -116,6 +131,9 @@ export function createStaffCaseService(deps: StaffCaseServiceDependencies) {
         // Letters hold the resident's name and their words: for those who see contact details.
         letters: shown.shares.contact ? await staffCases.lettersOf(record.id) : [],
         timeline: shown.events,
+        // Photos go with the description: a viewer whose agreement does not share it sees none.
+        photos: seesDescription ? await photos.forCase(record.id, false) : [],
+        mediaLinks: seesDescription ? await photos.mediaLinksOf(record.id) : [],
         actions,
       };
     },
@@ -134,11 +152,15 @@ export function createStaffCaseService(deps: StaffCaseServiceDependencies) {
       return { record, letter };
     },
 
-    addPublicUpdate: (actor: Actor, caseId: number, body: string) =>
-      workflow.addUpdate(actor, caseId, { body, isPublic: true }),
-    async addInternalNote(actor: Actor, caseId: number, body: string) {
+    addPublicUpdate: (actor: Actor, caseId: number, body: string, checked: ProcessedPhoto[] = []) =>
+      workflow.addUpdate(actor, caseId, { body, isPublic: true, alongside: withPhotos(actor, caseId, checked, false) }),
+    async addInternalNote(actor: Actor, caseId: number, body: string, checked: ProcessedPhoto[] = []) {
       await requireActOn(actor, caseId);
-      await workflow.addUpdate(actor, caseId, { body, isPublic: false });
+      await workflow.addUpdate(actor, caseId, {
+        body,
+        isPublic: false,
+        alongside: withPhotos(actor, caseId, checked, true),
+      });
     },
     /** Someone rang, called in or wrote about the case: any member of staff who may see it notes it. */
     recordContact: (actor: Actor, caseId: number, channel: Channel, body: string) =>

@@ -5,6 +5,8 @@ import { staffOnly } from '../../identity/guards.js';
 import { parseIdParam } from '../../identity/schemas.js';
 import { checkAnswers } from '../core/answers.js';
 import { casePaths } from '../paths.js';
+import { PHOTO_FIELD } from '../photos/limits.js';
+import type { CasePhotos } from '../photos/service.js';
 import {
   answersFrom,
   contactDetailsSchema,
@@ -43,7 +45,12 @@ export function registerStaffContactRoutes(
   app: FastifyInstance,
   contacts: StaffContactService,
   clock: () => Date,
+  photos: CasePhotos,
+  photoUploadsPerMinute: number,
 ): void {
+  const takesPhotos = {
+    config: { takesUploads: true, rateLimit: { max: photoUploadsPerMinute, timeWindow: '1 minute' } },
+  };
   app.register(async (scope) => {
     scope.addHook('preHandler', staffOnly);
 
@@ -140,7 +147,7 @@ export function registerStaffContactRoutes(
       return renderDetails(request, reply, 200, routed.start, routed.routing);
     });
 
-    scope.post(paths.recordContactDetails, async (request: FormRequest, reply) => {
+    scope.post(paths.recordContactDetails, takesPhotos, async (request: FormRequest, reply) => {
       const body = request.body ?? {};
       const routed = await routeStart(request, reply, body);
       if (!routed) return reply;
@@ -160,6 +167,7 @@ export function registerStaffContactRoutes(
         'locationDescription',
         ...routing.questions.map((question) => `q_${question.code}`),
         'description',
+        PHOTO_FIELD,
         'contactName',
         'contactEmail',
         'contactPhone',
@@ -168,13 +176,19 @@ export function registerStaffContactRoutes(
         'consentPurpose',
         'consentLasts',
       ];
+      // Decoded only when nothing else is wrong: the photos must be selected again after any error.
+      const otherwiseFine = details.success && !answerErrors && !consent?.errors;
+      const checkedPhotos = otherwiseFine ? await photos.check(request.uploads) : undefined;
+      const photoErrors =
+        checkedPhotos && 'error' in checkedPhotos ? fieldError(PHOTO_FIELD, checkedPhotos.error) : null;
       const errors = mergeErrors(
         fieldOrder,
         details.success ? null : formErrorsFrom(details.error),
         answerErrors,
         consent?.errors ?? null,
+        photoErrors,
       );
-      if (errors || !details.success) {
+      if (errors || !details.success || !checkedPhotos || 'error' in checkedPhotos) {
         return renderDetails(request, reply, 400, start, routing, {
           values: body,
           errors,
@@ -189,6 +203,11 @@ export function registerStaffContactRoutes(
         details.data,
         answers,
         consent?.consent ?? undefined,
+        async (trx, created) => {
+          await photos.attach(trx, { caseId: created.caseId }, checkedPhotos.photos, {
+            staffId: request.actor.kind === 'staff' ? request.actor.staffId : null,
+          });
+        },
       );
       switch (result.outcome) {
         case 'created':

@@ -5,7 +5,7 @@ import type { Place, PlacesService } from '../../places/service.js';
 import { unknownPostcodeMessage } from '../../places/schemas.js';
 import type { RawAnswers } from '../core/answers.js';
 import { worksWithCases } from '../core/case-policy.js';
-import type { CaseService, SubmitResult } from '../core/case-service.js';
+import type { CaseService, SubmitOptions, SubmitResult } from '../core/case-service.js';
 import type { Question } from '../catalogue/repository.js';
 import type { CatalogueService, RequestKind } from '../catalogue/service.js';
 import type { Consent, ContactDetails, ContactStart } from './contact-schemas.js';
@@ -93,19 +93,25 @@ export function createStaffContactService({ cases, catalogue, places }: StaffCon
       details: ContactDetails,
       answers: RawAnswers,
       consent: Consent | undefined,
+      /** What came with the contact (its photos), saved in the new case's transaction. */
+      alongside?: SubmitOptions['withinTransaction'],
     ): Promise<SubmitResult> {
       requireRecorder(actor);
-      return cases.submit(actor, {
-        serviceCode: start.kind,
-        place,
-        locationDescription: details.locationDescription,
-        description: details.description,
-        answers,
-        channel: start.channel,
-        contact: { name: details.contactName, email: details.contactEmail, phone: details.contactPhone },
-        citizenId: null,
-        consent,
-      });
+      return cases.submit(
+        actor,
+        {
+          serviceCode: start.kind,
+          place,
+          locationDescription: details.locationDescription,
+          description: details.description,
+          answers,
+          channel: start.channel,
+          contact: { name: details.contactName, email: details.contactEmail, phone: details.contactPhone },
+          citizenId: null,
+          consent,
+        },
+        { withinTransaction: alongside },
+      );
     },
 
     /**

@@ -8,6 +8,7 @@ import type { CaseRepository } from '../core/case-repository.js';
 import type { CaseService } from '../core/case-service.js';
 import type { CaseWorkflow } from '../core/case-workflow.js';
 import { createBulkActions } from './bulk-service.js';
+import type { CasePhotos } from '../photos/service.js';
 import { createStaffCaseRepository } from './case-page-repository.js';
 import { registerStaffCaseRoutes } from './case-page-routes.js';
 import { createStaffCaseService } from './case-page-service.js';
@@ -28,6 +29,8 @@ export interface StaffCasesDependencies {
   workflow: CaseWorkflow;
   repository: CaseRepository;
   memberOrganisationIds: () => Promise<number[]>;
+  photos: CasePhotos;
+  photoUploadsPerMinute: number;
 }
 
 /** The staff side of the combined CRM: worklist, case page, record a contact, CSV export, manager view. */
@@ -45,7 +48,12 @@ export function registerStaffCases(app: FastifyInstance, deps: StaffCasesDepende
   });
   const bulk = createBulkActions({ workflow: deps.workflow, caseRepository, staffCases });
   registerWorklistRoutes(app, { worklist, staffCases, bulk });
-  registerStaffCaseRoutes(app, createStaffCaseService({ ...deps, caseRepository, staffCases, worklistRepository }));
-  registerStaffContactRoutes(app, createStaffContactService(deps), clock);
+  registerStaffCaseRoutes(
+    app,
+    createStaffCaseService({ ...deps, caseRepository, staffCases, worklistRepository }),
+    deps.photos,
+    deps.photoUploadsPerMinute,
+  );
+  registerStaffContactRoutes(app, createStaffContactService(deps), clock, deps.photos, deps.photoUploadsPerMinute);
   registerCaseSharingRoutes(app, cases, clock);
 }
