@@ -118,7 +118,7 @@ describeInBrowser('Reporting a problem and following it', () => {
     await expectErrors(
       page,
       [
-        ['#answer-fault', 'Select what is wrong'],
+        ['#answer-fault', 'Select what is wrong with the light'],
         ['#description', 'Describe the problem'],
       ],
       `questions, nothing answered (${mode})`,

@@ -148,7 +148,7 @@ describeInBrowser('Staff working cases', () => {
     const summaryLinks = await page.locator('.govuk-error-summary').getByRole('link').allInnerTexts();
     expect(summaryLinks).toEqual([
       'Describe where exactly, like outside number 12',
-      'Select where is it',
+      'Select where the pothole is',
       'Enter what the request is about',
     ]);
     await expectAccessible(page, `record a contact, details with errors (${mode})`);

@@ -123,8 +123,8 @@ export async function buildApp({ config, db, clock = () => new Date() }: AppDepe
   registerNotify(app, { db, clock, sending: config.smtpUrl !== undefined, staffHome });
   partnership.register(app, { staffHome });
   await registerDirectory(app, { db, places: places.service, navigation });
-  people.register(app, { staffHome });
   cases.register(app, { staffHome, navigation });
+  people.register(app, { staffHome, navigation });
   registerMaps(app, {
     publicRequests: cases.publicRequests,
     catalogue: cases.catalogue,

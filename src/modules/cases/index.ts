@@ -14,6 +14,7 @@ import { createPublicRequests } from './core/public-requests.js';
 import { createOpen311 } from './open311/index.js';
 import { createPhotos, registerPhotoRoutes } from './photos/index.js';
 import { casePaths } from './paths.js';
+import { worksWithCases } from './core/case-policy.js';
 import { registerReport } from './report/index.js';
 import { registerStaffCases } from './staff/index.js';
 import { createPersonCases } from './staff/person-cases.js';
@@ -106,6 +107,14 @@ export function createCasesModule(deps: CasesDependencies) {
       registerPhotoRoutes(app, photos);
       registerReport(app, { ...caseParts, places, secureCookies });
       navigation.forResidents({ href: casePaths.report, text: 'Report a problem', section: 'report' });
+      // Staff who work with cases find them first in the navigation.
+      navigation.forStaff({
+        href: casePaths.staff.worklist,
+        text: 'Cases',
+        section: 'cases',
+        first: true,
+        shownWhen: worksWithCases,
+      });
       registerTrack(app, caseParts);
       registerStaffCases(app, { ...caseParts, places, agreements, memberOrganisationIds });
       deps.people.records.add(createPersonCases({ repository: core.repository, cases: core.cases, clock }));

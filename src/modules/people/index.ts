@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { StaffHome } from '../identity/staff-home-routes.js';
+import { hasCapability } from '../identity/policy.js';
+import type { Navigation } from '../../web/navigation.js';
 import { peoplePaths } from './paths.js';
 import { createPersonRecordSources } from './person-records.js';
 import { createPersonRepository } from './person-repository.js';
@@ -31,8 +33,15 @@ export function createPeopleModule({ db, clock }: PeopleDependencies) {
     linkFor: people.linkFor,
     records,
 
-    register(app: FastifyInstance, { staffHome }: { staffHome: StaffHome }): void {
+    register(app: FastifyInstance, { staffHome, navigation }: { staffHome: StaffHome; navigation: Navigation }): void {
       registerPeopleRoutes(app, people);
+      navigation.forStaff({
+        href: peoplePaths.search,
+        text: 'People',
+        section: 'people',
+        first: true,
+        shownWhen: (actor) => hasCapability(actor, 'people.find'),
+      });
       staffHome.add({
         href: peoplePaths.search,
         text: 'Find a person',

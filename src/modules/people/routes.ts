@@ -14,7 +14,7 @@ type Params = { Params: { id: string; otherId?: string } };
 type Form = { Body: Record<string, unknown> };
 type Search = { Querystring: Record<string, unknown> };
 
-const common = { paths, preferredChannelNames, currentSection: 'staff', searchShown: SEARCH_SHOWN };
+const common = { paths, preferredChannelNames, currentSection: 'people', searchShown: SEARCH_SHOWN };
 
 /** The edit form as it first appears: the record's own details. */
 function detailsValues(person: PersonRow) {

@@ -198,6 +198,19 @@ describe('the worklist', () => {
     expect((await officer.client.get('/staff/cases')).body).not.toContain('Open missed bins');
   });
 
+  it('puts Cases first in the staff navigation, for staff who work with cases, marked while on them', async () => {
+    const navigation = (html: string) =>
+      [
+        ...html.matchAll(
+          /<li class="govuk-service-navigation__item( govuk-service-navigation__item--active)?">\s*<a class="govuk-service-navigation__link" href="([^"]+)"[^>]*>\s*(?:<strong[^>]*>)?([^<]+)/g,
+        ),
+      ].map((match) => `${match[3].trim()}${match[1] ? ' (here)' : ''}`);
+    const html = (await officer.client.get('/staff/cases')).body;
+    expect(navigation(html)).toEqual(['Cases (here)', 'People', 'Staff home', 'Services A to Z']);
+    const recruiter = await signedInStaff(context.app, db, { organisationId: highPeak, roles: ['recruiter'] });
+    expect(navigation((await recruiter.client.get('/staff')).body)).toEqual(['Staff home (here)', 'Services A to Z']);
+  });
+
   it('filters by status: the ticked ones, or every status when none is ticked', async () => {
     const closed = await officer.client.get('/staff/cases?applied=yes&status=closed');
     expect(referencesIn(closed.body)).toEqual([known.closed.reference]);

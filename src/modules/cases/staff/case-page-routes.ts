@@ -93,7 +93,7 @@ export function registerStaffCaseRoutes(
           page.record.person_id && hasCapability(request.actor, 'people.find')
             ? peoplePaths.person({ id: page.record.person_id })
             : undefined,
-        currentSection: 'staff',
+        currentSection: 'cases',
         backLink: paths.worklist,
       });
     }
@@ -109,7 +109,7 @@ export function registerStaffCaseRoutes(
         return reply.render(`${views}/letter.njk`, {
           record,
           letter,
-          currentSection: 'staff',
+          currentSection: 'cases',
           backLink: paths.case({ id: caseId }),
         });
       },

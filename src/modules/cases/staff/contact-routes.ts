@@ -69,7 +69,7 @@ export function registerStaffContactRoutes(
         values,
         errors,
         paths,
-        currentSection: 'staff',
+        currentSection: 'cases',
         backLink: paths.worklist,
       });
     }
@@ -83,7 +83,7 @@ export function registerStaffContactRoutes(
         routing,
         changeHref: `${paths.recordContact}?${new URLSearchParams({ channel: start.channel, kind: start.kind, postcode: start.postcode })}`,
         paths,
-        currentSection: 'staff',
+        currentSection: 'cases',
         backLink: `${paths.recordContact}?${new URLSearchParams({ channel: start.channel, kind: start.kind, postcode: start.postcode })}`,
       });
     }
@@ -107,7 +107,7 @@ export function registerStaffContactRoutes(
         channelNames,
         changeHref,
         paths,
-        currentSection: 'staff',
+        currentSection: 'cases',
         backLink: changeHref,
       });
     }
@@ -251,7 +251,7 @@ export function registerStaffContactRoutes(
         channelNames,
         statusNames: staffStatusNames,
         paths,
-        currentSection: 'staff',
+        currentSection: 'cases',
       });
     });
   });

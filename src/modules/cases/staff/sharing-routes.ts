@@ -35,7 +35,7 @@ export function registerCaseSharingRoutes(app: FastifyInstance, cases: CaseServi
     scope.post(paths.find, async (request: FormRequest, reply: FastifyReply) => {
       const body = request.body ?? {};
       const values = { reference: [body.reference].flat()[0], verification: [body.verification].flat()[0] };
-      const context = { values, paths, currentSection: 'staff', backLink: paths.worklist };
+      const context = { values, paths, currentSection: 'cases', backLink: paths.worklist };
       // Staff who do not work with cases get a 403, not a form.
       if (!worksWithCases(request.actor)) throw new ForbiddenError();
       const form = verifyCallerSchema.safeParse(body);
@@ -82,7 +82,7 @@ export function registerCaseSharingRoutes(app: FastifyInstance, cases: CaseServi
         reference: record,
         organisationName: consent.organisation_name,
         paths,
-        currentSection: 'staff',
+        currentSection: 'cases',
         backLink: paths.worklist,
       });
     });

@@ -95,7 +95,7 @@ export function registerWorklistRoutes(
         statusTagClasses: staffStatusTags,
         isManager: worklist.isManager(actor),
         paths,
-        currentSection: 'staff',
+        currentSection: 'cases',
         backLink: '/staff',
       };
     }
@@ -166,7 +166,7 @@ export function registerWorklistRoutes(
       return reply.render(`${views}/save-filters.njk`, {
         values: { query },
         paths,
-        currentSection: 'staff',
+        currentSection: 'cases',
         backLink: withQuery(paths.worklist, worklistValues(request.query)),
       });
     });
@@ -180,7 +180,7 @@ export function registerWorklistRoutes(
           values: { ...request.body, query },
           errors,
           paths,
-          currentSection: 'staff',
+          currentSection: 'cases',
           backLink,
         });
       if (!form.success) {
@@ -214,7 +214,7 @@ export function registerWorklistRoutes(
           errors: messagesOnly(formErrorsFrom(form.error)),
           back,
           paths,
-          currentSection: 'staff',
+          currentSection: 'cases',
         });
       }
       const outcome = await bulk.apply(request.actor, form.data.caseIds, form.data.action);
@@ -222,7 +222,7 @@ export function registerWorklistRoutes(
         outcome,
         back,
         paths,
-        currentSection: 'staff',
+        currentSection: 'cases',
         backLink: back,
       });
     });
@@ -250,7 +250,7 @@ export function registerWorklistRoutes(
     scope.get(paths.find, async (request: QueryRequest, reply) => {
       const form = findCaseSchema.safeParse(request.query);
       const values = { reference: [request.query.reference].flat()[0] };
-      const context = { values, paths, currentSection: 'staff', backLink: paths.worklist };
+      const context = { values, paths, currentSection: 'cases', backLink: paths.worklist };
       if (!form.success) {
         // Asked first so that staff who do not work with cases get a 403, not a form.
         worklist.defaultWhose(request.actor);
@@ -288,7 +288,7 @@ export function registerWorklistRoutes(
             withQuery(paths.worklist, { ...unfinished, type: serviceCode, ...(overdue ? { overdue: 'yes' } : {}) }),
         },
         paths,
-        currentSection: 'staff',
+        currentSection: 'cases',
         // Analysts have no worklist: back to the staff home.
         backLink: overview.manages ? paths.worklist : '/staff',
       });
