@@ -215,6 +215,42 @@ describeInBrowser('Staff working cases', () => {
   );
 
   it(
+    'an officer on a 375-pixel phone: the page never scrolls sideways, the table scrolls in its region; sorting and a bulk change by keyboard',
+    async () => {
+      const page = await shirehall.newPage({ viewport: { width: 375, height: 740 } });
+      const problems = await watchForProblems(page);
+      const { caseId, reference, officer } = await caseAndOfficer('Bin missed (phone width)');
+      await signIn(page, officer.email, '/staff/cases');
+      const widths = await page.evaluate(() => ({
+        page: document.documentElement.scrollWidth,
+        region: document.querySelector('.shirehall-table-scroll')!.scrollWidth,
+        regionShown: document.querySelector('.shirehall-table-scroll')!.clientWidth,
+      }));
+      expect(widths.page, 'the page scrolls sideways').toBeLessThanOrEqual(375);
+      expect(widths.regionShown).toBeLessThanOrEqual(375);
+      expect(widths.region, 'the table is wider than the screen, so its region scrolls').toBeGreaterThan(
+        widths.regionShown,
+      );
+      await expectAccessible(page, 'worklist at 375 pixels');
+
+      await page.getByRole('link', { name: /^Due/ }).click();
+      await page.waitForURL(/sort=due&order=descending/);
+      expect(await page.locator('th[aria-sort="descending"]').innerText()).toContain('Due');
+
+      await page.locator(`#case-${caseId}`).focus();
+      await page.keyboard.press('Space');
+      await page.getByRole('radio', { name: 'Assign them' }).check();
+      await page.getByRole('combobox', { name: 'Assign to' }).selectOption(String(officer.id));
+      await page.getByRole('button', { name: 'Change the selected cases' }).click();
+      expect(await heading(page)).toBe('1 case changed');
+      expect(await mainText(page)).toContain(reference);
+      await expectAccessible(page, 'bulk change done, at 375 pixels');
+      expectCleanLoad(problems);
+    },
+    journeyTimeout,
+  );
+
+  it(
     'an agent records a phone contact by keyboard, with JavaScript',
     async () => {
       const page = await shirehall.newPage();
