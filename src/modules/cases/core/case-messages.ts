@@ -15,6 +15,9 @@ export type StaffMessageKind = KindFor<'staff'>;
 /** What someone following a case (their own report closed as a duplicate of it) is told of a change. */
 export const newsWith = (news: string, message: string) => (message ? `${news}\n\n${message}` : news);
 
+/** A case by its id, or as its transaction has just read it (one read fewer on a hot path). */
+export type CaseSubject = number | CaseRecord;
+
 export interface StatusChangeMessage {
   status: CaseStatus;
   closureReason?: ClosureReason;
@@ -39,6 +42,10 @@ export interface CaseMessagesDependencies {
  */
 export function createCaseMessages({ db, repository, contactEmailOf, trackUrl, publicUrl }: CaseMessagesDependencies) {
   const templates = createMessageTemplateRepository(db);
+
+  /** The case as the change left it: read in its transaction, unless the caller just read it there. */
+  const caseOf = (trx: Transaction<Database>, subject: CaseSubject) =>
+    typeof subject === 'number' ? repository.findById(subject, trx) : Promise.resolve(subject);
 
   function commonValues(record: CaseRecord): Record<string, string> {
     return {
@@ -83,13 +90,14 @@ export function createCaseMessages({ db, repository, contactEmailOf, trackUrl, p
      */
     async tellResident(
       trx: Transaction<Database>,
-      caseId: number,
+      subject: CaseSubject,
       kind: ResidentMessageKind,
       values: Record<string, string> = {},
       news?: string,
     ): Promise<void> {
-      const record = await repository.findById(caseId, trx);
+      const record = await caseOf(trx, subject);
       if (!record) return;
+      const caseId = record.id;
       await toResident(trx, record, kind, values);
       if (news === undefined) return;
       const followers = await trx
@@ -115,12 +123,12 @@ export function createCaseMessages({ db, repository, contactEmailOf, trackUrl, p
     /** Tells the case's team (its shared email address) and the person it is assigned to, each once. */
     async tellStaff(
       trx: Transaction<Database>,
-      caseId: number,
+      subject: CaseSubject,
       kind: StaffMessageKind,
       values: Record<string, string> = {},
       recipients: { team: boolean; assignee: boolean } = { team: true, assignee: true },
     ): Promise<void> {
-      const record = await repository.findById(caseId, trx);
+      const record = await caseOf(trx, subject);
       if (!record) return;
       const addresses = new Set<string>();
       if (recipients.team && record.team_id !== null) {

@@ -215,8 +215,12 @@ export function createCaseService(deps: CaseServiceDependencies) {
             })
             .execute();
         }
-        await messages.tellResident(trx, caseId, 'received');
-        await messages.tellStaff(trx, caseId, 'staff-new', {}, { team: true, assignee: false });
+        // Read once, as the transaction has it, for both messages.
+        const saved = await repository.findById(caseId, trx);
+        if (saved) {
+          await messages.tellResident(trx, saved, 'received');
+          await messages.tellStaff(trx, saved, 'staff-new', {}, { team: true, assignee: false });
+        }
         const auditActor = request.apiClientId
           ? { kind: 'api_client' as const, id: request.apiClientId, label: 'Open311 client' }
           : actor;
