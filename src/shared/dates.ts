@@ -47,3 +47,6 @@ export function formatDateTime(value: Date | string): string {
 export function formatTime(date: Date): string {
   return london24HourTime.format(date);
 }
+
+/** A day's milliseconds, for durations counted in whole days (targets, link lifetimes). */
+export const DAY_MS = 86_400_000;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { formErrorsFrom, type FormErrors } from '../../web/form-errors.js';
 import { dateInputWording, parseDateInput, readDateInput, type DatePart } from '../../shared/date-input.js';
 import { pageNumberField } from '../../shared/pagination.js';
+import { single } from '../../shared/form-values.js';
 
 /** What the audit log can be narrowed to. Dates are whole days in UK time, 'YYYY-MM-DD'. */
 export interface AuditFilters {
@@ -15,7 +16,6 @@ export interface AuditFilters {
 }
 
 /** A repeated parameter (?action=a&action=b) counts as its first value, as a form never sends two. */
-const single = (value: unknown) => (Array.isArray(value) ? value[0] : value);
 
 const optionalText = (label: string, max: number) =>
   z.preprocess(

@@ -5,8 +5,8 @@ import { visibleName } from '../../shared/names.js';
 import { isUkPhoneNumber, phoneNumberMessage } from '../../shared/phone.js';
 import { normalisePostcode } from '../places/postcode.js';
 import { emailField } from '../identity/schemas.js';
+import { single } from '../../shared/form-values.js';
 
-const single = (value: unknown) => (Array.isArray(value) ? value[0] : value);
 const text = (max: number, tooLong: string) =>
   z.preprocess((value) => single(value) ?? '', z.string().trim().max(max, tooLong));
 

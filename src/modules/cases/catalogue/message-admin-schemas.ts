@@ -1,6 +1,5 @@
 import { z } from 'zod';
-
-const single = (value: unknown) => (Array.isArray(value) ? value[0] : value);
+import { single } from '../../../shared/form-values.js';
 
 /** An organisation's wording of one message: a subject line and a plain-text body. */
 export const messageTemplateSchema = z.object({

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { CaseStatus, ClosureReason } from '../../../db/schema.js';
+import { single, blankToUndefined } from '../../../shared/form-values.js';
 
 /** The most cases one bulk change takes: a worklist page shows 25. */
 export const BULK_LIMIT = 100;
@@ -9,11 +10,6 @@ export type BulkAction =
   | { kind: 'status'; status: Exclude<CaseStatus, 'open'>; closureReason?: ClosureReason; message: string };
 
 const list = (value: unknown) => [value ?? []].flat().filter((item) => item !== '');
-const single = (value: unknown) => (Array.isArray(value) ? value[0] : value);
-const blankToUndefined = (value: unknown) => {
-  const text = single(value);
-  return typeof text === 'string' && text.trim() === '' ? undefined : text;
-};
 
 const id = z.coerce.number().int().positive().max(2_147_483_647);
 

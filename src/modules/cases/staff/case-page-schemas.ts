@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { closureReasons } from '../../../db/schema.js';
 import { contactNoteChannels } from './presenters.js';
-
-const single = (value: unknown) => (Array.isArray(value) ? value[0] : value);
+import { single } from '../../../shared/form-values.js';
 
 export const requiredText = (missing: string, label: string, max: number) =>
   z.preprocess(

@@ -7,8 +7,7 @@ import { recordingChannels } from './presenters.js';
 import { visibleName } from '../../../shared/names.js';
 import { consentLastsUntil } from '../core/consent-terms.js';
 import { isUkPhoneNumber } from '../../../shared/phone.js';
-
-const single = (value: unknown) => (Array.isArray(value) ? value[0] : value);
+import { single } from '../../../shared/form-values.js';
 
 /** Step 1: how the person got in touch, what about, and where. Sent as a GET form, so it works without JavaScript. */
 export const contactStartSchema = z.object({

@@ -1,3 +1,4 @@
+import { DAY_MS } from '../../../shared/dates.js';
 import type { CaseEventKind, CaseStatus, Channel, ClosureReason } from '../../../db/schema.js';
 import { staffStatusNames } from '../core/status.js';
 
@@ -38,7 +39,6 @@ export function isOverdue(record: { status: CaseStatus; due_on: string }, today:
 /** Unfinished work due within this many days (after today) is at risk of missing its target. */
 export const AT_RISK_DAYS = 2;
 
-const DAY_MS = 86_400_000;
 const daysBetween = (from: string, to: string) => Math.round((Date.parse(to) - Date.parse(from)) / DAY_MS);
 const days = (count: number) => `${count} day${count === 1 ? '' : 's'}`;
 

@@ -3,6 +3,7 @@ import { caseStatuses, type CaseStatus } from '../../../db/schema.js';
 import { formErrorsFrom, type FormErrors } from '../../../web/form-errors.js';
 import { pageNumberField } from '../../../shared/pagination.js';
 import { visibleName } from '../../../shared/names.js';
+import { single, blankToUndefined } from '../../../shared/form-values.js';
 
 /** Whose cases a worklist shows: the organisation's own queue, or those it recorded for other partners. */
 export type Whose = 'ours' | 'recorded';
@@ -30,12 +31,6 @@ export interface WorklistFilters {
 
 /** The work still to do: what a worklist shows before anyone changes the filters. */
 export const unfinishedStatuses: CaseStatus[] = ['open', 'acknowledged', 'in_progress'];
-
-const single = (value: unknown) => (Array.isArray(value) ? value[0] : value);
-const blankToUndefined = (value: unknown) => {
-  const text = single(value);
-  return typeof text === 'string' && text.trim() === '' ? undefined : text;
-};
 
 const worklistQuerySchema = z.object({
   applied: z.preprocess(blankToUndefined, z.literal('yes').optional().catch(undefined)),

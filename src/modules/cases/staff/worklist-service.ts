@@ -13,7 +13,7 @@ import type { CaseService } from '../core/case-service.js';
 import type { CatalogueService } from '../catalogue/service.js';
 import { caseTiming, channelNames, closureReasonNames, isOverdue } from './presenters.js';
 import { staffStatusNames } from '../core/status.js';
-import { dayInEngland } from '../../../shared/dates.js';
+import { DAY_MS, dayInEngland } from '../../../shared/dates.js';
 import { countPages } from '../../../shared/pagination.js';
 import type { WorklistRepository, WorklistRow, WorklistSelection } from './worklist-repository.js';
 import type { Whose, WorklistFilters } from './worklist-schemas.js';
@@ -282,7 +282,6 @@ export function createWorklistService({
 
 /** Targets met are counted over this many days, and compared with the same length of time before. */
 export const TARGET_WINDOW_DAYS = 28;
-const DAY_MS = 86_400_000;
 
 type TargetCounts = {
   name: string;
