@@ -23,6 +23,7 @@ import { registerNotify } from './modules/notify/index.js';
 import { createPartnershipModule } from './modules/partnership/index.js';
 import { createPlacesModule } from './modules/places/index.js';
 import { createPeopleModule } from './modules/people/index.js';
+import { createRecruitmentModule } from './modules/recruitment/index.js';
 import { sourceFolder } from './shared/project-root.js';
 import { registerErrorPages } from './web/error-pages.js';
 import { createNavigation } from './web/navigation.js';
@@ -118,6 +119,15 @@ export async function buildApp({ config, db, clock = () => new Date() }: AppDepe
     memberOrganisationIds,
   });
 
+  const recruitment = createRecruitmentModule({
+    db,
+    clock,
+    publicUrl: config.publicUrl,
+    places: places.service,
+    citizenEmail: identity.citizenEmail,
+    memberOrganisationIds,
+  });
+
   identity.register(app, { navigation });
   registerAudit(app, { db, clock, memberOrganisations, staffHome });
   registerNotify(app, { db, clock, sending: config.smtpUrl !== undefined, staffHome });
@@ -125,6 +135,7 @@ export async function buildApp({ config, db, clock = () => new Date() }: AppDepe
   await registerDirectory(app, { db, places: places.service, navigation });
   cases.register(app, { staffHome, navigation });
   people.register(app, { staffHome, navigation });
+  recruitment.register(app, { staffHome, navigation });
   registerMaps(app, {
     publicRequests: cases.publicRequests,
     catalogue: cases.catalogue,

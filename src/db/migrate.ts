@@ -20,6 +20,7 @@ import * as casePhotosAndFollowers from './migrations/0023-case-photos-and-follo
 import * as questionMessages from './migrations/0024-question-messages.js';
 import * as people from './migrations/0025-people.js';
 import * as savedWorklists from './migrations/0026-saved-worklists.js';
+import * as recruitment from './migrations/0027-recruitment.js';
 
 /** Every migration, in order. Listed here rather than read from a folder so bundlers and tsx agree. */
 export const migrations: Record<string, Migration> = {
@@ -44,6 +45,7 @@ export const migrations: Record<string, Migration> = {
   '0024-question-messages': questionMessages,
   '0025-people': people,
   '0026-saved-worklists': savedWorklists,
+  '0027-recruitment': recruitment,
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations run before the typed schema exists

@@ -2,7 +2,7 @@ import type { Database } from './schema.js';
 
 /** The folders of src/modules that own tables. */
 export type TableOwner =
-  'partnership' | 'directory' | 'places' | 'identity' | 'people' | 'cases' | 'notify' | 'audit' | 'db';
+  'partnership' | 'directory' | 'places' | 'identity' | 'people' | 'cases' | 'recruitment' | 'notify' | 'audit' | 'db';
 
 /**
  * Every table (and view) and the one module that reads and writes it; typed against the schema, so
@@ -55,6 +55,23 @@ export const tableOwners: Record<keyof Database, TableOwner> = {
   case_photos: 'cases',
   case_media_links: 'cases',
   case_followers: 'cases',
+  recruitment_employer_settings: 'recruitment',
+  vacancies: 'recruitment',
+  vacancy_criteria: 'recruitment',
+  vacancy_documents: 'recruitment',
+  vacancy_deadline_changes: 'recruitment',
+  vacancy_panel_members: 'recruitment',
+  interview_slots: 'recruitment',
+  applicant_profiles: 'recruitment',
+  saved_jobs: 'recruitment',
+  applications: 'recruitment',
+  application_events: 'recruitment',
+  shortlist_scores: 'recruitment',
+  reference_requests: 'recruitment',
+  pre_employment_checks: 'recruitment',
+  equality_monitoring: 'recruitment',
+  recruitment_message_templates: 'recruitment',
+  job_alerts: 'recruitment',
   email_outbox: 'notify',
   audit_log: 'audit',
   audit_seals: 'audit',

@@ -46,7 +46,11 @@ export type Capability =
   | 'cases.recordForClient'
   | 'people.find'
   | 'people.merge'
-  | 'apiKeys.manage';
+  | 'apiKeys.manage'
+  | 'recruitment.manage'
+  | 'recruitment.approve'
+  | 'recruitment.shortlist'
+  | 'recruitment.figures';
 
 /** Which roles hold each capability. Whose records it reaches is decided by the functions below. */
 const capabilityRoles: Record<Capability, StaffRole[]> = {
@@ -87,6 +91,14 @@ const capabilityRoles: Record<Capability, StaffRole[]> = {
   'people.merge': ['contact_centre_agent', 'service_manager', 'organisation_admin'],
   // Keys for Open311 clients (FixMyStreet, a council's back office): they post and read for every member.
   'apiKeys.manage': ['partnership_admin'],
+  // An employer's vacancies and their applications, from advert to appointment: its recruiters.
+  'recruitment.manage': ['recruiter', 'organisation_admin'],
+  // Where an employer requires it, a vacancy is published only once a second person approves it.
+  'recruitment.approve': ['organisation_admin', 'service_manager'],
+  // Scoring applications as a member of a vacancy's panel (a hiring manager is a service manager on the panel).
+  'recruitment.shortlist': ['recruiter', 'service_manager', 'organisation_admin'],
+  // Recruitment's figures and equality monitoring, in aggregate only: never one applicant's answers.
+  'recruitment.figures': ['recruiter', 'organisation_admin', 'analyst', 'partnership_admin'],
 };
 
 /** The roles that hold a capability: e.g. who may be assigned a case. */

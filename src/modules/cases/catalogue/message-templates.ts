@@ -1,3 +1,7 @@
+import { placeholdersIn } from '../../../shared/message-text.js';
+
+export { renderMessage, type MessageText } from '../../../shared/message-text.js';
+
 /**
  * Every message a case sends, with its plain English default and the placeholders it may use, in the
  * GOV.UK Notify style: `((reference))` in a template is replaced by the case's reference when it is
@@ -176,28 +180,8 @@ export function placeholdersOf(kind: MessageKind): string[] {
   return [...common, ...definition.placeholders];
 }
 
-const placeholderPattern = /\(\(([^()]*)\)\)/g;
-
 /** The placeholders a text names that its kind does not have, each once, in the order they appear. */
 export function unknownPlaceholders(kind: MessageKind, text: string): string[] {
   const allowed = new Set(placeholdersOf(kind));
-  const named = [...text.matchAll(placeholderPattern)].map((match) => match[1]);
-  return [...new Set(named.filter((name) => !allowed.has(name)))];
-}
-
-export interface MessageText {
-  subject: string;
-  body: string;
-}
-
-/**
- * Fills a template's placeholders. A value left empty (an update with no message) leaves no gap of
- * blank lines behind, so the defaults read well with or without it.
- */
-export function renderMessage(template: MessageText, values: Record<string, string>): MessageText {
-  const fill = (text: string) => text.replace(placeholderPattern, (whole, name: string) => values[name] ?? whole);
-  return {
-    subject: fill(template.subject).replace(/\s+/g, ' ').trim(),
-    body: fill(template.body).replace(/\n{3,}/g, '\n\n'),
-  };
+  return placeholdersIn(text).filter((name) => !allowed.has(name));
 }
