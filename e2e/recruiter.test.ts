@@ -101,20 +101,20 @@ describeInBrowser('The recruiter’s journey', () => {
       await expectAccessible(page, 'a document uploaded');
       await loads(page, () => page.getByRole('link', { name: 'Back to the vacancy' }).click());
 
-      await loads(page, () => page.getByRole('button', { name: 'Publish' }).click());
+      await loads(page, () => page.getByRole('button', { name: 'Publish', exact: true }).click());
       expect(await mainText(page)).toContain('Vacancy published: it is live');
       await expectAccessible(page, 'the live vacancy');
 
       await loads(page, () => page.goto(`${shirehall.baseUrl}/staff/recruitment?phase=live`));
       expect(await mainText(page)).toContain('Environmental health officer');
       await expectAccessible(page, 'the overview of live vacancies');
-      await loads(page, () => page.getByRole('link', { name: 'Environmental health officer' }).click());
+      await loads(page, () => page.getByRole('link', { name: 'Environmental health officer', exact: true }).click());
 
       await loads(page, () => page.getByRole('link', { name: 'Record a paper application' }).click());
       await expectAccessible(page, 'the paper application form');
       await page.getByRole('textbox', { name: 'First name' }).fill('Pat');
       await page.getByRole('textbox', { name: 'Last name' }).fill('Postal');
-      await page.getByRole('textbox', { name: 'Address' }).fill('3 Spire Walk, Chesterfield');
+      await page.getByRole('textbox', { name: 'Address', exact: true }).fill('3 Spire Walk, Chesterfield');
       await page.getByRole('textbox', { name: 'Employment history' }).fill('EHO at Bolsover, 2015 to now');
       await page.getByRole('textbox', { name: 'Supporting statement' }).fill('Ten years of inspections.');
       await fillDate(page, 'Date received', new Date());
@@ -125,13 +125,15 @@ describeInBrowser('The recruiter’s journey', () => {
       await expectAccessible(page, 'the extend form');
       await fillDate(page, 'New closing date', new Date(Date.now() + 35 * DAY_MS));
       await page.getByRole('textbox', { name: 'New closing time' }).fill('12:00');
-      await page.getByRole('textbox', { name: 'Reason' }).fill('More time for applicants over the holidays');
+      await page
+        .getByRole('textbox', { name: 'Reason', exact: true })
+        .fill('More time for applicants over the holidays');
       await loads(page, () => page.getByRole('button', { name: 'Extend the closing date' }).click());
       expect(await mainText(page)).toContain('Closing date extended');
       expect(await mainText(page)).toContain('More time for applicants over the holidays');
 
       await loads(page, () => page.getByRole('link', { name: 'Close early' }).click());
-      await page.getByRole('textbox', { name: 'Reason' }).fill('Enough strong applicants');
+      await page.getByRole('textbox', { name: 'Reason', exact: true }).fill('Enough strong applicants');
       await loads(page, () => page.getByRole('button', { name: 'Close the vacancy early' }).click());
       expect(await mainText(page)).toContain('Vacancy closed');
       await expectAccessible(page, 'the closed vacancy');

@@ -76,7 +76,11 @@ describe('the emails a vacancy’s changes send', () => {
       'receivedOn-year': String(today.getUTCFullYear()),
     });
     expect(recorded.statusCode).toBe(303);
-    await createApplication(db(), { vacancyId: vacancy.id, status: 'shortlisted', personal: { email: 'online.applicant@example.com' } });
+    await createApplication(db(), {
+      vacancyId: vacancy.id,
+      status: 'shortlisted',
+      personal: { email: 'online.applicant@example.com' },
+    });
 
     const cancelled = await client.post(`/staff/recruitment/vacancies/${vacancy.id}/cancel`, {
       reason: 'The post is no longer funded',

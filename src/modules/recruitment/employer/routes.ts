@@ -52,13 +52,14 @@ export function registerEmployerRoutes(
     scope.addHook('preHandler', staffOnly);
 
     scope.get<{ Querystring: Record<string, unknown> }>(paths.home, async (request, reply) => {
-      const actor = request.actor;
-      if (!hasCapability(actor, 'recruitment.manage') && !hasCapability(actor, 'recruitment.approve'))
-        requireCapability(actor, 'recruitment.manage');
+      // Approvers (service managers) come here to find what awaits their approval.
+      const actor = hasCapability(request.actor, 'recruitment.approve')
+        ? request.actor
+        : requireCapability(request.actor, 'recruitment.manage');
       const asked = single(request.query?.phase);
       const phase = overviewPhases.includes(asked as VacancyPhase) ? (asked as VacancyPhase) : null;
       const now = clock();
-      const vacancies = await vacancyOverview(db, (actor as { organisationId: number }).organisationId, phase, now);
+      const vacancies = await vacancyOverview(db, actor.organisationId, phase, now);
       return reply.render(`${views}/overview.njk`, {
         ...common,
         vacancies: vacancies.map((vacancy) => ({
@@ -111,19 +112,17 @@ export function registerEmployerRoutes(
       const actor = requireCapability(request.actor, 'recruitment.manage');
       const form = settingsSchema.safeParse(request.body ?? {});
       if (!form.success)
-        return reply
-          .code(400)
-          .render(
-            `${views}/settings.njk`,
-            renderSettings(
-              request.body ?? {},
-              actor.roles.includes('organisation_admin'),
-              formErrorsFrom(form.error, {
-                requiresApproval: 'requiresApproval',
-                anonymiseByDefault: 'anonymiseByDefault',
-              }),
-            ),
-          );
+        return reply.code(400).render(
+          `${views}/settings.njk`,
+          renderSettings(
+            request.body ?? {},
+            actor.roles.includes('organisation_admin'),
+            formErrorsFrom(form.error, {
+              requiresApproval: 'requiresApproval',
+              anonymiseByDefault: 'anonymiseByDefault',
+            }),
+          ),
+        );
       await settings.save(
         actor,
         {
