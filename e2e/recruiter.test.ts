@@ -17,9 +17,9 @@ describeInBrowser('The recruiter’s journey', () => {
 
   async function fillDate(page: Page, legend: string, date: Date) {
     const group = page.getByRole('group', { name: legend });
-    await group.getByRole('textbox', { name: 'Day' }).fill(String(date.getUTCDate()));
-    await group.getByRole('textbox', { name: 'Month' }).fill(String(date.getUTCMonth() + 1));
-    await group.getByRole('textbox', { name: 'Year' }).fill(String(date.getUTCFullYear()));
+    await group.getByRole('textbox', { name: 'Day', exact: true }).fill(String(date.getUTCDate()));
+    await group.getByRole('textbox', { name: 'Month', exact: true }).fill(String(date.getUTCMonth() + 1));
+    await group.getByRole('textbox', { name: 'Year', exact: true }).fill(String(date.getUTCFullYear()));
   }
 
   it(
@@ -44,37 +44,37 @@ describeInBrowser('The recruiter’s journey', () => {
       expect(await page.title()).toMatch(/^Error: /);
       await expectAccessible(page, 'the create form with errors');
 
-      await page.getByRole('textbox', { name: 'Job title' }).fill('Environmental health officer');
-      await page.getByRole('textbox', { name: 'Service area' }).fill('Environmental health');
-      await page.getByRole('textbox', { name: 'Where the job is based' }).fill('Town Hall, Chesterfield');
-      await page.getByRole('textbox', { name: 'Postcode of where the job is based' }).fill('S40 1LP');
-      await page.getByRole('textbox', { name: 'Lowest salary' }).fill('34,434');
-      await page.getByRole('textbox', { name: 'Highest salary (optional)' }).fill('37,035');
+      await page.getByRole('textbox', { name: 'Job title', exact: true }).fill('Environmental health officer');
+      await page.getByRole('textbox', { name: 'Service area', exact: true }).fill('Environmental health');
+      await page.getByRole('textbox', { name: 'Where the job is based', exact: true }).fill('Town Hall, Chesterfield');
+      await page.getByRole('textbox', { name: 'Postcode of where the job is based', exact: true }).fill('S40 1LP');
+      await page.getByRole('textbox', { name: 'Lowest salary', exact: true }).fill('34,434');
+      await page.getByRole('textbox', { name: 'Highest salary (optional)', exact: true }).fill('37,035');
       await page.getByRole('radio', { name: 'A year' }).check();
-      await page.getByRole('textbox', { name: 'Hours a week' }).fill('37');
+      await page.getByRole('textbox', { name: 'Hours a week', exact: true }).fill('37');
       await page.getByRole('radio', { name: 'Full time' }).check();
       await page.getByRole('radio', { name: 'Permanent' }).check();
       await fillDate(page, 'Closing date', new Date(Date.now() + 21 * DAY_MS));
-      await page.getByRole('textbox', { name: 'Closing time' }).fill('5pm');
+      await page.getByRole('textbox', { name: 'Closing time', exact: true }).fill('5pm');
       await page
-        .getByRole('textbox', { name: 'Description' })
+        .getByRole('textbox', { name: 'Description', exact: true })
         .fill('Inspect food businesses and investigate complaints.');
       await page
-        .getByRole('textbox', { name: 'What applicants must show (criterion 1)' })
+        .getByRole('textbox', { name: 'What applicants must show (criterion 1)', exact: true })
         .fill('A degree in environmental health');
       await page
-        .getByRole('textbox', { name: 'What applicants must show (criterion 2)' })
+        .getByRole('textbox', { name: 'What applicants must show (criterion 2)', exact: true })
         .fill('Registration with the EHRB');
       await page
-        .getByRole('textbox', { name: 'What applicants must show (criterion 3)' })
+        .getByRole('textbox', { name: 'What applicants must show (criterion 3)', exact: true })
         .fill('Experience of food hygiene inspections');
       // A fourth row, by the form's own button: nothing is saved, what was typed stays.
       await loads(page, () => page.getByRole('button', { name: 'Add another criterion' }).click());
-      expect(await page.getByRole('textbox', { name: 'What applicants must show (criterion 1)' }).inputValue()).toBe(
-        'A degree in environmental health',
-      );
+      expect(
+        await page.getByRole('textbox', { name: 'What applicants must show (criterion 1)', exact: true }).inputValue(),
+      ).toBe('A degree in environmental health');
       await page
-        .getByRole('textbox', { name: 'What applicants must show (criterion 4)' })
+        .getByRole('textbox', { name: 'What applicants must show (criterion 4)', exact: true })
         .fill('A full UK driving licence');
       await page.getByRole('radio', { name: 'Yes' }).first().check();
       await page
@@ -82,7 +82,7 @@ describeInBrowser('The recruiter’s journey', () => {
         .getByRole('radio', { name: 'No' })
         .check();
       // Saved by keyboard: Enter in a field submits the form as Save does (not as the first Remove button).
-      await page.getByRole('textbox', { name: 'Job title' }).focus();
+      await page.getByRole('textbox', { name: 'Job title', exact: true }).focus();
       await loads(page, () => page.keyboard.press('Enter'));
       expect(await heading(page)).toBe('Environmental health officer');
       expect(await mainText(page)).toContain('A full UK driving licence');
@@ -112,11 +112,11 @@ describeInBrowser('The recruiter’s journey', () => {
 
       await loads(page, () => page.getByRole('link', { name: 'Record a paper application' }).click());
       await expectAccessible(page, 'the paper application form');
-      await page.getByRole('textbox', { name: 'First name' }).fill('Pat');
-      await page.getByRole('textbox', { name: 'Last name' }).fill('Postal');
+      await page.getByRole('textbox', { name: 'First name', exact: true }).fill('Pat');
+      await page.getByRole('textbox', { name: 'Last name', exact: true }).fill('Postal');
       await page.getByRole('textbox', { name: 'Address', exact: true }).fill('3 Spire Walk, Chesterfield');
-      await page.getByRole('textbox', { name: 'Employment history' }).fill('EHO at Bolsover, 2015 to now');
-      await page.getByRole('textbox', { name: 'Supporting statement' }).fill('Ten years of inspections.');
+      await page.getByRole('textbox', { name: 'Employment history', exact: true }).fill('EHO at Bolsover, 2015 to now');
+      await page.getByRole('textbox', { name: 'Supporting statement', exact: true }).fill('Ten years of inspections.');
       await fillDate(page, 'Date received', new Date());
       await loads(page, () => page.getByRole('button', { name: 'Record application' }).click());
       expect(await mainText(page)).toContain('Paper application recorded');
@@ -124,7 +124,7 @@ describeInBrowser('The recruiter’s journey', () => {
       await loads(page, () => page.getByRole('link', { name: 'Extend the closing date' }).click());
       await expectAccessible(page, 'the extend form');
       await fillDate(page, 'New closing date', new Date(Date.now() + 35 * DAY_MS));
-      await page.getByRole('textbox', { name: 'New closing time' }).fill('12:00');
+      await page.getByRole('textbox', { name: 'New closing time', exact: true }).fill('12:00');
       await page
         .getByRole('textbox', { name: 'Reason', exact: true })
         .fill('More time for applicants over the holidays');

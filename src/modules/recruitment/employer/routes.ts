@@ -17,6 +17,7 @@ import { settingsSchema, type EmployerSettingsService } from './settings.js';
 import { recruitmentFigures } from './statistics.js';
 
 const views = 'recruitment/employer/views';
+const pounds = new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'GBP' });
 const paths = recruitmentPaths.staff;
 const common = { paths, currentSection: 'recruitment', vacancyPhaseNames };
 
@@ -157,6 +158,7 @@ export function registerEmployerRoutes(
       return reply.code(period.ok ? 200 : 400).render(`${views}/statistics.njk`, {
         ...common,
         figures,
+        paperPacksSaved: figures ? pounds.format(figures.paperPacksSavedPence / 100) : '',
         everyEmployer,
         organisations,
         values: { ...period.values, organisation: chosen.success ? String(chosen.data) : '' },
