@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { TEST_PASSWORD, createStaff, organisationId } from '../test/support/accounts.js';
+import { createVacancy } from '../test/support/recruitment.js';
 import { journeyTimeout, useBrowserApp } from './support/app.js';
 import { describeInBrowser } from './support/browser.js';
 import { expectAccessible, watchForProblems } from './support/checks.js';
@@ -137,6 +138,35 @@ describeInBrowser('The recruiter’s journey', () => {
       await loads(page, () => page.getByRole('button', { name: 'Close the vacancy early' }).click());
       expect(await mainText(page)).toContain('Vacancy closed');
       await expectAccessible(page, 'the closed vacancy');
+      expect(problems.cspViolations).toEqual([]);
+      expect(problems.pageErrors).toEqual([]);
+    },
+    journeyTimeout,
+  );
+
+  it(
+    'fits a 375-pixel screen: the overview, the vacancy and its form, with JavaScript',
+    async () => {
+      const { db } = shirehall.database;
+      const employer = await organisationId(db, 'E07000034');
+      const recruiter = await createStaff(db, { organisationId: employer, roles: ['recruiter'] });
+      const vacancy = await createVacancy(db, {
+        organisationId: employer,
+        title: 'Senior planning officer (development management)',
+      });
+      const page = await shirehall.newPage({ viewport: { width: 375, height: 800 } });
+      const problems = await watchForProblems(page);
+      await signInAsStaff(page, recruiter.email, TEST_PASSWORD, '/staff/recruitment');
+      for (const path of [
+        '/staff/recruitment',
+        `/staff/recruitment/vacancies/${vacancy.id}`,
+        '/staff/recruitment/vacancies/new',
+      ]) {
+        await loads(page, () => page.goto(`${shirehall.baseUrl}${path}`));
+        const width = await page.evaluate(() => document.documentElement.scrollWidth);
+        expect(width, path).toBeLessThanOrEqual(375);
+        await expectAccessible(page, `${path} at 375 pixels`);
+      }
       expect(problems.cspViolations).toEqual([]);
       expect(problems.pageErrors).toEqual([]);
     },

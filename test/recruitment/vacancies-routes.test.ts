@@ -178,6 +178,10 @@ describe('the lifecycle', () => {
     const live = await db().selectFrom('vacancies').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     expect(live.status).toBe('published');
     expect(live.posted_at).not.toBeNull();
+    const page = await client.get(`/staff/recruitment/vacancies/${id}`);
+    expect(page.body).toContain('£28,624 to £31,364 a year (Band 7)');
+    expect(page.body).toContain('37 hours a week, full time');
+    expect(page.body).toContain(`href="/jobs/housing-officer-${id}"`);
 
     const later = new Date(Date.now() + 40 * DAY_MS);
     const noReason = await client.post(`/staff/recruitment/vacancies/${id}/extend`, {
