@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { londonInstant, parseClockTime } from '../../src/modules/recruitment/vacancies/london-time.js';
+import { readVacancyForm } from '../../src/modules/recruitment/vacancies/schemas.js';
 import { slugFor } from '../../src/modules/recruitment/vacancies/service.js';
+import { createStaff } from '../support/accounts.js';
 import { organisationId, signedInStaff } from '../support/accounts.js';
 import { useTestApp } from '../support/app.js';
 import { TestClient } from '../support/http.js';
@@ -150,5 +152,109 @@ describe('the lifecycle, from rows made for it', () => {
     const page = await recruiter.client.get(`/staff/recruitment/vacancies/${live.id}`);
     expect(page.body).toContain('Close early');
     expect(page.body).not.toContain('>Publish<');
+  });
+});
+
+const form = (overrides: Record<string, string | string[]>, now: Date) => ({
+  title: 'Building control surveyor',
+  serviceArea: 'Building control',
+  locationName: 'Matlock',
+  postcode: 'DE4 3AG',
+  salaryMin: '35000',
+  salaryMax: '',
+  salaryPeriod: 'annual',
+  grade: '',
+  hoursPerWeek: '37',
+  workingPattern: 'full_time',
+  contractType: 'permanent',
+  ...dateFields('closesOn', new Date(now.getTime() + 10 * DAY_MS)),
+  closesTime: '17:00',
+  description: 'Check building work.',
+  criterionKind: 'essential',
+  criterionText: 'RICS or CABE membership',
+  anonymisedShortlisting: 'yes',
+  requiresDbs: 'no',
+  ...overrides,
+});
+
+describe('the vacancy form’s rules', () => {
+  const now = new Date('2027-02-01T10:00:00Z');
+  const problems = (overrides: Record<string, string | string[]>) => {
+    const result = readVacancyForm(form(overrides, now), now);
+    return result.ok ? [] : result.errors.summary.map((error) => error.text);
+  };
+
+  it('takes a whole form, a single salary and no publishing date', () => {
+    const result = readVacancyForm(form({}, now), now);
+    expect(result.ok && result.input).toMatchObject({
+      salaryMinPence: 3_500_000,
+      salaryMaxPence: null,
+      publishAt: null,
+      hoursPerWeek: 37,
+    });
+  });
+
+  it('refuses a closing date past, a publishing date after closing, a top salary below the bottom, too many hours', () => {
+    expect(problems({ ...dateFields('closesOn', new Date(now.getTime() - DAY_MS)) })).toEqual([
+      'Closing date must be in the future',
+    ]);
+    expect(problems({ ...dateFields('publishOn', new Date(now.getTime() + 20 * DAY_MS)), publishTime: '9am' })).toEqual(
+      ['Publishing date must be before the closing date'],
+    );
+    expect(problems({ ...dateFields('publishOn', new Date(now.getTime() + DAY_MS)) })).toEqual([
+      'Enter the publishing time, like 17:00 or 5pm',
+    ]);
+    expect(problems({ salaryMax: '30000' })).toEqual([
+      'Highest salary must be the same as or more than the lowest salary',
+    ]);
+    expect(problems({ hoursPerWeek: '61' })).toEqual(['Hours a week must be more than 0 and no more than 60']);
+    expect(problems({ closesTime: 'midnight' })).toHaveLength(1);
+    expect(problems({ criterionKind: ['essential', 'desirable'], criterionText: ['', 'Nice'] })).toEqual([
+      'Enter at least one essential criterion',
+    ]);
+  });
+});
+
+describe('changing a draft', () => {
+  it('saves the form again, with a new slug, audited; a hiring manager of another organisation is refused', async () => {
+    const employer = await organisationId(db(), 'E07000035');
+    const now = new Date();
+    const vacancy = await createVacancy(db(), { organisationId: employer, status: 'draft', now });
+    const { client } = await signedInStaff(context.app, db(), { organisationId: employer, roles: ['recruiter'] });
+    const url = `/staff/recruitment/vacancies/${vacancy.id}/edit`;
+    const elsewhere = await createStaff(db(), {
+      organisationId: await organisationId(db(), 'E07000036'),
+      roles: ['service_manager'],
+    });
+    const refused = await client.post(url, form({ hiringManager: String(elsewhere.id) }, now));
+    expect(refused.statusCode).toBe(400);
+    expect(refused.body).toContain('Select a service manager of your organisation as hiring manager');
+    const manager = await createStaff(db(), { organisationId: employer, roles: ['service_manager'] });
+    const saved = await client.post(url, form({ hiringManager: String(manager.id) }, now));
+    expect(saved.statusCode).toBe(303);
+    const row = await db()
+      .selectFrom('vacancies')
+      .select(['slug', 'title', 'hiring_manager_staff_id'])
+      .where('id', '=', vacancy.id)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({
+      slug: `building-control-surveyor-${vacancy.id}`,
+      title: 'Building control surveyor',
+      hiring_manager_staff_id: manager.id,
+    });
+    const panel = await db()
+      .selectFrom('vacancy_panel_members')
+      .select('staff_id')
+      .where('vacancy_id', '=', vacancy.id)
+      .execute();
+    expect(panel).toEqual([{ staff_id: manager.id }]);
+    const audit = await db()
+      .selectFrom('audit_log')
+      .select('action')
+      .where('record_type', '=', 'vacancy')
+      .where('record_id', '=', String(vacancy.id))
+      .execute();
+    expect(audit.map((entry) => entry.action)).toEqual(['update']);
+    expect((await client.get(`/staff/recruitment/vacancies/${vacancy.id}/unknown-action`)).statusCode).toBe(404);
   });
 });
