@@ -3,6 +3,7 @@ import type { Database, OrganisationType, StaffRole } from '../schema.js';
 import { generatePassword, hashPassword } from '../../modules/identity/secrets.js';
 import { seedDemoCases } from './demo-cases.js';
 import { seedAdviserClients } from './demo-advice.js';
+import { seedDemoRecruitment } from './demo-recruitment.js';
 
 /** The services Citizens Advice's casework agreement covers (LGSL): Council Tax and benefits enquiries. */
 const adviceServices = { councilTax: 58, benefits: 69 };
@@ -341,6 +342,9 @@ export async function seedDemo(
       services: [adviceServices.councilTax, adviceServices.benefits],
       now,
     });
+    credentials.push(
+      ...(await seedDemoRecruitment(trx, { now, council, recruiterEmail: 'recruiter@chesterfield.example' })),
+    );
 
     await trx
       .insertInto('reference_imports')

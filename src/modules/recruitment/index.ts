@@ -5,7 +5,14 @@ import type { Navigation } from '../../web/navigation.js';
 import type { CitizenEmail } from '../identity/index.js';
 import type { StaffHome } from '../identity/staff-home-routes.js';
 import type { PlacesService } from '../places/service.js';
+import { hasCapability } from '../identity/policy.js';
+import { registerEmployerRoutes } from './employer/routes.js';
+import { createEmployerSettingsService } from './employer/settings.js';
 import { createApplicantMessages } from './messages/applicant-messages.js';
+import { createVacancyDocuments } from './vacancies/document-service.js';
+import { createPaperApplications } from './vacancies/paper-application.js';
+import { registerVacancyRoutes } from './vacancies/routes.js';
+import { createVacancyService } from './vacancies/service.js';
 import { recruitmentPaths } from './paths.js';
 
 export { recruitmentPaths } from './paths.js';
@@ -35,8 +42,25 @@ export function createRecruitmentModule(deps: RecruitmentDependencies) {
 
   return {
     register(app: FastifyInstance, { staffHome, navigation }: { staffHome: StaffHome; navigation: Navigation }): void {
-      void app;
-      void messages;
+      registerVacancyRoutes(app, {
+        vacancies: createVacancyService({ db: deps.db, clock: deps.clock, places: deps.places, messages }),
+        documents: createVacancyDocuments({ db: deps.db, clock: deps.clock }),
+        paper: createPaperApplications({ db: deps.db, clock: deps.clock, messages }),
+        clock: deps.clock,
+      });
+      registerEmployerRoutes(app, {
+        db: deps.db,
+        clock: deps.clock,
+        settings: createEmployerSettingsService({ db: deps.db, clock: deps.clock }),
+        memberOrganisationIds: deps.memberOrganisationIds,
+      });
+      navigation.forStaff({
+        href: recruitmentPaths.staff.home,
+        text: 'Recruitment',
+        section: 'recruitment',
+        shownWhen: (actor) =>
+          hasCapability(actor, 'recruitment.manage') || hasCapability(actor, 'recruitment.shortlist'),
+      });
       navigation.forResidents({ href: recruitmentPaths.jobs, text: 'Jobs', section: 'jobs' });
       staffHome.add({
         href: recruitmentPaths.staff.home,
@@ -44,6 +68,13 @@ export function createRecruitmentModule(deps: RecruitmentDependencies) {
         description:
           'Your organisation’s vacancies, from advert to appointment: applications at each stage, shortlisting and figures.',
         capability: 'recruitment.manage',
+      });
+      staffHome.add({
+        href: recruitmentPaths.staff.statistics,
+        text: 'Recruitment figures',
+        description:
+          'Applications online and on paper, time to hire, and the paper packs saved, for a period you choose.',
+        capability: 'recruitment.figures',
       });
     },
   };
