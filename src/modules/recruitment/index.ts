@@ -6,6 +6,8 @@ import type { CitizenEmail } from '../identity/index.js';
 import type { StaffHome } from '../identity/staff-home-routes.js';
 import type { PlacesService } from '../places/service.js';
 import { createApplicantMessages } from './messages/applicant-messages.js';
+import { createApplying } from './applying/index.js';
+import { registerEquality } from './equality/index.js';
 import { recruitmentPaths } from './paths.js';
 
 export { recruitmentPaths } from './paths.js';
@@ -32,11 +34,17 @@ export interface RecruitmentDependencies {
  */
 export function createRecruitmentModule(deps: RecruitmentDependencies) {
   const messages = createApplicantMessages({ citizenEmail: deps.citizenEmail, publicUrl: deps.publicUrl });
+  const applying = createApplying({ db: deps.db, clock: deps.clock, messages });
 
   return {
+    /** For the vacancy's page: whether the signed-in applicant saved it, and their application for it. */
+    applying: { isSaved: applying.isSaved, applicationFor: applying.applicationFor },
+
     register(app: FastifyInstance, { staffHome, navigation }: { staffHome: StaffHome; navigation: Navigation }): void {
       void app;
       void messages;
+      applying.register(app);
+      registerEquality(app, { db: deps.db, clock: deps.clock });
       navigation.forResidents({ href: recruitmentPaths.jobs, text: 'Jobs', section: 'jobs' });
       staffHome.add({
         href: recruitmentPaths.staff.home,
@@ -44,6 +52,13 @@ export function createRecruitmentModule(deps: RecruitmentDependencies) {
         description:
           'Your organisation’s vacancies, from advert to appointment: applications at each stage, shortlisting and figures.',
         capability: 'recruitment.manage',
+      });
+      staffHome.add({
+        href: recruitmentPaths.staff.adverseImpact,
+        text: 'Adverse impact',
+        description:
+          'Pass rates at sift, interview and offer by what applicants said in equality monitoring, against the four-fifths rule.',
+        capability: 'recruitment.figures',
       });
     },
   };
