@@ -41,8 +41,11 @@ export interface MonitoredApplication {
   reached: Record<StageKey, boolean>;
 }
 
-/** A count as shown: the number, or null for "fewer than 5" (or hidden so that another cannot be worked out). */
-export type ShownCount = number | null;
+/**
+ * A count as shown: the number; 'fewer' for a count of 1 to 4; 'withheld' for a count hidden only
+ * so that a small one cannot be worked out from the total.
+ */
+export type ShownCount = number | 'fewer' | 'withheld';
 
 /**
  * Hides the counts of one column that could identify someone: every count from 1 to 4, and, where
@@ -50,16 +53,16 @@ export type ShownCount = number | null;
  * A total below 5 hides the whole column.
  */
 export function suppressColumn(counts: readonly number[], total: number): { cells: ShownCount[]; total: ShownCount } {
-  if (total > 0 && total < SMALLEST_SHOWN) return { cells: counts.map(() => null), total: null };
-  const hidden = counts.map((count) => count > 0 && count < SMALLEST_SHOWN);
-  if (hidden.filter(Boolean).length === 1) {
-    const candidates = counts
+  if (total > 0 && total < SMALLEST_SHOWN) return { cells: counts.map(() => 'fewer'), total: 'fewer' };
+  const cells: ShownCount[] = counts.map((count) => (count > 0 && count < SMALLEST_SHOWN ? 'fewer' : count));
+  if (cells.filter((cell) => cell === 'fewer').length === 1) {
+    const next = counts
       .map((count, index) => ({ count, index }))
-      .filter(({ index }) => !hidden[index])
-      .sort((a, b) => Number(b.count > 0) - Number(a.count > 0) || a.count - b.count);
-    if (candidates[0]) hidden[candidates[0].index] = true;
+      .filter(({ index }) => cells[index] !== 'fewer')
+      .sort((a, b) => Number(b.count > 0) - Number(a.count > 0) || a.count - b.count)[0];
+    if (next) cells[next.index] = 'withheld';
   }
-  return { cells: counts.map((count, index) => (hidden[index] ? null : count)), total };
+  return { cells, total };
 }
 
 export interface CharacteristicTable {
