@@ -160,7 +160,8 @@ describe('the equality reports', () => {
   it('is for the organisation’s own vacancies only, and for those who may see figures', async () => {
     const theirs = await createVacancy(db, { organisationId: county });
     expect((await analyst.get(`/staff/recruitment/vacancies/${theirs.id}/equality`)).statusCode).toBe(404);
-    const officer = (await signedInStaff(context.app, db, { organisationId: dales, roles: ['officer'] })).client;
+    const officer = (await signedInStaff(context.app, db, { organisationId: dales, roles: ['service_officer'] }))
+      .client;
     const ours = await createVacancy(db, { organisationId: dales });
     expect((await officer.get(`/staff/recruitment/vacancies/${ours.id}/equality`)).statusCode).toBe(403);
     expect((await officer.get('/staff/recruitment/adverse-impact')).statusCode).toBe(403);
