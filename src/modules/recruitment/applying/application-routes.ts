@@ -10,7 +10,7 @@ import { isFinalStage, stageNames } from '../applications/stages.js';
 import type { EqualityRepository } from '../equality/repository.js';
 import { equalityQuestions, equalitySchema, PREFER_NOT_TO_SAY, type EqualityAnswers } from '../equality/questions.js';
 import { recruitmentPaths } from '../paths.js';
-import { isOpenForApplications, vacancyPhase } from '../vacancies/phase.js';
+import { isOpenForApplications, vacancyPhase, type VacancyPhase } from '../vacancies/phase.js';
 import {
   applicationSections,
   closedAt,
@@ -62,6 +62,9 @@ export interface ApplicationRouteDependencies {
   applications: ApplicationService;
   clock: () => Date;
 }
+
+/** Vacancies nobody outside the employer may know of yet: not found. */
+const notPublic = new Set<VacancyPhase>(['draft', 'awaiting_approval', 'scheduled']);
 
 const statusTags = {
   completed: { text: 'Completed' },
@@ -132,12 +135,7 @@ export function registerApplicationRoutes(app: FastifyInstance, deps: Applicatio
       if (request.actor.kind !== 'citizen')
         return reply.redirect(`${identityPaths.citizen.signIn}?next=${encodeURIComponent(back)}`, 303);
       const vacancy = await repository.vacancyByAddress(request.params.slug);
-      if (
-        !vacancy ||
-        vacancyPhase(vacancy, clock()) === 'draft' ||
-        vacancyPhase(vacancy, clock()) === 'awaiting_approval'
-      )
-        throw new NotFoundError();
+      if (!vacancy || notPublic.has(vacancyPhase(vacancy, clock()))) throw new NotFoundError();
       try {
         const id = await applications.start(request.actor, vacancy, clock());
         return reply.redirect(paths.application({ id }), 303);
@@ -154,7 +152,7 @@ export function registerApplicationRoutes(app: FastifyInstance, deps: Applicatio
     scope.get(paths.start.pattern, async (request: FastifyRequest<{ Params: { slug: string } }>, reply) => {
       const vacancy = await repository.vacancyByAddress(request.params.slug);
       const phase = vacancy ? vacancyPhase(vacancy, clock()) : null;
-      if (!vacancy || phase === 'draft' || phase === 'awaiting_approval') throw new NotFoundError();
+      if (!vacancy || notPublic.has(phase!)) throw new NotFoundError();
       const actor = request.actor as CitizenActor;
       const existing = await repository.applicationFor(actor.citizenId, vacancy.id);
       if (existing) return reply.redirect(paths.application({ id: existing.id }), 303);

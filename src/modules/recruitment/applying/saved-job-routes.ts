@@ -12,7 +12,7 @@ import type { ApplyingRepository } from './repository.js';
 
 const paths = recruitmentPaths.applicant;
 /** Vacancies nobody outside the employer may know of yet. */
-const unpublished = new Set(['draft', 'awaiting_approval']);
+const unpublished = new Set(['draft', 'awaiting_approval', 'scheduled']);
 
 export interface SavedJobRouteDependencies {
   repository: ApplyingRepository;
