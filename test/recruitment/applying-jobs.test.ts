@@ -78,7 +78,14 @@ describe('closing reminders', () => {
       ])
       .execute();
 
-    expect(await sendClosingReminders({ db, clock, citizenEmail, publicUrl })).toEqual({ drafts: 1, savedJobs: 1 });
+    // Two workers at once, then one again: each reminder is sent by one of them, once.
+    const runs = await Promise.all([1, 2].map(() => sendClosingReminders({ db, clock, citizenEmail, publicUrl })));
+    expect(
+      runs.reduce((sum, run) => ({ drafts: sum.drafts + run.drafts, savedJobs: sum.savedJobs + run.savedJobs })),
+    ).toEqual({
+      drafts: 1,
+      savedJobs: 1,
+    });
     expect(await sendClosingReminders({ db, clock, citizenEmail, publicUrl })).toEqual({ drafts: 0, savedJobs: 0 });
     await mail.deliver(db);
 
