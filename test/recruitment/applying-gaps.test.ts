@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EmploymentEntry } from '../../src/modules/recruitment/applications/application-content.js';
-import { gapsIn, gapsWithExplanations } from '../../src/modules/recruitment/applying/employment-gaps.js';
+import { gapsIn, gapsWithExplanations, monthOf } from '../../src/modules/recruitment/applying/employment-gaps.js';
 
 const job = (from: string, to: string): EmploymentEntry => ({
   employer: 'E',
@@ -37,5 +37,10 @@ describe('gaps in a working history', () => {
       { from: '2014-01', to: '2015-01', explanation: '' },
       { from: '2019-01', to: '2019-09', explanation: 'Caring' },
     ]);
+  });
+
+  it('reads this month as the calendar in England does', () => {
+    expect(monthOf(new Date('2026-04-30T23:30:00Z'))).toBe('2026-05'); // 00:30 on 1 May, BST
+    expect(monthOf(new Date('2026-12-31T23:30:00Z'))).toBe('2026-12'); // GMT
   });
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { blankToUndefined, single } from '../../../shared/form-values.js';
 import { isUkPhoneNumber, phoneNumberMessage } from '../../../shared/phone.js';
+import { monthOf } from './employment-gaps.js';
 import type { Criterion } from './repository.js';
 
 /**
@@ -97,8 +98,8 @@ function month(name: string, label: string, optional: boolean, now: Date) {
       return z.NEVER;
     }
     const value = `${yearText}-${String(monthNumber).padStart(2, '0')}`;
-    const thisMonth = `${now.getUTCFullYear()}-${String(now.getUTCMonth() + 1).padStart(2, '0')}`;
-    if (value > thisMonth) {
+    // This month as the calendar in England reads it: at 00:30 on 1 May (BST) it is May already.
+    if (value > monthOf(now)) {
       context.addIssue({ code: 'custom', message: `The month ${label} must be this month or before`, path: [name] });
       return z.NEVER;
     }
