@@ -4,7 +4,9 @@ import type { Database } from '../db/schema.js';
 import { publishAnchor } from '../modules/audit/anchor.js';
 import { sealAuditLog } from '../modules/audit/seal.js';
 import { pruneSignInFailures } from '../modules/identity/sign-in-failures.js';
+import { createCitizenRepository } from '../modules/identity/citizen-repository.js';
 import { createStaffRepository } from '../modules/identity/staff-repository.js';
+import { applyRetention, sendClosingReminders } from '../modules/recruitment/applying/index.js';
 import { createSmtpMailer } from '../modules/notify/mailer.js';
 import { createOutboxRepository } from '../modules/notify/repository.js';
 import { createOutboxWorker, type WorkerLog } from '../modules/notify/worker.js';
@@ -16,6 +18,9 @@ const FINAL_SEAL_PATIENCE_MS = 2_000;
 const PRUNE_INTERVAL_MS = 60_000;
 /** How often a worker asks whether an anchor is due; the schedule itself is AUDIT_ANCHOR_INTERVAL_HOURS. */
 const ANCHOR_CHECK_INTERVAL_MS = 60_000;
+/** Recruitment's closing reminders and retention: the first is due to the hour, the second to the day. */
+const REMINDER_CHECK_INTERVAL_MS = 10 * 60_000;
+const RETENTION_CHECK_INTERVAL_MS = 60 * 60_000;
 
 export interface WorkerDependencies {
   config: Config;
@@ -85,8 +90,32 @@ export function startWorker({
         );
     },
   };
+  // Recruitment: emails 72 hours before a vacancy closes, and deleting unsuccessful applications
+  // after the employer's retention period (docs/recruitment-applying.md). Each sends once however
+  // many workers run, as each claims its rows in the transaction that queues the email.
+  const citizenEmail = createCitizenRepository(db).emailOf;
+  let remindedAt = 0;
+  const reminders: Job = {
+    name: 'recruitment closing reminders',
+    run: async () => {
+      if (clock().getTime() - remindedAt < REMINDER_CHECK_INTERVAL_MS) return;
+      remindedAt = clock().getTime();
+      await sendClosingReminders({ db, clock, citizenEmail, publicUrl: config.publicUrl });
+    },
+  };
+  let retainedAt = 0;
+  const retention: Job = {
+    name: 'recruitment retention',
+    run: async () => {
+      if (clock().getTime() - retainedAt < RETENTION_CHECK_INTERVAL_MS) return;
+      retainedAt = clock().getTime();
+      const done = await applyRetention({ db, clock, citizenEmail, publicUrl: config.publicUrl });
+      if (done.warned || done.deleted)
+        log.info(`recruitment retention: ${done.warned} applicant(s) warned, ${done.deleted} application(s) deleted`);
+    },
+  };
   // The anchor runs after the sealer, so that it publishes the seal made just before.
-  const jobs: Job[] = [sealer, anchorer, pruner];
+  const jobs: Job[] = [sealer, anchorer, pruner, reminders, retention];
   const closers: (() => void)[] = [];
 
   if (config.smtpUrl) {

@@ -13,6 +13,8 @@ import { createVacancyDocuments } from './vacancies/document-service.js';
 import { createPaperApplications } from './vacancies/paper-application.js';
 import { registerVacancyRoutes } from './vacancies/routes.js';
 import { createVacancyService } from './vacancies/service.js';
+import { createApplying } from './applying/index.js';
+import { registerEquality } from './equality/index.js';
 import { recruitmentPaths } from './paths.js';
 
 export { recruitmentPaths } from './paths.js';
@@ -39,8 +41,12 @@ export interface RecruitmentDependencies {
  */
 export function createRecruitmentModule(deps: RecruitmentDependencies) {
   const messages = createApplicantMessages({ citizenEmail: deps.citizenEmail, publicUrl: deps.publicUrl });
+  const applying = createApplying({ db: deps.db, clock: deps.clock, messages });
 
   return {
+    /** For the vacancy's page: whether the signed-in applicant saved it, and their application for it. */
+    applying: { isSaved: applying.isSaved, applicationFor: applying.applicationFor },
+
     register(app: FastifyInstance, { staffHome, navigation }: { staffHome: StaffHome; navigation: Navigation }): void {
       registerVacancyRoutes(app, {
         vacancies: createVacancyService({ db: deps.db, clock: deps.clock, places: deps.places, messages }),
@@ -61,6 +67,8 @@ export function createRecruitmentModule(deps: RecruitmentDependencies) {
         shownWhen: (actor) =>
           hasCapability(actor, 'recruitment.manage') || hasCapability(actor, 'recruitment.shortlist'),
       });
+      applying.register(app);
+      registerEquality(app, { db: deps.db, clock: deps.clock });
       navigation.forResidents({ href: recruitmentPaths.jobs, text: 'Jobs', section: 'jobs' });
       staffHome.add({
         href: recruitmentPaths.staff.home,
@@ -74,6 +82,13 @@ export function createRecruitmentModule(deps: RecruitmentDependencies) {
         text: 'Recruitment figures',
         description:
           'Applications online and on paper, time to hire, and the paper packs saved, for a period you choose.',
+        capability: 'recruitment.figures',
+      });
+      staffHome.add({
+        href: recruitmentPaths.staff.adverseImpact,
+        text: 'Adverse impact',
+        description:
+          'Pass rates at sift, interview and offer by what applicants said in equality monitoring, against the four-fifths rule.',
         capability: 'recruitment.figures',
       });
     },

@@ -27,6 +27,8 @@ export const recruitmentPaths = {
     newAlert: '/jobs/alerts/new',
     alert: route('/jobs/alerts/:id'),
     yourData: '/jobs/your-data',
+    yourDataDownload: '/jobs/your-data/download',
+    yourDataDelete: '/jobs/your-data/delete',
   },
   /** Links in emails, which work without signing in. */
   unsubscribe: route('/jobs/alerts/unsubscribe/:key'),
