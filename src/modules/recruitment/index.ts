@@ -7,6 +7,7 @@ import type { StaffHome } from '../identity/staff-home-routes.js';
 import type { PlacesService } from '../places/service.js';
 import { createApplicantMessages } from './messages/applicant-messages.js';
 import { recruitmentPaths } from './paths.js';
+import { createPipeline } from './pipeline/index.js';
 
 export { recruitmentPaths } from './paths.js';
 
@@ -32,17 +33,25 @@ export interface RecruitmentDependencies {
  */
 export function createRecruitmentModule(deps: RecruitmentDependencies) {
   const messages = createApplicantMessages({ citizenEmail: deps.citizenEmail, publicUrl: deps.publicUrl });
+  const pipeline = createPipeline({ db: deps.db, clock: deps.clock, messages, publicUrl: deps.publicUrl });
 
   return {
     register(app: FastifyInstance, { staffHome, navigation }: { staffHome: StaffHome; navigation: Navigation }): void {
       void app;
       void messages;
       navigation.forResidents({ href: recruitmentPaths.jobs, text: 'Jobs', section: 'jobs' });
+      pipeline.register(app);
       staffHome.add({
         href: recruitmentPaths.staff.home,
         text: 'Recruitment',
         description:
           'Your organisation’s vacancies, from advert to appointment: applications at each stage, shortlisting and figures.',
+        capability: 'recruitment.manage',
+      });
+      staffHome.add({
+        href: recruitmentPaths.staff.templates,
+        text: 'Recruitment emails',
+        description: 'The wording of the email applicants get at each stage of your organisation’s vacancies.',
         capability: 'recruitment.manage',
       });
     },
