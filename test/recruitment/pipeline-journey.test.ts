@@ -4,6 +4,8 @@ import type { Database } from '../../src/db/schema.js';
 import { createSmtpMailer } from '../../src/modules/notify/mailer.js';
 import { createOutboxRepository } from '../../src/modules/notify/repository.js';
 import { createOutboxWorker } from '../../src/modules/notify/worker.js';
+import { changeStage } from '../../src/modules/recruitment/applications/stage-change.js';
+import { createApplicantMessages } from '../../src/modules/recruitment/messages/applicant-messages.js';
 import { recruitmentPaths as paths } from '../../src/modules/recruitment/paths.js';
 import { organisationId, signedInStaff } from '../support/accounts.js';
 import { useTestApp } from '../support/app.js';
@@ -60,8 +62,23 @@ describe('the whole pipeline', () => {
       citizen_id: account.id,
       personal: { first_name: 'Nell', last_name: 'Ranger', email: account.email },
       referees: referees('rita.referee@test.example'),
+      status: 'draft',
+      submitted_at: null,
     });
     await db.deleteFrom('email_outbox').execute();
+    // Submitted as the applicant's side submits it: through changeStage, which emails the receipt.
+    const messages = createApplicantMessages({
+      citizenEmail: async () => account.email,
+      publicUrl: 'https://shirehall.test',
+    });
+    await db.transaction().execute((tx) =>
+      changeStage(tx, messages, {
+        applicationId: application.id,
+        to: 'submitted',
+        actor: { kind: 'citizen', citizenId: account.id, name: 'Nell Ranger', email: account.email },
+        now: new Date(),
+      }),
+    );
 
     // The employer words the invitation its own way; a placeholder it does not have is refused.
     const bad = await recruiter.post(paths.staff.template({ stage: 'interview_invited' }), {
@@ -161,6 +178,7 @@ describe('the whole pipeline', () => {
     }).sendDue();
     const toApplicant = smtp.received.filter((email) => email.to.includes(account.email)).map((email) => email.subject);
     expect(toApplicant).toEqual([
+      'Application received: Countryside ranger',
       'You have been shortlisted: Countryside ranger',
       'Come and meet the rangers: Countryside ranger',
       'Interview booked: Countryside ranger',
