@@ -100,8 +100,19 @@ describe('who may act', () => {
 
     const member = await signedInStaff(context.app, db, { organisationId: employer, roles: ['service_manager'] });
     await addToPanel(db, vacancy.id, member.staff.id);
-    for (const url of [
+    const shortlist = await member.client.get(paths.staff.shortlist({ id: vacancy.id }));
+    expect(shortlist.statusCode).toBe(200);
+    expect(textOf(shortlist.body)).not.toContain('Add to the panel');
+    const token = /name="_csrf" value="([^"]+)"/.exec(
+      (await member.client.get(paths.staff.application({ id: application.id }))).body,
+    )?.[1];
+    const addition = await member.client.postWithToken(
       paths.staff.shortlist({ id: vacancy.id }),
+      { action: 'add', staffId: String(member.staff.id) },
+      token,
+    );
+    expect(addition.statusCode).toBe(403);
+    for (const url of [
       paths.staff.interviewSlots({ id: vacancy.id }),
       paths.staff.applicationChecks({ id: application.id }),
     ])

@@ -20,6 +20,7 @@ export interface VacancyInReach {
   title: string;
   anonymised_shortlisting: boolean;
   requires_dbs: boolean;
+  hiring_manager_staff_id: number | null;
 }
 
 export interface VacancyAccess {
@@ -39,7 +40,7 @@ export async function vacancyAccess(db: Executor, actor: Actor, vacancyId: numbe
   const staff = requirePipelineStaff(actor);
   const vacancy = await db
     .selectFrom('vacancies')
-    .select(['id', 'organisation_id', 'title', 'anonymised_shortlisting', 'requires_dbs'])
+    .select(['id', 'organisation_id', 'title', 'anonymised_shortlisting', 'requires_dbs', 'hiring_manager_staff_id'])
     .where('id', '=', vacancyId)
     .where('organisation_id', '=', staff.organisationId)
     .executeTakeFirst();

@@ -81,9 +81,12 @@ export interface ScoreInput {
 
 export function createScoresService({ db, clock }: { db: Kysely<Database>; clock: () => Date }) {
   return {
-    /** The panel, and who could join it: staff of the vacancy's organisation who may shortlist. */
+    /**
+     * The panel, and (for recruiters, who manage it) who could join it: staff of the vacancy's
+     * organisation who may shortlist. Panel members see the panel and the ranking too.
+     */
     async panel(actor: Actor, vacancyId: number) {
-      const access = await recruiterAccess(db, actor, vacancyId);
+      const access = await vacancyAccess(db, actor, vacancyId);
       const members = await db
         .selectFrom('vacancy_panel_members')
         .innerJoin('staff_directory', 'staff_directory.id', 'vacancy_panel_members.staff_id')
@@ -91,7 +94,7 @@ export function createScoresService({ db, clock }: { db: Kysely<Database>; clock
         .where('vacancy_panel_members.vacancy_id', '=', vacancyId)
         .orderBy('staff_directory.name')
         .execute();
-      const candidates = await eligibleStaff(db, access.vacancy.organisation_id);
+      const candidates = access.role === 'recruiter' ? await eligibleStaff(db, access.vacancy.organisation_id) : [];
       const memberIds = new Set(members.map((member) => member.id));
       return { access, members, candidates: candidates.filter((candidate) => !memberIds.has(candidate.id)) };
     },
