@@ -5,9 +5,10 @@ import { recruitmentPaths as paths } from '../../src/modules/recruitment/paths.j
 import { organisationId, signedInStaff } from '../support/accounts.js';
 import { useTestApp } from '../support/app.js';
 import { errorSummary } from '../support/error-summary.js';
-import type { TestClient } from '../support/http.js';
+import { TestClient } from '../support/http.js';
+import { latestEmailTo, linkIn } from '../support/outbox.js';
 import { createApplication, createVacancy, signedInApplicant } from '../support/recruitment.js';
-import { addToPanel, dales, textOf } from './pipeline-fixtures.js';
+import { addToPanel, dales, referees, textOf } from './pipeline-fixtures.js';
 
 /** The pipeline's edges: where anonymity ends, who else may act, appointment and slots in less usual cases. */
 const context = useTestApp();
@@ -178,6 +179,39 @@ describe('appointment and slots', () => {
       .where('application_id', '=', application.id)
       .executeTakeFirstOrThrow();
     expect(confirmed.right_to_work_staff_id).toBe(recruiterId);
+    expect((await recruiter.post(checks, { action: 'appoint' })).statusCode).toBe(303);
+  });
+
+  it('awaits only the newest link to a referee asked again after the first expired', async () => {
+    const vacancy = await createVacancy(db, { organisationId: employer });
+    const application = await createApplication(db, {
+      vacancyId: vacancy.id,
+      status: 'pre_employment_checks',
+      referees: referees('slow.referee@test.example'),
+    });
+    const checks = paths.staff.applicationChecks({ id: application.id });
+    expect((await recruiter.post(checks, { action: 'right_to_work' })).statusCode).toBe(303);
+    expect((await recruiter.post(checks, { action: 'references', referees: '0' })).statusCode).toBe(303);
+    const firstLink = linkIn((await latestEmailTo(db, 'slow.referee@test.example'))!.body_text, '/references/');
+    await db
+      .updateTable('reference_requests')
+      .set({ requested_at: new Date(Date.now() - 31 * 86_400_000) })
+      .where('application_id', '=', application.id)
+      .execute();
+    expect(textOf((await recruiter.get(checks)).body)).toContain('the link has expired');
+    expect((await recruiter.post(checks, { action: 'references', referees: '0' })).statusCode).toBe(303);
+    const secondLink = linkIn((await latestEmailTo(db, 'slow.referee@test.example'))!.body_text, '/references/');
+    expect(secondLink).not.toBe(firstLink);
+    const referee = new TestClient(context.app);
+    expect((await referee.get(firstLink)).statusCode).toBe(404);
+    const answer = await referee.post(secondLink, {
+      relationship: 'Colleague',
+      howLong: '1 year',
+      suitability: 'Suitable',
+      hasConcerns: 'no',
+      declaration: 'yes',
+    });
+    expect(answer.statusCode).toBe(200);
     expect((await recruiter.post(checks, { action: 'appoint' })).statusCode).toBe(303);
   });
 

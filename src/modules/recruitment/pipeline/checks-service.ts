@@ -151,6 +151,13 @@ export function createChecksService({
       const now = clock();
       await db.transaction().execute(async (tx) => {
         for (const referee of chosen) {
+          // A new link replaces any unanswered one to the same referee: only the newest is awaited.
+          await tx
+            .deleteFrom('reference_requests')
+            .where('application_id', '=', applicationId)
+            .where('referee_email', '=', referee.email)
+            .where('received_at', 'is', null)
+            .execute();
           const token = randomBytes(32).toString('base64url');
           await tx
             .insertInto('reference_requests')
