@@ -114,6 +114,7 @@ describe('who may act', () => {
     );
     expect(addition.statusCode).toBe(403);
     for (const url of [
+      paths.staff.applicationsCsv({ id: vacancy.id }),
       paths.staff.interviewSlots({ id: vacancy.id }),
       paths.staff.applicationChecks({ id: application.id }),
     ])

@@ -8,7 +8,7 @@ import { neutraliseFormula } from '../../audit/browse-service.js';
 import { recordAudit } from '../../audit/service.js';
 import { stageNames } from '../applications/stages.js';
 import { isAnonymised, shownContent } from './anonymise.js';
-import { vacancyAccess, vacancyOfApplication, type VacancyAccess } from './access.js';
+import { recruiterAccess, vacancyAccess, vacancyOfApplication, type VacancyAccess } from './access.js';
 import { scoreSummaries, type ScoreSummary } from './scores-service.js';
 
 export const guaranteedInterviewNames: Record<string, string> = {
@@ -119,10 +119,11 @@ export function createApplicationsService({ db, clock }: { db: Kysely<Database>;
 
     /**
      * The same rows as the list, with the same names hidden, as CSV. The export is audited before the
-     * file leaves, so no copy goes out unrecorded.
+     * file leaves, so no copy goes out unrecorded. Recruiters only: a file travels further than a
+     * page, and the panel has no need of one to score.
      */
     async exportCsv(actor: Actor, vacancyId: number, filters: ApplicationListFilters, ipAddress: string | null) {
-      const access = await vacancyAccess(db, actor, vacancyId);
+      const access = await recruiterAccess(db, actor, vacancyId);
       const list = await rows(access, filters);
       await recordAudit(
         db,
