@@ -136,6 +136,25 @@ describe('who may act', () => {
   });
 });
 
+describe('bad input', () => {
+  it('answers ids beyond the database’s integers with a field error, not a failure', async () => {
+    const vacancy = await createVacancy(db, { organisationId: employer });
+    const bulk = await recruiter.post(
+      paths.staff.bulk({ id: vacancy.id }),
+      { applicationIds: '9999999999', to: 'shortlisted' },
+      paths.staff.applications({ id: vacancy.id }),
+    );
+    expect(bulk.statusCode).toBe(400);
+    expect(errors(bulk.body)).toEqual(['Select applications from the list']);
+    const panel = await recruiter.post(paths.staff.shortlist({ id: vacancy.id }), {
+      action: 'add',
+      staffId: '9999999999',
+    });
+    expect(errors(panel.body)).toEqual(['Select a member of staff']);
+    expect((await recruiter.get(paths.staff.application({ id: 9_999_999_999 }))).statusCode).toBe(404);
+  });
+});
+
 describe('the guaranteed interview in bulk', () => {
   it('moves everyone when the reason is given', async () => {
     const vacancy = await createVacancy(db, { organisationId: employer });

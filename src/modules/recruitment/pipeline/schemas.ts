@@ -16,6 +16,14 @@ export function parseId(value: unknown): number {
   return id;
 }
 
+/** An id chosen on a form: a whole number that fits the database's integer, else the message. */
+const idField = (message: string) =>
+  z
+    .string({ error: message })
+    .regex(/^\d{1,10}$/, message)
+    .transform(Number)
+    .refine((id) => id > 0 && id <= 2_147_483_647, message);
+
 const shownStatuses = applicationStatuses.filter((status) => status !== 'draft') as ApplicationStatus[];
 const stageField = (message: string) =>
   z.preprocess(
@@ -46,12 +54,7 @@ export const bulkFormSchema = z.object({
   applicationIds: z.preprocess(
     (value) => (value === undefined ? [] : [value].flat()),
     z
-      .array(
-        z
-          .string()
-          .regex(/^\d{1,10}$/, 'Select applications from the list')
-          .transform(Number),
-      )
+      .array(idField('Select applications from the list'))
       .min(1, 'Select at least one application')
       .max(500, 'Move 500 applications or fewer at once'),
   ),
@@ -60,13 +63,7 @@ export const bulkFormSchema = z.object({
 
 export const panelFormSchema = z.object({
   action: z.preprocess(single, z.enum(['add', 'remove'], { error: 'Choose what to do' })),
-  staffId: z.preprocess(
-    single,
-    z
-      .string({ error: 'Select a member of staff' })
-      .regex(/^\d{1,10}$/, 'Select a member of staff')
-      .transform(Number),
-  ),
+  staffId: z.preprocess(single, idField('Select a member of staff')),
 });
 
 /** Each criterion's score (`score-<id>`, 0 to 3) and note (`note-<id>`), checked against the vacancy's criteria. */
@@ -124,13 +121,7 @@ export const offerFormSchema = z.object({
 });
 
 export const interviewFormSchema = z.object({
-  slotId: z.preprocess(
-    single,
-    z
-      .string({ error: 'Select an interview time' })
-      .regex(/^\d{1,10}$/, 'Select an interview time')
-      .transform(Number),
-  ),
+  slotId: z.preprocess(single, idField('Select an interview time')),
 });
 
 export const checksFormSchema = z.object({
