@@ -155,6 +155,18 @@ describe('bad input', () => {
   });
 });
 
+describe('the invitation’s wording', () => {
+  it('must keep ((message)), which carries the link to book', async () => {
+    const response = await recruiter.post(paths.staff.template({ stage: 'interview_invited' }), {
+      subject: 'Interview: ((job_title))',
+      body: 'Dear ((name)), please call us.',
+      action: 'save',
+    });
+    expect(response.statusCode).toBe(400);
+    expect(errors(response.body)).toEqual(['The body must include ((message)): it holds the link the applicant needs']);
+  });
+});
+
 describe('the guaranteed interview in bulk', () => {
   it('moves everyone when the reason is given', async () => {
     const vacancy = await createVacancy(db, { organisationId: employer });

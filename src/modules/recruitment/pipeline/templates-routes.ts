@@ -1,18 +1,21 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { formErrorsFrom, type FormErrors } from '../../../web/form-errors.js';
+import { fieldError, formErrorsFrom, type FormErrors } from '../../../web/form-errors.js';
 import { staffOnly } from '../../identity/guards.js';
 import { NotFoundError } from '../../../shared/errors.js';
 import { isMessageStage, recruitmentPlaceholders, type MessageStage } from '../messages/templates.js';
 import { recruitmentPaths } from '../paths.js';
 import { templateFormSchema } from './schemas.js';
 import type { TemplatesService } from './templates-service.js';
-import type { MessageText } from '../../../shared/message-text.js';
+import { placeholdersIn, type MessageText } from '../../../shared/message-text.js';
 import { stageNames } from '../applications/stages.js';
 
 const views = 'recruitment/pipeline/views';
 const paths = recruitmentPaths;
 type Params = { Params: { stage: string } };
 type Form = { Body: Record<string, unknown> };
+
+/** The stages whose email carries a link in its message: the interview booking and the offer. */
+const stagesWithLinks: MessageStage[] = ['interview_invited', 'conditional_offer'];
 
 function stageOf(value: string): MessageStage {
   if (!isMessageStage(value)) throw new NotFoundError();
@@ -69,6 +72,13 @@ export function registerTemplatesRoutes(app: FastifyInstance, templates: Templat
       if (!form.success)
         return renderTemplate(request, reply, { values, errors: formErrorsFrom(form.error), status: 400 });
       const text = { subject: form.data.subject, body: form.data.body };
+      // The invitation's and the offer's ((message)) carries the link the applicant answers by.
+      if (stagesWithLinks.includes(stage) && !placeholdersIn(text.body).includes('message'))
+        return renderTemplate(request, reply, {
+          values,
+          errors: fieldError('body', 'The body must include ((message)): it holds the link the applicant needs'),
+          status: 400,
+        });
       if (form.data.action === 'preview')
         return renderTemplate(request, reply, { values: text, preview: templates.preview(request.actor, text) });
       await templates.save(request.actor, stage, text, request.ip);
