@@ -8,5 +8,6 @@ describe('redactSecrets', () => {
     );
     expect(redactSecrets('/account/verify?token=Zx_9-k')).toBe('/account/verify?token=[redacted]');
     expect(redactSecrets('/services?q=token')).toBe('/services?q=token');
+    expect(redactSecrets('/references/Zx_9-kAbC?x=1')).toBe('/references/[redacted]?x=1');
   });
 });

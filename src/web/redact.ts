@@ -3,8 +3,12 @@ const secretParameters = ['api_key', 'token'];
 // Made once: it runs on every request's log line.
 const secretValues = new RegExp(`([?&](?:${secretParameters.join('|')})=)[^&#]*`, 'gi');
 
+// Emailed links whose secret is in the path: a referee's reference link.
+const secretPaths = /^(\/references\/)[^/?#]+/;
+
 /** The address with every secret parameter's value replaced, for logs. */
 export function redactSecrets(url: string): string {
+  const path = url.replace(secretPaths, '$1[redacted]');
   // Most addresses have no query at all.
-  return url.includes('?') ? url.replace(secretValues, '$1[redacted]') : url;
+  return path.includes('?') ? path.replace(secretValues, '$1[redacted]') : path;
 }

@@ -16,6 +16,7 @@ import { createVacancyService } from './vacancies/service.js';
 import { createApplying } from './applying/index.js';
 import { registerEquality } from './equality/index.js';
 import { recruitmentPaths } from './paths.js';
+import { createPipeline } from './pipeline/index.js';
 
 export { recruitmentPaths } from './paths.js';
 
@@ -42,6 +43,7 @@ export interface RecruitmentDependencies {
 export function createRecruitmentModule(deps: RecruitmentDependencies) {
   const messages = createApplicantMessages({ citizenEmail: deps.citizenEmail, publicUrl: deps.publicUrl });
   const applying = createApplying({ db: deps.db, clock: deps.clock, messages });
+  const pipeline = createPipeline({ db: deps.db, clock: deps.clock, messages, publicUrl: deps.publicUrl });
 
   return {
     /** For the vacancy's page: whether the signed-in applicant saved it, and their application for it. */
@@ -70,6 +72,7 @@ export function createRecruitmentModule(deps: RecruitmentDependencies) {
       applying.register(app);
       registerEquality(app, { db: deps.db, clock: deps.clock });
       navigation.forResidents({ href: recruitmentPaths.jobs, text: 'Jobs', section: 'jobs' });
+      pipeline.register(app);
       staffHome.add({
         href: recruitmentPaths.staff.home,
         text: 'Recruitment',
@@ -90,6 +93,12 @@ export function createRecruitmentModule(deps: RecruitmentDependencies) {
         description:
           'Pass rates at sift, interview and offer by what applicants said in equality monitoring, against the four-fifths rule.',
         capability: 'recruitment.figures',
+      });
+      staffHome.add({
+        href: recruitmentPaths.staff.templates,
+        text: 'Recruitment emails',
+        description: 'The wording of the email applicants get at each stage of your organisation’s vacancies.',
+        capability: 'recruitment.manage',
       });
     },
   };

@@ -3,15 +3,19 @@ import type { ApplicationStatus, Database } from '../../../db/schema.js';
 import type { Actor } from '../../../shared/actor.js';
 import { recordAudit } from '../../audit/service.js';
 import type { ApplicantMessages } from '../messages/applicant-messages.js';
+import { afterMove, refusalUnderRules } from '../pipeline/stage-rules.js';
 import { moverOf, stageNames } from './stages.js';
 
 /** A move the pipeline does not allow, or that this person may not make: answered 409 with why. */
 export class StageChangeRefused extends Error {
   readonly statusCode = 409;
   readonly code = 'STAGE_CHANGE_REFUSED';
-  constructor(message: string) {
+  /** The form field the refusal is about (the reason, say), so the page can show it beside that field. */
+  readonly field?: string;
+  constructor(message: string, field?: string) {
     super(message);
     this.name = 'StageChangeRefused';
+    this.field = field;
   }
 }
 
@@ -48,7 +52,10 @@ export async function changeStage(
       'applications.status',
       'applications.citizen_id',
       'applications.personal',
+      'applications.vacancy_id',
+      'applications.guaranteed_interview',
       'vacancies.title',
+      'vacancies.requires_dbs',
       'vacancies.organisation_id',
       'organisations.name as employer_name',
     ])
@@ -71,6 +78,16 @@ export async function changeStage(
       mover === 'applicant' ? 'Only the applicant can do this' : 'Only the employer can do this',
     );
 
+  const refusal = await refusalUnderRules(tx, {
+    applicationId: application.id,
+    from,
+    to: change.to,
+    reason: change.reason ?? '',
+    guaranteedInterview: application.guaranteed_interview,
+    requiresDbs: application.requires_dbs,
+  });
+  if (refusal) throw new StageChangeRefused(refusal.message, refusal.field);
+
   await tx
     .updateTable('applications')
     .set({
@@ -81,6 +98,7 @@ export async function changeStage(
     })
     .where('id', '=', application.id)
     .execute();
+  await afterMove(tx, { applicationId: application.id, from, to: change.to });
   await tx
     .insertInto('application_events')
     .values({
