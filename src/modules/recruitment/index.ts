@@ -6,6 +6,7 @@ import type { CitizenEmail } from '../identity/index.js';
 import type { StaffHome } from '../identity/staff-home-routes.js';
 import type { PlacesService } from '../places/service.js';
 import { createApplicantMessages } from './messages/applicant-messages.js';
+import { createJobsPart } from './jobs/index.js';
 import { recruitmentPaths } from './paths.js';
 
 export { recruitmentPaths } from './paths.js';
@@ -32,11 +33,13 @@ export interface RecruitmentDependencies {
  */
 export function createRecruitmentModule(deps: RecruitmentDependencies) {
   const messages = createApplicantMessages({ citizenEmail: deps.citizenEmail, publicUrl: deps.publicUrl });
+  const jobs = createJobsPart(deps);
 
   return {
     register(app: FastifyInstance, { staffHome, navigation }: { staffHome: StaffHome; navigation: Navigation }): void {
       void app;
       void messages;
+      jobs.register(app);
       navigation.forResidents({ href: recruitmentPaths.jobs, text: 'Jobs', section: 'jobs' });
       staffHome.add({
         href: recruitmentPaths.staff.home,
