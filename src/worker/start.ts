@@ -9,6 +9,12 @@ import { createSmtpMailer } from '../modules/notify/mailer.js';
 import { createOutboxRepository } from '../modules/notify/repository.js';
 import { createOutboxWorker, type WorkerLog } from '../modules/notify/worker.js';
 import { startJobLoop, type Job, type JobLoop } from './loop.js';
+import { createCitizenRepository } from '../modules/identity/citizen-repository.js';
+import { createPartnershipModule } from '../modules/partnership/index.js';
+import { normalisePostcode } from '../modules/places/postcode.js';
+import { createPlacesRepository } from '../modules/places/repository.js';
+import { runJobAlerts } from '../modules/recruitment/alerts/index.js';
+import { createJobSearch, createJobsRepository } from '../modules/recruitment/jobs/index.js';
 
 /** Often enough that an email leaves within seconds; rarely enough to cost the database nothing. */
 export const POLL_INTERVAL_MS = 5_000;
@@ -16,6 +22,8 @@ const FINAL_SEAL_PATIENCE_MS = 2_000;
 const PRUNE_INTERVAL_MS = 60_000;
 /** How often a worker asks whether an anchor is due; the schedule itself is AUDIT_ANCHOR_INTERVAL_HOURS. */
 const ANCHOR_CHECK_INTERVAL_MS = 60_000;
+/** How often a worker looks for job alerts that are due; each alert's own period is a day or a week. */
+const JOB_ALERTS_CHECK_INTERVAL_MS = 60_000;
 
 export interface WorkerDependencies {
   config: Config;
@@ -85,8 +93,47 @@ export function startWorker({
         );
     },
   };
+  // Job alerts: each due alert's email of new vacancies, the yearly warnings, and the lapses after them.
+  let jobAlertsCheckedAt = 0;
+  const places = createPlacesRepository(db);
+  let partnership: ReturnType<typeof createPartnershipModule> | undefined;
+  const jobSearch = createJobSearch({
+    repository: createJobsRepository(db),
+    locate: async (postcode) => {
+      const normalised = normalisePostcode(postcode);
+      return normalised ? places.findPostcode(normalised) : undefined;
+    },
+    // The partnership's members, as the app reads them; a failed first read is tried again next time.
+    memberOrganisationIds: async () => {
+      partnership ??= createPartnershipModule({ db, clock, partnershipSlug: config.partnership }).catch((error) => {
+        partnership = undefined;
+        throw error;
+      });
+      return (await partnership).memberOrganisationIds();
+    },
+  });
+  const citizens = createCitizenRepository(db);
+  const jobAlerts: Job = {
+    name: 'job alerts',
+    run: async () => {
+      if (clock().getTime() - jobAlertsCheckedAt < JOB_ALERTS_CHECK_INTERVAL_MS) return;
+      jobAlertsCheckedAt = clock().getTime();
+      const done = await runJobAlerts(
+        {
+          db,
+          jobs: jobSearch,
+          citizenEmail: (id, executor) => citizens.emailOf(id, executor),
+          publicUrl: config.publicUrl,
+        },
+        clock(),
+      );
+      if (done.sent || done.warned || done.lapsed)
+        log.info(`job alerts: ${done.sent} sent, ${done.warned} warned, ${done.lapsed} lapsed`);
+    },
+  };
   // The anchor runs after the sealer, so that it publishes the seal made just before.
   const jobs: Job[] = [sealer, anchorer, pruner];
+  jobs.push(jobAlerts);
   const closers: (() => void)[] = [];
 
   if (config.smtpUrl) {

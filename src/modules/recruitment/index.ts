@@ -7,6 +7,7 @@ import type { StaffHome } from '../identity/staff-home-routes.js';
 import type { PlacesService } from '../places/service.js';
 import { createApplicantMessages } from './messages/applicant-messages.js';
 import { createJobsPart } from './jobs/index.js';
+import { registerJobAlerts } from './alerts/index.js';
 import { recruitmentPaths } from './paths.js';
 
 export { recruitmentPaths } from './paths.js';
@@ -40,6 +41,7 @@ export function createRecruitmentModule(deps: RecruitmentDependencies) {
       void app;
       void messages;
       jobs.register(app);
+      registerJobAlerts(app, { db: deps.db, jobs: jobs.jobs, clock: deps.clock });
       navigation.forResidents({ href: recruitmentPaths.jobs, text: 'Jobs', section: 'jobs' });
       staffHome.add({
         href: recruitmentPaths.staff.home,
