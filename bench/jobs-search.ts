@@ -45,9 +45,9 @@ const queries = [
   'engineer -senior',
   'school cook',
   'planning',
-  'youth worker part time',
+  'youth worker',
   'apprentice',
-  'cleaner matlock',
+  'cleaner',
   'ICT support',
   'occupational therapist',
 ];
@@ -305,10 +305,10 @@ async function main(): Promise<void> {
       `  requests         ${result.requests.toLocaleString('en-GB')} (${JSON.stringify(result.status)}, errors ${result.errors}, timeouts ${result.timeouts})`,
     );
     console.log(`  req/s            ${result.requestsPerSecond.toFixed(0)}`);
-    console.log(`  p50              ${result.p50} ms`);
-    console.log(`  p95              ${result.p95} ms`);
-    console.log(`  p99              ${result.p99} ms`);
-    console.log(`  max              ${result.max} ms`);
+    console.log(`  p50              ${result.p50.toFixed(1)} ms`);
+    console.log(`  p95              ${result.p95.toFixed(1)} ms`);
+    console.log(`  p99              ${result.p99.toFixed(1)} ms`);
+    console.log(`  max              ${result.max.toFixed(1)} ms`);
     if (plans.some((plan) => !plan.usesIndex)) process.exitCode = 1;
     await app.stop();
   } finally {
