@@ -114,10 +114,6 @@ export function createJobsRepository(db: Kysely<Database>) {
       options: { now: Date; sort: SortChoice; limit: number; offset: number },
     ): Promise<{ total: number; vacancies: VacancySummary[] }> {
       const base = filtered(filter, options.now);
-      const counted = await base.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow();
-      const total = Number(counted.total);
-      if (total === 0 || options.offset >= total) return { total, vacancies: [] };
-
       const rank = filter.keywords
         ? sql<number>`ts_rank_cd(v.search_vector, websearch_to_tsquery('english', ${filter.keywords}))`
         : sql<number>`0`;
@@ -141,6 +137,8 @@ export function createJobsRepository(db: Kysely<Database>) {
         'v.closes_at',
         liveSince.as('live_since'),
         distance.as('distance_miles'),
+        // How many match in all, counted by the same scan that finds this page's rows.
+        sql<string>`count(*) over ()`.as('total'),
       ]);
       if (options.sort === 'relevance') query = query.orderBy(rank, 'desc').orderBy('v.closes_at').orderBy('v.id');
       else if (options.sort === 'distance' && filter.near)
@@ -148,9 +146,15 @@ export function createJobsRepository(db: Kysely<Database>) {
       else if (options.sort === 'newest') query = query.orderBy(liveSince, 'desc').orderBy('v.id', 'desc');
       else query = query.orderBy('v.closes_at').orderBy('v.id');
       const rows = await query.limit(options.limit).offset(options.offset).execute();
+      // A page past the end has no row to carry the count: it is counted on its own.
+      const total = rows.length
+        ? Number(rows[0].total)
+        : options.offset === 0
+          ? 0
+          : Number((await base.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow()).total);
       return {
         total,
-        vacancies: rows.map((row) => ({
+        vacancies: rows.map(({ total: _total, ...row }) => ({
           ...row,
           hours_per_week: row.hours_per_week === null ? null : String(row.hours_per_week),
           live_since: new Date(row.live_since),
