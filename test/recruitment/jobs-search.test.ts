@@ -131,6 +131,9 @@ describe('the keyword search', () => {
     expect(response.body).toMatch(/Closes<\/dt>\s*<dd class="govuk-summary-list__value">\d+ \w+ 20\d\d at/);
     expect(response.body).toContain('<link rel="alternate" type="application/atom+xml"');
     expect(response.body).toContain('href="/jobs/feed.atom?q=zebrafish+keeper"');
+    expect(response.body).not.toMatch(/undefined|NaN|\[object/);
+    expect((await page('')).body).not.toMatch(/undefined|NaN|\[object/);
+    expect((await page('salary=x')).body).not.toMatch(/undefined|NaN|\[object/);
   });
 
   it('never lists a vacancy that is not live, with or without keywords', async () => {

@@ -85,6 +85,7 @@ describe('a live vacancy’s page', () => {
       /href="\/jobs\/library-assistant-lib1\/documents\/\d+">Job description: job-description.pdf<\/a>/,
     );
     expect(html).toContain('(20 KB)');
+    expect(html).not.toMatch(/undefined|NaN|\[object/);
   });
 
   it('has an apply button posting with a CSRF token, and a sign-in link to save it', async () => {
