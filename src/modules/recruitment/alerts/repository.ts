@@ -30,9 +30,6 @@ const columns = [
   'created_at',
 ] as const;
 
-/** How long after its last email (or its making) an alert of each frequency is due again. */
-export const alertPeriodMs: Record<AlertFrequency, number> = { daily: 86_400_000, weekly: 7 * 86_400_000 };
-
 export function createAlertsRepository(db: Kysely<Database>) {
   return {
     async insert(values: { citizenId: number; query: string; frequency: AlertFrequency; key: string; now: Date }) {
