@@ -6,6 +6,12 @@ import { useTestApp } from '../support/app.js';
 import { errorSummary } from '../support/error-summary.js';
 import { signedInApplicant } from '../support/recruitment.js';
 import { TestClient } from '../support/http.js';
+import { anonymous } from '../../src/shared/actor.js';
+import { ForbiddenError, NotFoundError } from '../../src/shared/errors.js';
+import { createPartnershipModule } from '../../src/modules/partnership/index.js';
+import { createAlertsRepository } from '../../src/modules/recruitment/alerts/repository.js';
+import { createAlertsService } from '../../src/modules/recruitment/alerts/service.js';
+import { createJobSearch, createJobsRepository } from '../../src/modules/recruitment/jobs/index.js';
 
 /** Making, listing, changing and deleting job alerts, and the emailed link that stops one. */
 const context = useTestApp();
@@ -196,5 +202,48 @@ describe('the unsubscribe link', () => {
     });
     expect(response.statusCode).toBe(403);
     expect(applicant.id).toBeGreaterThan(0);
+  });
+});
+
+describe('who may do what, in the service', () => {
+  it('lets only a citizen have alerts, and only their own', async () => {
+    const partnership = await createPartnershipModule({ db, clock: () => new Date(), partnershipSlug: 'derbyshire' });
+    const alerts = createAlertsService({
+      repository: createAlertsRepository(db),
+      jobs: createJobSearch({
+        repository: createJobsRepository(db),
+        locate: async () => undefined,
+        memberOrganisationIds: partnership.memberOrganisationIds,
+      }),
+      clock: () => new Date(),
+    });
+    const { applicant } = await signedInApplicant(context.app, db);
+    const owner = { kind: 'citizen' as const, citizenId: applicant.id, name: 'Owner', email: applicant.email };
+    const made = await alerts.create(owner, { query: 'q=warden', frequency: 'daily' });
+    if (made.outcome !== 'created') throw new Error(made.outcome);
+    const staff = {
+      kind: 'staff' as const,
+      staffId: 1,
+      name: 'Staff',
+      email: 'staff@test.example',
+      organisationId: dales,
+      organisationName: 'Dales',
+      roles: ['recruiter' as const],
+    };
+    for (const actor of [anonymous, staff]) {
+      await expect(alerts.list(actor)).rejects.toBeInstanceOf(ForbiddenError);
+      await expect(alerts.create(actor, { query: 'q=x', frequency: 'daily' })).rejects.toBeInstanceOf(ForbiddenError);
+      await expect(alerts.remove(actor, made.alert.id)).rejects.toBeInstanceOf(ForbiddenError);
+    }
+    const stranger = {
+      kind: 'citizen' as const,
+      citizenId: applicant.id + 100_000,
+      name: 'Stranger',
+      email: 's@test.example',
+    };
+    await expect(alerts.find(stranger, made.alert.id)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(alerts.changeFrequency(stranger, made.alert.id, 'weekly')).rejects.toBeInstanceOf(NotFoundError);
+    await expect(alerts.remove(stranger, made.alert.id)).rejects.toBeInstanceOf(NotFoundError);
+    expect(await alertsOf(applicant.id)).toMatchObject([{ id: made.alert.id, frequency: 'daily' }]);
   });
 });

@@ -2,7 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../db/schema.js';
 import type { JobSearchService } from '../jobs/service.js';
+import { createAlertsRepository } from './repository.js';
 import { registerAlertRoutes } from './routes.js';
+import { createAlertsService } from './service.js';
 
 export { runJobAlerts, type AlertWorkDependencies, type AlertWorkDone } from './send-alerts.js';
 
@@ -11,5 +13,10 @@ export function registerJobAlerts(
   app: FastifyInstance,
   deps: { db: Kysely<Database>; jobs: JobSearchService; clock: () => Date },
 ): void {
-  registerAlertRoutes(app, deps);
+  const alerts = createAlertsService({
+    repository: createAlertsRepository(deps.db),
+    jobs: deps.jobs,
+    clock: deps.clock,
+  });
+  registerAlertRoutes(app, alerts);
 }

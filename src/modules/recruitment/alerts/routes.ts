@@ -1,234 +1,163 @@
-import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { single } from '../../../shared/form-values.js';
 import { formatDay } from '../../../shared/dates.js';
-import { formErrorsFrom } from '../../../web/form-errors.js';
+import { NotFoundError } from '../../../shared/errors.js';
+import { fieldError, formErrorsFrom } from '../../../web/form-errors.js';
 import { singleValue } from '../../../web/query.js';
 import { citizenOnly } from '../../identity/guards.js';
 import { recruitmentPaths } from '../paths.js';
-import {
-  describeSearch,
-  jobSearchSchema,
-  searchFrom,
-  searchFromQueryString,
-  searchQueryString,
-} from '../jobs/search-query.js';
-import type { JobSearchService } from '../jobs/service.js';
-import { createAlertsRepository, type AlertRow, type AlertsRepository } from './repository.js';
-import type { Kysely } from 'kysely';
-import type { Database } from '../../../db/schema.js';
+import { jobSearchSchema, searchFrom, searchFromQueryString, searchQueryString } from '../jobs/search-query.js';
+import type { AlertRow } from './repository.js';
+import { ALERTS_PER_APPLICANT, type AlertsService } from './service.js';
 
 const views = 'recruitment/alerts/views';
-/** Enough for anyone's real searches; a limit so that one account cannot fill the table. */
-export const ALERTS_PER_APPLICANT = 20;
 
 const frequencyItems = [
   { value: 'daily', text: 'Daily', hint: { text: 'At most one email a day, only when there are new jobs' } },
   { value: 'weekly', text: 'Weekly', hint: { text: 'At most one email a week, only when there are new jobs' } },
 ];
+const chooseFrequency = 'Choose how often we email you';
 
-const frequencyField = z.preprocess(single, z.enum(['daily', 'weekly'], { error: 'Choose how often we email you' }));
-const newAlertSchema = z.object({
-  frequency: frequencyField,
-  query: z.preprocess(single, z.string().max(2000).default('')),
-});
+const frequencyField = z.preprocess(single, z.enum(['daily', 'weekly'], { error: chooseFrequency }));
+const newAlertSchema = z.object({ frequency: frequencyField });
 const changeAlertSchema = z.object({
-  action: z.preprocess(single, z.enum(['frequency', 'delete']).default('frequency')),
-  frequency: frequencyField.optional(),
+  action: z.preprocess(single, z.enum(['frequency', 'delete']).catch('frequency').default('frequency')),
 });
-const alertIdParams = (value: string) => (/^\d{1,9}$/.test(value) ? Number(value) : undefined);
+
+/** An alert's id from its address: anything but a whole number is no alert. */
+function alertId(value: string): number {
+  if (!/^\d{1,9}$/.test(value)) throw new NotFoundError();
+  return Number(value);
+}
+
+const withQuery = (path: string, query: string) => (query ? `${path}?${query}` : path);
 
 type Body = { Body: Record<string, unknown> };
-
-export interface AlertRouteDependencies {
-  db: Kysely<Database>;
-  jobs: JobSearchService;
-  clock: () => Date;
-}
 
 /**
  * Job alerts: a signed-in applicant saves a /jobs search, daily or weekly, and changes or deletes it;
  * the link in each email stops it, and the link in the lapse warning keeps it, without signing in.
  */
-export function registerAlertRoutes(app: FastifyInstance, { db, jobs, clock }: AlertRouteDependencies): void {
-  const alerts = createAlertsRepository(db);
-
-  const wordsFor = async (query: string) => {
-    const search = searchFromQueryString(query);
-    if (!search) return 'A search that no longer works';
-    const employer = (await jobs.employers()).find((candidate) => candidate.id === search.employerId)?.name;
-    return describeSearch(search, employer);
-  };
+export function registerAlertRoutes(app: FastifyInstance, alerts: AlertsService): void {
+  const common = { currentSection: 'jobs', paths: recruitmentPaths, frequencyItems };
   const shownAlert = async (alert: AlertRow) => ({
     id: alert.id,
-    words: await wordsFor(alert.query),
+    words: await alerts.wordsFor(alert.query),
     frequency: alert.frequency,
-    searchHref: `${recruitmentPaths.jobs}${alert.query ? `?${alert.query}` : ''}`,
+    searchHref: withQuery(recruitmentPaths.jobs, alert.query),
     href: recruitmentPaths.applicant.alert({ id: alert.id }),
     since: formatDay(alert.created_at),
   });
+  const badSearch = (reply: FastifyReply, backLink: string) =>
+    reply.code(400).render(`${views}/bad-search.njk`, { ...common, backLink });
 
   app.register(async (scope) => {
     scope.addHook('preHandler', citizenOnly);
 
     scope.get<{ Querystring: Record<string, unknown> }>(recruitmentPaths.applicant.newAlert, async (request, reply) => {
       const parsed = jobSearchSchema.safeParse(request.query ?? {});
-      if (!parsed.success)
-        return reply
-          .code(400)
-          .render(`${views}/bad-search.njk`, { backLink: recruitmentPaths.jobs, paths: recruitmentPaths });
-      const search = searchFrom(parsed.data);
-      const query = searchQueryString(search);
+      if (!parsed.success) return badSearch(reply, recruitmentPaths.jobs);
+      const query = searchQueryString(searchFrom(parsed.data));
       return reply.render(`${views}/new.njk`, {
-        currentSection: 'jobs',
-        paths: recruitmentPaths,
-        backLink: `${recruitmentPaths.jobs}${query ? `?${query}` : ''}`,
-        words: await wordsFor(query),
+        ...common,
+        backLink: withQuery(recruitmentPaths.jobs, query),
+        words: await alerts.wordsFor(query),
         query,
-        frequencyItems,
         values: { frequency: 'daily' },
       });
     });
 
     scope.post<Body>(recruitmentPaths.applicant.newAlert, async (request, reply) => {
-      if (request.actor.kind !== 'citizen') return reply.callNotFound();
-      const citizenId = request.actor.citizenId;
-      const form = newAlertSchema.safeParse(request.body);
-      const query = typeof request.body.query === 'string' ? request.body.query : '';
-      const search = searchFromQueryString(query);
-      if (!search)
-        return reply
-          .code(400)
-          .render(`${views}/bad-search.njk`, { backLink: recruitmentPaths.jobs, paths: recruitmentPaths });
-      // The query kept is the search's own form of it, whatever was posted.
-      const normalised = searchQueryString(search);
+      const posted = typeof single(request.body.query) === 'string' ? (single(request.body.query) as string) : '';
+      const search = posted.length <= 2000 ? searchFromQueryString(posted) : undefined;
+      if (!search) return badSearch(reply, recruitmentPaths.jobs);
+      const query = searchQueryString(search);
       const context = {
-        currentSection: 'jobs',
-        paths: recruitmentPaths,
-        backLink: `${recruitmentPaths.jobs}${normalised ? `?${normalised}` : ''}`,
-        words: await wordsFor(normalised),
-        query: normalised,
-        frequencyItems,
+        ...common,
+        backLink: withQuery(recruitmentPaths.jobs, query),
+        words: await alerts.wordsFor(query),
+        query,
       };
+      const form = newAlertSchema.safeParse(request.body);
       if (!form.success)
         return reply
           .code(400)
           .render(`${views}/new.njk`, { ...context, values: {}, errors: formErrorsFrom(form.error) });
-      // A postcode or an employer that names nothing cannot be saved as a search.
-      const checked = await jobs.search(search, { now: clock(), sort: 'newest', page: 1, perPage: 1 });
-      if (checked.outcome === 'invalid')
-        return reply
-          .code(400)
-          .render(`${views}/bad-search.njk`, { backLink: context.backLink, paths: recruitmentPaths });
-      if ((await alerts.countFor(citizenId)) >= ALERTS_PER_APPLICANT) {
-        const message = `You have ${ALERTS_PER_APPLICANT} job alerts, the most you can have. Delete one to make another.`;
+      const made = await alerts.create(request.actor, { query, frequency: form.data.frequency });
+      if (made.outcome === 'unusable-search') return badSearch(reply, context.backLink);
+      if (made.outcome === 'too-many')
         return reply.code(400).render(`${views}/new.njk`, {
           ...context,
           values: form.data,
-          errors: { summary: [{ text: message, href: '#frequency' }], fields: { frequency: { text: message } } },
+          errors: fieldError(
+            'frequency',
+            `You have ${ALERTS_PER_APPLICANT} job alerts, the most you can have. Delete one to make another.`,
+          ),
         });
-      }
-      await alerts.insert({
-        citizenId,
-        query: normalised,
-        frequency: form.data.frequency,
-        key: randomBytes(24).toString('base64url'),
-        now: clock(),
-      });
       return reply.redirect(`${recruitmentPaths.applicant.alerts}?created=yes`, 303);
     });
 
     scope.get<{ Querystring: Record<string, unknown> }>(recruitmentPaths.applicant.alerts, async (request, reply) => {
-      if (request.actor.kind !== 'citizen') return reply.callNotFound();
-      const rows = await alerts.listFor(request.actor.citizenId);
+      const rows = await alerts.list(request.actor);
       const notice = ['created', 'changed', 'deleted'].find((name) => singleValue(request.query?.[name]) === 'yes');
       return reply.render(`${views}/list.njk`, {
-        currentSection: 'jobs',
-        paths: recruitmentPaths,
+        ...common,
         backLink: recruitmentPaths.jobs,
         alerts: await Promise.all(rows.map(shownAlert)),
         notice,
       });
     });
 
-    const ownAlert = async (citizenId: number, idText: string) => {
-      const id = alertIdParams(idText);
-      return id === undefined ? undefined : alerts.findOwn(citizenId, id);
-    };
-
     scope.get<{ Params: { id: string } }>(recruitmentPaths.applicant.alert.pattern, async (request, reply) => {
-      if (request.actor.kind !== 'citizen') return reply.callNotFound();
-      const alert = await ownAlert(request.actor.citizenId, request.params.id);
-      if (!alert) return reply.callNotFound();
+      const alert = await alerts.find(request.actor, alertId(request.params.id));
       return reply.render(`${views}/alert.njk`, {
-        currentSection: 'jobs',
-        paths: recruitmentPaths,
+        ...common,
         backLink: recruitmentPaths.applicant.alerts,
         alert: await shownAlert(alert),
-        frequencyItems,
         values: { frequency: alert.frequency },
       });
     });
 
     scope.post<Body & { Params: { id: string } }>(recruitmentPaths.applicant.alert.pattern, async (request, reply) => {
-      if (request.actor.kind !== 'citizen') return reply.callNotFound();
-      const citizenId = request.actor.citizenId;
-      const alert = await ownAlert(citizenId, request.params.id);
-      if (!alert) return reply.callNotFound();
-      const form = changeAlertSchema.safeParse(request.body);
-      if (form.success && form.data.action === 'delete') {
-        await alerts.deleteOwn(citizenId, alert.id);
+      const id = alertId(request.params.id);
+      const { action } = changeAlertSchema.parse(request.body);
+      if (action === 'delete') {
+        await alerts.remove(request.actor, id);
         return reply.redirect(`${recruitmentPaths.applicant.alerts}?deleted=yes`, 303);
       }
-      if (!form.success || !form.data.frequency) {
-        const errors = form.success
-          ? {
-              summary: [{ text: 'Choose how often we email you', href: '#frequency' }],
-              fields: { frequency: { text: 'Choose how often we email you' } },
-            }
-          : formErrorsFrom(form.error);
+      const form = newAlertSchema.safeParse(request.body);
+      if (!form.success) {
+        const alert = await alerts.find(request.actor, id);
         return reply.code(400).render(`${views}/alert.njk`, {
-          currentSection: 'jobs',
-          paths: recruitmentPaths,
+          ...common,
           backLink: recruitmentPaths.applicant.alerts,
           alert: await shownAlert(alert),
-          frequencyItems,
           values: {},
-          errors,
+          errors: formErrorsFrom(form.error),
         });
       }
-      await alerts.setFrequency(citizenId, alert.id, form.data.frequency, clock());
+      await alerts.changeFrequency(request.actor, id, form.data.frequency);
       return reply.redirect(`${recruitmentPaths.applicant.alerts}?changed=yes`, 303);
     });
   });
 
-  registerKeyedRoutes(app, { alerts, wordsFor, clock });
+  registerKeyedRoutes(app, alerts);
 }
 
 /** The emailed links: they work without signing in, their key the whole of their authority. */
-function registerKeyedRoutes(
-  app: FastifyInstance,
-  {
-    alerts,
-    wordsFor,
-    clock,
-  }: { alerts: AlertsRepository; wordsFor: (query: string) => Promise<string>; clock: () => Date },
-): void {
+function registerKeyedRoutes(app: FastifyInstance, alerts: AlertsService): void {
   type Keyed = { Params: { key: string } };
-  const unknownKey = (reply: FastifyReply) =>
-    reply.code(404).render(`${views}/unknown-key.njk`, { paths: recruitmentPaths });
-  // Keys are made by randomBytes(24) as base64url: anything else cannot be one.
-  const wellFormed = (key: string) => /^[A-Za-z0-9_-]{32}$/.test(key);
+  const common = { currentSection: 'jobs', paths: recruitmentPaths };
+  const unknownKey = (reply: FastifyReply) => reply.code(404).render(`${views}/unknown-key.njk`, common);
 
   app.get<Keyed>(recruitmentPaths.unsubscribe.pattern, async (request, reply) => {
-    const alert = wellFormed(request.params.key) ? await alerts.findByKey(request.params.key) : undefined;
-    if (!alert || alert.lapsed_at) return unknownKey(reply);
+    const alert = await alerts.findByKey(request.params.key);
+    if (!alert) return unknownKey(reply);
     return reply.render(`${views}/unsubscribe.njk`, {
-      currentSection: 'jobs',
-      paths: recruitmentPaths,
+      ...common,
       action: recruitmentPaths.unsubscribe({ key: request.params.key }),
-      words: await wordsFor(alert.query),
+      words: await alerts.wordsFor(alert.query),
     });
   });
 
@@ -238,34 +167,25 @@ function registerKeyedRoutes(
     recruitmentPaths.unsubscribe.pattern,
     { config: { authorisedByKeyInAddress: true } },
     async (request, reply) => {
-      const alert = wellFormed(request.params.key) ? await alerts.deleteByKey(request.params.key) : undefined;
+      const alert = await alerts.stopByKey(request.params.key);
       if (!alert) return unknownKey(reply);
-      return reply.render(`${views}/unsubscribed.njk`, {
-        currentSection: 'jobs',
-        paths: recruitmentPaths,
-        words: await wordsFor(alert.query),
-      });
+      return reply.render(`${views}/unsubscribed.njk`, { ...common, words: await alerts.wordsFor(alert.query) });
     },
   );
 
   app.get<Keyed>(recruitmentPaths.keepAlert.pattern, async (request, reply) => {
-    const alert = wellFormed(request.params.key) ? await alerts.findByKey(request.params.key) : undefined;
-    if (!alert || alert.lapsed_at) return unknownKey(reply);
+    const alert = await alerts.findByKey(request.params.key);
+    if (!alert) return unknownKey(reply);
     return reply.render(`${views}/keep.njk`, {
-      currentSection: 'jobs',
-      paths: recruitmentPaths,
+      ...common,
       action: recruitmentPaths.keepAlert({ key: request.params.key }),
-      words: await wordsFor(alert.query),
+      words: await alerts.wordsFor(alert.query),
     });
   });
 
   app.post<Keyed>(recruitmentPaths.keepAlert.pattern, async (request, reply) => {
-    const alert = wellFormed(request.params.key) ? await alerts.confirmByKey(request.params.key, clock()) : undefined;
+    const alert = await alerts.keepByKey(request.params.key);
     if (!alert) return unknownKey(reply);
-    return reply.render(`${views}/kept.njk`, {
-      currentSection: 'jobs',
-      paths: recruitmentPaths,
-      words: await wordsFor(alert.query),
-    });
+    return reply.render(`${views}/kept.njk`, { ...common, words: await alerts.wordsFor(alert.query) });
   });
 }
