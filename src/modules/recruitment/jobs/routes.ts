@@ -5,7 +5,6 @@ import { singleValue } from '../../../web/query.js';
 import { fieldError, formErrorsFrom } from '../../../web/form-errors.js';
 import { identityPaths } from '../../identity/paths.js';
 import { recruitmentPaths } from '../paths.js';
-import { vacancyPhase } from '../vacancies/phase.js';
 import { JOBS_PER_PAGE } from './api.js';
 import {
   contractText,
@@ -30,7 +29,7 @@ import {
   searchQueryString,
   type JobSearch,
 } from './search-query.js';
-import type { JobSearchService } from './service.js';
+import { findPublicVacancy, type JobSearchService } from './service.js';
 
 const views = 'recruitment/jobs/views';
 
@@ -40,9 +39,6 @@ export interface JobsRouteDependencies {
   clock: () => Date;
   publicUrl: string;
 }
-
-/** The phases whose page anyone may see: live, and the closed ones that say so. The rest are not there. */
-const shownPhases = new Set(['live', 'closed', 'appointed', 'not_filled']);
 
 const documentKindNames = {
   job_description: 'Job description',
@@ -147,13 +143,11 @@ export function registerJobsRoutes(app: FastifyInstance, deps: JobsRouteDependen
     const key = request.params.slug;
     // A numeric address is the vacancy's id: it moves, for good, to the vacancy's own address.
     const byId = /^\d{1,9}$/.test(key);
-    const vacancy = await repository.findVacancy(byId ? { id: Number(key) } : { slug: key });
-    const now = clock();
-    const phase = vacancy && vacancyPhase(vacancy, now);
-    if (!vacancy || !phase || !shownPhases.has(phase)) return reply.callNotFound();
+    const found = await findPublicVacancy(repository, byId ? { id: Number(key) } : { slug: key }, clock());
+    if (!found) return reply.callNotFound();
+    const { vacancy, live } = found;
     if (byId) return reply.redirect(recruitmentPaths.job({ slug: vacancy.slug }), 301);
 
-    const live = phase === 'live';
     const [criteria, documents] = await Promise.all([
       repository.criteriaOf(vacancy.id),
       repository.documentsOf(vacancy.id),

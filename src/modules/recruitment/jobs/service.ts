@@ -1,7 +1,8 @@
 import { refreshing } from '../../../shared/cache.js';
 import { countPages } from '../../../shared/pagination.js';
 import { unknownPostcodeMessage } from '../../places/schemas.js';
-import type { JobsRepository, VacancyFilter, VacancySummary } from './repository.js';
+import { vacancyPhase, type VacancyPhase } from '../vacancies/phase.js';
+import type { JobsRepository, VacancyFilter, VacancyRecord, VacancySummary } from './repository.js';
 import type { JobSearch, SortChoice } from './search-query.js';
 
 /** A postcode's point, or undefined when the postcode is not one we know. */
@@ -104,3 +105,23 @@ export function createJobSearch({ repository, locate, memberOrganisationIds }: J
 }
 
 export type JobSearchService = ReturnType<typeof createJobSearch>;
+
+/** The phases whose page anyone may see: live, and the closed ones that say so. The others are not there. */
+const publicPhases = new Set<VacancyPhase>(['live', 'closed', 'appointed', 'not_filled']);
+
+export type PublicVacancy = { vacancy: VacancyRecord; phase: VacancyPhase; live: boolean };
+
+/**
+ * A vacancy as the public may see it, by its slug or its id: live, or closed and saying so. A draft,
+ * one awaiting approval, a scheduled one and a cancelled one are not there for anyone outside the employer.
+ */
+export async function findPublicVacancy(
+  repository: JobsRepository,
+  key: { slug: string } | { id: number },
+  now: Date,
+): Promise<PublicVacancy | undefined> {
+  const vacancy = await repository.findVacancy(key);
+  if (!vacancy) return undefined;
+  const phase = vacancyPhase(vacancy, now);
+  return publicPhases.has(phase) ? { vacancy, phase, live: phase === 'live' } : undefined;
+}
