@@ -17,6 +17,8 @@ export const LAPSE_AFTER_WARNING_MS = 14 * DAY_MS;
 /** The most jobs one email lists; the rest are a link away. */
 export const JOBS_PER_EMAIL = 25;
 const BATCH = 200;
+/** At most this many batches a run; the next run, a minute later, carries on. */
+const MAX_PASSES = 50;
 
 export interface AlertWorkDependencies {
   db: Kysely<Database>;
@@ -61,22 +63,28 @@ export async function runJobAlerts(deps: AlertWorkDependencies, now: Date): Prom
   const { db, jobs, citizenEmail, publicUrl } = deps;
   const alerts = createAlertsRepository(db);
   const done: AlertWorkDone = { sent: 0, nothingNew: 0, warned: 0, lapsed: 0 };
-  const employerName = async (id: number | undefined) =>
-    id === undefined ? undefined : (await jobs.employers()).find((employer) => employer.id === id)?.name;
+  /** An alert's search in words, read before any transaction. */
+  const wordsOf = async (query: string) => {
+    const search = searchFromQueryString(query);
+    if (!search) return 'a search';
+    const employers = search.employerId === undefined ? [] : await jobs.employers();
+    return describeSearch(search, employers.find((employer) => employer.id === search.employerId)?.name);
+  };
 
   // Lapse first: an alert warned 14 days ago and not kept sends nothing more.
   for (const alert of await alerts.toLapse(new Date(now.getTime() - LAPSE_AFTER_WARNING_MS), BATCH)) {
     const to = await citizenEmail(alert.citizen_id);
+    // Read before the transaction: inside it, only the transaction may be used (PGlite has one connection).
+    const words = await wordsOf(alert.query);
     await db.transaction().execute(async (tx) => {
       if (!(await alerts.markLapsed(tx, alert.id, now))) return;
       done.lapsed += 1;
       if (!to) return;
-      const search = searchFromQueryString(alert.query);
       await queueEmail(tx, {
         to,
         subject: 'Your job alert has stopped',
         body: [
-          `Your job alert "${search ? describeSearch(search, await employerName(search.employerId)) : 'a search'}" has stopped, as you did not ask to keep it.`,
+          `Your job alert "${words}" has stopped, as you did not ask to keep it.`,
           `You can make a new one from any search: ${publicUrl}${recruitmentPaths.jobs}`,
         ].join('\n\n'),
       });
@@ -85,8 +93,7 @@ export async function runJobAlerts(deps: AlertWorkDependencies, now: Date): Prom
 
   for (const alert of await alerts.needingWarning(new Date(now.getTime() - CONFIRM_EVERY_MS), BATCH)) {
     const to = await citizenEmail(alert.citizen_id);
-    const search = searchFromQueryString(alert.query);
-    const words = search ? describeSearch(search, await employerName(search.employerId)) : 'a search';
+    const words = await wordsOf(alert.query);
     const lapsesOn = formatDateTime(new Date(now.getTime() + LAPSE_AFTER_WARNING_MS));
     await db.transaction().execute(async (tx) => {
       if (!(await alerts.markWarned(tx, alert.id, now))) return;
@@ -106,37 +113,45 @@ export async function runJobAlerts(deps: AlertWorkDependencies, now: Date): Prom
     });
   }
 
-  for (const alert of await alerts.due(now, BATCH)) {
-    const since = alert.last_sent_at ?? alert.created_at;
-    const search = searchFromQueryString(alert.query);
-    const to = await citizenEmail(alert.citizen_id);
-    const found =
-      search && to
-        ? await jobs.search(search, { now, sort: 'newest', page: 1, perPage: JOBS_PER_EMAIL, liveSince: since })
-        : undefined;
-    const matches = found?.outcome === 'found' ? found : undefined;
-    await db.transaction().execute(async (tx) => {
-      // The period ends now whether or not there was anything to send: the next one starts here.
-      if (!(await alerts.claimSend(tx, alert, now))) return;
-      if (!matches || matches.total === 0 || !to || !search) {
-        done.nothingNew += 1;
-        return;
-      }
-      const words = describeSearch(search, await employerName(search.employerId));
-      const more = matches.total - matches.vacancies.length;
-      await queueEmail(tx, {
-        to,
-        subject: `${matches.total} new ${matches.total === 1 ? 'job' : 'jobs'} for your alert: ${words}`.slice(0, 200),
-        body: [
-          `${matches.total === 1 ? 'A new job matches' : `${matches.total} new jobs match`} your ${alert.frequency} alert "${words}".`,
-          ...matches.vacancies.map((vacancy) => jobLines(vacancy, publicUrl)),
-          ...(more > 0 ? [`And ${more} more.`] : []),
-          `See every job for this search: ${publicUrl}${recruitmentPaths.jobs}${alert.query ? `?${alert.query}` : ''}`,
-          stopLines(alert, publicUrl),
-        ].join('\n\n'),
+  // Batch after batch until none is due: each one read is marked sent (or found sent by another worker).
+  for (let pass = 0; pass < MAX_PASSES; pass += 1) {
+    const due = await alerts.due(now, BATCH);
+    for (const alert of due) {
+      const since = alert.last_sent_at ?? alert.created_at;
+      const search = searchFromQueryString(alert.query);
+      const to = await citizenEmail(alert.citizen_id);
+      const found =
+        search && to
+          ? await jobs.search(search, { now, sort: 'newest', page: 1, perPage: JOBS_PER_EMAIL, liveSince: since })
+          : undefined;
+      const matches = found?.outcome === 'found' ? found : undefined;
+      const words = await wordsOf(alert.query);
+      await db.transaction().execute(async (tx) => {
+        // The period ends now whether or not there was anything to send: the next one starts here.
+        if (!(await alerts.claimSend(tx, alert, now))) return;
+        if (!matches || matches.total === 0 || !to || !search) {
+          done.nothingNew += 1;
+          return;
+        }
+        const more = matches.total - matches.vacancies.length;
+        await queueEmail(tx, {
+          to,
+          subject: `${matches.total} new ${matches.total === 1 ? 'job' : 'jobs'} for your alert: ${words}`.slice(
+            0,
+            200,
+          ),
+          body: [
+            `${matches.total === 1 ? 'A new job matches' : `${matches.total} new jobs match`} your ${alert.frequency} alert "${words}".`,
+            ...matches.vacancies.map((vacancy) => jobLines(vacancy, publicUrl)),
+            ...(more > 0 ? [`And ${more} more.`] : []),
+            `See every job for this search: ${publicUrl}${recruitmentPaths.jobs}${alert.query ? `?${alert.query}` : ''}`,
+            stopLines(alert, publicUrl),
+          ].join('\n\n'),
+        });
+        done.sent += 1;
       });
-      done.sent += 1;
-    });
+    }
+    if (due.length < BATCH) break;
   }
   return done;
 }
