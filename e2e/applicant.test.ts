@@ -52,7 +52,7 @@ describeInBrowser('An applicant', () => {
     expect(await mainText(page)).toContain('Enter a telephone number, like 01632 960 001 or 07700 900 982');
     await expectAccessible(page, `profile's personal details, with an error (${mode})`);
     await page.getByRole('textbox', { name: 'Phone number' }).fill('01629 580000');
-    await page.getByRole('textbox', { name: 'Address' }).fill('1 Bank Road, Matlock');
+    await page.getByRole('textbox', { name: 'Address', exact: true }).fill('1 Bank Road, Matlock');
     await page.getByRole('textbox', { name: 'Postcode' }).fill('DE4 3AG');
     await page.getByRole('radio', { name: 'Yes' }).check();
     await press(page, page.getByRole('button', { name: 'Save' }));

@@ -181,6 +181,9 @@ async function registerSecurity(app: FastifyInstance, config: Config): Promise<v
   });
   // Every form post is checked, after its body is parsed. The APIs authenticate by key instead.
   app.addHook('onRoute', (route) => {
+    // A route whose address carries its own secret key (a one-click unsubscribe, posted by a mail
+    // client with no session or token) is authorised by the key, not by a session.
+    if (route.config?.authorisedByKeyInAddress) return;
     if (isFormRoute(route)) route.preHandler = [app.csrfProtection, ...[route.preHandler ?? []].flat()];
   });
   // Multipart forms (those with photos) are parsed before the CSRF check and the input checks, like any other form.

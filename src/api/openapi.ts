@@ -31,6 +31,7 @@ const frame = {
       name: 'services',
       description: 'The Local Government Service List, and which council provides each service where',
     },
+    { name: 'jobs', description: 'Live vacancies of every partner employer, searched by keyword and filters' },
     { name: 'maps', description: 'The partnership’s council areas and its public requests, as GeoJSON' },
     { name: 'health', description: 'For load balancers and monitoring' },
   ],

@@ -16,6 +16,16 @@ export class UnusableInputError extends Error {
   }
 }
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * The route's address holds an unguessable key that is its whole authority (an emailed one-click
+     * unsubscribe link, which a mail client posts with no session): it takes no CSRF token.
+     */
+    authorisedByKeyInAddress?: boolean;
+  }
+}
+
 /** A form post: the pages' state-changing routes. The APIs take their own bodies and authenticate by key. */
 export function isFormRoute(route: Pick<RouteOptions, 'method' | 'url'>): boolean {
   const changesState = [route.method].flat().some((method) => !['GET', 'HEAD', 'OPTIONS'].includes(method));

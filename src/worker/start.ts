@@ -6,11 +6,14 @@ import { sealAuditLog } from '../modules/audit/seal.js';
 import { pruneSignInFailures } from '../modules/identity/sign-in-failures.js';
 import { createCitizenRepository } from '../modules/identity/citizen-repository.js';
 import { createStaffRepository } from '../modules/identity/staff-repository.js';
-import { applyRetention, sendClosingReminders } from '../modules/recruitment/applying/index.js';
 import { createSmtpMailer } from '../modules/notify/mailer.js';
 import { createOutboxRepository } from '../modules/notify/repository.js';
 import { createOutboxWorker, type WorkerLog } from '../modules/notify/worker.js';
 import { startJobLoop, type Job, type JobLoop } from './loop.js';
+import { createPartnershipModule } from '../modules/partnership/index.js';
+import { normalisePostcode } from '../modules/places/postcode.js';
+import { createPlacesRepository } from '../modules/places/repository.js';
+import { recruitmentJobs } from '../modules/recruitment/background-jobs.js';
 
 /** Often enough that an email leaves within seconds; rarely enough to cost the database nothing. */
 export const POLL_INTERVAL_MS = 5_000;
@@ -18,9 +21,6 @@ const FINAL_SEAL_PATIENCE_MS = 2_000;
 const PRUNE_INTERVAL_MS = 60_000;
 /** How often a worker asks whether an anchor is due; the schedule itself is AUDIT_ANCHOR_INTERVAL_HOURS. */
 const ANCHOR_CHECK_INTERVAL_MS = 60_000;
-/** Recruitment's closing reminders and retention: the first is due to the hour, the second to the day. */
-const REMINDER_CHECK_INTERVAL_MS = 10 * 60_000;
-const RETENTION_CHECK_INTERVAL_MS = 60 * 60_000;
 
 export interface WorkerDependencies {
   config: Config;
@@ -90,32 +90,32 @@ export function startWorker({
         );
     },
   };
-  // Recruitment: emails 72 hours before a vacancy closes, and deleting unsuccessful applications
-  // after the employer's retention period (docs/recruitment-applying.md). Each sends once however
-  // many workers run, as each claims its rows in the transaction that queues the email.
-  const citizenEmail = createCitizenRepository(db).emailOf;
-  let remindedAt = 0;
-  const reminders: Job = {
-    name: 'recruitment closing reminders',
-    run: async () => {
-      if (clock().getTime() - remindedAt < REMINDER_CHECK_INTERVAL_MS) return;
-      remindedAt = clock().getTime();
-      await sendClosingReminders({ db, clock, citizenEmail, publicUrl: config.publicUrl });
-    },
-  };
-  let retainedAt = 0;
-  const retention: Job = {
-    name: 'recruitment retention',
-    run: async () => {
-      if (clock().getTime() - retainedAt < RETENTION_CHECK_INTERVAL_MS) return;
-      retainedAt = clock().getTime();
-      const done = await applyRetention({ db, clock, citizenEmail, publicUrl: config.publicUrl });
-      if (done.warned || done.deleted)
-        log.info(`recruitment retention: ${done.warned} applicant(s) warned, ${done.deleted} application(s) deleted`);
-    },
-  };
   // The anchor runs after the sealer, so that it publishes the seal made just before.
-  const jobs: Job[] = [sealer, anchorer, pruner, reminders, retention];
+  const jobs: Job[] = [sealer, anchorer, pruner];
+  // Recruitment's alerts, closing reminders and retention, given the ports they read without an app.
+  const places = createPlacesRepository(db);
+  let partnership: ReturnType<typeof createPartnershipModule> | undefined;
+  jobs.push(
+    ...recruitmentJobs({
+      db,
+      clock,
+      publicUrl: config.publicUrl,
+      citizenEmail: createCitizenRepository(db).emailOf,
+      locate: async (postcode) => {
+        const normalised = normalisePostcode(postcode);
+        return normalised ? places.findPostcode(normalised) : undefined;
+      },
+      // The partnership's members, as the app reads them; a failed first read is tried again next time.
+      memberOrganisationIds: async () => {
+        partnership ??= createPartnershipModule({ db, clock, partnershipSlug: config.partnership }).catch((error) => {
+          partnership = undefined;
+          throw error;
+        });
+        return (await partnership).memberOrganisationIds();
+      },
+      log,
+    }),
+  );
   const closers: (() => void)[] = [];
 
   if (config.smtpUrl) {

@@ -15,6 +15,8 @@ import { registerVacancyRoutes } from './vacancies/routes.js';
 import { createVacancyService } from './vacancies/service.js';
 import { createApplying } from './applying/index.js';
 import { registerEquality } from './equality/index.js';
+import { createJobsPart } from './jobs/index.js';
+import { registerJobAlerts } from './alerts/index.js';
 import { recruitmentPaths } from './paths.js';
 import { createPipeline } from './pipeline/index.js';
 
@@ -44,6 +46,7 @@ export function createRecruitmentModule(deps: RecruitmentDependencies) {
   const messages = createApplicantMessages({ citizenEmail: deps.citizenEmail, publicUrl: deps.publicUrl });
   const applying = createApplying({ db: deps.db, clock: deps.clock, messages });
   const pipeline = createPipeline({ db: deps.db, clock: deps.clock, messages, publicUrl: deps.publicUrl });
+  const jobs = createJobsPart(deps);
 
   return {
     /** For the vacancy's page: whether the signed-in applicant saved it, and their application for it. */
@@ -71,6 +74,8 @@ export function createRecruitmentModule(deps: RecruitmentDependencies) {
       });
       applying.register(app);
       registerEquality(app, { db: deps.db, clock: deps.clock });
+      jobs.register(app);
+      registerJobAlerts(app, { db: deps.db, jobs: jobs.jobs, clock: deps.clock });
       navigation.forResidents({ href: recruitmentPaths.jobs, text: 'Jobs', section: 'jobs' });
       pipeline.register(app);
       staffHome.add({

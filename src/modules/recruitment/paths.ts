@@ -32,6 +32,8 @@ export const recruitmentPaths = {
   },
   /** Links in emails, which work without signing in. */
   unsubscribe: route('/jobs/alerts/unsubscribe/:key'),
+  /** In the warning before an alert lapses: keep it for another 12 months. */
+  keepAlert: route('/jobs/alerts/keep/:key'),
   reference: route('/references/:token'),
 
   /** An employer's staff. */
