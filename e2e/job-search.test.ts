@@ -88,7 +88,7 @@ describeInBrowser('Job search', () => {
 
     // By keyboard: the postcode corrected, a distance chosen, sent with Enter.
     await page.getByRole('textbox', { name: 'Postcode' }).fill('de4 3ag');
-    await page.getByLabel('Within').selectOption('10');
+    await page.getByLabel('Within', { exact: true }).selectOption('10');
     await loads(page, () => page.getByRole('textbox', { name: 'Postcode' }).press('Enter'));
     expect(await page.locator('#results-heading').innerText()).toBe('2 jobs found');
     expect((await resultTitles(page)).sort()).toEqual([`${word} (full time)`, `${word} (part time)`]);
