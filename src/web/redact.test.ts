@@ -9,5 +9,8 @@ describe('redactSecrets', () => {
     expect(redactSecrets('/account/verify?token=Zx_9-k')).toBe('/account/verify?token=[redacted]');
     expect(redactSecrets('/services?q=token')).toBe('/services?q=token');
     expect(redactSecrets('/references/Zx_9-kAbC?x=1')).toBe('/references/[redacted]?x=1');
+    expect(redactSecrets('/jobs/alerts/unsubscribe/k3y')).toBe('/jobs/alerts/unsubscribe/[redacted]');
+    expect(redactSecrets('/jobs/alerts/keep/k3y')).toBe('/jobs/alerts/keep/[redacted]');
+    expect(redactSecrets('/jobs/alerts/new')).toBe('/jobs/alerts/new');
   });
 });

@@ -3,8 +3,8 @@ const secretParameters = ['api_key', 'token'];
 // Made once: it runs on every request's log line.
 const secretValues = new RegExp(`([?&](?:${secretParameters.join('|')})=)[^&#]*`, 'gi');
 
-// Emailed links whose secret is in the path: a referee's reference link.
-const secretPaths = /^(\/references\/)[^/?#]+/;
+// Emailed links whose secret is in the path: a referee's reference link, a job alert's unsubscribe and keep links.
+const secretPaths = /^(\/references\/|\/jobs\/alerts\/(?:unsubscribe|keep)\/)[^/?#]+/;
 
 /** The address with every secret parameter's value replaced, for logs. */
 export function redactSecrets(url: string): string {

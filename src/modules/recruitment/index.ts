@@ -49,9 +49,6 @@ export function createRecruitmentModule(deps: RecruitmentDependencies) {
   const jobs = createJobsPart(deps);
 
   return {
-    /** For the vacancy's page: whether the signed-in applicant saved it, and their application for it. */
-    applying: { isSaved: applying.isSaved, applicationFor: applying.applicationFor },
-
     register(app: FastifyInstance, { staffHome, navigation }: { staffHome: StaffHome; navigation: Navigation }): void {
       registerVacancyRoutes(app, {
         vacancies: createVacancyService({ db: deps.db, clock: deps.clock, places: deps.places, messages }),

@@ -30,11 +30,6 @@ export function createApplying({ db, clock, messages }: ApplyingDependencies) {
   const equality = createEqualityRepository(db);
   const applications = createApplicationService({ db, repository, equality, messages });
   return {
-    /** For the vacancy's page: has this applicant saved it? */
-    isSaved: (citizenId: number, vacancyId: number) => repository.isSaved(citizenId, vacancyId),
-    /** For the vacancy's page: the applicant's application for it, if any ("continue your application"). */
-    applicationFor: (citizenId: number, vacancyId: number) => repository.applicationFor(citizenId, vacancyId),
-
     register(app: FastifyInstance): void {
       registerProfileRoutes(app, { repository, clock });
       registerSavedJobRoutes(app, { repository, clock });
