@@ -100,6 +100,7 @@ describe('GET /api/v1/openapi.json', () => {
     expect(status).toBe(200);
     expect(body.openapi).toBe('3.1.0');
     expect(Object.keys(body.paths).sort()).toEqual([
+      '/api/v1/jobs',
       '/api/v1/maps/boundaries',
       '/api/v1/maps/requests',
       '/api/v1/maps/settings',

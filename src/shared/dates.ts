@@ -27,6 +27,42 @@ const londonIsoDay = new Intl.DateTimeFormat('en-CA', {
   timeZone: 'Europe/London',
 });
 
+const londonClock = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London',
+  year: 'numeric',
+  month: 'numeric',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: 'numeric',
+  hourCycle: 'h23',
+});
+
+/** How far ahead of UTC the clock in England is at an instant, in milliseconds (0 or an hour). */
+function englandOffsetMs(instant: number): number {
+  const parts = Object.fromEntries(londonClock.formatToParts(instant).map((part) => [part.type, part.value]));
+  const asUtc = Date.UTC(
+    Number(parts.year),
+    Number(parts.month) - 1,
+    Number(parts.day),
+    Number(parts.hour),
+    Number(parts.minute),
+  );
+  return asUtc - Math.floor(instant / 60_000) * 60_000;
+}
+
+/**
+ * The instant a day ('YYYY-MM-DD') and a time ('HH:MM') name on a clock in England: "5pm on 14
+ * January" is 17:00 UTC, "5pm on 14 July" 16:00 UTC.
+ */
+export function instantInEngland(day: string, time: string): Date {
+  const [year, month, date] = day.split('-').map(Number);
+  const [hour, minute] = time.split(':').map(Number);
+  const wall = Date.UTC(year, month - 1, date, hour, minute);
+  // The offset at the wall-clock time read as UTC is right except within an hour of a change; asking again settles it.
+  const first = wall - englandOffsetMs(wall);
+  return new Date(wall - englandOffsetMs(first));
+}
+
 /** The calendar day in England of an instant, 'YYYY-MM-DD': a report at 00:30 BST on 1 June is made on 1 June. */
 export function dayInEngland(instant: Date): string {
   return londonIsoDay.format(instant);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { londonInstant, parseClockTime } from '../../src/modules/recruitment/vacancies/london-time.js';
+import { instantInEngland } from '../../src/shared/dates.js';
+import { parseClockTime } from '../../src/modules/recruitment/vacancies/clock-times.js';
 import { readVacancyForm } from '../../src/modules/recruitment/vacancies/schemas.js';
 import { slugFor } from '../../src/modules/recruitment/vacancies/service.js';
 import { createStaff } from '../support/accounts.js';
@@ -20,8 +21,8 @@ const dateFields = (name: string, date: Date) => ({
 
 describe('times and slugs', () => {
   it('reads closing times as clock time in England, in winter and in summer', () => {
-    expect(londonInstant('2027-01-14', '17:00').toISOString()).toBe('2027-01-14T17:00:00.000Z');
-    expect(londonInstant('2027-07-14', '17:00').toISOString()).toBe('2027-07-14T16:00:00.000Z');
+    expect(instantInEngland('2027-01-14', '17:00').toISOString()).toBe('2027-01-14T17:00:00.000Z');
+    expect(instantInEngland('2027-07-14', '17:00').toISOString()).toBe('2027-07-14T16:00:00.000Z');
     expect(['5pm', '17:00', '17.00', '5:00 PM'].map(parseClockTime)).toEqual(['17:00', '17:00', '17:00', '17:00']);
     expect(['12am', '00:00', '25:00', '9', 'noonish'].map(parseClockTime)).toEqual([null, null, null, null, null]);
     expect(slugFor('Highways Inspector (Peak District)', 42)).toBe('highways-inspector-peak-district-42');

@@ -66,6 +66,8 @@ export function createRecruitmentModule(deps: RecruitmentDependencies) {
         href: recruitmentPaths.staff.home,
         text: 'Recruitment',
         section: 'recruitment',
+        // A recruiter's own work comes first, as cases do for caseworkers.
+        first: true,
         shownWhen: (actor) =>
           hasCapability(actor, 'recruitment.manage') || hasCapability(actor, 'recruitment.shortlist'),
       });

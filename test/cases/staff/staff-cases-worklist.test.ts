@@ -208,7 +208,11 @@ describe('the worklist', () => {
     const html = (await officer.client.get('/staff/cases')).body;
     expect(navigation(html)).toEqual(['Cases (here)', 'People', 'Staff home', 'Services A to Z']);
     const recruiter = await signedInStaff(context.app, db, { organisationId: highPeak, roles: ['recruiter'] });
-    expect(navigation((await recruiter.client.get('/staff')).body)).toEqual(['Staff home (here)', 'Services A to Z']);
+    expect(navigation((await recruiter.client.get('/staff')).body)).toEqual([
+      'Recruitment',
+      'Staff home (here)',
+      'Services A to Z',
+    ]);
   });
 
   it('filters by status: the ticked ones, or every status when none is ticked', async () => {

@@ -10,7 +10,7 @@ import { staffOnly } from '../../identity/guards.js';
 import { hasCapability, requireCapability } from '../../identity/policy.js';
 import { NotFoundError } from '../../../shared/errors.js';
 import { recruitmentPaths } from '../paths.js';
-import { londonInstant } from '../vacancies/london-time.js';
+import { instantInEngland } from '../../../shared/dates.js';
 import { vacancyPhaseNames, type VacancyPhase } from '../vacancies/phase.js';
 import { overviewPhases, vacancyOverview } from './overview.js';
 import { settingsSchema, type EmployerSettingsService } from './settings.js';
@@ -207,7 +207,7 @@ function readPeriod(query: Record<string, unknown>, now: Date) {
     values,
     label: { from: fromDay, to: toDay },
     // The to day is counted whole: up to the start of the day after it in England.
-    range: { from: londonInstant(fromDay, '00:00'), to: londonInstant(dayAfter, '00:00') },
+    range: { from: instantInEngland(fromDay, '00:00'), to: instantInEngland(dayAfter, '00:00') },
   };
 }
 

@@ -9,7 +9,7 @@ import { employerMovesFrom, stageNames } from '../applications/stages.js';
 import { recruitmentPaths } from '../paths.js';
 import { guaranteedInterviewNames, type ApplicationsService } from './applications-service.js';
 import type { ChecksService } from './checks-service.js';
-import { instantInEngland } from './england-time.js';
+import { instantInEngland } from '../../../shared/dates.js';
 import type { InterviewsService } from './interviews-service.js';
 import { BulkMoveRefused, type MovesService } from './moves-service.js';
 import {

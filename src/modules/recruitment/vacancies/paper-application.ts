@@ -13,7 +13,7 @@ import { emailField } from '../../identity/schemas.js';
 import { normalisePostcode } from '../../places/postcode.js';
 import { changeStage } from '../applications/stage-change.js';
 import type { ApplicantMessages } from '../messages/applicant-messages.js';
-import { londonInstant } from './london-time.js';
+import { instantInEngland } from '../../../shared/dates.js';
 import { vacancyPhase } from './phase.js';
 import { VacancyRuleError } from './service.js';
 
@@ -197,7 +197,7 @@ export function createPaperApplications({
           now,
         );
         await changeStage(tx, messages, { applicationId: id, to: 'submitted', actor, now, ipAddress: ip });
-        const receivedAt = londonInstant(input.receivedOn, '12:00');
+        const receivedAt = instantInEngland(input.receivedOn, '12:00');
         await tx
           .updateTable('applications')
           .set({ submitted_at: receivedAt > now ? now : receivedAt })

@@ -10,7 +10,7 @@ import { stageNames } from '../applications/stages.js';
 import { recruitmentPaths } from '../paths.js';
 import type { VacancyDocuments } from './document-service.js';
 import { attachmentHeader, DOCUMENT_FIELD, documentKindNames, documentKinds } from './documents.js';
-import { londonDayAndTime } from './london-time.js';
+import { londonDayAndTime } from './clock-times.js';
 import {
   guaranteedInterviewNames,
   guaranteedInterviewSchemes,

@@ -5,7 +5,8 @@ import { single } from '../../../shared/form-values.js';
 import { NotFoundError } from '../../../shared/errors.js';
 import type { FormErrors } from '../../../web/form-errors.js';
 import { normalisePostcode } from '../../places/postcode.js';
-import { londonInstant, parseClockTime } from './london-time.js';
+import { instantInEngland } from '../../../shared/dates.js';
+import { parseClockTime } from './clock-times.js';
 
 export const contractTypes: readonly ContractType[] = [
   'permanent',
@@ -231,7 +232,7 @@ function readDateTime(
       message: `${label.replace('date', 'time')} must be a real time, like 17:00 or 5pm (not midnight: use 11:59pm)`,
     });
   if (errors.length > 0 || !('value' in date) || date.value === null || time === null) return { value: null, errors };
-  return { value: londonInstant(date.value, time), errors };
+  return { value: instantInEngland(date.value, time), errors };
 }
 
 export type VacancyFormResult =
