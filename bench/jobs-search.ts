@@ -270,7 +270,10 @@ async function main(): Promise<void> {
     }
 
     const plans: { query: string; usesIndex: boolean; plan: string }[] = [];
-    for (const compiled of await capturedSearchQueries(database.url, process.env.BENCH_EXPLAIN_QUERY ?? 'social worker')) {
+    for (const compiled of await capturedSearchQueries(
+      database.url,
+      process.env.BENCH_EXPLAIN_QUERY ?? 'social worker',
+    )) {
       const client = new pg.Client({ connectionString: database.url });
       await client.connect();
       try {
