@@ -22,18 +22,8 @@ import {
   sectionStatuses,
   type ApplicationService,
 } from './application-service.js';
-import {
-  itemIndex,
-  itemPage,
-  listPage,
-  personalPage,
-  removePage,
-  saveList,
-  savePersonal,
-  view,
-  type SectionTarget,
-} from './content-sections.js';
-import { listKinds, listSections, type ListSection, type SharedContent } from './list-kinds.js';
+import { listSectionPage, personalPage, saveList, savePersonal, view, type SectionTarget } from './content-sections.js';
+import { listSections, type ListSection } from './list-kinds.js';
 import { answerCards } from './presenters.js';
 import type { ApplicationRow, ApplyingRepository, Criterion, VacancySummary } from './repository.js';
 import {
@@ -249,21 +239,8 @@ export function registerApplicationRoutes(app: FastifyInstance, deps: Applicatio
       if (!isOpenForApplications(vacancy, clock())) return closedPage(reply, vacancy, application.id);
       const target = targetFor(request, application, vacancy);
       if (section === 'personal') return personalPage(reply, target);
-      if (listSections.includes(section as ListSection)) {
-        const list = section as ListSection;
-        const count = listKinds[list].read(application as SharedContent).length;
-        if (request.query.item !== undefined) {
-          const index = itemIndex(request.query.item, count);
-          if (index === null) throw new NotFoundError();
-          return itemPage(reply, target, list, index);
-        }
-        if (request.query.remove !== undefined) {
-          const index = itemIndex(request.query.remove, count);
-          if (typeof index !== 'number') throw new NotFoundError();
-          return removePage(reply, target, list, index);
-        }
-        return listPage(reply, target, list, clock());
-      }
+      if (listSections.includes(section as ListSection))
+        return listSectionPage(reply, target, section as ListSection, request.query, clock());
       if (section === 'statement')
         return statementPage(reply, target, await repository.criteriaOf(vacancy.id), statementValues(application));
       if (section === 'adjustments')

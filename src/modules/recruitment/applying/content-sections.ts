@@ -1,4 +1,5 @@
 import type { FastifyReply } from 'fastify';
+import { NotFoundError } from '../../../shared/errors.js';
 import { single } from '../../../shared/form-values.js';
 import { formErrorsFrom, fieldError, type FormErrors } from '../../../web/form-errors.js';
 import { readEmployment, readPersonal } from '../applications/application-content.js';
@@ -198,4 +199,29 @@ export async function saveList(
     await target.save(section, {}, complete);
   }
   return reply.redirect(target.kind === 'profile' ? target.home : afterSection(target, body), 303);
+}
+
+/**
+ * One of the lists' pages, as its query asks: the list itself, one item's form (`?item=2`, `?item=new`)
+ * or the question whether to remove one (`?remove=2`); an item that is not there is not found.
+ */
+export function listSectionPage(
+  reply: FastifyReply,
+  target: SectionTarget,
+  section: ListSection,
+  query: { item?: unknown; remove?: unknown },
+  now: Date,
+) {
+  const count = listKinds[section].read(target.content).length;
+  if (query.item !== undefined) {
+    const index = itemIndex(query.item, count);
+    if (index === null) throw new NotFoundError();
+    return itemPage(reply, target, section, index);
+  }
+  if (query.remove !== undefined) {
+    const index = itemIndex(query.remove, count);
+    if (typeof index !== 'number') throw new NotFoundError();
+    return removePage(reply, target, section, index);
+  }
+  return listPage(reply, target, section, now);
 }

@@ -4,17 +4,7 @@ import { NotFoundError } from '../../../shared/errors.js';
 import { citizenOnly } from '../../identity/guards.js';
 import { fullName, readPersonal } from '../applications/application-content.js';
 import { recruitmentPaths } from '../paths.js';
-import {
-  itemIndex,
-  itemPage,
-  listPage,
-  personalPage,
-  removePage,
-  saveList,
-  savePersonal,
-  view,
-  type SectionTarget,
-} from './content-sections.js';
+import { listSectionPage, personalPage, saveList, savePersonal, view, type SectionTarget } from './content-sections.js';
 import { listKinds, listSections, type ListSection } from './list-kinds.js';
 import type { ApplyingRepository } from './repository.js';
 import { rightToWorkNames } from './schemas.js';
@@ -83,19 +73,7 @@ export function registerProfileRoutes(app: FastifyInstance, { repository, clock 
       const { section } = request.params;
       if (section === 'personal') return personalPage(reply, target);
       if (!listSections.includes(section as ListSection)) throw new NotFoundError();
-      const list = section as ListSection;
-      const count = listKinds[list].read(target.content).length;
-      if (request.query.item !== undefined) {
-        const index = itemIndex(request.query.item, count);
-        if (index === null) throw new NotFoundError();
-        return itemPage(reply, target, list, index);
-      }
-      if (request.query.remove !== undefined) {
-        const index = itemIndex(request.query.remove, count);
-        if (typeof index !== 'number') throw new NotFoundError();
-        return removePage(reply, target, list, index);
-      }
-      return listPage(reply, target, list, clock());
+      return listSectionPage(reply, target, section as ListSection, request.query, clock());
     });
 
     scope.post(paths.profileSection.pattern, async (request: SectionRequest, reply) => {
